@@ -1,0 +1,56 @@
+package dev.duet.cli;
+
+import dev.duet.core.DuetException;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * The {@code duet} command. For now it offers {@code demo [DIR]}: an interactive session on the
+ * embedded API (the SQL shell and server arrive with later issues). Exit status 0 on success, 1
+ * when a command failed in non-interactive mode, 2 on a usage error.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help") || args[0].equals("help")) {
+            usage(out);
+            return args.length == 0 ? 2 : 0;
+        }
+        switch (args[0]) {
+            case "demo": {
+                if (args.length > 2) {
+                    usage(err);
+                    return 2;
+                }
+                Path dir = args.length == 2 ? Path.of(args[1]) : null;
+                boolean interactive = System.console() != null;
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+                     DemoShell shell = DemoShell.open(dir, out, interactive)) {
+                    return shell.run(in);
+                } catch (DuetException e) {
+                    err.println("ERROR " + e.sqlState() + ": " + e.getMessage());
+                    return 1;
+                }
+            }
+            default:
+                err.println("unknown command: " + args[0]);
+                usage(err);
+                return 2;
+        }
+    }
+
+    private static void usage(PrintStream out) {
+        out.println("usage: duet demo [DIR]   interactive demo of the embedded API");
+        out.println("                         (DIR: database directory, created on first use;");
+        out.println("                          without DIR the database lives in memory)");
+    }
+}

@@ -1,0 +1,161 @@
+package dev.duet.engine;
+
+import dev.duet.core.catalog.Catalog;
+import dev.duet.core.catalog.TableDef;
+import dev.duet.rowstore.KeyRange;
+import dev.duet.rowstore.Row;
+import dev.duet.rowstore.RowStore;
+import dev.duet.rowstore.Transaction;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * An embedded Duet database. Open one with {@link #open(Path)} (a directory, created on first use
+ * and owned by this process until {@link #close()}) or {@link #inMemory()}.
+ *
+ * <pre>{@code
+ * try (Duet db = Duet.open(Path.of("data"))) {
+ *     db.createTable(TableDef.builder("accounts")
+ *             .column("id", DataType.BIGINT).column("balance", DataType.BIGINT)
+ *             .primaryKey("id").build());
+ *     try (Transaction tx = db.begin()) {
+ *         tx.insert("accounts", 1L, 100L);
+ *         tx.commit();
+ *     }
+ *     Row r = db.get("accounts", 1L);
+ * }
+ * }</pre>
+ *
+ * <p>The single-statement helpers ({@link #insert}, {@link #get}, ...) each run in a transaction
+ * of their own. All methods are thread-safe; a {@link Transaction} is used by one thread at a time.
+ * Errors are {@link dev.duet.core.DuetException}s carrying a SQLSTATE.
+ */
+public final class Duet implements AutoCloseable {
+    private final RowStore store;
+    private final DuetConfig config;
+
+    private Duet(RowStore store, DuetConfig config) {
+        this.store = store;
+        this.config = config;
+    }
+
+    /** Opens or creates the database in {@code dir} with default settings (fsync durability). */
+    public static Duet open(Path dir) {
+        return open(dir, DuetConfig.defaults());
+    }
+
+    public static Duet open(Path dir, DuetConfig config) {
+        Objects.requireNonNull(config, "config is null");
+        return new Duet(RowStore.open(dir, config.rowStore()), config);
+    }
+
+    /** A database in memory only; its contents are gone when it is closed. */
+    public static Duet inMemory() {
+        return inMemory(DuetConfig.defaults());
+    }
+
+    public static Duet inMemory(DuetConfig config) {
+        Objects.requireNonNull(config, "config is null");
+        return new Duet(RowStore.inMemory(config.rowStore()), config);
+    }
+
+    public DuetConfig config() {
+        return config;
+    }
+
+    /** Begins a read-write transaction. */
+    public Transaction begin() {
+        return store.begin(false);
+    }
+
+    /** Begins a transaction; a read-only one sees one snapshot and never blocks writers. */
+    public Transaction begin(boolean readOnly) {
+        return store.begin(readOnly);
+    }
+
+    /** Runs {@code work} in a new transaction and commits it (rolls back if it throws). */
+    public <T> T inTransaction(Function<Transaction, T> work) {
+        try (Transaction tx = begin()) {
+            T result = work.apply(tx);
+            tx.commit();
+            return result;
+        }
+    }
+
+    /** Like {@link #inTransaction(Function)} for work without a result. */
+    public void run(Consumer<Transaction> work) {
+        inTransaction(tx -> {
+            work.accept(tx);
+            return null;
+        });
+    }
+
+    /** Creates a table and returns its definition (with its assigned id). */
+    public TableDef createTable(TableDef spec) {
+        return inTransaction(tx -> tx.createTable(spec));
+    }
+
+    public void dropTable(String table) {
+        run(tx -> tx.dropTable(table));
+    }
+
+    public void createSchema(String schema) {
+        run(tx -> tx.createSchema(schema));
+    }
+
+    /** Inserts one row (all columns, in column order). */
+    public void insert(String table, Object... values) {
+        run(tx -> tx.insert(table, values));
+    }
+
+    /** The row with this primary key, or null. */
+    public Row get(String table, Object... key) {
+        try (Transaction tx = begin(true)) {
+            return tx.get(table, key);
+        }
+    }
+
+    public boolean update(String table, Object[] key, Map<String, ?> changes) {
+        return inTransaction(tx -> tx.update(table, key, changes));
+    }
+
+    public boolean delete(String table, Object... key) {
+        return inTransaction(tx -> tx.delete(table, key));
+    }
+
+    /** All rows of a table, in key order, as of now. */
+    public List<Row> scan(String table) {
+        return scan(table, KeyRange.all());
+    }
+
+    public List<Row> scan(String table, KeyRange range) {
+        try (Transaction tx = begin(true)) {
+            return tx.scan(table, range).toList();
+        }
+    }
+
+    /** The catalog as a new transaction would see it. */
+    public Catalog catalog() {
+        return store.catalog();
+    }
+
+    /** Checkpoints now (the background does this by itself; useful before a backup). */
+    public void checkpoint() {
+        store.checkpoint();
+    }
+
+    /** The row store under this database (for the SQL layer and tests). */
+    public RowStore rowStore() {
+        return store;
+    }
+
+    /** Checkpoints, flushes the log and releases the directory. Idempotent. */
+    @Override
+    public void close() {
+        store.close();
+    }
+}

@@ -1,0 +1,639 @@
+package dev.duet.rowstore;
+
+import dev.duet.core.DuetException;
+import dev.duet.core.SqlState;
+import dev.duet.core.catalog.Catalog;
+import dev.duet.core.catalog.TableDef;
+import dev.duet.core.io.ByteSink;
+import dev.duet.core.types.KeyCodec;
+import dev.duet.rowstore.wal.WalReader;
+import dev.duet.rowstore.wal.WalRetention;
+import dev.duet.rowstore.wal.WalWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A database of versioned rows: the catalog, the tables, the commit protocol, the WAL, background
+ * checkpoints and version reclamation, and recovery on open.
+ *
+ * <p>Commit protocol: under {@link #commitLock} a committer validates its write set against the
+ * newest committed versions (first committer wins), takes the next commit timestamp, appends its
+ * WAL record and installs its versions; timestamps and WAL positions therefore increase together.
+ * It then waits, outside the lock, until its record is durable (group commit shares one fsync
+ * among concurrent committers) and only then publishes its timestamp to new snapshots. Because the
+ * WAL is durable in prefix order, publishing timestamp T never exposes a commit that could be lost
+ * in a crash.
+ */
+public final class RowStore implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(RowStore.class.getName());
+    private static final String CHECKPOINT_CONSUMER = "checkpoint";
+
+    private final Path dir;
+    private final RowStoreOptions options;
+    private final DirectoryLock lock;
+    private final Checkpointer checkpointer;
+    private final SnapshotRegistry snapshots;
+
+    /** Set once during open, before the store is handed out. */
+    private WalWriter wal;
+    private WalRetention retention;
+
+    /** Serialises commits; guards the fields marked "commitLock" below. */
+    private final ReentrantLock commitLock = new ReentrantLock();
+    /** commitLock: timestamp of the newest commit (published or not). */
+    private long lastTs;
+    /** commitLock: the newest catalog and the timestamp of the commit that made it. */
+    private Catalog latestCatalog;
+    private long latestCatalogTs;
+    /** commitLock: reused buffer for building WAL records. */
+    private final ByteSink payload = new ByteSink(4096);
+
+    /** Catalog versions by commit timestamp. Added under commitLock; pruned by maintenance below the horizon. */
+    private final ConcurrentSkipListMap<Long, Catalog> catalogs = new ConcurrentSkipListMap<>();
+    /** Table storage by id. Changed under commitLock (and by maintenance, for dropped tables past the horizon). */
+    private final ConcurrentHashMap<Long, VersionedTable> tables = new ConcurrentHashMap<>();
+    /** (drop timestamp, table id) of dropped tables whose storage old snapshots may still read. */
+    private final ConcurrentLinkedQueue<long[]> dropped = new ConcurrentLinkedQueue<>();
+
+    /** Guards the checkpoint fields below; one checkpoint at a time. */
+    private final Object checkpointLock = new Object();
+    private long checkpointGeneration;
+    private long lastCheckpointTs;
+    private long lastCheckpointLsn;
+    private long lastCheckpointNanos = System.nanoTime();
+
+    private volatile DuetException failure;
+    private volatile boolean closed;
+    private final ReentrantLock maintenanceLock = new ReentrantLock();
+    private final Condition maintenanceWake = maintenanceLock.newCondition();
+    private Thread maintenance;
+
+    private RowStore(Path dir, RowStoreOptions options, DirectoryLock lock) {
+        this.dir = dir;
+        this.options = options;
+        this.lock = lock;
+        this.checkpointer = dir == null ? null : new Checkpointer(dir);
+        this.snapshots = new SnapshotRegistry(0, 0);
+        this.latestCatalog = Catalog.empty();
+        catalogs.put(0L, latestCatalog);
+    }
+
+    /** A database that lives in memory only and disappears when closed. */
+    public static RowStore inMemory(RowStoreOptions options) {
+        RowStore s = new RowStore(null, Objects.requireNonNull(options, "options is null"), null);
+        s.startMaintenance();
+        return s;
+    }
+
+    /**
+     * Opens (creating if needed) the database in {@code dir}: locks the directory, loads the last
+     * checkpoint and replays the WAL after it. A torn WAL tail is cut off; damage in the middle of
+     * the WAL refuses to open (XX001) rather than lose committed data.
+     */
+    public static RowStore open(Path dir, RowStoreOptions options) {
+        Objects.requireNonNull(dir, "dir is null");
+        Objects.requireNonNull(options, "options is null");
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new DuetException(SqlState.IO_ERROR, "cannot create database directory " + dir + ": " + e.getMessage(), e);
+        }
+        DirectoryLock lock = DirectoryLock.acquire(dir);
+        RowStore s = new RowStore(dir, options, lock);
+        try {
+            s.recover();
+        } catch (RuntimeException | Error e) {
+            s.closeFiles();
+            throw e;
+        }
+        s.startMaintenance();
+        return s;
+    }
+
+    private void recover() {
+        long startTs = 0;
+        long startLsn = 0;
+        Checkpointer.Meta meta = checkpointer.readMeta();
+        if (meta != null) {
+            Catalog cat = meta.catalog();
+            startTs = meta.ts();
+            startLsn = meta.lsn();
+            for (TableDef t : cat.tables()) {
+                VersionedTable vt = new VersionedTable(t.id());
+                vt.nextRowId.set(meta.nextRowIds().getOrDefault(t.id(), 1L));
+                tables.put(t.id(), vt);
+            }
+            long ts = startTs;
+            checkpointer.load(meta, (tableId, key, row) -> {
+                VersionedTable vt = tables.get(tableId);
+                TableDef t = cat.tableById(tableId);
+                if (vt == null || t == null) {
+                    throw DuetException.of(SqlState.DATA_CORRUPTED,
+                            "checkpoint holds rows of table id %d, which its catalog does not list", tableId);
+                }
+                vt.rows.put(key, new RowVersion(ts, row, null));
+                noteRowId(t, vt, key);
+            });
+            checkpointer.removeStale(meta.generation());
+            checkpointGeneration = meta.generation();
+            latestCatalog = cat;
+        }
+        lastCheckpointTs = startTs;
+        lastCheckpointLsn = startLsn;
+        lastTs = startTs;
+        latestCatalogTs = startTs;
+
+        Path walDir = dir.resolve("wal");
+        long skipUpTo = startTs;
+        ReplayVisitor replay = new ReplayVisitor();
+        WalReader reader = WalReader.open(walDir);
+        WalReader.ReadResult result = reader.read(startLsn, (lsn, type, data, len) -> {
+            if (type != CommitRecord.WAL_TYPE) {
+                throw DuetException.of(SqlState.DATA_CORRUPTED, "unknown WAL record type %d at LSN %d", type, lsn);
+            }
+            long ts = CommitRecord.timestamp(data, 0, len);
+            if (ts <= skipUpTo) {
+                return;
+            }
+            if (ts <= lastTs) {
+                throw DuetException.of(SqlState.DATA_CORRUPTED,
+                        "WAL record at LSN %d has commit timestamp %d, not after %d", lsn, ts, lastTs);
+            }
+            replay.ts = ts;
+            CommitRecord.read(data, 0, len, replay);
+            lastTs = ts;
+        });
+        reader.truncateTornTail(result);
+        long endLsn = result.endLsn();
+        if (replay.catalogChanged) {
+            latestCatalogTs = lastTs;
+        }
+        catalogs.clear();
+        catalogs.put(latestCatalogTs, latestCatalog);
+        snapshots.publish(lastTs, endLsn);
+        wal = WalWriter.open(walDir, endLsn, walOptions(options));
+        retention = new WalRetention(wal);
+        retention.register(CHECKPOINT_CONSUMER, startLsn);
+    }
+
+    private static dev.duet.rowstore.wal.WalOptions walOptions(RowStoreOptions o) {
+        return dev.duet.rowstore.wal.WalOptions.defaults()
+                .withDurability(o.fsync() ? dev.duet.rowstore.wal.WalOptions.Durability.FSYNC
+                        : dev.duet.rowstore.wal.WalOptions.Durability.ASYNC)
+                .withSegmentSize(o.walSegmentBytes())
+                .withAsyncFlushIntervalMillis(Math.max(1, o.asyncFlushInterval().toMillis()));
+    }
+
+    /** Applies replayed commits straight to storage (single-threaded, before the store is shared). */
+    private final class ReplayVisitor implements CommitRecord.Visitor {
+        long ts;
+        boolean catalogChanged;
+
+        @Override
+        public void createSchema(String name) {
+            latestCatalog = latestCatalog.withSchema(name);
+            catalogChanged = true;
+        }
+
+        @Override
+        public void dropSchema(String name) {
+            latestCatalog = latestCatalog.withoutSchema(name);
+            catalogChanged = true;
+        }
+
+        @Override
+        public void createTable(TableDef table) {
+            latestCatalog = latestCatalog.withTable(table);
+            tables.put(table.id(), new VersionedTable(table.id()));
+            catalogChanged = true;
+        }
+
+        @Override
+        public void dropTable(long tableId) {
+            latestCatalog = latestCatalog.withoutTable(tableId);
+            tables.remove(tableId);
+            catalogChanged = true;
+        }
+
+        @Override
+        public void put(byte kind, long tableId, byte[] key, byte[] row) {
+            VersionedTable vt = replayTable(tableId);
+            vt.rows.put(key, new RowVersion(ts, row, null));
+            noteRowId(latestCatalog.tableById(tableId), vt, key);
+        }
+
+        @Override
+        public void delete(long tableId, byte[] key) {
+            replayTable(tableId).rows.remove(key);
+        }
+
+        private VersionedTable replayTable(long tableId) {
+            VersionedTable vt = tables.get(tableId);
+            if (vt == null) {
+                throw DuetException.of(SqlState.DATA_CORRUPTED,
+                        "WAL commit %d writes to table id %d, which does not exist", ts, tableId);
+            }
+            return vt;
+        }
+    }
+
+    private static void noteRowId(TableDef t, VersionedTable vt, byte[] key) {
+        if (!t.hasPrimaryKey()) {
+            long id = KeyCodec.decodeRowId(key);
+            vt.nextRowId.accumulateAndGet(id + 1, Math::max);
+        }
+    }
+
+    // ------------------------------------------------------------------ transactions
+
+    /** Begins a read-write transaction at the newest committed snapshot. */
+    public Transaction begin() {
+        return begin(false);
+    }
+
+    /** Begins a transaction; a read-only one never blocks or fails because of writers. */
+    public Transaction begin(boolean readOnly) {
+        checkOpen();
+        long ts = snapshots.acquire();
+        return new Transaction(this, ts, catalogAt(ts), readOnly);
+    }
+
+    /** The newest committed catalog (as a new snapshot would see it). */
+    public Catalog catalog() {
+        checkOpen();
+        return catalogAt(snapshots.visibleTs());
+    }
+
+    private Catalog catalogAt(long ts) {
+        Map.Entry<Long, Catalog> e = catalogs.floorEntry(ts);
+        if (e == null) {
+            throw new IllegalStateException("no catalog version at or before " + ts);
+        }
+        return e.getValue();
+    }
+
+    VersionedTable table(long id) {
+        return tables.get(id);
+    }
+
+    void release(long snapshotTs) {
+        snapshots.release(snapshotTs);
+    }
+
+    void commit(Transaction tx) {
+        long ts;
+        long end;
+        commitLock.lock();
+        try {
+            checkOpen();
+            long snap = tx.snapshot();
+            Catalog target = latestCatalog;
+            if (!tx.ddl.isEmpty()) {
+                if (latestCatalogTs > snap) {
+                    throw DuetException.of(SqlState.SERIALIZATION_FAILURE,
+                            "could not serialize access due to a concurrent schema change");
+                }
+                target = tx.catalog();
+            }
+            ts = lastTs + 1;
+            payload.reset();
+            payload.writeLong(ts);
+            int countAt = payload.size();
+            payload.writeInt(0);
+            int ops = 0;
+            for (CommitRecord.DdlOp op : tx.ddl) {
+                CommitRecord.writeDdl(payload, op);
+                ops++;
+            }
+            for (Map.Entry<Long, TreeMap<byte[], byte[]>> e : tx.writes.entrySet()) {
+                long tableId = e.getKey();
+                TableDef def = target.tableById(tableId);
+                if (def == null) {
+                    TableDef old = tx.snapshotCatalog().tableById(tableId);
+                    throw DuetException.of(SqlState.SERIALIZATION_FAILURE,
+                            "could not serialize access: relation \"%s\" was dropped by a concurrent transaction",
+                            old == null ? String.valueOf(tableId) : old.name());
+                }
+                VersionedTable vt = tables.get(tableId);
+                for (Map.Entry<byte[], byte[]> w : e.getValue().entrySet()) {
+                    byte[] key = w.getKey();
+                    byte[] row = w.getValue();
+                    RowVersion head = vt == null ? null : vt.head(key);
+                    boolean live = head != null && head.row != null;
+                    if (head != null && head.ts > snap) {
+                        if (row != Transaction.DELETED && live && RowVersion.visibleRow(head, snap) == null) {
+                            throw Transaction.duplicateKey(def, def.rowCodec().decode(row));
+                        }
+                        throw Transaction.serializationFailure(def);
+                    }
+                    if (row == Transaction.DELETED) {
+                        if (live) {
+                            CommitRecord.writeDelete(payload, tableId, key);
+                            ops++;
+                        }
+                    } else {
+                        CommitRecord.writePut(payload, live ? CommitRecord.UPDATE : CommitRecord.INSERT, tableId, key, row);
+                        ops++;
+                    }
+                }
+            }
+            payload.setInt(countAt, ops);
+            end = wal == null ? 0 : wal.append(CommitRecord.WAL_TYPE, payload.array(), 0, payload.size());
+            lastTs = ts;
+
+            if (!tx.ddl.isEmpty()) {
+                for (CommitRecord.DdlOp op : tx.ddl) {
+                    if (op.kind() == CommitRecord.DROP_TABLE) {
+                        dropped.add(new long[] {ts, op.table().id()});
+                    }
+                }
+                tables.putAll(tx.createdTables);
+                latestCatalog = target;
+                latestCatalogTs = ts;
+                catalogs.put(ts, target);
+            }
+            long horizon = snapshots.horizon();
+            for (Map.Entry<Long, TreeMap<byte[], byte[]>> e : tx.writes.entrySet()) {
+                VersionedTable vt = tables.get(e.getKey());
+                for (Map.Entry<byte[], byte[]> w : e.getValue().entrySet()) {
+                    byte[] key = w.getKey();
+                    byte[] row = w.getValue();
+                    RowVersion head = vt.head(key);
+                    if (row == Transaction.DELETED) {
+                        if (head == null || head.row == null) {
+                            continue;
+                        }
+                        row = null;
+                    }
+                    RowVersion v = new RowVersion(ts, row, head);
+                    vt.rows.put(key, v);
+                    RowVersion.prune(v, horizon);
+                }
+            }
+        } finally {
+            commitLock.unlock();
+        }
+        if (wal != null) {
+            try {
+                wal.awaitDurable(end);
+            } catch (DuetException e) {
+                fail(e);
+                throw e;
+            }
+        }
+        snapshots.publish(ts, end);
+    }
+
+    // ------------------------------------------------------------------ maintenance
+
+    /**
+     * Writes a checkpoint of the newest committed state now (in the calling thread) and deletes
+     * WAL segments no consumer needs any more. Writers keep running meanwhile. A no-op for an
+     * in-memory database or when nothing changed since the last checkpoint.
+     */
+    public void checkpoint() {
+        checkOpen();
+        checkpointNow();
+    }
+
+    private void checkpointNow() {
+        if (dir == null) {
+            return;
+        }
+        synchronized (checkpointLock) {
+            long[] snap = snapshots.acquireWithLsn();
+            long ts = snap[0];
+            long lsn = snap[1];
+            try {
+                if (ts == lastCheckpointTs && checkpointGeneration > 0) {
+                    lastCheckpointNanos = System.nanoTime();
+                    return;
+                }
+                // The checkpoint must never run ahead of the durable log (async mode).
+                wal.flush();
+                Catalog cat = catalogAt(ts);
+                Map<Long, Long> rowIds = new java.util.HashMap<>();
+                for (TableDef t : cat.tables()) {
+                    VersionedTable vt = tables.get(t.id());
+                    if (!t.hasPrimaryKey() && vt != null) {
+                        // Read before the rows: ids handed out later are all above this value.
+                        rowIds.put(t.id(), vt.nextRowId.get());
+                    }
+                }
+                Checkpointer.Meta m = checkpointer.write(checkpointGeneration + 1, lsn, ts, cat, rowIds, sink -> {
+                    for (TableDef t : cat.tables()) {
+                        VersionedTable vt = tables.get(t.id());
+                        if (vt == null) {
+                            continue;
+                        }
+                        for (Map.Entry<byte[], RowVersion> e : vt.rows.entrySet()) {
+                            byte[] row = RowVersion.visibleRow(e.getValue(), ts);
+                            if (row != null) {
+                                sink.row(t.id(), e.getKey(), row);
+                            }
+                        }
+                    }
+                });
+                checkpointGeneration = m.generation();
+                lastCheckpointTs = ts;
+                lastCheckpointLsn = lsn;
+                lastCheckpointNanos = System.nanoTime();
+                retention.advance(CHECKPOINT_CONSUMER, lsn);
+                retention.deleteObsoleteSegments();
+            } finally {
+                snapshots.release(ts);
+            }
+        }
+    }
+
+    /**
+     * Reclaims row versions no open snapshot can see, deleted keys, storage of dropped tables and
+     * old catalog versions. Runs in the background; callable directly (tests).
+     */
+    public void vacuum() {
+        long horizon = snapshots.horizon();
+        for (VersionedTable vt : tables.values()) {
+            vt.vacuum(horizon);
+        }
+        for (var it = dropped.iterator(); it.hasNext(); ) {
+            long[] d = it.next();
+            if (d[0] <= horizon) {
+                commitLock.lock();
+                try {
+                    if (latestCatalog.tableById(d[1]) == null) {
+                        tables.remove(d[1]);
+                    }
+                } finally {
+                    commitLock.unlock();
+                }
+                it.remove();
+            }
+        }
+        Long floor = catalogs.floorKey(horizon);
+        if (floor != null) {
+            catalogs.headMap(floor, false).clear();
+        }
+    }
+
+    private boolean checkpointDue() {
+        synchronized (checkpointLock) {
+            long walBytes = wal.endLsn() - lastCheckpointLsn;
+            boolean changed = snapshots.visibleTs() != lastCheckpointTs;
+            return changed && (walBytes >= options.checkpointWalBytes()
+                    || System.nanoTime() - lastCheckpointNanos >= options.checkpointInterval().toNanos());
+        }
+    }
+
+    private void startMaintenance() {
+        maintenance = new Thread(this::maintenanceLoop, "duet-maintenance" + (dir == null ? "" : "-" + dir.getFileName()));
+        maintenance.setDaemon(true);
+        maintenance.start();
+    }
+
+    private void maintenanceLoop() {
+        long interval = options.maintenanceInterval().toNanos();
+        while (!closed) {
+            maintenanceLock.lock();
+            try {
+                if (!closed) {
+                    maintenanceWake.awaitNanos(interval);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                maintenanceLock.unlock();
+            }
+            if (closed || failure != null) {
+                return;
+            }
+            try {
+                vacuum();
+                if (dir != null && checkpointDue()) {
+                    checkpointNow();
+                }
+            } catch (DuetException e) {
+                // The WAL is kept until a checkpoint succeeds, so nothing is lost; say why it failed.
+                LOG.log(System.Logger.Level.WARNING, "background checkpoint of " + dir + " failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ state
+
+    /** Timestamp of the newest visible commit. */
+    public long lastCommitTimestamp() {
+        return snapshots.visibleTs();
+    }
+
+    /** Number of open snapshots (transactions not yet ended). */
+    public int openSnapshots() {
+        return snapshots.openCount();
+    }
+
+    /** Number of stored versions of all keys of a table, live and old (tests of reclamation). */
+    public long versionCount(long tableId) {
+        VersionedTable vt = tables.get(tableId);
+        if (vt == null) {
+            return 0;
+        }
+        long n = 0;
+        for (RowVersion head : vt.rows.values()) {
+            for (RowVersion v = head; v != null; v = v.older) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The database directory, or null for an in-memory database. */
+    public Path directory() {
+        return dir;
+    }
+
+    /** WAL position after the newest appended record (0 for in-memory). */
+    public long walEndLsn() {
+        return wal == null ? 0 : wal.endLsn();
+    }
+
+    void checkOpen() {
+        DuetException f = failure;
+        if (f != null) {
+            throw new DuetException(f.state(), "database " + (dir == null ? "(memory)" : dir)
+                    + " failed and must be reopened: " + f.getMessage(), f);
+        }
+        if (closed) {
+            throw DuetException.of(SqlState.CONNECTION_DOES_NOT_EXIST, "database %s is closed",
+                    dir == null ? "(memory)" : dir);
+        }
+    }
+
+    private void fail(DuetException e) {
+        if (failure == null) {
+            failure = e;
+            LOG.log(System.Logger.Level.ERROR, "database " + dir + " stopped accepting writes: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Closes the database: stops background work, writes a final checkpoint (so the next open
+     * replays nothing), flushes the WAL and releases the directory lock. Idempotent.
+     */
+    @Override
+    public void close() {
+        commitLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        } finally {
+            commitLock.unlock();
+        }
+        maintenanceLock.lock();
+        try {
+            maintenanceWake.signalAll();
+        } finally {
+            maintenanceLock.unlock();
+        }
+        if (maintenance != null) {
+            try {
+                maintenance.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            if (dir != null && failure == null && options.checkpointOnClose()) {
+                checkpointNow();
+            }
+        } finally {
+            closeFiles();
+        }
+    }
+
+    private void closeFiles() {
+        try {
+            if (wal != null) {
+                wal.close();
+            }
+        } finally {
+            if (lock != null) {
+                try {
+                    lock.close();
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.WARNING, "could not release lock of " + dir + ": " + e);
+                }
+            }
+        }
+    }
+}
