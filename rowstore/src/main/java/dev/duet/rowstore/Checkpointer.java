@@ -31,9 +31,11 @@ import net.openhft.chronicle.map.ChronicleMapBuilder;
  *
  * <p>Each checkpoint writes a new generation and switches to it by atomically replacing the
  * metadata file only after the map is complete and fsync'ed; a crash at any moment leaves the
- * previous generation and its WAL in force. A map is never modified after its checkpoint
- * completes, so it cannot be left half-written by a crash. The price is that each checkpoint
- * rewrites every row (see docs/limitations.md).
+ * previous generation and its WAL in force. Rows are never written to a map after its checkpoint
+ * completes; but Chronicle Map keeps its segment locks inside the file, and reading a map takes
+ * them, so a process killed while loading can leave a lock set on disk: after an unclean shutdown
+ * the map is therefore opened with Chronicle's recovery, which clears such locks. The price of
+ * whole generations is that each checkpoint rewrites every row (see docs/limitations.md).
  */
 final class Checkpointer {
     static final String META = "checkpoint.meta";
@@ -100,15 +102,20 @@ final class Checkpointer {
         return new Meta(generation, lsn, ts, catalog, rowIds);
     }
 
-    /** Streams every row of the checkpoint to {@code sink}. */
-    void load(Meta meta, RowSink sink) {
+    /**
+     * Streams every row of the checkpoint to {@code sink}. {@code recover}: the previous process
+     * died holding the database, so the map may hold locks of a dead process.
+     */
+    void load(Meta meta, boolean recover, RowSink sink) {
         Path file = mapFile(meta.generation());
         if (!Files.exists(file)) {
             throw DuetException.of(SqlState.DATA_CORRUPTED, "checkpoint file %s named by %s is missing", file, META);
         }
-        try (ChronicleMap<byte[], byte[]> map = ChronicleMapBuilder.of(byte[].class, byte[].class)
-                .name("duet-checkpoint")
-                .createPersistedTo(file.toFile())) {
+        ChronicleMapBuilder<byte[], byte[]> builder = ChronicleMapBuilder.of(byte[].class, byte[].class)
+                .name("duet-checkpoint");
+        try (ChronicleMap<byte[], byte[]> map = recover
+                ? builder.recoverPersistedTo(file.toFile(), true)
+                : builder.createPersistedTo(file.toFile())) {
             for (Map.Entry<byte[], byte[]> e : map.entrySet()) {
                 byte[] k = e.getKey();
                 if (k.length < 8) {
@@ -128,11 +135,12 @@ final class Checkpointer {
      * WAL ends at {@code lsn}) and makes it the current checkpoint.
      */
     Meta write(long generation, long lsn, long ts, Catalog catalog, Map<Long, Long> nextRowIds, RowSource rows) {
-        long[] stats = new long[3]; // count, key bytes, value bytes
+        long[] stats = new long[4]; // count, key bytes, value bytes, largest entry
         rows.forEach((tableId, key, row) -> {
             stats[0]++;
             stats[1] += 8 + key.length;
             stats[2] += row.length;
+            stats[3] = Math.max(stats[3], 8L + key.length + row.length);
         });
         long count = stats[0];
         double avgKey = count == 0 ? 16 : Math.max(9.0, (double) stats[1] / count);
@@ -140,13 +148,19 @@ final class Checkpointer {
         Path file = mapFile(generation);
         try {
             Files.deleteIfExists(file);
-            try (ChronicleMap<byte[], byte[]> map = ChronicleMapBuilder.of(byte[].class, byte[].class)
+            ChronicleMapBuilder<byte[], byte[]> builder = ChronicleMapBuilder.of(byte[].class, byte[].class)
                     .name("duet-checkpoint")
                     .entries(Math.max(1_000, count + count / 4))
                     .averageKeySize(avgKey)
                     .averageValueSize(avgValue)
-                    .maxBloatFactor(4.0)
-                    .createPersistedTo(file.toFile())) {
+                    .maxBloatFactor(4.0);
+            // An entry must fit in one segment, and segments are sized from the average entry: a
+            // few rows far above the average (a large TEXT or BYTEA) need fewer, larger segments.
+            long total = stats[1] + stats[2];
+            if (count > 0 && stats[3] > 16 * (total / count)) {
+                builder.actualSegments((int) Math.max(1, Math.min(1024, total / (4 * stats[3]))));
+            }
+            try (ChronicleMap<byte[], byte[]> map = builder.createPersistedTo(file.toFile())) {
                 ByteBuffer prefix = ByteBuffer.allocate(8);
                 rows.forEach((tableId, key, row) -> {
                     byte[] k = new byte[8 + key.length];
@@ -160,7 +174,15 @@ final class Checkpointer {
             force(file);
             writeMeta(new Meta(generation, lsn, ts, catalog, nextRowIds));
         } catch (IOException e) {
+            deleteQuietly(file);
             throw new DuetException(SqlState.IO_ERROR, "cannot write checkpoint " + file + ": " + e.getMessage(), e);
+        } catch (DuetException e) {
+            deleteQuietly(file);
+            throw e;
+        } catch (RuntimeException e) {
+            // Chronicle Map reports full maps and file problems as unchecked exceptions of its own.
+            deleteQuietly(file);
+            throw new DuetException(SqlState.IO_ERROR, "cannot write checkpoint " + file + ": " + e, e);
         }
         removeStale(generation);
         return new Meta(generation, lsn, ts, catalog, nextRowIds);
@@ -211,6 +233,14 @@ final class Checkpointer {
         } catch (IOException e) {
             // Stale files only cost space; the next checkpoint retries. Say so rather than hide it.
             LOG.log(System.Logger.Level.WARNING, "could not remove old checkpoint files in " + dir + ": " + e);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not delete incomplete checkpoint " + file + ": " + e);
         }
     }
 

@@ -12,6 +12,9 @@ import dev.duet.rowstore.wal.WalWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -104,7 +107,14 @@ public final class RowStore implements AutoCloseable {
         Objects.requireNonNull(dir, "dir is null");
         Objects.requireNonNull(options, "options is null");
         try {
-            Files.createDirectories(dir);
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+                // Make the new directory's entry durable, or a power loss could lose the database.
+                Path parent = dir.toAbsolutePath().getParent();
+                if (parent != null) {
+                    Checkpointer.forceDirectory(parent);
+                }
+            }
         } catch (IOException e) {
             throw new DuetException(SqlState.IO_ERROR, "cannot create database directory " + dir + ": " + e.getMessage(), e);
         }
@@ -128,22 +138,31 @@ public final class RowStore implements AutoCloseable {
             Catalog cat = meta.catalog();
             startTs = meta.ts();
             startLsn = meta.lsn();
+            Map<Long, List<VersionedTable.Slot>> loaded = new HashMap<>();
             for (TableDef t : cat.tables()) {
-                VersionedTable vt = new VersionedTable(t.id());
-                vt.nextRowId.set(meta.nextRowIds().getOrDefault(t.id(), 1L));
-                tables.put(t.id(), vt);
+                loaded.put(t.id(), new ArrayList<>());
             }
             long ts = startTs;
-            checkpointer.load(meta, (tableId, key, row) -> {
-                VersionedTable vt = tables.get(tableId);
-                TableDef t = cat.tableById(tableId);
-                if (vt == null || t == null) {
+            checkpointer.load(meta, !lock.previousCloseClean(), (tableId, key, row) -> {
+                List<VersionedTable.Slot> rows = loaded.get(tableId);
+                if (rows == null) {
                     throw DuetException.of(SqlState.DATA_CORRUPTED,
                             "checkpoint holds rows of table id %d, which its catalog does not list", tableId);
                 }
-                vt.rows.put(key, new RowVersion(ts, row, null));
-                noteRowId(t, vt, key);
+                rows.add(new VersionedTable.Slot(key, new RowVersion(ts, row, null)));
             });
+            for (TableDef t : cat.tables()) {
+                List<VersionedTable.Slot> rows = loaded.get(t.id());
+                VersionedTable vt = new VersionedTable(t.id(), rows.size());
+                vt.nextRowId.set(meta.nextRowIds().getOrDefault(t.id(), 1L));
+                vt.load(rows);
+                if (!t.hasPrimaryKey()) {
+                    for (VersionedTable.Slot slot : rows) {
+                        noteRowId(t, vt, slot.key);
+                    }
+                }
+                tables.put(t.id(), vt);
+            }
             checkpointer.removeStale(meta.generation());
             checkpointGeneration = meta.generation();
             latestCatalog = cat;
@@ -182,6 +201,11 @@ public final class RowStore implements AutoCloseable {
         catalogs.put(latestCatalogTs, latestCatalog);
         snapshots.publish(lastTs, endLsn);
         wal = WalWriter.open(walDir, endLsn, walOptions(options));
+        try {
+            Checkpointer.forceDirectory(dir); // the wal/ entry, if it was just created
+        } catch (IOException e) {
+            throw new DuetException(SqlState.IO_ERROR, "cannot sync database directory " + dir + ": " + e.getMessage(), e);
+        }
         retention = new WalRetention(wal);
         retention.register(CHECKPOINT_CONSUMER, startLsn);
     }
@@ -228,13 +252,13 @@ public final class RowStore implements AutoCloseable {
         @Override
         public void put(byte kind, long tableId, byte[] key, byte[] row) {
             VersionedTable vt = replayTable(tableId);
-            vt.rows.put(key, new RowVersion(ts, row, null));
+            vt.install(key, new RowVersion(ts, row, null));
             noteRowId(latestCatalog.tableById(tableId), vt, key);
         }
 
         @Override
         public void delete(long tableId, byte[] key) {
-            replayTable(tableId).rows.remove(key);
+            replayTable(tableId).remove(key);
         }
 
         private VersionedTable replayTable(long tableId) {
@@ -376,7 +400,7 @@ public final class RowStore implements AutoCloseable {
                         row = null;
                     }
                     RowVersion v = new RowVersion(ts, row, head);
-                    vt.rows.put(key, v);
+                    vt.install(key, v);
                     RowVersion.prune(v, horizon);
                 }
             }
@@ -436,10 +460,10 @@ public final class RowStore implements AutoCloseable {
                         if (vt == null) {
                             continue;
                         }
-                        for (Map.Entry<byte[], RowVersion> e : vt.rows.entrySet()) {
-                            byte[] row = RowVersion.visibleRow(e.getValue(), ts);
+                        for (VersionedTable.Slot slot : vt.slots()) {
+                            byte[] row = RowVersion.visibleRow(slot.head, ts);
                             if (row != null) {
-                                sink.row(t.id(), e.getKey(), row);
+                                sink.row(t.id(), slot.key, row);
                             }
                         }
                     }
@@ -463,7 +487,17 @@ public final class RowStore implements AutoCloseable {
     public void vacuum() {
         long horizon = snapshots.horizon();
         for (VersionedTable vt : tables.values()) {
-            vt.vacuum(horizon);
+            List<VersionedTable.Slot> dead = vt.prune(horizon);
+            if (!dead.isEmpty()) {
+                commitLock.lock();
+                try {
+                    for (VersionedTable.Slot slot : dead) {
+                        vt.removeIfDead(slot, horizon);
+                    }
+                } finally {
+                    commitLock.unlock();
+                }
+            }
         }
         for (var it = dropped.iterator(); it.hasNext(); ) {
             long[] d = it.next();
@@ -521,9 +555,11 @@ public final class RowStore implements AutoCloseable {
                 if (dir != null && checkpointDue()) {
                     checkpointNow();
                 }
-            } catch (DuetException e) {
-                // The WAL is kept until a checkpoint succeeds, so nothing is lost; say why it failed.
-                LOG.log(System.Logger.Level.WARNING, "background checkpoint of " + dir + " failed: " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                // The WAL is kept until a checkpoint succeeds, so nothing is lost; say why it failed
+                // and keep going: a later checkpoint may succeed (e.g. once disk space is freed).
+                LOG.log(System.Logger.Level.WARNING, "background maintenance of " + (dir == null ? "(memory)" : dir)
+                        + " failed: " + e.getMessage(), e);
             }
         }
     }
@@ -547,8 +583,8 @@ public final class RowStore implements AutoCloseable {
             return 0;
         }
         long n = 0;
-        for (RowVersion head : vt.rows.values()) {
-            for (RowVersion v = head; v != null; v = v.older) {
+        for (VersionedTable.Slot slot : vt.slots()) {
+            for (RowVersion v = slot.head; v != null; v = v.older) {
                 n++;
             }
         }
@@ -616,18 +652,34 @@ public final class RowStore implements AutoCloseable {
             if (dir != null && failure == null && options.checkpointOnClose()) {
                 checkpointNow();
             }
-        } finally {
-            closeFiles();
+        } catch (RuntimeException e) {
+            // Nothing is lost: the WAL still holds every commit and the next open replays it.
+            LOG.log(System.Logger.Level.WARNING, "final checkpoint of " + dir + " failed; the next open will replay the WAL", e);
         }
+        closeFiles(failure == null);
     }
 
     private void closeFiles() {
+        closeFiles(false);
+    }
+
+    /** Closes the WAL and releases the lock; {@code clean} records a clean shutdown if the WAL closed fine. */
+    private void closeFiles(boolean clean) {
+        boolean walClosed = false;
         try {
             if (wal != null) {
                 wal.close();
             }
+            walClosed = true;
         } finally {
             if (lock != null) {
+                if (clean && walClosed) {
+                    try {
+                        lock.markClean();
+                    } catch (IOException e) {
+                        LOG.log(System.Logger.Level.WARNING, "could not record the clean close of " + dir + ": " + e);
+                    }
+                }
                 try {
                     lock.close();
                 } catch (IOException e) {

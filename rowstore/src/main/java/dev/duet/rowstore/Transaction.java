@@ -211,21 +211,25 @@ public final class Transaction implements AutoCloseable {
     /** Store rows at the snapshot merged with the write set, key order, within [from, to). */
     private Iterator<Map.Entry<byte[], byte[]>> mergedScan(long tableId, byte[] from, byte[] to) {
         VersionedTable vt = committedTable(tableId);
-        Iterator<Map.Entry<byte[], RowVersion>> base =
-                vt == null ? Collections.emptyIterator() : vt.range(from, to).entrySet().iterator();
+        Iterator<VersionedTable.Slot> base =
+                vt == null ? Collections.emptyIterator() : vt.range(from, to).values().iterator();
         TreeMap<byte[], byte[]> w = writes.get(tableId);
         Iterator<Map.Entry<byte[], byte[]>> own = w == null ? Collections.emptyIterator() : range(w, from, to).entrySet().iterator();
         long snap = snapshotTs;
         return new Iterator<>() {
-            Map.Entry<byte[], RowVersion> b = advanceBase();
+            byte[] bRow;
+            VersionedTable.Slot b = advanceBase();
             Map.Entry<byte[], byte[]> o = own.hasNext() ? own.next() : null;
             Map.Entry<byte[], byte[]> next = compute();
 
-            private Map.Entry<byte[], RowVersion> advanceBase() {
+            /** Next slot with a row visible at the snapshot; {@code bRow} is that row. */
+            private VersionedTable.Slot advanceBase() {
                 while (base.hasNext()) {
-                    Map.Entry<byte[], RowVersion> e = base.next();
-                    if (RowVersion.visibleRow(e.getValue(), snap) != null) {
-                        return e;
+                    VersionedTable.Slot s = base.next();
+                    byte[] row = RowVersion.visibleRow(s.head, snap);
+                    if (row != null) {
+                        bRow = row;
+                        return s;
                     }
                 }
                 return null;
@@ -233,9 +237,9 @@ public final class Transaction implements AutoCloseable {
 
             private Map.Entry<byte[], byte[]> compute() {
                 while (b != null || o != null) {
-                    int c = b == null ? 1 : o == null ? -1 : VersionedTable.KEY_ORDER.compare(b.getKey(), o.getKey());
+                    int c = b == null ? 1 : o == null ? -1 : VersionedTable.KEY_ORDER.compare(b.key, o.getKey());
                     if (c < 0) {
-                        Map.Entry<byte[], byte[]> r = Map.entry(b.getKey(), RowVersion.visibleRow(b.getValue(), snap));
+                        Map.Entry<byte[], byte[]> r = Map.entry(b.key, bRow);
                         b = advanceBase();
                         return r;
                     }
@@ -318,7 +322,7 @@ public final class Transaction implements AutoCloseable {
         byte[] key;
         if (t.hasPrimaryKey()) {
             key = t.keyCodec().encode(keyValues(t, row));
-            if (read(t.id(), key) != null || committedLive(t.id(), key)) {
+            if (keyTaken(t.id(), key)) {
                 throw duplicateKey(t, row);
             }
         } else {
@@ -365,7 +369,7 @@ public final class Transaction implements AutoCloseable {
             return true;
         }
         byte[] newKey = t.keyCodec().encode(keyValues(t, row));
-        if (read(t.id(), newKey) != null || committedLive(t.id(), newKey)) {
+        if (keyTaken(t.id(), newKey)) {
             throw duplicateKey(t, row);
         }
         write(t.id(), key, DELETED);
@@ -413,18 +417,22 @@ public final class Transaction implements AutoCloseable {
     }
 
     /**
-     * True if the newest committed version of the key (even one after our snapshot) is a live row
-     * that this transaction has not itself written: then inserting the key would duplicate it.
-     * Our own delete of the key decides otherwise; a concurrent change is caught at commit.
+     * True if inserting {@code key} would duplicate a row: our own write of the key decides if we
+     * made one; otherwise the key is taken if a row with it is visible to us or if the newest
+     * committed version (even one after our snapshot, as in PostgreSQL) is a live row. A
+     * concurrent change we cannot see yet is caught at commit. One index lookup.
      */
-    private boolean committedLive(long tableId, byte[] key) {
+    private boolean keyTaken(long tableId, byte[] key) {
         TreeMap<byte[], byte[]> w = writes.get(tableId);
-        if (w != null && w.containsKey(key)) {
-            return false;
+        if (w != null) {
+            byte[] own = w.get(key);
+            if (own != null) {
+                return own != DELETED;
+            }
         }
         VersionedTable vt = committedTable(tableId);
         RowVersion head = vt == null ? null : vt.head(key);
-        return head != null && head.row != null;
+        return head != null && (head.row != null || RowVersion.visibleRow(head, snapshotTs) != null);
     }
 
     /**

@@ -1,65 +1,160 @@
 package dev.duet.rowstore;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The rows of one table: encoded primary key (memcomparable, see {@code KeyCodec}) to the head of
- * its version chain, in key order. Heads are replaced only by committers holding the store's
- * commit lock; readers traverse without locks (the skip list is concurrent, chains are immutable
- * except for pruning).
+ * The rows of one table: one {@link Slot} per encoded primary key (memcomparable, see
+ * {@code KeyCodec}) holding the head of the key's version chain. Slots are reachable two ways: a
+ * hash index for point lookups (a skip-list search over a million keys is a chain of cache
+ * misses) and a skip list in key order for scans. Both indexes and every {@code Slot.head} are
+ * written only by committers holding the store's commit lock (or by single-threaded recovery);
+ * readers go lock-free through either index and follow immutable chains.
  */
 final class VersionedTable {
     static final Comparator<byte[]> KEY_ORDER = Arrays::compareUnsigned;
 
+    /** A key and its newest version. */
+    static final class Slot {
+        final byte[] key;
+        /** Newest version; replaced under the commit lock. */
+        volatile RowVersion head;
+
+        Slot(byte[] key, RowVersion head) {
+            this.key = key;
+            this.head = head;
+        }
+    }
+
+    /** Hash-map key over the bytes of an encoded key. */
+    private static final class Key {
+        private final byte[] bytes;
+        private final int hash;
+
+        Key(byte[] bytes) {
+            this.bytes = bytes;
+            this.hash = Arrays.hashCode(bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.hash == hash && Arrays.equals(k.bytes, bytes);
+        }
+    }
+
     final long id;
-    /** Key → newest version. Writes: under RowStore.commitLock (and during single-threaded recovery). */
-    final ConcurrentSkipListMap<byte[], RowVersion> rows = new ConcurrentSkipListMap<>(KEY_ORDER);
+    /** Key order, for scans. Guarded for writes by the commit lock. */
+    private final ConcurrentSkipListMap<byte[], Slot> ordered = new ConcurrentSkipListMap<>(KEY_ORDER);
+    /** Point lookups. Guarded for writes by the commit lock. */
+    private final ConcurrentHashMap<Key, Slot> byKey;
     /** Next hidden row id for tables without a primary key; ids are never reused. */
     final AtomicLong nextRowId = new AtomicLong(1);
 
     VersionedTable(long id) {
+        this(id, 16);
+    }
+
+    VersionedTable(long id, int expectedKeys) {
         this.id = id;
+        this.byKey = new ConcurrentHashMap<>(Math.max(16, expectedKeys + expectedKeys / 3));
     }
 
+    /** The newest version of a key (committed, possibly after the caller's snapshot), or null. */
     RowVersion head(byte[] key) {
-        return rows.get(key);
+        Slot s = byKey.get(new Key(key));
+        return s == null ? null : s.head;
     }
 
-    /** Keys in {@code [from, to)}; null bounds are open. */
-    ConcurrentNavigableMap<byte[], RowVersion> range(byte[] from, byte[] to) {
-        if (from == null && to == null) {
-            return rows;
+    /** Makes {@code v} the newest version of {@code key}. Commit lock held (or recovery). */
+    void install(byte[] key, RowVersion v) {
+        Key k = new Key(key);
+        Slot s = byKey.get(k);
+        if (s == null) {
+            s = new Slot(key, v);
+            byKey.put(k, s);
+            ordered.put(key, s);
+        } else {
+            s.head = v;
         }
-        if (from == null) {
-            return rows.headMap(to, false);
+    }
+
+    /** Forgets a key entirely (recovery replaying a deletion). */
+    void remove(byte[] key) {
+        Slot s = byKey.remove(new Key(key));
+        if (s != null) {
+            ordered.remove(key, s);
         }
-        if (to == null) {
-            return rows.tailMap(from, true);
-        }
-        if (KEY_ORDER.compare(from, to) >= 0) {
-            return rows.subMap(from, true, from, false);
-        }
-        return rows.subMap(from, true, to, false);
     }
 
     /**
-     * Prunes every chain to what snapshots at or after {@code horizon} can see, and removes keys
-     * whose visible version at the horizon is a deletion. Safe to run concurrently with readers
-     * and committers: removal is conditional on the head not having changed.
+     * Adds rows loaded from a checkpoint, sorted by key first: the skip list grows far faster in
+     * key order than in the checkpoint's hash order. Recovery only.
      */
-    long vacuum(long horizon) {
-        long removed = 0;
-        for (var e : rows.entrySet()) {
-            RowVersion head = e.getValue();
+    void load(List<Slot> slots) {
+        slots.sort((a, b) -> KEY_ORDER.compare(a.key, b.key));
+        for (Slot s : slots) {
+            byKey.put(new Key(s.key), s);
+            ordered.put(s.key, s);
+        }
+    }
+
+    /** Slots with keys in {@code [from, to)} in key order; null bounds are open. */
+    NavigableMap<byte[], Slot> range(byte[] from, byte[] to) {
+        if (from == null && to == null) {
+            return ordered;
+        }
+        if (from == null) {
+            return ordered.headMap(to, false);
+        }
+        if (to == null) {
+            return ordered.tailMap(from, true);
+        }
+        if (KEY_ORDER.compare(from, to) >= 0) {
+            return ordered.subMap(from, true, from, false);
+        }
+        return ordered.subMap(from, true, to, false);
+    }
+
+    Iterable<Slot> slots() {
+        return ordered.values();
+    }
+
+    /**
+     * Prunes every chain to what snapshots at or after {@code horizon} can see, and returns the
+     * slots whose visible version at the horizon is a deletion, for {@link #removeIfDead} under
+     * the commit lock. Pruning itself is safe next to readers and committers.
+     */
+    List<Slot> prune(long horizon) {
+        List<Slot> dead = new ArrayList<>();
+        for (Slot s : ordered.values()) {
+            RowVersion head = s.head;
             RowVersion v = RowVersion.prune(head, horizon);
-            if (v == head && head.row == null && rows.remove(e.getKey(), head)) {
-                removed++;
+            if (v == head && head.row == null) {
+                dead.add(s);
             }
         }
-        return removed;
+        return dead;
+    }
+
+    /** Removes a slot whose newest version is a deletion no snapshot can see past. Commit lock held. */
+    boolean removeIfDead(Slot s, long horizon) {
+        RowVersion head = s.head;
+        if (head.row != null || head.ts > horizon) {
+            return false;
+        }
+        byKey.remove(new Key(s.key), s);
+        ordered.remove(s.key, s);
+        return true;
     }
 }
