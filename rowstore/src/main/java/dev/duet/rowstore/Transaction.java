@@ -148,27 +148,7 @@ public final class Transaction implements AutoCloseable {
     public RowCursor scan(String table, KeyRange range) {
         checkActive();
         TableDef t = table(table);
-        byte[] from = null;
-        byte[] to = null;
-        if (range.low != null || range.high != null) {
-            if (!t.hasPrimaryKey()) {
-                throw DuetException.of(SqlState.FEATURE_NOT_SUPPORTED,
-                        "table \"%s\" has no primary key to scan a range of", t.name());
-            }
-            KeyCodec codec = t.keyCodec();
-            if (range.low != null) {
-                byte[] p = codec.encodePrefix(coerceKeyPrefix(t, range.low), range.low.length);
-                from = range.lowInclusive ? p : KeyCodec.prefixEnd(p);
-                if (from == null) {
-                    return new RowCursor(Collections.emptyIterator());
-                }
-            }
-            if (range.high != null) {
-                byte[] p = codec.encodePrefix(coerceKeyPrefix(t, range.high), range.high.length);
-                to = range.highInclusive ? KeyCodec.prefixEnd(p) : p;
-            }
-        }
-        Iterator<Map.Entry<byte[], byte[]>> merged = mergedScan(t.id(), from, to);
+        Iterator<Map.Entry<byte[], byte[]>> merged = encodedScan(t, range);
         RowCodec codec = t.rowCodec();
         return new RowCursor(new Iterator<>() {
             @Override
@@ -182,6 +162,37 @@ public final class Transaction implements AutoCloseable {
                 return new Row(t, e.getKey(), codec.decode(e.getValue()));
             }
         });
+    }
+
+    /**
+     * The encoded (key, row) pairs {@link #scan(String, KeyRange)} returns, in the same order,
+     * undecoded: for operators that decode rows straight into column vectors. Like a cursor it
+     * reads lazily and stays valid while the transaction is open and does not write to the table.
+     */
+    Iterator<Map.Entry<byte[], byte[]>> encodedScan(TableDef t, KeyRange range) {
+        checkActive();
+        Objects.requireNonNull(range, "range is null");
+        byte[] from = null;
+        byte[] to = null;
+        if (range.low != null || range.high != null) {
+            if (!t.hasPrimaryKey()) {
+                throw DuetException.of(SqlState.FEATURE_NOT_SUPPORTED,
+                        "table \"%s\" has no primary key to scan a range of", t.name());
+            }
+            KeyCodec codec = t.keyCodec();
+            if (range.low != null) {
+                byte[] p = codec.encodePrefix(coerceKeyPrefix(t, range.low), range.low.length);
+                from = range.lowInclusive ? p : KeyCodec.prefixEnd(p);
+                if (from == null) {
+                    return Collections.emptyIterator();
+                }
+            }
+            if (range.high != null) {
+                byte[] p = codec.encodePrefix(coerceKeyPrefix(t, range.high), range.high.length);
+                to = range.highInclusive ? KeyCodec.prefixEnd(p) : p;
+            }
+        }
+        return mergedScan(t.id(), from, to);
     }
 
     /** Number of rows visible to this transaction. */

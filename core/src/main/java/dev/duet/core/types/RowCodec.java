@@ -11,7 +11,23 @@ import java.nio.ByteOrder;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
+import org.apache.arrow.memory.util.MemoryUtil;
+import org.apache.arrow.vector.BaseFixedWidthVector;
+import org.apache.arrow.vector.BaseVariableWidthVector;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.DateDayVector;
+import org.apache.arrow.vector.DecimalVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.SmallIntVector;
+import org.apache.arrow.vector.TimeStampMicroVector;
+import org.apache.arrow.vector.VarBinaryVector;
+import org.apache.arrow.vector.VarCharVector;
 
 /**
  * The compact binary form of one row, as the WAL and the row store keep it: a varint column
@@ -395,6 +411,333 @@ public final class RowCodec {
             int len = readVarint();
             require(len);
             return len;
+        }
+    }
+
+    // ---------------------------------------------------------------- decoding into Arrow vectors
+
+    /**
+     * Decodes columns {@code columns[i]} of {@code row} into {@code vectors.get(i)} at
+     * {@code index}. Builds a {@link VectorDecoder} per call: decoding many rows, make one with
+     * {@link #vectorDecoder} and reuse it.
+     */
+    public void decodeInto(byte[] row, int[] columns, List<? extends FieldVector> vectors, int index) {
+        vectorDecoder(columns, vectors).decode(row, index);
+    }
+
+    /**
+     * A decoder that writes columns {@code columns[i]} of this codec's rows into
+     * {@code vectors.get(i)}, one row at a time, without building Java objects. Each vector must
+     * be of the Arrow class its column's type maps to ({@link DataType#arrowType()}: BOOLEAN
+     * {@code BitVector}, SMALLINT {@code SmallIntVector}, INTEGER {@code IntVector}, BIGINT
+     * {@code BigIntVector}, REAL {@code Float4Vector}, DOUBLE {@code Float8Vector}, DECIMAL a
+     * {@code DecimalVector} of the column's scale, VARCHAR {@code VarCharVector}, DATE
+     * {@code DateDayVector}, TIMESTAMP {@code TimeStampMicroVector}, BYTEA
+     * {@code VarBinaryVector}). A column may appear once.
+     */
+    public VectorDecoder vectorDecoder(int[] columns, List<? extends FieldVector> vectors) {
+        return new VectorDecoder(this, columns, vectors);
+    }
+
+    /**
+     * Decodes selected columns of encoded rows straight into Arrow vectors: fixed-width values are
+     * copied from the row into the vector's data buffer, strings and byte strings as bytes (no
+     * {@code String} is created), DECIMAL of precision ≤ 18 from its unscaled long and wider ones
+     * from their two's-complement bytes. Columns after the last selected one are not looked at,
+     * so a row is checked for corruption as far as it is read; VARCHAR bytes are copied as stored
+     * (they were valid UTF-8 when encoded) without a second validation.
+     *
+     * <p>{@link #decode(byte[], int)} writes the row at {@code index} of every vector, growing a
+     * vector whose capacity is too small. It neither sets the vectors' value counts (the caller
+     * does, e.g. {@code VectorSchemaRoot.setRowCount}) nor clears them; a vector written at
+     * increasing indexes after {@code reset()} is the intended use. Not thread-safe: one per
+     * operator.
+     */
+    public static final class VectorDecoder {
+        private final DataType[] types;
+        private final byte[] codes;
+        private final int[] widths;
+        /** Per stored column up to {@link #lastColumn}: the index of its vector, or -1 if not selected. */
+        private final int[] target;
+        private final int lastColumn;
+        /** By vector index: the fixed-width vector, or null for a variable-width one. */
+        private final BaseFixedWidthVector[] fixed;
+        /** By vector index: the variable-width vector, or null for a fixed-width one. */
+        private final BaseVariableWidthVector[] variable;
+        /** Per column, 10^precision as a 128-bit integer, for the digit check of wide DECIMALs. */
+        private final long[] pow10Hi;
+        private final long[] pow10Lo;
+
+        private VectorDecoder(RowCodec codec, int[] columns, List<? extends FieldVector> vectors) {
+            Objects.requireNonNull(columns, "columns is null");
+            Objects.requireNonNull(vectors, "vectors is null");
+            if (columns.length != vectors.size()) {
+                throw new IllegalArgumentException(columns.length + " columns but " + vectors.size() + " vectors");
+            }
+            this.types = codec.types;
+            this.codes = codec.codes;
+            this.widths = codec.widths;
+            int last = -1;
+            for (int c : columns) {
+                Objects.checkIndex(c, types.length);
+                last = Math.max(last, c);
+            }
+            this.lastColumn = last;
+            this.target = new int[last + 1];
+            Arrays.fill(target, -1);
+            this.fixed = new BaseFixedWidthVector[columns.length];
+            this.variable = new BaseVariableWidthVector[columns.length];
+            this.pow10Hi = new long[last + 1];
+            this.pow10Lo = new long[last + 1];
+            for (int i = 0; i < columns.length; i++) {
+                int col = columns[i];
+                if (target[col] >= 0) {
+                    throw new IllegalArgumentException("column " + col + " is selected twice");
+                }
+                target[col] = i;
+                FieldVector v = Objects.requireNonNull(vectors.get(i), "vector is null");
+                DataType t = types[col];
+                Class<? extends FieldVector> expected = switch (codes[col]) {
+                    case BOOL -> BitVector.class;
+                    case I16 -> SmallIntVector.class;
+                    case I32 -> IntVector.class;
+                    case I64 -> BigIntVector.class;
+                    case F32 -> Float4Vector.class;
+                    case F64 -> Float8Vector.class;
+                    case DEC64, DEC_BIG -> DecimalVector.class;
+                    case STR -> VarCharVector.class;
+                    case DAY -> DateDayVector.class;
+                    case MICROS -> TimeStampMicroVector.class;
+                    case BYTES -> VarBinaryVector.class;
+                    default -> throw new IllegalStateException();
+                };
+                if (v.getClass() != expected) {
+                    throw new IllegalArgumentException("column " + col + " of type " + t + " needs a "
+                            + expected.getSimpleName() + ", got a " + v.getClass().getSimpleName());
+                }
+                if (v instanceof DecimalVector d && (d.getScale() != t.scale() || d.getPrecision() < t.precision())) {
+                    throw new IllegalArgumentException("column " + col + " of type " + t + " needs a DecimalVector of scale "
+                            + t.scale() + " and precision ≥ " + t.precision() + ", got " + d.getField().getType());
+                }
+                if (v instanceof BaseFixedWidthVector f) {
+                    fixed[i] = f;
+                } else {
+                    variable[i] = (BaseVariableWidthVector) v;
+                }
+                if (codes[col] == DEC_BIG) {
+                    BigInteger p = BigInteger.TEN.pow(t.precision());
+                    pow10Lo[col] = p.longValue();
+                    pow10Hi[col] = p.shiftRight(64).longValue();
+                }
+            }
+        }
+
+        /** Writes the selected columns of {@code row} at {@code index} of their vectors. */
+        public void decode(byte[] row, int index) {
+            Objects.requireNonNull(row, "row is null");
+            if (index < 0) {
+                throw new IndexOutOfBoundsException("index " + index + " is negative");
+            }
+            long header = readVarint(row, 0);
+            int stored = (int) header;
+            int pos = (int) (header >>> 32);
+            if (stored > types.length) {
+                throw corrupt("row has %d columns, the table only %d", stored, types.length);
+            }
+            int bitmap = pos;
+            int bitmapBytes = (stored + 7) >>> 3;
+            require(row, pos, bitmapBytes);
+            if ((stored & 7) != 0 && (row[pos + bitmapBytes - 1] & 0xFF) >>> (stored & 7) != 0) {
+                throw corrupt("null bitmap has bits set beyond column %d", stored);
+            }
+            pos += bitmapBytes;
+            int last = Math.min(lastColumn, stored - 1);
+            for (int col = 0; col <= last; col++) {
+                int t = target[col];
+                if ((row[bitmap + (col >>> 3)] & (1 << (col & 7))) != 0) {
+                    if (t >= 0) {
+                        setNull(t, index);
+                    }
+                    continue;
+                }
+                int w = widths[col];
+                if (t < 0) {
+                    if (w == 0) {
+                        long l = readVarint(row, pos);
+                        pos = (int) (l >>> 32);
+                        w = (int) l;
+                    }
+                    require(row, pos, w);
+                    pos += w;
+                    continue;
+                }
+                if (w != 0) {
+                    require(row, pos, w);
+                    BaseFixedWidthVector v = fixed[t];
+                    if (index >= v.getValueCapacity()) {
+                        grow(v, index);
+                    }
+                    // index < capacity, so both buffers have room: write their memory directly
+                    // (ArrowBuf's setters check bounds and liveness on every call).
+                    long data = v.getDataBufferAddress();
+                    switch (codes[col]) {
+                        case BOOL -> {
+                            byte b = row[pos];
+                            if ((b & 0xFE) != 0) {
+                                throw corrupt("invalid BOOLEAN byte %d", b);
+                            }
+                            setBit(data, index, b != 0);
+                        }
+                        case I16 -> MemoryUtil.putShort(data + ((long) index << 1), (short) SHORT.get(row, pos));
+                        case I32, F32, DAY -> MemoryUtil.putInt(data + ((long) index << 2), (int) INT.get(row, pos));
+                        case I64, F64, MICROS -> MemoryUtil.putLong(data + ((long) index << 3), (long) LONG.get(row, pos));
+                        case DEC64 -> {
+                            long unscaled = (long) LONG.get(row, pos);
+                            int p = types[col].precision();
+                            if (unscaled <= -POW10[p] || unscaled >= POW10[p]) {
+                                throw corrupt("DECIMAL value has more than %d digits", p);
+                            }
+                            long at = data + ((long) index << 4);
+                            MemoryUtil.putLong(at, unscaled);
+                            MemoryUtil.putLong(at + 8, unscaled >> 63);
+                        }
+                        default -> throw new IllegalStateException();
+                    }
+                    setBit(v.getValidityBufferAddress(), index, true);
+                    pos += w;
+                    continue;
+                }
+                long l = readVarint(row, pos);
+                pos = (int) (l >>> 32);
+                int len = (int) l;
+                require(row, pos, len);
+                switch (codes[col]) {
+                    case STR, BYTES -> writeBytes(variable[t], index, row, pos, len);
+                    case DEC_BIG -> writeBigDecimal(row, pos, len, col, fixed[t], index);
+                    default -> throw new IllegalStateException();
+                }
+                pos += len;
+            }
+            for (int col = stored; col <= lastColumn; col++) {
+                int t = target[col];
+                if (t >= 0) {
+                    setNull(t, index); // column added after the row was written
+                }
+            }
+        }
+
+        private void setNull(int t, int index) {
+            BaseFixedWidthVector f = fixed[t];
+            if (f != null) {
+                f.setNull(index);
+                return;
+            }
+            BaseVariableWidthVector v = variable[t];
+            if (v.getLastSet() == index - 1 && index < v.getValueCapacity()) {
+                // Appending: an empty value keeps the offsets filled, so no hole is left to fill.
+                long offsets = v.getOffsetBufferAddress();
+                long at = offsets + ((long) index << 2);
+                int start = index == 0 ? 0 : MemoryUtil.getInt(at);
+                MemoryUtil.putInt(at, start);
+                MemoryUtil.putInt(at + 4, start);
+                setBit(v.getValidityBufferAddress(), index, false);
+                v.setLastSet(index);
+            } else {
+                v.setNull(index);
+            }
+        }
+
+        /**
+         * Copies a string or byte string into a variable-width vector. Writing right after the
+         * vector's last value with room to spare (the scan's case) goes straight to memory;
+         * anything else takes Arrow's {@code setSafe}, which fills holes and grows buffers.
+         */
+        private static void writeBytes(BaseVariableWidthVector v, int index, byte[] row, int pos, int len) {
+            if (v.getLastSet() == index - 1 && index < v.getValueCapacity()) {
+                long at = v.getOffsetBufferAddress() + ((long) index << 2);
+                int start = index == 0 ? 0 : MemoryUtil.getInt(at);
+                long end = (long) start + len;
+                if (end <= v.getDataBuffer().capacity()) {
+                    MemoryUtil.copyToMemory(row, pos, v.getDataBufferAddress() + start, len);
+                    if (index == 0) {
+                        MemoryUtil.putInt(at, 0);
+                    }
+                    MemoryUtil.putInt(at + 4, (int) end);
+                    setBit(v.getValidityBufferAddress(), index, true);
+                    v.setLastSet(index);
+                    return;
+                }
+            }
+            v.setSafe(index, row, pos, len);
+        }
+
+        private static void grow(BaseFixedWidthVector v, int index) {
+            while (index >= v.getValueCapacity()) {
+                v.reAlloc();
+            }
+        }
+
+        /** Big-endian two's complement of 1..16 bytes into the vector's little-endian 128-bit slot. */
+        private void writeBigDecimal(byte[] row, int pos, int len, int col, BaseFixedWidthVector v, int index) {
+            if (len == 0 || len > MAX_DECIMAL_BYTES) {
+                throw corrupt("invalid DECIMAL length %d", len);
+            }
+            long hi = row[pos] < 0 ? -1L : 0L;
+            long lo = hi;
+            for (int i = pos; i < pos + len; i++) {
+                hi = (hi << 8) | (lo >>> 56);
+                lo = (lo << 8) | (row[i] & 0xFFL);
+            }
+            long absHi = hi;
+            long absLo = lo;
+            if (hi < 0) {
+                absLo = -lo;
+                absHi = ~hi + (lo == 0 ? 1 : 0);
+            }
+            int cmp = Long.compareUnsigned(absHi, pow10Hi[col]);
+            if (cmp > 0 || (cmp == 0 && Long.compareUnsigned(absLo, pow10Lo[col]) >= 0)) {
+                throw corrupt("DECIMAL value has more than %d digits", types[col].precision());
+            }
+            if (index >= v.getValueCapacity()) {
+                grow(v, index);
+            }
+            long at = v.getDataBufferAddress() + ((long) index << 4);
+            MemoryUtil.putLong(at, lo);
+            MemoryUtil.putLong(at + 8, hi);
+            setBit(v.getValidityBufferAddress(), index, true);
+        }
+
+        /** Sets or clears bit {@code index} of the bitmap at {@code address} (Arrow's LSB-first order). */
+        private static void setBit(long address, int index, boolean value) {
+            long at = address + (index >>> 3);
+            byte b = MemoryUtil.getByte(at);
+            int mask = 1 << (index & 7);
+            MemoryUtil.putByte(at, (byte) (value ? b | mask : b & ~mask));
+        }
+
+        private static void require(byte[] row, int pos, int n) {
+            if (n > row.length - pos) {
+                throw corrupt("row is truncated: %d bytes needed at offset %d of %d", n, pos, row.length);
+            }
+        }
+
+        /** Unsigned LEB128 at {@code pos}, at most 5 bytes: the value in the low 32 bits, the position after it in the high. */
+        private static long readVarint(byte[] buf, int pos) {
+            int v = 0;
+            for (int shift = 0; shift < 35; shift += 7) {
+                if (pos >= buf.length) {
+                    throw corrupt("row is truncated inside a length");
+                }
+                int b = buf[pos++];
+                v |= (b & 0x7F) << shift;
+                if (b >= 0) {
+                    if (v < 0 || (shift == 28 && (b & 0x70) != 0)) {
+                        throw corrupt("length does not fit an int");
+                    }
+                    return ((long) pos << 32) | v;
+                }
+            }
+            throw corrupt("length is longer than 5 bytes");
         }
     }
 

@@ -1,0 +1,210 @@
+package dev.duet.core.exec;
+
+import dev.duet.core.DuetException;
+import dev.duet.core.SqlState;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.apache.arrow.memory.AllocationListener;
+import org.apache.arrow.memory.AllocationOutcome;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.OutOfMemoryException;
+
+/**
+ * The running state one query shares across its operators: a child Arrow allocator with the
+ * query's memory limit, the batch size, and cancellation. One per query execution; the thread
+ * that runs the query creates and closes it, and any thread may {@link #cancel()} it.
+ *
+ * <p>Memory: every operator allocates from {@link #allocator()}. An allocation that would pass the
+ * query's limit (or the limit of the database's allocator above it) fails at once with a
+ * {@link DuetException} of {@link SqlState#OUT_OF_MEMORY} naming the limit, never with a JVM
+ * {@code OutOfMemoryError}; the failed allocation holds nothing. Arrow's own
+ * {@link OutOfMemoryException} can still escape from allocators not derived from this one or when
+ * the JVM's direct memory runs out first: the consumer at the top of the operator tree wraps its
+ * calls in {@link #allocating} (or uses {@link #outOfMemory}) to turn it into the same error.
+ *
+ * <p>Cancellation is cooperative: operators call {@link #checkCancelled()} at least once per
+ * batch, which throws {@link SqlState#QUERY_CANCELED} after {@link #cancel()} or once the
+ * {@linkplain #setTimeout timeout} has passed.
+ *
+ * <p>{@link #close()} comes last, after every operator is closed: it closes the allocator and
+ * fails with {@link IllegalStateException} if any Arrow memory is still held (a leak).
+ */
+public final class QueryContext implements AutoCloseable {
+    private static final AtomicLong QUERY_IDS = new AtomicLong();
+
+    private final BufferAllocator allocator;
+    private final long memoryLimit;
+    private int batchSize = Operator.DEFAULT_BATCH_SIZE;
+    private volatile boolean cancelled;
+    /** {@link System#nanoTime()} at which the statement times out; meaningful only if {@link #hasDeadline}. */
+    private volatile long deadline;
+    private volatile boolean hasDeadline;
+    private boolean closed;
+
+    /**
+     * A context whose allocator is a child of {@code parent} (the database's root allocator),
+     * limited to {@code memoryLimit} bytes.
+     */
+    public QueryContext(BufferAllocator parent, long memoryLimit) {
+        this(parent, "query-" + QUERY_IDS.incrementAndGet(), memoryLimit);
+    }
+
+    /** As {@link #QueryContext(BufferAllocator, long)}, with a name for the allocator (shown in leak reports). */
+    public QueryContext(BufferAllocator parent, String name, long memoryLimit) {
+        Objects.requireNonNull(parent, "parent is null");
+        Objects.requireNonNull(name, "name is null");
+        if (memoryLimit <= 0) {
+            throw new IllegalArgumentException("memoryLimit must be positive, got " + memoryLimit);
+        }
+        this.memoryLimit = memoryLimit;
+        this.allocator = parent.newChildAllocator(name, new LimitListener(), 0, memoryLimit);
+    }
+
+    /** The query's allocator: everything the query's operators hold is allocated here. */
+    public BufferAllocator allocator() {
+        return allocator;
+    }
+
+    /** The most bytes the query's allocator may hold at once. */
+    public long memoryLimit() {
+        return memoryLimit;
+    }
+
+    /** Rows per batch that operators aim for ({@link Operator#DEFAULT_BATCH_SIZE} unless set). */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** Sets the rows per batch for operators created after this call; 1 ≤ rows ≤ 1,048,576. */
+    public void setBatchSize(int rows) {
+        if (rows < 1 || rows > Operator.MAX_BATCH_SIZE) {
+            throw new IllegalArgumentException("batch size must be between 1 and " + Operator.MAX_BATCH_SIZE + ", got " + rows);
+        }
+        this.batchSize = rows;
+    }
+
+    // ---------------------------------------------------------------- cancellation
+
+    /** Asks the query to stop; it fails with 57014 at its next {@link #checkCancelled()}. Any thread. */
+    public void cancel() {
+        cancelled = true;
+    }
+
+    /** True once {@link #cancel()} was called (a timeout does not count). */
+    public boolean isCancelled() {
+        return cancelled;
+    }
+
+    /**
+     * Makes the query time out {@code timeout} from now; zero removes the timeout (as PostgreSQL's
+     * {@code statement_timeout = 0}). Any thread.
+     */
+    public void setTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout is null");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative, got " + timeout);
+        }
+        if (timeout.isZero()) {
+            hasDeadline = false;
+            return;
+        }
+        long nanos;
+        try {
+            nanos = timeout.toNanos();
+        } catch (ArithmeticException e) {
+            hasDeadline = false; // longer than ~292 years: no timeout in practice
+            return;
+        }
+        deadline = System.nanoTime() + nanos;
+        hasDeadline = true;
+    }
+
+    /** Throws 57014 if the query was cancelled or its timeout has passed. Cheap: call it per batch. */
+    public void checkCancelled() {
+        if (cancelled) {
+            throw new DuetException(SqlState.QUERY_CANCELED, "canceling statement due to user request");
+        }
+        if (hasDeadline && System.nanoTime() - deadline >= 0) {
+            throw new DuetException(SqlState.QUERY_CANCELED, "canceling statement due to statement timeout");
+        }
+    }
+
+    // ---------------------------------------------------------------- memory
+
+    /**
+     * Runs {@code action}, turning an Arrow {@link OutOfMemoryException} into 53200. The top of an
+     * operator tree wraps its {@code next()} calls in this.
+     */
+    public <T> T allocating(Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (OutOfMemoryException e) {
+            throw outOfMemory(e);
+        }
+    }
+
+    /** The 53200 error for an Arrow {@link OutOfMemoryException} raised while running this query. */
+    public DuetException outOfMemory(OutOfMemoryException e) {
+        return new DuetException(SqlState.OUT_OF_MEMORY, String.format(
+                "out of memory: query memory limit of %d bytes, %d bytes in use (%s)",
+                memoryLimit, allocator.getAllocatedMemory(), e.getMessage()), e);
+    }
+
+    /** Bytes the query's allocator holds now. */
+    public long allocatedBytes() {
+        return allocator.getAllocatedMemory();
+    }
+
+    /** Most bytes the query's allocator has held at once. */
+    public long peakBytes() {
+        return allocator.getPeakMemoryAllocation();
+    }
+
+    /**
+     * Closes the allocator. Call it after every operator of the query is closed. Throws
+     * {@link IllegalStateException} naming the leaked bytes if memory is still allocated; the
+     * allocator is closed either way. Closing twice does nothing.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        long leaked = allocator.getAllocatedMemory();
+        if (leaked == 0) {
+            allocator.close();
+            return;
+        }
+        IllegalStateException leak = new IllegalStateException(String.format(
+                "query allocator %s leaked %d bytes of Arrow memory: an operator or batch was not closed",
+                allocator.getName(), leaked));
+        try {
+            allocator.close(); // detaches from the parent; reports the leak itself too
+        } catch (IllegalStateException e) {
+            leak.addSuppressed(e);
+        }
+        throw leak;
+    }
+
+    /**
+     * Turns a failed allocation into 53200 right where it happens, so that operators need no
+     * handling of their own. Arrow has already released the failed reservation when it calls this.
+     */
+    private final class LimitListener implements AllocationListener {
+        @Override
+        public boolean onFailedAllocation(long size, AllocationOutcome outcome) {
+            if (outcome.getStatus() == AllocationOutcome.Status.FAILED_PARENT) {
+                BufferAllocator parent = allocator.getParentAllocator();
+                throw DuetException.of(SqlState.OUT_OF_MEMORY,
+                        "out of memory: database memory limit of %d bytes reached (query holds %d bytes, needed %d more)",
+                        parent == null ? -1 : parent.getLimit(), allocator.getAllocatedMemory(), size);
+            }
+            throw DuetException.of(SqlState.OUT_OF_MEMORY,
+                    "out of memory: query memory limit of %d bytes exceeded (query holds %d bytes, needed %d more)",
+                    memoryLimit, allocator.getAllocatedMemory(), size);
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package dev.duet.rowstore;
+
+import dev.duet.core.DuetException;
+import dev.duet.core.SqlState;
+import dev.duet.core.catalog.ColumnDef;
+import dev.duet.core.catalog.TableDef;
+import dev.duet.core.exec.BatchColumn;
+import dev.duet.core.exec.Batches;
+import dev.duet.core.exec.Operator;
+import dev.duet.core.exec.QueryContext;
+import dev.duet.core.types.RowCodec;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/**
+ * Reads a row-store table into Arrow batches: exactly the rows {@link Transaction#scan(String,
+ * KeyRange)} returns (the transaction's snapshot merged with its own uncommitted writes, in key
+ * order), restricted to a key range, with a chosen subset of columns in a chosen order. Each row
+ * is decoded straight from its stored bytes into the vectors ({@link RowCodec.VectorDecoder}); no
+ * Java object is built per value.
+ *
+ * <p>The operator owns one batch, allocated from the query's allocator at the first
+ * {@link #next()} and refilled (after a reset) on every later call, so its memory stays at one
+ * batch. A batch holds up to the query's batch size of rows, fewer when the rows' stored bytes
+ * pass {@link #TARGET_BATCH_BYTES} (so that wide rows do not make huge batches). The batch is
+ * freed when the scan reaches its end or is closed. The table is read lazily from the first
+ * {@code next()}; the transaction must stay open, and must not write to this table, until the
+ * scan is closed.
+ */
+public final class RowStoreScan implements Operator {
+    /** A batch ends early once its rows' encoded bytes pass this. */
+    public static final long TARGET_BATCH_BYTES = 8L << 20;
+
+    private final QueryContext context;
+    private final Transaction tx;
+    private final TableDef table;
+    private final KeyRange range;
+    private final int[] columns;
+    private final List<BatchColumn> output;
+    private final int batchSize;
+
+    private Iterator<Map.Entry<byte[], byte[]>> rows;
+    private VectorSchemaRoot batch;
+    private RowCodec.VectorDecoder decoder;
+    private boolean done;
+    private boolean closed;
+
+    /** Scans every column of the whole table. */
+    public RowStoreScan(QueryContext context, Transaction tx, String table) {
+        this(context, tx, table, KeyRange.all(), null);
+    }
+
+    /**
+     * Scans the rows of {@code table} in {@code range}, producing columns {@code columns} (indexes
+     * into the table's columns, in output order, each at most once; null for all columns, an empty
+     * array for none: batches then only count rows). The batch size is the context's.
+     */
+    public RowStoreScan(QueryContext context, Transaction tx, String table, KeyRange range, int[] columns) {
+        this(context, tx, table, range, columns, context.batchSize());
+    }
+
+    /** As above, with an explicit batch size (1 to {@link Operator#MAX_BATCH_SIZE} rows). */
+    public RowStoreScan(QueryContext context, Transaction tx, String table, KeyRange range, int[] columns, int batchSize) {
+        this.context = Objects.requireNonNull(context, "context is null");
+        this.tx = Objects.requireNonNull(tx, "tx is null");
+        this.range = Objects.requireNonNull(range, "range is null");
+        Objects.requireNonNull(table, "table is null");
+        if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+            throw new IllegalArgumentException("batch size must be between 1 and " + MAX_BATCH_SIZE + ", got " + batchSize);
+        }
+        this.table = tx.table(table);
+        this.batchSize = batchSize;
+        if (columns == null) {
+            columns = new int[this.table.columnCount()];
+            for (int i = 0; i < columns.length; i++) {
+                columns[i] = i;
+            }
+        }
+        this.columns = columns.clone();
+        List<BatchColumn> out = new ArrayList<>(this.columns.length);
+        boolean[] seen = new boolean[this.table.columnCount()];
+        for (int c : this.columns) {
+            Objects.checkIndex(c, seen.length);
+            if (seen[c]) {
+                throw new IllegalArgumentException("column " + c + " of " + this.table.name() + " is projected twice");
+            }
+            seen[c] = true;
+            ColumnDef def = this.table.column(c);
+            out.add(new BatchColumn(def.name(), def.type(), !def.notNull()));
+        }
+        this.output = List.copyOf(out);
+    }
+
+    /** The table being scanned, as the transaction sees it. */
+    public TableDef table() {
+        return table;
+    }
+
+    @Override
+    public List<BatchColumn> columns() {
+        return output;
+    }
+
+    @Override
+    public VectorSchemaRoot next() {
+        if (closed) {
+            throw new IllegalStateException("scan of " + table.qualifiedName() + " is closed");
+        }
+        if (done) {
+            return null;
+        }
+        context.checkCancelled();
+        if (!tx.isActive()) {
+            throw DuetException.of(SqlState.INVALID_TRANSACTION_STATE,
+                    "the transaction of a scan of \"%s\" ended before the scan", table.name());
+        }
+        if (rows == null) {
+            rows = tx.encodedScan(table, range);
+        }
+        if (batch == null) {
+            VectorSchemaRoot b = Batches.create(context.allocator(), output);
+            try {
+                Batches.allocate(b, batchSize);
+                decoder = table.rowCodec().vectorDecoder(columns, b.getFieldVectors());
+            } catch (RuntimeException e) {
+                b.close();
+                throw e;
+            }
+            batch = b;
+        } else {
+            for (FieldVector v : batch.getFieldVectors()) {
+                v.reset();
+            }
+        }
+        Iterator<Map.Entry<byte[], byte[]>> it = rows;
+        RowCodec.VectorDecoder d = decoder;
+        int limit = batchSize;
+        int n = 0;
+        long bytes = 0;
+        while (n < limit && bytes < TARGET_BATCH_BYTES && it.hasNext()) {
+            byte[] row = it.next().getValue();
+            d.decode(row, n++);
+            bytes += row.length;
+        }
+        if (n == 0) {
+            done = true;
+            release();
+            return null;
+        }
+        batch.setRowCount(n);
+        return batch;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        release();
+    }
+
+    private void release() {
+        rows = null;
+        decoder = null;
+        if (batch != null) {
+            VectorSchemaRoot b = batch;
+            batch = null;
+            b.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RowStoreScan[" + table.qualifiedName() + " " + output + "]";
+    }
+}
