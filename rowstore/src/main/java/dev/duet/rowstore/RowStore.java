@@ -60,6 +60,8 @@ public final class RowStore implements AutoCloseable {
     private long latestCatalogTs;
     /** commitLock: reused buffer for building WAL records. */
     private final ByteSink payload = new ByteSink(4096);
+    /** commitLock: the slot of each write found while validating, reused when installing (null: new key). */
+    private final ArrayList<VersionedTable.Slot> commitSlots = new ArrayList<>();
 
     /** Catalog versions by commit timestamp. Added under commitLock; pruned by maintenance below the horizon. */
     private final ConcurrentSkipListMap<Long, Catalog> catalogs = new ConcurrentSkipListMap<>();
@@ -335,6 +337,7 @@ public final class RowStore implements AutoCloseable {
             int countAt = payload.size();
             payload.writeInt(0);
             int ops = 0;
+            commitSlots.clear();
             for (CommitRecord.DdlOp op : tx.ddl) {
                 CommitRecord.writeDdl(payload, op);
                 ops++;
@@ -352,7 +355,9 @@ public final class RowStore implements AutoCloseable {
                 for (Map.Entry<byte[], byte[]> w : e.getValue().entrySet()) {
                     byte[] key = w.getKey();
                     byte[] row = w.getValue();
-                    RowVersion head = vt == null ? null : vt.head(key);
+                    VersionedTable.Slot slot = vt == null ? null : vt.slot(key);
+                    commitSlots.add(slot);
+                    RowVersion head = slot == null ? null : slot.head;
                     boolean live = head != null && head.row != null;
                     if (head != null && head.ts > snap) {
                         if (row != Transaction.DELETED && live && RowVersion.visibleRow(head, snap) == null) {
@@ -387,12 +392,14 @@ public final class RowStore implements AutoCloseable {
                 catalogs.put(ts, target);
             }
             long horizon = snapshots.horizon();
+            int w = 0;
             for (Map.Entry<Long, TreeMap<byte[], byte[]>> e : tx.writes.entrySet()) {
                 VersionedTable vt = tables.get(e.getKey());
-                for (Map.Entry<byte[], byte[]> w : e.getValue().entrySet()) {
-                    byte[] key = w.getKey();
-                    byte[] row = w.getValue();
-                    RowVersion head = vt.head(key);
+                for (Map.Entry<byte[], byte[]> write : e.getValue().entrySet()) {
+                    // Same order as validation; vacuum removes slots only under the commit lock.
+                    VersionedTable.Slot slot = commitSlots.get(w++);
+                    byte[] row = write.getValue();
+                    RowVersion head = slot == null ? null : slot.head;
                     if (row == Transaction.DELETED) {
                         if (head == null || head.row == null) {
                             continue;
@@ -400,10 +407,11 @@ public final class RowStore implements AutoCloseable {
                         row = null;
                     }
                     RowVersion v = new RowVersion(ts, row, head);
-                    vt.install(key, v);
+                    vt.install(slot, write.getKey(), v);
                     RowVersion.prune(v, horizon);
                 }
             }
+            commitSlots.clear();
         } finally {
             commitLock.unlock();
         }

@@ -109,17 +109,28 @@ final class VersionedTable {
         return s == null ? null : s.head;
     }
 
+    /** The slot of a key, or null. */
+    Slot slot(byte[] key) {
+        return byKey.get(new Key(key));
+    }
+
     /** Makes {@code v} the newest version of {@code key}. Commit lock held (or recovery). */
     void install(byte[] key, RowVersion v) {
+        install(slot(key), key, v);
+    }
+
+    /**
+     * Makes {@code v} the newest version of {@code key}, whose slot the caller has just looked up
+     * under the same hold of the commit lock ({@code slot}, null if the key had none).
+     */
+    void install(Slot slot, byte[] key, RowVersion v) {
         lastWriteTs = v.ts;
-        Key k = new Key(key);
-        Slot s = byKey.get(k);
-        if (s == null) {
-            s = new Slot(key, v);
-            byKey.put(k, s);
+        if (slot == null) {
+            Slot s = new Slot(key, v);
+            byKey.put(new Key(key), s);
             ordered.put(key, s);
         } else {
-            s.head = v;
+            slot.head = v;
         }
     }
 
