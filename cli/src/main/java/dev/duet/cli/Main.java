@@ -6,17 +6,24 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
- * The {@code duet} command. For now it offers {@code demo [DIR]}: an interactive session on the
- * embedded API (the SQL shell and server arrive with later issues). Exit status 0 on success, 1
- * when a command failed in non-interactive mode, 2 on a usage error.
+ * The {@code duet} command. For now it offers {@code demo [DIR]}, an interactive session on the
+ * embedded API, and {@code load tpch --sf SF DIR}, which loads TPC-H into a database directory (the
+ * SQL shell and server arrive with later issues). Exit status 0 on success, 1 when a command
+ * failed (in non-interactive mode), 2 on a usage error.
  */
 public final class Main {
     private Main() {
     }
 
+    /** Held so the level set below is not lost when the logger is garbage-collected. */
+    private static final java.util.logging.Logger CHRONICLE_LOG = java.util.logging.Logger.getLogger("net.openhft");
+
     public static void main(String[] args) throws Exception {
+        // Chronicle Map reports routine events (map recovery, code generation) at INFO on stderr.
+        CHRONICLE_LOG.setLevel(java.util.logging.Level.WARNING);
         System.exit(run(args, System.out, System.err));
     }
 
@@ -41,6 +48,8 @@ public final class Main {
                     return 1;
                 }
             }
+            case "load":
+                return LoadCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
             default:
                 err.println("unknown command: " + args[0]);
                 usage(err);
@@ -52,5 +61,7 @@ public final class Main {
         out.println("usage: duet demo [DIR]   interactive demo of the embedded API");
         out.println("                         (DIR: database directory, created on first use;");
         out.println("                          without DIR the database lives in memory)");
+        out.println("       duet load tpch --sf SF DIR");
+        out.println("                         load TPC-H at scale factor SF (e.g. 0.1) into DIR");
     }
 }

@@ -103,7 +103,6 @@ class DuetBasicsTest {
             assertEquals(100, db.scan("log").size());
             db.insert("log", "after");
             db.update("accounts", new Object[] {7L}, Map.of("owner", "seven"));
-            db.rowStore();
         }
         try (Duet db = Duet.open(dir, DuetConfig.defaults().withRowStore(
                 dev.duet.rowstore.RowStoreOptions.defaults().withCheckpointOnClose(false)))) {
