@@ -27,6 +27,18 @@ public enum SqlState {
     DEPENDENT_OBJECTS_STILL_EXIST("2BP01"),
     /** An unknown type name or other undefined object. */
     UNDEFINED_OBJECT("42704"),
+    /** {@code SELECT no_such_function(1)} */
+    UNDEFINED_FUNCTION("42883"),
+    /** {@code SELECT id FROM a JOIN b ON ...} when both have {@code id} */
+    AMBIGUOUS_COLUMN("42702"),
+    /** {@code SELECT a, count(*) FROM t} without {@code GROUP BY a} */
+    GROUPING_ERROR("42803"),
+    /** A parameter whose type cannot be inferred, e.g. {@code SELECT $1}. */
+    INDETERMINATE_DATATYPE("42P18"),
+    /** A scalar subquery that returned more than one row. */
+    CARDINALITY_VIOLATION("21000"),
+    /** {@code interval '3 fortnights'}, a malformed date/time text. */
+    INVALID_DATETIME_FORMAT("22007"),
     /** Inserting a key that already exists. */
     UNIQUE_VIOLATION("23505"),
     /** NULL into a NOT NULL column. */

@@ -1,0 +1,70 @@
+package dev.duet.planner.catalog;
+
+import dev.duet.core.catalog.ColumnDef;
+import dev.duet.core.catalog.TableDef;
+import dev.duet.planner.types.TypeMapping;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalDouble;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.schema.Statistic;
+import org.apache.calcite.schema.Statistics;
+import org.apache.calcite.schema.impl.AbstractTable;
+import org.apache.calcite.sql2rel.InitializerExpressionFactory;
+import org.apache.calcite.util.ImmutableBitSet;
+
+/**
+ * One Duet table as Calcite sees it: the row type (columns, types, nullability), the primary key
+ * as a unique key, an optional row count for join ordering, and column defaults for INSERT. The
+ * executor finds the {@link TableDef} of a scan or modify again with
+ * {@code relOptTable.unwrap(DuetTable.class).tableDef()}.
+ */
+public final class DuetTable extends AbstractTable {
+    private final TableDef tableDef;
+    private final Statistic statistic;
+    private final ColumnDefaults defaults;
+
+    public DuetTable(TableDef tableDef, OptionalDouble rowCount) {
+        this.tableDef = Objects.requireNonNull(tableDef, "tableDef is null");
+        List<ImmutableBitSet> keys = new ArrayList<>();
+        if (tableDef.hasPrimaryKey()) {
+            keys.add(ImmutableBitSet.of(tableDef.primaryKey()));
+        }
+        this.statistic = Statistics.of(rowCount.isPresent() ? rowCount.getAsDouble() : null, keys, null, null);
+        this.defaults = new ColumnDefaults(tableDef);
+    }
+
+    /** The Duet definition this table stands for. */
+    public TableDef tableDef() {
+        return tableDef;
+    }
+
+    @Override
+    public RelDataType getRowType(RelDataTypeFactory typeFactory) {
+        RelDataTypeFactory.Builder b = typeFactory.builder();
+        for (ColumnDef c : tableDef.columns()) {
+            b.add(c.name(), TypeMapping.toRelDataType(typeFactory, c.type(), !c.notNull()));
+        }
+        return b.build();
+    }
+
+    @Override
+    public Statistic getStatistic() {
+        return statistic;
+    }
+
+    @Override
+    public <C> C unwrap(Class<C> aClass) {
+        if (aClass.isInstance(defaults) && aClass == InitializerExpressionFactory.class) {
+            return aClass.cast(defaults);
+        }
+        return super.unwrap(aClass);
+    }
+
+    @Override
+    public String toString() {
+        return "DuetTable(" + tableDef.qualifiedName() + ")";
+    }
+}
