@@ -1,0 +1,212 @@
+package dev.duet.planner.exec.join;
+
+import dev.duet.core.exec.BatchColumn;
+import dev.duet.core.exec.Operator;
+import dev.duet.core.exec.QueryContext;
+import dev.duet.core.types.DataType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.arrow.vector.FieldVector;
+
+/**
+ * A hash join ({@link HashJoinSpec}): buffers the right input, builds a {@link JoinHashTable} on
+ * its keys, then streams the left input through it. Output: the left columns then the right
+ * columns (SEMI and ANTI: the left columns only), NULLs for the missing side of an outer join's
+ * unmatched rows. A NULL in any key column matches nothing, as SQL's {@code =} does.
+ *
+ * <p>Keys are hashed a batch at a time from the vectors' buffers. Keys that fit 64 bits together
+ * are packed into one long and compared as longs; wider keys (DECIMAL(38), strings, several
+ * BIGINTs) are compared by hash first and then column by column on the buffers. Nothing is
+ * allocated per row. The table and every buffer are accounted to the query's memory limit
+ * (53200 when exceeded).
+ *
+ * <p>For SEMI and ANTI joins only the keys and the columns the residual reads are kept from the
+ * right input, and a probe row stops looking once it has a match.
+ */
+public final class HashJoinOperator extends AbstractJoinOperator {
+    private final HashJoinSpec spec;
+    private final int[] leftKeys;
+    private final int[] rightKeys;
+    private final KeyColumns keys;
+    /** SEMI/ANTI on packed keys with no residual: the first equal key decides the row. */
+    private final boolean firstMatchOnly;
+
+    private JoinHashTable table;
+    private FieldVector[] buildKeyVectors;
+    private FieldVector[] probeKeyVectors;
+    private long[] probeKeys;
+    private boolean[] probeNulls;
+    /** Per probe row: the next build row of its chain to look at, -1 when done. */
+    private int[] cursor;
+    private boolean[] equal;
+    /** Probe rows before this one have no candidates left. */
+    private int scanRow;
+
+    public HashJoinOperator(QueryContext ctx, HashJoinSpec spec, Operator left, Operator right) {
+        super(ctx, Objects.requireNonNull(spec, "spec is null").type(), left, right, spec.residual(),
+                rightKeyColumns(spec, left, right), spec.buildRowsEstimate());
+        this.spec = spec;
+        int n = spec.keys().size();
+        this.leftKeys = new int[n];
+        this.rightKeys = new int[n];
+        List<DataType> leftTypes = new ArrayList<>(n);
+        List<DataType> rightTypes = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            JoinKey k = spec.keys().get(i);
+            leftKeys[i] = k.left();
+            rightKeys[i] = k.right();
+            leftTypes.add(left.columns().get(k.left()).type());
+            rightTypes.add(right.columns().get(k.right()).type());
+        }
+        this.keys = KeyColumns.forJoin(leftTypes, rightTypes);
+        this.firstMatchOnly = decidedByFirstMatch() && spec.residual() == null && keys.packed();
+    }
+
+    /** The right columns that are keys; checks every key column exists on its side. */
+    private static boolean[] rightKeyColumns(HashJoinSpec spec, Operator left, Operator right) {
+        List<BatchColumn> l = Objects.requireNonNull(left, "left is null").columns();
+        List<BatchColumn> r = Objects.requireNonNull(right, "right is null").columns();
+        boolean[] mask = new boolean[r.size()];
+        for (JoinKey k : spec.keys()) {
+            if (k.left() >= l.size() || k.right() >= r.size()) {
+                throw new IllegalArgumentException("join key " + k + " is out of range: the left input has "
+                        + l.size() + " columns, the right " + r.size());
+            }
+            mask[k.right()] = true;
+        }
+        return mask;
+    }
+
+    /** The spec this join runs. */
+    public HashJoinSpec spec() {
+        return spec;
+    }
+
+    @Override
+    void buildComplete() {
+        buildKeyVectors = new FieldVector[rightKeys.length];
+        probeKeyVectors = new FieldVector[leftKeys.length];
+        for (int i = 0; i < rightKeys.length; i++) {
+            buildKeyVectors[i] = build.vector(rightKeys[i]);
+        }
+        memory.reserve((long) batchSize);
+        equal = new boolean[batchSize];
+        int rows = build.size();
+        if (rows == 0) {
+            return;
+        }
+        memory.reserve((long) rows * (Long.BYTES + 1) + JoinHashTable.bytesFor(rows));
+        long[] buildKeys = new long[rows];
+        boolean[] nulls = new boolean[rows];
+        keys.encode(buildKeyVectors, rows, buildKeys, nulls);
+        table = new JoinHashTable(buildKeys, nulls, rows, keys.packed());
+    }
+
+    @Override
+    void probeBatchStarted() {
+        int rows = probeRows;
+        for (int i = 0; i < leftKeys.length; i++) {
+            probeKeyVectors[i] = probeVectors[leftKeys[i]];
+        }
+        if (table == null) {
+            scanRow = rows; // empty build side: nothing to look up
+            return;
+        }
+        if (cursor == null || cursor.length < rows) {
+            memory.reserve((long) rows * (Long.BYTES + Integer.BYTES + 1));
+            probeKeys = new long[rows];
+            probeNulls = new boolean[rows];
+            cursor = new int[rows];
+        }
+        keys.encode(probeKeyVectors, rows, probeKeys, probeNulls);
+        JoinHashTable t = table;
+        int[] heads = t.heads;
+        for (int i = 0; i < rows; i++) {
+            cursor[i] = probeNulls[i] ? -1 : heads[t.bucket(probeKeys[i])];
+        }
+        scanRow = 0;
+    }
+
+    @Override
+    int nextCandidates(int[] probeRowsOut, int[] buildRowsOut, int room) {
+        if (keys.packed()) {
+            return walk(probeRowsOut, buildRowsOut, room);
+        }
+        while (true) {
+            int n = walk(probeRowsOut, buildRowsOut, room);
+            if (n == 0) {
+                return 0;
+            }
+            // Equal hashes; now the keys themselves, column by column.
+            keys.compare(probeKeyVectors, probeRowsOut, buildKeyVectors, buildRowsOut, n, equal);
+            int kept = 0;
+            for (int i = 0; i < n; i++) {
+                if (equal[i]) {
+                    probeRowsOut[kept] = probeRowsOut[i];
+                    buildRowsOut[kept++] = buildRowsOut[i];
+                }
+            }
+            if (kept > 0) {
+                return kept;
+            }
+        }
+    }
+
+    /** Follows the probe rows' chains from where they stopped, collecting rows with an equal key (or hash). */
+    private int walk(int[] probeRowsOut, int[] buildRowsOut, int room) {
+        long[] buildKeys = table.keys;
+        int[] next = table.next;
+        long[] probeKeys = this.probeKeys;
+        int[] cursor = this.cursor;
+        boolean skipMatched = decidedByFirstMatch();
+        boolean stopAtFirst = firstMatchOnly;
+        int n = 0;
+        int i = scanRow;
+        for (; i < probeRows; i++) {
+            int b = cursor[i];
+            if (b < 0) {
+                continue;
+            }
+            if (skipMatched && probeMatched[i]) {
+                cursor[i] = -1;
+                continue;
+            }
+            long key = probeKeys[i];
+            do {
+                if (buildKeys[b] == key) {
+                    if (n == room) {
+                        cursor[i] = b; // resume here, at a match not yet returned
+                        scanRow = i;
+                        return n;
+                    }
+                    probeRowsOut[n] = i;
+                    buildRowsOut[n++] = b;
+                    if (stopAtFirst) {
+                        break;
+                    }
+                }
+                b = next[b];
+            } while (b >= 0);
+            cursor[i] = -1;
+        }
+        scanRow = i;
+        return n;
+    }
+
+    @Override
+    void releaseState() {
+        table = null;
+        buildKeyVectors = null;
+        probeKeyVectors = null;
+        probeKeys = null;
+        probeNulls = null;
+        cursor = null;
+        equal = null;
+    }
+
+    @Override
+    public String toString() {
+        return spec.toString();
+    }
+}

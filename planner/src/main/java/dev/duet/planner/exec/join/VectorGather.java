@@ -1,0 +1,358 @@
+package dev.duet.planner.exec.join;
+
+import dev.duet.core.DuetException;
+import dev.duet.core.SqlState;
+import org.apache.arrow.memory.util.MemoryUtil;
+import org.apache.arrow.vector.BaseFixedWidthVector;
+import org.apache.arrow.vector.BaseVariableWidthVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.FieldVector;
+
+/**
+ * Copies values between vectors of one storage type, working on the vectors' buffers: by a list
+ * of source rows ({@link #gather}), by a range ({@link #copyRange}), or NULLs ({@link #setNulls}).
+ * The join and set operators build every output batch and every stored copy of rows this way.
+ *
+ * <p>Writes go to positions {@code [at, at + count)} of the target, which grows as needed.
+ * Variable-width targets must be written in order: a write at {@code at} reads the end offset of
+ * row {@code at - 1}, so a batch is filled from position 0 upwards with no gaps, as every caller
+ * does. Each call that writes rows leaves the target's value count at {@code at + count}.
+ */
+final class VectorGather {
+    private VectorGather() {
+    }
+
+    /**
+     * {@code dst[at + i] = src[rows[i]]} for {@code i < count}; a negative row, or a null
+     * {@code src}, writes NULL.
+     */
+    static void gather(FieldVector src, int[] rows, int count, FieldVector dst, int at) {
+        if (count == 0) {
+            return;
+        }
+        if (dst instanceof BaseVariableWidthVector v) {
+            gatherVariable((BaseVariableWidthVector) src, rows, count, v, at);
+        } else if (dst instanceof BitVector b) {
+            gatherBits((BitVector) src, rows, count, b, at);
+        } else if (dst instanceof BaseFixedWidthVector f) {
+            gatherFixed((BaseFixedWidthVector) src, rows, count, f, at);
+        } else {
+            throw unsupported(dst);
+        }
+    }
+
+    /** {@code dst[at + i] = src[from + i]} for {@code i < count}. */
+    static void copyRange(FieldVector src, int from, int count, FieldVector dst, int at) {
+        if (count == 0) {
+            return;
+        }
+        if (dst instanceof BaseVariableWidthVector v) {
+            copyVariableRange((BaseVariableWidthVector) src, from, count, v, at);
+        } else if (dst instanceof BitVector b) {
+            BitVector s = (BitVector) src;
+            ensureCapacity(b, at + count);
+            long sv = s.getValidityBufferAddress();
+            long sd = s.getDataBufferAddress();
+            long dv = b.getValidityBufferAddress();
+            long dd = b.getDataBufferAddress();
+            for (int i = 0; i < count; i++) {
+                putBit(dv, at + i, bit(sv, from + i));
+                putBit(dd, at + i, bit(sd, from + i));
+            }
+            b.setValueCount(at + count);
+        } else if (dst instanceof BaseFixedWidthVector f) {
+            BaseFixedWidthVector s = (BaseFixedWidthVector) src;
+            int width = f.getTypeWidth();
+            ensureCapacity(f, at + count);
+            MemoryUtil.copyMemory(s.getDataBufferAddress() + (long) from * width,
+                    f.getDataBufferAddress() + (long) at * width, (long) count * width);
+            copyBits(s.getValidityBufferAddress(), from, f.getValidityBufferAddress(), at, count);
+            f.setValueCount(at + count);
+        } else {
+            throw unsupported(dst);
+        }
+    }
+
+    /** {@code dst[at, at + count)} = NULL. */
+    static void setNulls(FieldVector dst, int at, int count) {
+        gather(null, null, count, dst, at);
+    }
+
+    // ---------------------------------------------------------------- fixed width
+
+    private static void gatherFixed(BaseFixedWidthVector src, int[] rows, int count, BaseFixedWidthVector dst, int at) {
+        ensureCapacity(dst, at + count);
+        long dv = dst.getValidityBufferAddress();
+        long dd = dst.getDataBufferAddress();
+        if (src == null) {
+            for (int i = 0; i < count; i++) {
+                putBit(dv, at + i, false);
+            }
+            dst.setValueCount(at + count);
+            return;
+        }
+        long sv = src.getValidityBufferAddress();
+        long sd = src.getDataBufferAddress();
+        switch (dst.getTypeWidth()) {
+            case 2 -> {
+                for (int i = 0; i < count; i++) {
+                    int r = rows[i];
+                    int o = at + i;
+                    if (r >= 0 && bit(sv, r)) {
+                        MemoryUtil.putShort(dd + ((long) o << 1), MemoryUtil.getShort(sd + ((long) r << 1)));
+                        setBit(dv, o);
+                    } else {
+                        clearBit(dv, o);
+                    }
+                }
+            }
+            case 4 -> {
+                for (int i = 0; i < count; i++) {
+                    int r = rows[i];
+                    int o = at + i;
+                    if (r >= 0 && bit(sv, r)) {
+                        MemoryUtil.putInt(dd + ((long) o << 2), MemoryUtil.getInt(sd + ((long) r << 2)));
+                        setBit(dv, o);
+                    } else {
+                        clearBit(dv, o);
+                    }
+                }
+            }
+            case 8 -> {
+                for (int i = 0; i < count; i++) {
+                    int r = rows[i];
+                    int o = at + i;
+                    if (r >= 0 && bit(sv, r)) {
+                        MemoryUtil.putLong(dd + ((long) o << 3), MemoryUtil.getLong(sd + ((long) r << 3)));
+                        setBit(dv, o);
+                    } else {
+                        clearBit(dv, o);
+                    }
+                }
+            }
+            case 16 -> {
+                for (int i = 0; i < count; i++) {
+                    int r = rows[i];
+                    int o = at + i;
+                    if (r >= 0 && bit(sv, r)) {
+                        long s = sd + ((long) r << 4);
+                        long d = dd + ((long) o << 4);
+                        MemoryUtil.putLong(d, MemoryUtil.getLong(s));
+                        MemoryUtil.putLong(d + 8, MemoryUtil.getLong(s + 8));
+                        setBit(dv, o);
+                    } else {
+                        clearBit(dv, o);
+                    }
+                }
+            }
+            default -> {
+                int width = dst.getTypeWidth();
+                for (int i = 0; i < count; i++) {
+                    int r = rows[i];
+                    int o = at + i;
+                    if (r >= 0 && bit(sv, r)) {
+                        MemoryUtil.copyMemory(sd + (long) r * width, dd + (long) o * width, width);
+                        setBit(dv, o);
+                    } else {
+                        clearBit(dv, o);
+                    }
+                }
+            }
+        }
+        dst.setValueCount(at + count);
+    }
+
+    private static void gatherBits(BitVector src, int[] rows, int count, BitVector dst, int at) {
+        ensureCapacity(dst, at + count);
+        long dv = dst.getValidityBufferAddress();
+        long dd = dst.getDataBufferAddress();
+        if (src == null) {
+            for (int i = 0; i < count; i++) {
+                putBit(dv, at + i, false);
+            }
+        } else {
+            long sv = src.getValidityBufferAddress();
+            long sd = src.getDataBufferAddress();
+            for (int i = 0; i < count; i++) {
+                int r = rows[i];
+                int o = at + i;
+                if (r >= 0 && bit(sv, r)) {
+                    putBit(dd, o, bit(sd, r));
+                    setBit(dv, o);
+                } else {
+                    clearBit(dv, o);
+                }
+            }
+        }
+        dst.setValueCount(at + count);
+    }
+
+    /** Grows a fixed-width vector (BitVector included) to hold at least {@code rows} values. */
+    static void ensureCapacity(BaseFixedWidthVector v, int rows) {
+        if (v.getValueCapacity() >= rows) {
+            return;
+        }
+        if (v.getValueCapacity() == 0) {
+            // Never allocated, or its buffers were transferred away by a consumer.
+            v.setInitialCapacity(rows);
+            v.allocateNew();
+            return;
+        }
+        while (v.getValueCapacity() < rows) {
+            v.reAlloc();
+        }
+    }
+
+    // ---------------------------------------------------------------- variable width
+
+    private static void gatherVariable(BaseVariableWidthVector src, int[] rows, int count, BaseVariableWidthVector dst, int at) {
+        ensureRows(dst, at + count);
+        long dOff = dst.getOffsetBufferAddress();
+        int base = at == 0 ? 0 : MemoryUtil.getInt(dOff + ((long) at << 2));
+        if (src == null) {
+            long dv = dst.getValidityBufferAddress();
+            for (int i = 0; i < count; i++) {
+                putBit(dv, at + i, false);
+                MemoryUtil.putInt(dOff + ((long) (at + i + 1) << 2), base);
+            }
+            if (at == 0) {
+                MemoryUtil.putInt(dOff, 0);
+            }
+            finishVariable(dst, at + count);
+            return;
+        }
+        long sv = src.getValidityBufferAddress();
+        long sOff = src.getOffsetBufferAddress();
+        long bytes = 0;
+        for (int i = 0; i < count; i++) {
+            int r = rows[i];
+            if (r >= 0 && bit(sv, r)) {
+                long o = sOff + ((long) r << 2);
+                bytes += MemoryUtil.getInt(o + 4) - MemoryUtil.getInt(o);
+            }
+        }
+        ensureBytes(dst, base + bytes);
+        // Addresses are read after growing: reallocation moves the buffers.
+        dOff = dst.getOffsetBufferAddress();
+        long dv = dst.getValidityBufferAddress();
+        long dData = dst.getDataBufferAddress();
+        long sData = src.getDataBufferAddress();
+        if (at == 0) {
+            MemoryUtil.putInt(dOff, 0);
+        }
+        int end = base;
+        for (int i = 0; i < count; i++) {
+            int r = rows[i];
+            int o = at + i;
+            if (r >= 0 && bit(sv, r)) {
+                long so = sOff + ((long) r << 2);
+                int start = MemoryUtil.getInt(so);
+                int len = MemoryUtil.getInt(so + 4) - start;
+                MemoryUtil.copyMemory(sData + start, dData + end, len);
+                end += len;
+                setBit(dv, o);
+            } else {
+                clearBit(dv, o);
+            }
+            MemoryUtil.putInt(dOff + ((long) (o + 1) << 2), end);
+        }
+        finishVariable(dst, at + count);
+    }
+
+    private static void copyVariableRange(BaseVariableWidthVector src, int from, int count, BaseVariableWidthVector dst, int at) {
+        ensureRows(dst, at + count);
+        long sOff = src.getOffsetBufferAddress();
+        int sBase = MemoryUtil.getInt(sOff + ((long) from << 2));
+        int sEnd = MemoryUtil.getInt(sOff + ((long) (from + count) << 2));
+        long dOff = dst.getOffsetBufferAddress();
+        int dBase = at == 0 ? 0 : MemoryUtil.getInt(dOff + ((long) at << 2));
+        ensureBytes(dst, (long) dBase + (sEnd - sBase));
+        dOff = dst.getOffsetBufferAddress();
+        if (at == 0) {
+            MemoryUtil.putInt(dOff, 0);
+        }
+        MemoryUtil.copyMemory(src.getDataBufferAddress() + sBase, dst.getDataBufferAddress() + dBase, sEnd - sBase);
+        int shift = dBase - sBase;
+        for (int i = 1; i <= count; i++) {
+            MemoryUtil.putInt(dOff + ((long) (at + i) << 2), MemoryUtil.getInt(sOff + ((long) (from + i) << 2)) + shift);
+        }
+        copyBits(src.getValidityBufferAddress(), from, dst.getValidityBufferAddress(), at, count);
+        finishVariable(dst, at + count);
+    }
+
+    /** Grows validity and offsets of a variable-width vector to hold at least {@code rows} values. */
+    static void ensureRows(BaseVariableWidthVector v, int rows) {
+        if (v.getValueCapacity() >= rows) {
+            return;
+        }
+        if (v.getValueCapacity() == 0 && v.getDataBuffer().capacity() == 0) {
+            v.setInitialCapacity(rows);
+            v.allocateNew();
+            return;
+        }
+        while (v.getValueCapacity() < rows) {
+            v.reallocValidityAndOffsetBuffers();
+        }
+    }
+
+    private static void ensureBytes(BaseVariableWidthVector v, long bytes) {
+        if (bytes > Integer.MAX_VALUE) {
+            // Arrow's 32-bit offsets: one vector holds at most 2 GiB of string data.
+            throw DuetException.of(SqlState.OUT_OF_MEMORY,
+                    "out of memory: column %s would hold %d bytes of variable-width data, more than one vector can (2 GiB)",
+                    v.getName(), bytes);
+        }
+        if (v.getDataBuffer().capacity() < bytes) {
+            v.reallocDataBuffer(bytes);
+        }
+    }
+
+    private static void finishVariable(BaseVariableWidthVector v, int valueCount) {
+        // Offsets up to valueCount are written: tell Arrow, or setValueCount would "fill holes"
+        // over them from a stale last-set position.
+        v.setLastSet(valueCount - 1);
+        v.setValueCount(valueCount);
+    }
+
+    // ---------------------------------------------------------------- bits
+
+    static boolean bit(long address, int index) {
+        return (MemoryUtil.getByte(address + (index >>> 3)) & (1 << (index & 7))) != 0;
+    }
+
+    private static void setBit(long address, int index) {
+        long at = address + (index >>> 3);
+        MemoryUtil.putByte(at, (byte) (MemoryUtil.getByte(at) | (1 << (index & 7))));
+    }
+
+    private static void clearBit(long address, int index) {
+        long at = address + (index >>> 3);
+        MemoryUtil.putByte(at, (byte) (MemoryUtil.getByte(at) & ~(1 << (index & 7))));
+    }
+
+    private static void putBit(long address, int index, boolean value) {
+        if (value) {
+            setBit(address, index);
+        } else {
+            clearBit(address, index);
+        }
+    }
+
+    /** Copies {@code count} bits from bit {@code from} at {@code src} to bit {@code at} at {@code dst}. */
+    private static void copyBits(long src, int from, long dst, int at, int count) {
+        int i = 0;
+        if (((from | at) & 7) == 0) {
+            int whole = count >>> 3;
+            MemoryUtil.copyMemory(src + (from >>> 3), dst + (at >>> 3), whole);
+            i = whole << 3;
+        }
+        for (; i < count; i++) {
+            putBit(dst, at + i, bit(src, from + i));
+        }
+    }
+
+    private static IllegalArgumentException unsupported(FieldVector v) {
+        return new IllegalArgumentException("vector " + v.getName() + " of Arrow type " + v.getField().getType()
+                + " holds no SQL type");
+    }
+}
