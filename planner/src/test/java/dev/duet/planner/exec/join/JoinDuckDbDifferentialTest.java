@@ -1,0 +1,185 @@
+package dev.duet.planner.exec.join;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.duet.core.exec.BatchColumn;
+import dev.duet.core.exec.Operator;
+import dev.duet.core.exec.QueryContext;
+import dev.duet.core.types.DataType;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The joins against DuckDB: the same rows loaded into DuckDB tables {@code l} and {@code r}, the
+ * equivalent SQL run there, row multisets compared exactly. Residual conditions are written twice:
+ * as SQL for DuckDB and as a plain-Java {@link RowFilter} for the operator.
+ */
+class JoinDuckDbDifferentialTest extends OperatorTestBase {
+    private static DuckDbOracle duck;
+
+    @BeforeAll
+    static void openDuckDb() throws SQLException {
+        duck = new DuckDbOracle();
+    }
+
+    @AfterAll
+    static void closeDuckDb() throws SQLException {
+        duck.close();
+    }
+
+    /** The SQL DuckDB runs for {@code type} with ON condition {@code on}. */
+    private static String sql(JoinType type, String on) {
+        return switch (type) {
+            case INNER -> "SELECT l.*, r.* FROM l JOIN r ON " + on;
+            case LEFT -> "SELECT l.*, r.* FROM l LEFT JOIN r ON " + on;
+            case RIGHT -> "SELECT l.*, r.* FROM l RIGHT JOIN r ON " + on;
+            case FULL -> "SELECT l.*, r.* FROM l FULL JOIN r ON " + on;
+            case SEMI -> "SELECT l.* FROM l WHERE EXISTS (SELECT 1 FROM r WHERE " + on + ")";
+            case ANTI -> "SELECT l.* FROM l WHERE NOT EXISTS (SELECT 1 FROM r WHERE " + on + ")";
+        };
+    }
+
+    private static List<DataType> outputTypes(JoinType type, List<BatchColumn> left, List<BatchColumn> right) {
+        List<DataType> out = new ArrayList<>(DuckDbOracle.types(left));
+        if (type.outputsRight()) {
+            out.addAll(DuckDbOracle.types(right));
+        }
+        return out;
+    }
+
+    /** Loads the rows, runs the hash join and DuckDB, compares. */
+    private int compareHashJoin(QueryContext ctx, HashJoinSpec spec, String on, List<BatchColumn> leftColumns, List<Object[]> left,
+            List<BatchColumn> rightColumns, List<Object[]> right, int batchRows) throws SQLException {
+        duck.load("l", leftColumns, left);
+        duck.load("r", rightColumns, right);
+        List<List<Object>> expected = duck.query(sql(spec.type(), on), outputTypes(spec.type(), leftColumns, rightColumns));
+        Operator join = new HashJoinOperator(ctx, spec, RowSource.of(ctx, leftColumns, left, batchRows),
+                RowSource.of(ctx, rightColumns, right, batchRows));
+        assertSameRows(expected, drain(join), spec + " vs DuckDB: " + sql(spec.type(), on));
+        return expected.size();
+    }
+
+    static Stream<Arguments> keyTypesAndJoinTypes() {
+        List<Arguments> out = new ArrayList<>();
+        for (DataType t : TestValues.allTypes()) {
+            for (JoinType j : JoinType.values()) {
+                out.add(Arguments.of(t, j));
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} key, {1} JOIN")
+    @MethodSource("keyTypesAndJoinTypes")
+    void everyKeyTypeAndJoinType(DataType keyType, JoinType type) throws SQLException {
+        QueryContext ctx = context(100);
+        Random rnd = new Random(keyType.toString().hashCode() + 17L * type.ordinal());
+        List<BatchColumn> left = List.of(TestValues.column("lk", keyType), TestValues.column("a", DataType.INTEGER));
+        List<BatchColumn> right = List.of(TestValues.column("b", DataType.INTEGER), TestValues.column("rk", keyType));
+        List<Object[]> l = TestValues.rows(left, rnd, 500, 30, 10);
+        List<Object[]> r = TestValues.rows(right, rnd, 300, 30, 10);
+        HashJoinSpec spec = new HashJoinSpec(type, List.of(new JoinKey(0, 1)));
+        compareHashJoin(ctx, spec, "l.lk = r.rk", left, l, right, r, 64);
+        RowFilter aLessB = new RowFilter("l.a < r.b", x -> x[1] == null || x[2] == null ? null : (Integer) x[1] < (Integer) x[2], 1, 2);
+        compareHashJoin(ctx, spec.withResidual(aLessB), "l.lk = r.rk AND l.a < r.b", left, l, right, r, 64);
+    }
+
+    static Stream<Arguments> compositeKeys() {
+        return Stream.of(
+                Arguments.of(List.of(DataType.INTEGER, DataType.TEXT, DataType.DATE)),
+                Arguments.of(List.of(DataType.INTEGER, DataType.SMALLINT, DataType.BOOLEAN)),
+                Arguments.of(List.of(DataType.BIGINT, DataType.BIGINT)),
+                Arguments.of(List.of(DataType.decimal(38, 6), DataType.BYTEA, DataType.TIMESTAMP)));
+    }
+
+    @ParameterizedTest(name = "keys {0}")
+    @MethodSource("compositeKeys")
+    void compositeKeysOfMixedTypes(List<DataType> keyTypes) throws SQLException {
+        QueryContext ctx = context(128);
+        Random rnd = new Random(keyTypes.toString().hashCode());
+        List<BatchColumn> left = new ArrayList<>();
+        List<BatchColumn> right = new ArrayList<>();
+        List<JoinKey> keys = new ArrayList<>();
+        StringBuilder on = new StringBuilder();
+        for (int i = 0; i < keyTypes.size(); i++) {
+            left.add(TestValues.column("l" + i, keyTypes.get(i)));
+            right.add(TestValues.column("r" + i, keyTypes.get(i)));
+            keys.add(new JoinKey(i, i));
+            on.append(i == 0 ? "" : " AND ").append("l.l").append(i).append(" = r.r").append(i);
+        }
+        left.add(TestValues.column("a", DataType.INTEGER));
+        right.add(TestValues.column("b", DataType.INTEGER));
+        List<Object[]> l = TestValues.rows(left, rnd, 800, 3, 15);
+        List<Object[]> r = TestValues.rows(right, rnd, 500, 3, 15);
+        int a = keyTypes.size();
+        int b = 2 * keyTypes.size() + 1;
+        RowFilter residual = new RowFilter("l.a + r.b > 50", x -> x[a] == null || x[b] == null ? null : (Integer) x[a] + (Integer) x[b] > 50, a, b);
+        for (JoinType type : JoinType.values()) {
+            compareHashJoin(ctx, new HashJoinSpec(type, keys), on.toString(), left, l, right, r, 100);
+            compareHashJoin(ctx, new HashJoinSpec(type, keys).withResidual(residual), on + " AND l.a + r.b > 50", left, l, right, r, 100);
+        }
+    }
+
+    /** 100,000 probe rows against 10,000 build rows, BIGINT keys with NULLs and duplicates, every join type. */
+    @Test
+    void randomizedLargeJoin() throws SQLException {
+        QueryContext ctx = context(4096);
+        Random rnd = new Random(20240601);
+        List<BatchColumn> left = List.of(TestValues.column("lk", DataType.BIGINT), TestValues.column("a", DataType.INTEGER),
+                TestValues.column("s", DataType.TEXT));
+        List<BatchColumn> right = List.of(TestValues.column("rk", DataType.BIGINT), TestValues.column("b", DataType.INTEGER),
+                TestValues.column("t", DataType.TEXT));
+        List<Object[]> l = new ArrayList<>();
+        for (int i = 0; i < 100_000; i++) {
+            l.add(row(rnd.nextInt(50) == 0 ? null : (long) rnd.nextInt(15_000), rnd.nextInt(1000), rnd.nextInt(10) == 0 ? null : "s" + rnd.nextInt(500)));
+        }
+        List<Object[]> r = new ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            r.add(row(rnd.nextInt(50) == 0 ? null : (long) rnd.nextInt(15_000), rnd.nextInt(1000), "t" + i));
+        }
+        RowFilter aLessB = new RowFilter("l.a < r.b", x -> x[1] == null || x[4] == null ? null : (Integer) x[1] < (Integer) x[4], 1, 4);
+        for (JoinType type : JoinType.values()) {
+            HashJoinSpec spec = new HashJoinSpec(type, List.of(new JoinKey(0, 0))).withBuildRowsEstimate(10_000);
+            int rows = compareHashJoin(ctx, spec, "l.lk = r.rk", left, l, right, r, 4096);
+            assertTrue(rows > 10_000, type + " gives " + rows + " rows");
+            compareHashJoin(ctx, spec.withResidual(aLessB), "l.lk = r.rk AND l.a < r.b", left, l, right, r, 4096);
+        }
+    }
+
+    @Test
+    void nestedLoopJoinsWithARangeCondition() throws SQLException {
+        QueryContext ctx = context(256);
+        Random rnd = new Random(99);
+        List<BatchColumn> left = List.of(TestValues.column("v", DataType.INTEGER), TestValues.column("s", DataType.TEXT));
+        List<BatchColumn> right = List.of(TestValues.column("lo", DataType.INTEGER), TestValues.column("hi", DataType.INTEGER));
+        List<Object[]> l = TestValues.rows(left, rnd, 600, 60, 12);
+        List<Object[]> r = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            int lo = rnd.nextInt(500_000) - 50_000;
+            r.add(row(rnd.nextInt(20) == 0 ? null : lo, lo + rnd.nextInt(40_000)));
+        }
+        duck.load("l", left, l);
+        duck.load("r", right, r);
+        RowFilter between = new RowFilter("l.v BETWEEN r.lo AND r.hi", x -> x[0] == null || x[2] == null || x[3] == null ? null
+                : (Integer) x[2] <= (Integer) x[0] && (Integer) x[0] <= (Integer) x[3], 0, 2, 3);
+        for (JoinType type : JoinType.values()) {
+            String on = "l.v BETWEEN r.lo AND r.hi";
+            List<List<Object>> expected = duck.query(sql(type, on), outputTypes(type, left, right));
+            Operator join = new NestedLoopJoinOperator(ctx, new NestedLoopJoinSpec(type, between),
+                    RowSource.of(ctx, left, l, 100), RowSource.of(ctx, right, r, 64));
+            assertSameRows(expected, drain(join), type + " nested-loop join vs DuckDB");
+        }
+        List<List<Object>> cross = duck.query("SELECT l.*, r.* FROM l CROSS JOIN r", outputTypes(JoinType.INNER, left, right));
+        assertSameRows(cross, drain(new NestedLoopJoinOperator(ctx, NestedLoopJoinSpec.cross(), RowSource.of(ctx, left, l, 100),
+                RowSource.of(ctx, right, r, 64))), "cross join vs DuckDB");
+    }
+}
