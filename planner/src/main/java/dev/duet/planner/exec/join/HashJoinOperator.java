@@ -37,8 +37,9 @@ public final class HashJoinOperator extends AbstractJoinOperator {
     private FieldVector[] probeKeyVectors;
     private long[] probeKeys;
     private boolean[] probeNulls;
-    /** Per probe row: the next build row of its chain to look at, -1 when done. */
+    /** Per probe row: the next entry of its bucket to look at, and the bucket's end. */
     private int[] cursor;
+    private int[] cursorEnd;
     private boolean[] equal;
     /** Probe rows before this one have no candidates left. */
     private int scanRow;
@@ -114,16 +115,24 @@ public final class HashJoinOperator extends AbstractJoinOperator {
             return;
         }
         if (cursor == null || cursor.length < rows) {
-            memory.reserve((long) rows * (Long.BYTES + Integer.BYTES + 1));
+            memory.reserve((long) rows * (Long.BYTES + 2 * Integer.BYTES + 1));
             probeKeys = new long[rows];
             probeNulls = new boolean[rows];
             cursor = new int[rows];
+            cursorEnd = new int[rows];
         }
         keys.encode(probeKeyVectors, rows, probeKeys, probeNulls);
         JoinHashTable t = table;
-        int[] heads = t.heads;
+        int[] start = t.start;
         for (int i = 0; i < rows; i++) {
-            cursor[i] = probeNulls[i] ? -1 : heads[t.bucket(probeKeys[i])];
+            if (probeNulls[i]) {
+                cursor[i] = 0;
+                cursorEnd[i] = 0;
+            } else {
+                int b = t.bucket(probeKeys[i]);
+                cursor[i] = start[b];
+                cursorEnd[i] = start[b + 1];
+            }
         }
         scanRow = 0;
     }
@@ -153,42 +162,43 @@ public final class HashJoinOperator extends AbstractJoinOperator {
         }
     }
 
-    /** Follows the probe rows' chains from where they stopped, collecting rows with an equal key (or hash). */
+    /** Scans the probe rows' buckets from where they stopped, collecting entries with an equal key (or hash). */
     private int walk(int[] probeRowsOut, int[] buildRowsOut, int room) {
-        long[] buildKeys = table.keys;
-        int[] next = table.next;
+        long[] entryKeys = table.keys;
+        int[] entryRows = table.rows;
         long[] probeKeys = this.probeKeys;
         int[] cursor = this.cursor;
+        int[] cursorEnd = this.cursorEnd;
         boolean skipMatched = decidedByFirstMatch();
         boolean stopAtFirst = firstMatchOnly;
         int n = 0;
         int i = scanRow;
         for (; i < probeRows; i++) {
-            int b = cursor[i];
-            if (b < 0) {
+            int p = cursor[i];
+            int end = cursorEnd[i];
+            if (p >= end) {
                 continue;
             }
             if (skipMatched && probeMatched[i]) {
-                cursor[i] = -1;
+                cursor[i] = end;
                 continue;
             }
             long key = probeKeys[i];
-            do {
-                if (buildKeys[b] == key) {
+            for (; p < end; p++) {
+                if (entryKeys[p] == key) {
                     if (n == room) {
-                        cursor[i] = b; // resume here, at a match not yet returned
+                        cursor[i] = p; // resume here, at a match not yet returned
                         scanRow = i;
                         return n;
                     }
                     probeRowsOut[n] = i;
-                    buildRowsOut[n++] = b;
+                    buildRowsOut[n++] = entryRows[p];
                     if (stopAtFirst) {
                         break;
                     }
                 }
-                b = next[b];
-            } while (b >= 0);
-            cursor[i] = -1;
+            }
+            cursor[i] = end;
         }
         scanRow = i;
         return n;
@@ -202,6 +212,7 @@ public final class HashJoinOperator extends AbstractJoinOperator {
         probeKeys = null;
         probeNulls = null;
         cursor = null;
+        cursorEnd = null;
         equal = null;
     }
 

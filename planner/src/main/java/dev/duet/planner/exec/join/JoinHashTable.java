@@ -1,31 +1,30 @@
 package dev.duet.planner.exec.join;
 
-import java.util.Arrays;
-
 /**
- * The hash table of a hash join, over primitive arrays: bucket heads, and a chain through the build
- * rows. Build row {@code r} is in the chain of bucket {@code bucket(keys[r])}; its key (packed, or
- * the hash of a wider key, see {@link KeyColumns}) is {@code keys[r]}, and {@code next[r]} is the
- * next row of the same bucket, -1 at the end. Rows with a NULL key are in no chain: they match
- * nothing. Duplicate keys are simply several rows of one chain.
+ * The hash table of a hash join, over primitive arrays in bucket order: the entries of bucket
+ * {@code b} are positions {@code [start[b], start[b + 1])} of {@link #keys} (each build row's key,
+ * packed, or the hash of a wider key, see {@link KeyColumns}) and {@link #rows} (the build row).
+ * A probe touches one bucket-start pair and then consecutive entries, rather than following a
+ * chain through memory. Rows with a NULL key are left out: they match nothing. Duplicate keys are
+ * several entries of one bucket, in build order.
  *
- * <p>The table is sized once, from the build side's exact row count (it is built after the whole
- * build side is buffered): at least two buckets per row, so chains stay short.
+ * <p>Built once, from the build side's exact row count (the whole build side is buffered first),
+ * with at least two buckets per row so that buckets hold about one entry.
  */
 final class JoinHashTable {
-    /** First row of each bucket's chain, -1 if empty; length a power of two. */
-    final int[] heads;
-    /** Next row in the same bucket's chain, -1 at the end. */
-    final int[] next;
-    /** Each build row's key (packed or hashed). */
+    /** Bucket {@code b}'s entries are {@code [start[b], start[b + 1])}; length buckets + 1. */
+    final int[] start;
+    /** Entry keys, bucket by bucket. */
     final long[] keys;
+    /** Entry build rows, parallel to {@link #keys}. */
+    final int[] rows;
     private final int mask;
-    /** Whether {@link #keys} are packed keys (mixed before bucketing) or hashes (already mixed). */
+    /** Whether keys are packed keys (mixed before bucketing) or hashes (already mixed). */
     private final boolean packed;
 
-    /** Bytes {@link #build} will allocate for {@code rows} build rows, to reserve beforehand. */
+    /** Heap bytes a table over {@code rows} build rows takes, to reserve before building it. */
     static long bytesFor(int rows) {
-        return (long) bucketCount(rows) * Integer.BYTES + (long) rows * Integer.BYTES;
+        return (long) (bucketCount(rows) + 1) * Integer.BYTES + (long) rows * (Long.BYTES + Integer.BYTES);
     }
 
     private static int bucketCount(int rows) {
@@ -36,27 +35,35 @@ final class JoinHashTable {
         return Integer.highestOneBit((int) wanted - 1) << 1;
     }
 
-    /**
-     * A table over {@code rows} build rows whose keys are {@code keys} (kept, not copied); rows
-     * flagged in {@code nulls} are left out.
-     */
-    JoinHashTable(long[] keys, boolean[] nulls, int rows, boolean packed) {
-        this.keys = keys;
+    /** A table over build rows {@code [0, count)} with keys {@code rowKeys}; rows flagged in {@code nulls} are left out. */
+    JoinHashTable(long[] rowKeys, boolean[] nulls, int count, boolean packed) {
         this.packed = packed;
-        this.heads = new int[bucketCount(rows)];
-        this.mask = heads.length - 1;
-        this.next = new int[rows];
-        Arrays.fill(heads, -1);
-        // Inserting from the last row keeps each chain in build order.
-        for (int r = rows - 1; r >= 0; r--) {
-            if (nulls[r]) {
-                next[r] = -1;
-                continue;
+        int buckets = bucketCount(count);
+        this.mask = buckets - 1;
+        int[] s = new int[buckets + 1];
+        int entries = 0;
+        for (int r = 0; r < count; r++) {
+            if (!nulls[r]) {
+                s[bucket(rowKeys[r])]++;
+                entries++;
             }
-            int b = bucket(keys[r]);
-            next[r] = heads[b];
-            heads[b] = r;
         }
+        // s[b] becomes the end of bucket b; placing rows from the last down moves it to the start.
+        for (int b = 1; b < buckets; b++) {
+            s[b] += s[b - 1];
+        }
+        s[buckets] = entries;
+        this.keys = new long[entries];
+        this.rows = new int[entries];
+        for (int r = count - 1; r >= 0; r--) {
+            if (!nulls[r]) {
+                long k = rowKeys[r];
+                int at = --s[bucket(k)];
+                keys[at] = k;
+                rows[at] = r;
+            }
+        }
+        this.start = s;
     }
 
     int bucket(long key) {

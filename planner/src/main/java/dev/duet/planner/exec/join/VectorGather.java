@@ -51,14 +51,8 @@ final class VectorGather {
         } else if (dst instanceof BitVector b) {
             BitVector s = (BitVector) src;
             ensureCapacity(b, at + count);
-            long sv = s.getValidityBufferAddress();
-            long sd = s.getDataBufferAddress();
-            long dv = b.getValidityBufferAddress();
-            long dd = b.getDataBufferAddress();
-            for (int i = 0; i < count; i++) {
-                putBit(dv, at + i, bit(sv, from + i));
-                putBit(dd, at + i, bit(sd, from + i));
-            }
+            copyBits(s.getValidityBufferAddress(), from, b.getValidityBufferAddress(), at, count);
+            copyBits(s.getDataBufferAddress(), from, b.getDataBufferAddress(), at, count);
             b.setValueCount(at + count);
         } else if (dst instanceof BaseFixedWidthVector f) {
             BaseFixedWidthVector s = (BaseFixedWidthVector) src;
@@ -83,65 +77,48 @@ final class VectorGather {
     private static void gatherFixed(BaseFixedWidthVector src, int[] rows, int count, BaseFixedWidthVector dst, int at) {
         ensureCapacity(dst, at + count);
         long dv = dst.getValidityBufferAddress();
-        long dd = dst.getDataBufferAddress();
         if (src == null) {
-            for (int i = 0; i < count; i++) {
-                putBit(dv, at + i, false);
-            }
+            clearBits(dv, at, count);
             dst.setValueCount(at + count);
             return;
         }
-        long sv = src.getValidityBufferAddress();
         long sd = src.getDataBufferAddress();
+        long dd = dst.getDataBufferAddress();
+        // Values first (a NULL's slot is copied too: its bytes are meaningless either way), then
+        // validity a byte at a time.
         switch (dst.getTypeWidth()) {
             case 2 -> {
                 for (int i = 0; i < count; i++) {
                     int r = rows[i];
-                    int o = at + i;
-                    if (r >= 0 && bit(sv, r)) {
-                        MemoryUtil.putShort(dd + ((long) o << 1), MemoryUtil.getShort(sd + ((long) r << 1)));
-                        setBit(dv, o);
-                    } else {
-                        clearBit(dv, o);
+                    if (r >= 0) {
+                        MemoryUtil.putShort(dd + ((long) (at + i) << 1), MemoryUtil.getShort(sd + ((long) r << 1)));
                     }
                 }
             }
             case 4 -> {
                 for (int i = 0; i < count; i++) {
                     int r = rows[i];
-                    int o = at + i;
-                    if (r >= 0 && bit(sv, r)) {
-                        MemoryUtil.putInt(dd + ((long) o << 2), MemoryUtil.getInt(sd + ((long) r << 2)));
-                        setBit(dv, o);
-                    } else {
-                        clearBit(dv, o);
+                    if (r >= 0) {
+                        MemoryUtil.putInt(dd + ((long) (at + i) << 2), MemoryUtil.getInt(sd + ((long) r << 2)));
                     }
                 }
             }
             case 8 -> {
                 for (int i = 0; i < count; i++) {
                     int r = rows[i];
-                    int o = at + i;
-                    if (r >= 0 && bit(sv, r)) {
-                        MemoryUtil.putLong(dd + ((long) o << 3), MemoryUtil.getLong(sd + ((long) r << 3)));
-                        setBit(dv, o);
-                    } else {
-                        clearBit(dv, o);
+                    if (r >= 0) {
+                        MemoryUtil.putLong(dd + ((long) (at + i) << 3), MemoryUtil.getLong(sd + ((long) r << 3)));
                     }
                 }
             }
             case 16 -> {
                 for (int i = 0; i < count; i++) {
                     int r = rows[i];
-                    int o = at + i;
-                    if (r >= 0 && bit(sv, r)) {
-                        long s = sd + ((long) r << 4);
-                        long d = dd + ((long) o << 4);
-                        MemoryUtil.putLong(d, MemoryUtil.getLong(s));
-                        MemoryUtil.putLong(d + 8, MemoryUtil.getLong(s + 8));
-                        setBit(dv, o);
-                    } else {
-                        clearBit(dv, o);
+                    if (r >= 0) {
+                        long from = sd + ((long) r << 4);
+                        long to = dd + ((long) (at + i) << 4);
+                        MemoryUtil.putLong(to, MemoryUtil.getLong(from));
+                        MemoryUtil.putLong(to + 8, MemoryUtil.getLong(from + 8));
                     }
                 }
             }
@@ -149,40 +126,66 @@ final class VectorGather {
                 int width = dst.getTypeWidth();
                 for (int i = 0; i < count; i++) {
                     int r = rows[i];
-                    int o = at + i;
-                    if (r >= 0 && bit(sv, r)) {
-                        MemoryUtil.copyMemory(sd + (long) r * width, dd + (long) o * width, width);
-                        setBit(dv, o);
-                    } else {
-                        clearBit(dv, o);
+                    if (r >= 0) {
+                        MemoryUtil.copyMemory(sd + (long) r * width, dd + (long) (at + i) * width, width);
                     }
                 }
             }
         }
+        gatherBitmap(src.getValidityBufferAddress(), rows, count, dv, at);
         dst.setValueCount(at + count);
+    }
+
+    /**
+     * Bits {@code [at, at + count)} of the bitmap at {@code dst} from bits {@code rows[i]} of the
+     * bitmap at {@code src}; a negative row gives 0. Whole bytes of the target are written at once.
+     */
+    private static void gatherBitmap(long src, int[] rows, int count, long dst, int at) {
+        int i = 0;
+        for (; i < count && ((at + i) & 7) != 0; i++) {
+            int r = rows[i];
+            putBit(dst, at + i, r >= 0 && bit(src, r));
+        }
+        for (; i + 8 <= count; i += 8) {
+            int bits = 0;
+            for (int k = 0; k < 8; k++) {
+                int r = rows[i + k];
+                if (r >= 0 && bit(src, r)) {
+                    bits |= 1 << k;
+                }
+            }
+            MemoryUtil.putByte(dst + ((at + i) >>> 3), (byte) bits);
+        }
+        for (; i < count; i++) {
+            int r = rows[i];
+            putBit(dst, at + i, r >= 0 && bit(src, r));
+        }
+    }
+
+    /** Clears bits {@code [at, at + count)} of the bitmap at {@code address}. */
+    private static void clearBits(long address, int at, int count) {
+        int i = 0;
+        for (; i < count && ((at + i) & 7) != 0; i++) {
+            clearBit(address, at + i);
+        }
+        int bytes = (count - i) >>> 3;
+        if (bytes > 0) {
+            MemoryUtil.setMemory(address + ((at + i) >>> 3), bytes, (byte) 0);
+            i += bytes << 3;
+        }
+        for (; i < count; i++) {
+            clearBit(address, at + i);
+        }
     }
 
     private static void gatherBits(BitVector src, int[] rows, int count, BitVector dst, int at) {
         ensureCapacity(dst, at + count);
         long dv = dst.getValidityBufferAddress();
-        long dd = dst.getDataBufferAddress();
         if (src == null) {
-            for (int i = 0; i < count; i++) {
-                putBit(dv, at + i, false);
-            }
+            clearBits(dv, at, count);
         } else {
-            long sv = src.getValidityBufferAddress();
-            long sd = src.getDataBufferAddress();
-            for (int i = 0; i < count; i++) {
-                int r = rows[i];
-                int o = at + i;
-                if (r >= 0 && bit(sv, r)) {
-                    putBit(dd, o, bit(sd, r));
-                    setBit(dv, o);
-                } else {
-                    clearBit(dv, o);
-                }
-            }
+            gatherBitmap(src.getDataBufferAddress(), rows, count, dst.getDataBufferAddress(), at);
+            gatherBitmap(src.getValidityBufferAddress(), rows, count, dv, at);
         }
         dst.setValueCount(at + count);
     }
@@ -210,9 +213,8 @@ final class VectorGather {
         long dOff = dst.getOffsetBufferAddress();
         int base = at == 0 ? 0 : MemoryUtil.getInt(dOff + ((long) at << 2));
         if (src == null) {
-            long dv = dst.getValidityBufferAddress();
+            clearBits(dst.getValidityBufferAddress(), at, count);
             for (int i = 0; i < count; i++) {
-                putBit(dv, at + i, false);
                 MemoryUtil.putInt(dOff + ((long) (at + i + 1) << 2), base);
             }
             if (at == 0) {
@@ -243,19 +245,16 @@ final class VectorGather {
         int end = base;
         for (int i = 0; i < count; i++) {
             int r = rows[i];
-            int o = at + i;
             if (r >= 0 && bit(sv, r)) {
                 long so = sOff + ((long) r << 2);
                 int start = MemoryUtil.getInt(so);
                 int len = MemoryUtil.getInt(so + 4) - start;
                 MemoryUtil.copyMemory(sData + start, dData + end, len);
                 end += len;
-                setBit(dv, o);
-            } else {
-                clearBit(dv, o);
             }
-            MemoryUtil.putInt(dOff + ((long) (o + 1) << 2), end);
+            MemoryUtil.putInt(dOff + ((long) (at + i + 1) << 2), end);
         }
+        gatherBitmap(sv, rows, count, dv, at);
         finishVariable(dst, at + count);
     }
 
