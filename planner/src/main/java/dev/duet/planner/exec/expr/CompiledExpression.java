@@ -1,0 +1,67 @@
+package dev.duet.planner.exec.expr;
+
+import dev.duet.core.types.DataType;
+import java.util.Objects;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.calcite.rex.RexNode;
+
+/**
+ * A scalar expression compiled for vectorized evaluation: immutable and shareable (a plan node
+ * holds it), describable (its Calcite text), and opened into a {@link VectorEvaluator} once per
+ * running operator. Made by {@link ExpressionCompiler}.
+ */
+public final class CompiledExpression {
+    /** Opens the evaluator tree of a compiled (sub)expression. */
+    @FunctionalInterface
+    interface Factory {
+        VectorEvaluator open(BufferAllocator allocator);
+    }
+
+    private final RexNode source;
+    private final DataType type;
+    private final boolean nullable;
+    private final int inputIndex;
+    private final Factory factory;
+
+    CompiledExpression(RexNode source, DataType type, boolean nullable, int inputIndex, Factory factory) {
+        this.source = Objects.requireNonNull(source, "source is null");
+        this.type = Objects.requireNonNull(type, "type is null");
+        this.nullable = nullable;
+        this.inputIndex = inputIndex;
+        this.factory = Objects.requireNonNull(factory, "factory is null");
+    }
+
+    /** The SQL type of the result. */
+    public DataType type() {
+        return type;
+    }
+
+    /** Whether the result can be NULL (from Calcite's type). */
+    public boolean nullable() {
+        return nullable;
+    }
+
+    /** The input column this expression is, if it is a plain column reference; -1 otherwise. */
+    public int inputIndex() {
+        return inputIndex;
+    }
+
+    /** The expression as Calcite prints it, with input references as {@code $n}. */
+    public RexNode source() {
+        return source;
+    }
+
+    /**
+     * A new evaluator whose vectors are allocated from {@code allocator} (the query's). The caller
+     * closes it.
+     */
+    public VectorEvaluator open(BufferAllocator allocator) {
+        Objects.requireNonNull(allocator, "allocator is null");
+        return factory.open(allocator);
+    }
+
+    @Override
+    public String toString() {
+        return source.toString();
+    }
+}

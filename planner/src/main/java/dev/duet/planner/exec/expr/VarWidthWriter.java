@@ -1,0 +1,92 @@
+package dev.duet.planner.exec.expr;
+
+import org.apache.arrow.memory.util.MemoryUtil;
+import org.apache.arrow.vector.BaseVariableWidthVector;
+import org.apache.arrow.vector.FieldVector;
+
+/**
+ * Writes a variable-width vector (VARCHAR, BYTEA) front to back, one value per row in order,
+ * straight into its buffers: offsets and validity bits per row, bytes appended to the data buffer,
+ * which doubles when full. {@link #start} before the first row, {@link #finish} after the last.
+ */
+final class VarWidthWriter {
+    private final BaseVariableWidthVector vector;
+    private long validity;
+    private long offsets;
+    private long data;
+    private long dataCapacity;
+    private int end;
+
+    VarWidthWriter(FieldVector vector) {
+        this.vector = (BaseVariableWidthVector) vector;
+    }
+
+    /** Makes room for {@code count} rows and starts writing at row 0. */
+    void start(int count) {
+        ComputedEvaluator.ensureCapacity(vector, count);
+        refresh();
+        Bitmaps.clearAll(validity, count);
+        MemoryUtil.putInt(offsets, 0);
+        end = 0;
+    }
+
+    private void refresh() {
+        validity = vector.getValidityBufferAddress();
+        offsets = vector.getOffsetBufferAddress();
+        data = vector.getDataBufferAddress();
+        dataCapacity = vector.getDataBuffer().capacity();
+    }
+
+    /** Address where {@code len} more bytes of the current value can be written. */
+    long reserve(int len) {
+        long need = (long) end + len;
+        if (need > dataCapacity) {
+            if (need > Integer.MAX_VALUE) {
+                throw new IllegalStateException("a batch of strings passed 2 GB");
+            }
+            vector.reallocDataBuffer(Math.max(need, dataCapacity * 2));
+            refresh();
+        }
+        return data + end;
+    }
+
+    /** Bytes written so far (the start of the next value). */
+    int position() {
+        return end;
+    }
+
+    /** Address of the data buffer (changes when it grows). */
+    long dataAddress() {
+        return data;
+    }
+
+    /** Ends row {@code row} as a value of the {@code len} bytes written at {@link #reserve}. */
+    void commit(int row, int len) {
+        end += len;
+        MemoryUtil.putInt(offsets + ((long) (row + 1) << 2), end);
+        Bitmaps.set(validity, row);
+    }
+
+    /** Appends {@code len} bytes at {@code src} and ends the row. */
+    void write(int row, long src, int len) {
+        long at = reserve(len);
+        MemoryUtil.copyMemory(src, at, len);
+        commit(row, len);
+    }
+
+    void write(int row, byte[] src, int off, int len) {
+        long at = reserve(len);
+        MemoryUtil.copyToMemory(src, off, at, len);
+        commit(row, len);
+    }
+
+    void setNull(int row) {
+        MemoryUtil.putInt(offsets + ((long) (row + 1) << 2), end);
+    }
+
+    FieldVector finish(int count) {
+        vector.setLastSet(count - 1);
+        vector.setValueCount(count);
+        return vector;
+    }
+}

@@ -1,0 +1,75 @@
+package dev.duet.planner.exec.plan;
+
+import dev.duet.core.DuetException;
+import dev.duet.core.SqlState;
+import dev.duet.core.catalog.ColumnDef;
+import dev.duet.core.catalog.TableDef;
+import dev.duet.core.exec.BatchColumn;
+import dev.duet.core.exec.Operator;
+import dev.duet.core.exec.QueryContext;
+import dev.duet.rowstore.KeyRange;
+import dev.duet.rowstore.RowStoreScan;
+import dev.duet.rowstore.Transaction;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/** A full scan of a row-store table reading only {@code columns} (indexes into the table's columns, in output order). */
+public final class TableScanNode implements PlanNode {
+    private final TableDef table;
+    private final int[] columnIndexes;
+    private final List<BatchColumn> columns;
+
+    public TableScanNode(TableDef table, int[] columnIndexes) {
+        this.table = Objects.requireNonNull(table, "table is null");
+        this.columnIndexes = columnIndexes.clone();
+        List<BatchColumn> cols = new ArrayList<>();
+        for (int c : this.columnIndexes) {
+            ColumnDef def = table.column(c);
+            cols.add(new BatchColumn(def.name(), def.type(), !def.notNull()));
+        }
+        this.columns = List.copyOf(cols);
+    }
+
+    public TableDef table() {
+        return table;
+    }
+
+    /** The table's columns read, in output order. */
+    public int[] columnIndexes() {
+        return columnIndexes.clone();
+    }
+
+    @Override
+    public List<BatchColumn> columns() {
+        return columns;
+    }
+
+    @Override
+    public List<PlanNode> inputs() {
+        return List.of();
+    }
+
+    @Override
+    public String describe() {
+        return "TableScan(table=" + table.qualifiedName() + ", columns=" + columns.stream().map(BatchColumn::name).toList() + ")";
+    }
+
+    @Override
+    public Operator createOperator(QueryContext context, Transaction transaction) {
+        TableDef current = transaction.table(table.qualifiedName());
+        if (current.id() != table.id() || !current.columns().equals(table.columns())) {
+            // PostgreSQL's error for a prepared plan whose table changed under it
+            throw DuetException.of(SqlState.FEATURE_NOT_SUPPORTED,
+                    "cached plan must not change result type: table \"%s\" changed since the query was planned",
+                    table.name());
+        }
+        return new RowStoreScan(context, transaction, table.qualifiedName(), KeyRange.all(), columnIndexes);
+    }
+
+    @Override
+    public String toString() {
+        return describe() + Arrays.toString(columnIndexes);
+    }
+}
