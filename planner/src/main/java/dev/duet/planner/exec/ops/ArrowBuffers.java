@@ -3,6 +3,8 @@ package dev.duet.planner.exec.ops;
 import dev.duet.core.types.DataType;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
@@ -14,6 +16,8 @@ import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.SmallIntVector;
 import org.apache.arrow.vector.TimeStampMicroVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.util.TransferPair;
 
 /**
  * Reading Arrow vectors' buffers by address in hot loops, and writing single results into the
@@ -190,5 +194,29 @@ final class ArrowBuffers {
 
     static BigInteger toBigInteger(long hi, long lo) {
         return Int128.toBigInteger(hi, lo);
+    }
+
+    /**
+     * Takes over the vectors of a batch returned by an input operator (a transfer: no copy; the
+     * input allocates fresh vectors for its next batch), as the Operator contract allows.
+     */
+    static FieldVector[] take(VectorSchemaRoot batch, BufferAllocator allocator) {
+        List<FieldVector> vectors = batch.getFieldVectors();
+        FieldVector[] owned = new FieldVector[vectors.size()];
+        try {
+            for (int c = 0; c < owned.length; c++) {
+                TransferPair tp = vectors.get(c).getTransferPair(allocator);
+                tp.transfer();
+                owned[c] = (FieldVector) tp.getTo();
+            }
+        } catch (RuntimeException e) {
+            for (FieldVector v : owned) {
+                if (v != null) {
+                    v.close();
+                }
+            }
+            throw e;
+        }
+        return owned;
     }
 }
