@@ -17,14 +17,27 @@ import org.apache.arrow.vector.FieldVector;
  * value in an order-preserving big-endian form, inverted for DESC: integers, dates and
  * timestamps with the sign bit flipped, REAL/DOUBLE by their IEEE bits made monotonic (NaN above
  * every number, -0.0 as 0.0), DECIMAL as 128 bits, BOOLEAN as one byte, and VARCHAR/BYTEA as their
- * first {@link #STRING_PREFIX} bytes zero-padded. When two rows agree on a string key's prefix the
- * strings themselves are compared, from the batches the rows live in.
+ * first {@link #STRING_PREFIX} bytes zero-padded followed by a length byte
+ * {@code min(length, STRING_PREFIX + 1)}: two strings that agree on prefix and length byte are
+ * equal unless both are longer than the prefix, and only then are the strings themselves
+ * compared, from the batches the rows live in ({@link RowLocator}).
  *
  * <p>Keys are encoded a column at a time from the vectors' buffers; comparing allocates nothing.
  */
 final class NormalizedSortKeys {
     /** Bytes of a string key kept in the encoding; longer strings that tie on them are compared whole. */
-    static final int STRING_PREFIX = 15;
+    static final int STRING_PREFIX = 14;
+    /** The length byte of a string longer than the prefix. */
+    private static final int LONG_STRING = STRING_PREFIX + 1;
+
+    /** Where an encoded row's values live, for comparing strings longer than their prefix. */
+    interface RowLocator {
+        /** The vectors (all columns) of the batch holding the row at key position {@code position}. */
+        FieldVector[] batch(int position);
+
+        /** The row's index in that batch. */
+        int row(int position);
+    }
 
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
@@ -76,7 +89,7 @@ final class NormalizedSortKeys {
         for (int k = 0, s = 0; k < n; k++) {
             if (kinds[k] == DataType.Kind.VARCHAR || kinds[k] == DataType.Kind.BYTEA) {
                 stringKeys[s] = k;
-                stringEnd[s++] = offset[k] + 1 + STRING_PREFIX;
+                stringEnd[s++] = offset[k] + 2 + STRING_PREFIX;
             }
         }
     }
@@ -88,7 +101,7 @@ final class NormalizedSortKeys {
             case INTEGER, DATE, REAL -> 4;
             case BIGINT, TIMESTAMP, DOUBLE -> 8;
             case DECIMAL -> 16;
-            case VARCHAR, BYTEA -> STRING_PREFIX;
+            case VARCHAR, BYTEA -> STRING_PREFIX + 1;
         };
     }
 
@@ -203,13 +216,14 @@ final class NormalizedSortKeys {
                     for (int r = 0, o = base; r < rows; r++, o += w) {
                         if (nulls && ArrowBuffers.isNull(validity, r)) {
                             keys[o] = nf;
-                            for (int i = 1; i <= STRING_PREFIX; i++) {
+                            for (int i = 1; i <= STRING_PREFIX + 1; i++) {
                                 keys[o + i] = 0;
                             }
                         } else {
                             keys[o] = vf;
                             int start = MemoryUtil.getInt(offsets + 4L * r);
-                            int len = Math.min(STRING_PREFIX, MemoryUtil.getInt(offsets + 4L * r + 4) - start);
+                            int length = MemoryUtil.getInt(offsets + 4L * r + 4) - start;
+                            int len = Math.min(STRING_PREFIX, length);
                             long src = data + start;
                             int i = 0;
                             for (; i < len; i++) {
@@ -218,6 +232,7 @@ final class NormalizedSortKeys {
                             for (; i < STRING_PREFIX; i++) {
                                 keys[o + 1 + i] = pad;
                             }
+                            keys[o + 1 + STRING_PREFIX] = (byte) (Math.min(length, LONG_STRING) ^ pad);
                         }
                     }
                 }
@@ -232,11 +247,10 @@ final class NormalizedSortKeys {
     }
 
     /**
-     * Orders row {@code a} of {@code ka} against row {@code b} of {@code kb}. {@code batches}
-     * gives the vectors of each batch (by batch id, then column) for string ties; row {@code a}
-     * lives at row {@code rowA} of batch {@code batchA}, likewise {@code b}.
+     * Orders the row at key position {@code a} of {@code ka} against position {@code b} of
+     * {@code kb}; the locators find the rows' strings when their prefixes tie.
      */
-    int compare(byte[] ka, int a, byte[] kb, int b, FieldVector[][] batches, int batchA, int rowA, int batchB, int rowB) {
+    int compare(byte[] ka, int a, RowLocator la, byte[] kb, int b, RowLocator lb) {
         int w = rowWidth;
         int oa = a * w;
         int ob = b * w;
@@ -246,7 +260,7 @@ final class NormalizedSortKeys {
             if (x != y) {
                 if (stringKeys.length > 0) {
                     int equalBytes = i + (Long.numberOfLeadingZeros(x ^ y) >>> 3);
-                    int c = compareStrings(equalBytes, ka, oa, batches, batchA, rowA, batchB, rowB);
+                    int c = compareStrings(equalBytes, ka, oa, a, la, b, lb);
                     if (c != 0) {
                         return c;
                     }
@@ -254,19 +268,19 @@ final class NormalizedSortKeys {
                 return Long.compareUnsigned(x, y);
             }
         }
-        return stringKeys.length == 0 ? 0 : compareStrings(w, ka, oa, batches, batchA, rowA, batchB, rowB);
+        return stringKeys.length == 0 ? 0 : compareStrings(w, ka, oa, a, la, b, lb);
     }
 
     /** Compares, in key order, the string keys whose encodings lie within the first {@code equalBytes} equal bytes. */
-    private int compareStrings(int equalBytes, byte[] ka, int oa, FieldVector[][] batches, int batchA, int rowA,
-            int batchB, int rowB) {
+    private int compareStrings(int equalBytes, byte[] ka, int oa, int a, RowLocator la, int b, RowLocator lb) {
         for (int s = 0; s < stringKeys.length && stringEnd[s] <= equalBytes; s++) {
             int k = stringKeys[s];
-            if (ka[oa + offset[k]] != valueFlag[k]) {
-                continue; // both NULL
+            int lengthByte = (ka[oa + offset[k] + 1 + STRING_PREFIX] ^ (descending[k] ? -1 : 0)) & 0xFF;
+            if (ka[oa + offset[k]] != valueFlag[k] || lengthByte != LONG_STRING) {
+                continue; // both NULL, or equal strings that fit in the prefix
             }
-            int c = compareBytes((BaseVariableWidthVector) batches[batchA][columns[k]], rowA,
-                    (BaseVariableWidthVector) batches[batchB][columns[k]], rowB);
+            int c = compareBytes((BaseVariableWidthVector) la.batch(a)[columns[k]], la.row(a),
+                    (BaseVariableWidthVector) lb.batch(b)[columns[k]], lb.row(b));
             if (c != 0) {
                 return descending[k] ? -c : c;
             }

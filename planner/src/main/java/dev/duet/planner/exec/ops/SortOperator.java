@@ -39,8 +39,11 @@ public final class SortOperator implements Operator {
     private int batchCount;
     private byte[] keys;
     private int[] ids;
+    /** Batch index of each row id; ids are given in input order, so a batch's ids are consecutive. */
     private int[] batchOf;
-    private int[] rowOf;
+    private int[] batchStart = new int[0];
+    private int[] outBatch = new int[0];
+    private int[] outRow = new int[0];
     private int rowCount;
     private int emitted;
     private VectorGather[] gathers;
@@ -87,9 +90,19 @@ public final class SortOperator implements Operator {
             output = Batches.create(context.allocator(), columns);
         }
         Batches.allocate(output, n);
+        if (outBatch.length < n) {
+            outBatch = memory.grow(outBatch, n);
+            outRow = memory.grow(outRow, n);
+        }
+        for (int i = 0; i < n; i++) {
+            int id = ids[emitted + i];
+            int b = batchOf[id];
+            outBatch[i] = b;
+            outRow[i] = id - batchStart[b];
+        }
         List<FieldVector> out = output.getFieldVectors();
         for (int c = 0; c < gathers.length; c++) {
-            gathers[c].gather(out.get(c), ids, emitted, n, batchOf, rowOf);
+            gathers[c].gather(out.get(c), outBatch, outRow, n);
         }
         output.setRowCount(n);
         emitted += n;
@@ -100,7 +113,6 @@ public final class SortOperator implements Operator {
         memory = new HeapReservation(context, "sort");
         keys = new byte[0];
         batchOf = new int[0];
-        rowOf = new int[0];
         int w = encoding.rowWidth;
         for (VectorSchemaRoot b = input.next(); b != null; b = input.next()) {
             context.checkCancelled();
@@ -117,19 +129,17 @@ public final class SortOperator implements Operator {
                 int capacity = (int) Math.min(MAX_ARRAY / w, Math.max(total, 2L * batchOf.length));
                 keys = memory.grow(keys, capacity * w);
                 batchOf = memory.grow(batchOf, capacity);
-                rowOf = memory.grow(rowOf, capacity);
             }
             encoding.encode(b.getFieldVectors(), rows, keys, rowCount);
             int id = batchCount;
             FieldVector[] owned = ArrowBuffers.take(b, context.allocator());
             if (batchCount == batches.length) {
                 batches = Arrays.copyOf(batches, Math.max(16, 2 * batchCount));
+                batchStart = Arrays.copyOf(batchStart, batches.length);
             }
-            batches[batchCount++] = owned;
+            batches[batchCount] = owned;
+            batchStart[batchCount++] = rowCount;
             Arrays.fill(batchOf, rowCount, rowCount + rows, id);
-            for (int r = 0; r < rows; r++) {
-                rowOf[rowCount + r] = r;
-            }
             rowCount += rows;
         }
         input.close();
@@ -138,7 +148,18 @@ public final class SortOperator implements Operator {
         for (int i = 0; i < rowCount; i++) {
             ids[i] = i;
         }
-        RowSorter.sort(encoding, keys, ids, rowCount, batches, batchOf, rowOf, null, memory);
+        RowSorter.sort(encoding, keys, ids, rowCount, new NormalizedSortKeys.RowLocator() {
+            @Override
+            public FieldVector[] batch(int position) {
+                return batches[batchOf[position]];
+            }
+
+            @Override
+            public int row(int position) {
+                return position - batchStart[batchOf[position]];
+            }
+        }, null, memory);
+        memory.release(keys.length);
         keys = null; // the order is known: the keys are no longer needed
         gathers = new VectorGather[columns.size()];
         for (int c = 0; c < gathers.length; c++) {
@@ -148,12 +169,7 @@ public final class SortOperator implements Operator {
     }
 
     private void release() {
-        if (gathers != null) {
-            for (VectorGather g : gathers) {
-                g.unbind();
-            }
-            gathers = null;
-        }
+        gathers = null;
         for (int b = 0; b < batchCount; b++) {
             for (FieldVector v : batches[b]) {
                 v.close();
@@ -164,7 +180,6 @@ public final class SortOperator implements Operator {
         keys = null;
         ids = null;
         batchOf = null;
-        rowOf = null;
         if (memory != null) {
             memory.close();
         }

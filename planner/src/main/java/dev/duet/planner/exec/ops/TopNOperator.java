@@ -56,7 +56,34 @@ public final class TopNOperator implements Operator {
     private long retainedRows;
 
     private int[] order;
+    private int[] outBatch = new int[0];
+    private int[] outRow = new int[0];
     private int emitted;
+    private FieldVector[] current;
+    /** Kept rows: key position = entry id. */
+    private final NormalizedSortKeys.RowLocator entries = new NormalizedSortKeys.RowLocator() {
+        @Override
+        public FieldVector[] batch(int position) {
+            return batches[entryBatch[position]];
+        }
+
+        @Override
+        public int row(int position) {
+            return entryRow[position];
+        }
+    };
+    /** Rows of the input batch being added: key position = row. */
+    private final NormalizedSortKeys.RowLocator candidates = new NormalizedSortKeys.RowLocator() {
+        @Override
+        public FieldVector[] batch(int position) {
+            return current;
+        }
+
+        @Override
+        public int row(int position) {
+            return position;
+        }
+    };
     private VectorGather[] gathers;
     private VectorSchemaRoot output;
     private boolean built;
@@ -102,9 +129,18 @@ public final class TopNOperator implements Operator {
             output = Batches.create(context.allocator(), columns);
         }
         Batches.allocate(output, n);
+        if (outBatch.length < n) {
+            outBatch = memory.grow(outBatch, n);
+            outRow = memory.grow(outRow, n);
+        }
+        for (int i = 0; i < n; i++) {
+            int e = order[emitted + i];
+            outBatch[i] = entryBatch[e];
+            outRow[i] = entryRow[e];
+        }
         List<FieldVector> out = output.getFieldVectors();
         for (int c = 0; c < gathers.length; c++) {
-            gathers[c].gather(out.get(c), order, emitted, n, entryBatch, entryRow);
+            gathers[c].gather(out.get(c), outBatch, outRow, n);
         }
         output.setRowCount(n);
         emitted += n;
@@ -132,7 +168,7 @@ public final class TopNOperator implements Operator {
         for (int i = 0; i < size; i++) {
             order[i] = i;
         }
-        RowSorter.sort(encoding, heapKeys, order, size, batches, entryBatch, entryRow, entrySeq, memory);
+        RowSorter.sort(encoding, heapKeys, order, size, entries, entrySeq, memory);
         emitted = (int) Math.min(spec.offset(), size);
         gathers = bindGathers();
     }
@@ -148,7 +184,8 @@ public final class TopNOperator implements Operator {
         }
         List<FieldVector> vectors = b.getFieldVectors();
         encoding.encode(vectors, rows, batchKeys, 0);
-        int bid = registerBatch(vectors.toArray(new FieldVector[0]), rows);
+        current = vectors.toArray(new FieldVector[0]);
+        int bid = registerBatch(current, rows);
         byte[] bk = batchKeys;
         for (int r = 0; r < rows; r++) {
             if (size < keep) {
@@ -167,7 +204,7 @@ public final class TopNOperator implements Operator {
             }
             int root = heap[0];
             // a later row must be strictly better than the worst kept one to replace it
-            if (encoding.compare(bk, r, heapKeys, root, batches, bid, r, entryBatch[root], entryRow[root]) < 0) {
+            if (encoding.compare(bk, r, candidates, heapKeys, root, entries) < 0) {
                 int old = entryBatch[root];
                 if (--refCount[old] == 0 && old != bid) {
                     freeBatch(old);
@@ -180,6 +217,7 @@ public final class TopNOperator implements Operator {
                 siftDown(0);
             }
         }
+        current = null;
         if (refCount[bid] > 0) {
             batches[bid] = ArrowBuffers.take(b, context.allocator());
             owned[bid] = true;
@@ -222,10 +260,6 @@ public final class TopNOperator implements Operator {
 
     /** Copies every kept row into one fresh batch and frees the batches they came from. */
     private void compact() {
-        int[] ids = new int[size];
-        for (int i = 0; i < size; i++) {
-            ids[i] = i;
-        }
         VectorSchemaRoot fresh = Batches.create(context.allocator(), columns);
         FieldVector[] vectors;
         try {
@@ -233,7 +267,7 @@ public final class TopNOperator implements Operator {
             List<FieldVector> out = fresh.getFieldVectors();
             VectorGather[] g = bindGathers();
             for (int c = 0; c < g.length; c++) {
-                g[c].gather(out.get(c), ids, 0, size, entryBatch, entryRow);
+                g[c].gather(out.get(c), entryBatch, entryRow, size);
             }
             fresh.setRowCount(size);
             vectors = out.toArray(new FieldVector[0]);
@@ -281,7 +315,7 @@ public final class TopNOperator implements Operator {
 
     /** Orders kept rows: by key, then by arrival. */
     private int compareEntries(int a, int b) {
-        int c = encoding.compare(heapKeys, a, heapKeys, b, batches, entryBatch[a], entryRow[a], entryBatch[b], entryRow[b]);
+        int c = encoding.compare(heapKeys, a, entries, heapKeys, b, entries);
         return c != 0 ? c : Long.compare(entrySeq[a], entrySeq[b]);
     }
 
@@ -317,12 +351,7 @@ public final class TopNOperator implements Operator {
     }
 
     private void release() {
-        if (gathers != null) {
-            for (VectorGather g : gathers) {
-                g.unbind();
-            }
-            gathers = null;
-        }
+        gathers = null;
         for (int b = 0; b < batchCount; b++) {
             freeBatch(b); // closes only batches taken over; the others belong to the input
         }
