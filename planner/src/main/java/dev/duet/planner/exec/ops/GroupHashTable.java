@@ -15,12 +15,16 @@ import org.apache.arrow.vector.FieldVector;
  * <p>Every key column becomes one or two 64-bit <em>slots</em> per row, read straight from the
  * vector's buffers a column at a time: BOOLEAN, SMALLINT, INTEGER, DATE and REAL take the low 32
  * bits (NULL is {@code 1L << 32}, outside every value); BIGINT, TIMESTAMP and DOUBLE take a whole
- * slot and DECIMAL two, their NULLs marked in a trailing null-mask slot; VARCHAR and BYTEA take a
- * 64-bit hash of their bytes, and the bytes themselves are kept in a byte arena and compared
- * when the slots match. Floating-point keys are normalised (-0.0 is 0.0, one NaN), so that
- * SQL-equal values group together. A group's slots are stored row-major in one {@code long[]};
- * the table entries pack 32 bits of the hash with the group id, so most mismatches are
- * rejected without touching the group's slots.
+ * slot and DECIMAL two, their NULLs marked in a trailing null-mask slot; VARCHAR and BYTEA take
+ * three: their first 8 bytes, their next 8 bytes (or, for strings longer than
+ * {@link #INLINE} bytes, a 64-bit hash of all of them) and their length (-1 for NULL). Strings
+ * up to 16 bytes are thus compared and written back from the slots alone; longer ones are also
+ * kept in a byte arena and compared byte for byte once their slots match. Floating-point keys
+ * are normalised (-0.0 is 0.0, one NaN), so that SQL-equal values group together. A group's
+ * slots, followed by the arena offsets of its long strings, are stored row-major in one
+ * {@code long[]}, so that checking a candidate group touches one place; the table entries pack
+ * 32 bits of the hash with the group id, so most mismatches are rejected without touching the
+ * group at all.
  *
  * <p>An optional leading <em>prefix</em> slot taken from an {@code int[]} (a group id) makes the
  * same table serve DISTINCT aggregates, keyed by (group, value).
@@ -29,17 +33,20 @@ import org.apache.arrow.vector.FieldVector;
  */
 final class GroupHashTable {
     private static final long NARROW_NULL = 1L << 32;
-    private static final long VAR_NULL_HASH = 0x2545F4914F6CDD1DL;
     private static final long SEED = 0x27D4EB2F165667C5L;
     private static final long P1 = 0x9E3779B185EBCA87L;
     private static final long P2 = 0xC2B2AE3D27D4EB4FL;
     private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
     private static final int INITIAL_GROUPS = 256;
+    /** Longest string kept in its slots alone. */
+    static final int INLINE = 16;
 
     private final DataType.Kind[] kinds;
     private final boolean prefixed;
-    /** Slots per group. */
+    /** Slots per group compared for equality. */
     private final int width;
+    /** Longs per group: the compared slots, then the arena offset of each string key. */
+    private final int stride;
     /** First slot of each key column. */
     private final int[] slot;
     /** For BIGINT/TIMESTAMP/DOUBLE/DECIMAL keys: the bit in the null mask; -1 for the others. */
@@ -56,9 +63,6 @@ final class GroupHashTable {
     private int capacity;
     private long[] keys;
     private long[] groupHash;
-    private int[][] varStart;
-    /** Byte length of each group's string key; -1 for NULL. */
-    private int[][] varLength;
     private byte[] arena = new byte[0];
     private int arenaUsed;
 
@@ -73,6 +77,7 @@ final class GroupHashTable {
     private final long[] batchData;
     private final long[] batchValidity;
     private final boolean[] batchNulls;
+    private final long[] batchCapacity;
 
     /**
      * A table keyed by columns of {@code keyTypes} (preceded by an int prefix if
@@ -107,13 +112,14 @@ final class GroupHashTable {
                 }
                 case VARCHAR, BYTEA -> {
                     var[c] = vars++;
-                    s++;
+                    s += 3;
                 }
             }
         }
         maskSlots = (wide + 63) >>> 6;
         maskSlot = wide == 0 ? -1 : s;
         width = s + maskSlots;
+        stride = width + vars;
         varColumn = new int[vars];
         for (int c = 0; c < n; c++) {
             if (var[c] >= 0) {
@@ -124,11 +130,10 @@ final class GroupHashTable {
         batchData = new long[vars];
         batchValidity = new long[vars];
         batchNulls = new boolean[vars];
+        batchCapacity = new long[vars];
 
         keys = new long[0];
         groupHash = new long[0];
-        varStart = new int[vars][0];
-        varLength = new int[vars][0];
         growGroups(INITIAL_GROUPS);
         table = new long[0];
         table = memory.grow(table, INITIAL_GROUPS * 2);
@@ -208,7 +213,7 @@ final class GroupHashTable {
                 }
                 if ((int) (e >>> 32) == tag) {
                     g = (int) e - 1;
-                    if (keys[g] == value) {
+                    if (keys[g * stride] == value) {
                         break;
                     }
                 }
@@ -255,28 +260,19 @@ final class GroupHashTable {
     private boolean equal(int g, int r) {
         long[] k = keys;
         long[][] rs = rowSlots;
-        int base = g * width;
+        int base = g * stride;
         for (int s = 0; s < width; s++) {
             if (k[base + s] != rs[s][r]) {
                 return false;
             }
         }
         for (int j = 0; j < varColumn.length; j++) {
-            int len = varLength[j][g];
-            if (batchNulls[j] && ArrowBuffers.isNull(batchValidity[j], r)) {
-                if (len != -1) {
+            long len = k[base + slot[varColumn[j]] + 2];
+            if (len > INLINE) {
+                int start = MemoryUtil.getInt(batchOffsets[j] + 4L * r);
+                if (!bytesEqual(batchData[j] + start, arena, (int) k[base + width + j], (int) len)) {
                     return false;
                 }
-                continue;
-            }
-            if (len == -1) {
-                return false;
-            }
-            long off = batchOffsets[j] + 4L * r;
-            int start = MemoryUtil.getInt(off);
-            int end = MemoryUtil.getInt(off + 4);
-            if (end - start != len || !bytesEqual(batchData[j] + start, arena, varStart[j][g], len)) {
-                return false;
             }
         }
         return true;
@@ -287,7 +283,7 @@ final class GroupHashTable {
         if (g == capacity) {
             growGroups(capacity * 2);
         }
-        int base = g * width;
+        int base = g * stride;
         long[] k = keys;
         long[][] rs = rowSlots;
         for (int s = 0; s < width; s++) {
@@ -295,35 +291,26 @@ final class GroupHashTable {
         }
         groupHash[g] = hash;
         for (int j = 0; j < varColumn.length; j++) {
-            if (batchNulls[j] && ArrowBuffers.isNull(batchValidity[j], r)) {
-                varLength[j][g] = -1;
-                varStart[j][g] = arenaUsed;
-                continue;
+            long len = k[base + slot[varColumn[j]] + 2];
+            if (len > INLINE) {
+                int start = MemoryUtil.getInt(batchOffsets[j] + 4L * r);
+                ensureArena((int) len);
+                MemoryUtil.copyFromMemory(batchData[j] + start, arena, arenaUsed, len);
+                k[base + width + j] = arenaUsed;
+                arenaUsed += (int) len;
             }
-            long off = batchOffsets[j] + 4L * r;
-            int start = MemoryUtil.getInt(off);
-            int len = MemoryUtil.getInt(off + 4) - start;
-            ensureArena(len);
-            MemoryUtil.copyFromMemory(batchData[j] + start, arena, arenaUsed, len);
-            varStart[j][g] = arenaUsed;
-            varLength[j][g] = len;
-            arenaUsed += len;
         }
         groupCount = g + 1;
         return g;
     }
 
     private void growGroups(int newCapacity) {
-        if ((long) newCapacity * width > MAX_ARRAY) {
+        if ((long) newCapacity * stride > MAX_ARRAY) {
             throw DuetException.of(SqlState.OUT_OF_MEMORY,
                     "out of memory: more than %d groups in a hash aggregation", capacity);
         }
-        keys = memory.grow(keys, newCapacity * width);
+        keys = memory.grow(keys, newCapacity * stride);
         groupHash = memory.grow(groupHash, newCapacity);
-        for (int j = 0; j < varColumn.length; j++) {
-            varStart[j] = memory.grow(varStart[j], newCapacity);
-            varLength[j] = memory.grow(varLength[j], newCapacity);
-        }
         capacity = newCapacity;
     }
 
@@ -450,18 +437,26 @@ final class GroupHashTable {
                 int j = var[c];
                 long offsets = bv.getOffsetBufferAddress();
                 long data = bv.getDataBufferAddress();
+                long end = data + bv.getDataBuffer().capacity();
                 batchOffsets[j] = offsets;
                 batchData[j] = data;
                 batchValidity[j] = validity;
                 batchNulls[j] = nulls;
+                long[] second = rowSlots[slot[c] + 1];
+                long[] length = rowSlots[slot[c] + 2];
                 for (int r = 0; r < rows; r++) {
                     if (nulls && ArrowBuffers.isNull(validity, r)) {
-                        s[r] = VAR_NULL_HASH;
-                    } else {
-                        int start = MemoryUtil.getInt(offsets + 4L * r);
-                        int end = MemoryUtil.getInt(offsets + 4L * r + 4);
-                        s[r] = hashBytes(data + start, end - start);
+                        s[r] = 0;
+                        second[r] = 0;
+                        length[r] = -1;
+                        continue;
                     }
+                    int start = MemoryUtil.getInt(offsets + 4L * r);
+                    int len = MemoryUtil.getInt(offsets + 4L * r + 4) - start;
+                    long at = data + start;
+                    s[r] = readPadded(at, Math.min(len, 8), end);
+                    second[r] = len <= INLINE ? (len > 8 ? readPadded(at + 8, len - 8, end) : 0) : hashBytes(at, len);
+                    length[r] = len;
                 }
             }
         }
@@ -483,12 +478,14 @@ final class GroupHashTable {
      * {@code out} (one vector per key column, allocated for {@code count} rows).
      */
     void writeKeys(FieldVector[] out, int from, int count) {
+        byte[] inline = new byte[INLINE];
         for (int c = 0; c < kinds.length; c++) {
             FieldVector v = out[c];
             int s = slot[c];
             for (int i = 0; i < count; i++) {
                 int g = from + i;
-                long x = keys[g * width + s];
+                int base = g * stride;
+                long x = keys[base + s];
                 switch (kinds[c]) {
                     case BOOLEAN, SMALLINT, INTEGER, DATE -> {
                         if (x == NARROW_NULL) {
@@ -505,24 +502,28 @@ final class GroupHashTable {
                         }
                     }
                     case BIGINT, TIMESTAMP, DOUBLE, DECIMAL -> {
-                        long mask = keys[g * width + maskSlot + (maskBit[c] >>> 6)];
+                        long mask = keys[base + maskSlot + (maskBit[c] >>> 6)];
                         if ((mask & (1L << (maskBit[c] & 63))) != 0) {
                             v.setNull(i);
                         } else if (kinds[c] == DataType.Kind.DOUBLE) {
                             ArrowBuffers.setDouble(v, i, Double.longBitsToDouble(x));
                         } else if (kinds[c] == DataType.Kind.DECIMAL) {
-                            ArrowBuffers.setDecimal(v, i, keys[g * width + s + 1], x);
+                            ArrowBuffers.setDecimal(v, i, keys[base + s + 1], x);
                         } else {
                             ArrowBuffers.setLong(v, kinds[c], i, x);
                         }
                     }
                     case VARCHAR, BYTEA -> {
-                        int j = var[c];
-                        int len = varLength[j][g];
+                        int len = (int) keys[base + s + 2];
                         if (len < 0) {
                             v.setNull(i);
+                        } else if (len <= INLINE) {
+                            for (int b = 0; b < len; b++) {
+                                inline[b] = (byte) ((b < 8 ? x : keys[base + s + 1]) >>> (8 * (b & 7)));
+                            }
+                            ((BaseVariableWidthVector) v).setSafe(i, inline, 0, len);
                         } else {
-                            ((BaseVariableWidthVector) v).setSafe(i, arena, varStart[j][g], len);
+                            ((BaseVariableWidthVector) v).setSafe(i, arena, (int) keys[base + width + var[c]], len);
                         }
                     }
                 }
@@ -534,8 +535,6 @@ final class GroupHashTable {
     void free() {
         keys = null;
         groupHash = null;
-        varStart = null;
-        varLength = null;
         arena = null;
         table = null;
         rowSlots = null;
@@ -571,6 +570,22 @@ final class GroupHashTable {
         h *= 0xc4ceb9fe1a85ec53L;
         h ^= h >>> 33;
         return h;
+    }
+
+    /** The {@code length} (at most 8) bytes at {@code address} as a little-endian long, zero-padded. */
+    private static long readPadded(long address, int length, long end) {
+        if (length <= 0) {
+            return 0;
+        }
+        if (address + 8 <= end) {
+            long x = MemoryUtil.getLong(address);
+            return length == 8 ? x : x & ((1L << (8 * length)) - 1);
+        }
+        long x = 0;
+        for (int i = 0; i < length; i++) {
+            x |= (MemoryUtil.getByte(address + i) & 0xFFL) << (8 * i);
+        }
+        return x;
     }
 
     static long hashBytes(long address, int length) {

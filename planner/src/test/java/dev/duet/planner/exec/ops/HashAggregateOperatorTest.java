@@ -102,6 +102,30 @@ class HashAggregateOperatorTest extends OperatorTestBase {
     }
 
     @Test
+    void stringKeysAroundTheInlineLengthsAndWithZeroBytes() {
+        List<String> words = List.of("", "a", "a\u0000", "\u0000", "abcdefgh", "abcdefgh\u0000", "abcdefg", "abcdefghijklmnop",
+                "abcdefghijklmnop\u0000", "abcdefghijklmno", "abcdefghijklmnopq", "abcdefghijklmnopr", "abcdefghijklmnopqrstuvwxyz-1",
+                "abcdefghijklmnopqrstuvwxyz-2", "é", "e\u0301");
+        List<Object[]> input = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            input.add(row(i % 9 == 4 ? null : words.get((i * 7) % words.size()), i % 9 == 4 ? null : words.get((i * 7) % words.size()).getBytes(java.nio.charset.StandardCharsets.UTF_8), 1L));
+        }
+        List<BatchColumn> columns = cols(col("s", DataType.TEXT), col("b", DataType.BYTEA), col("one", DataType.BIGINT));
+        for (int key : new int[] {0, 1}) {
+            List<Object[]> out = aggregate(columns, input, List.of(key), List.of(AggregateCall.countStar("n"),
+                    AggregateCall.distinct(AggregateKind.COUNT, 1 - key, "d", DataType.BIGINT)), 13, 50);
+            java.util.Map<Object, Long> expected = new java.util.LinkedHashMap<>();
+            for (Object[] r : input) {
+                expected.merge(OperatorAssertions.canonical(r[key]), 1L, Long::sum);
+            }
+            List<Object[]> rows = new ArrayList<>();
+            expected.forEach((k, n) -> rows.add(row(k, n, k == null ? 0L : 1L)));
+            assertEquals(words.size() + 1, out.size());
+            assertSameOrder(rows, out);
+        }
+    }
+
+    @Test
     void floatKeysTreatNegativeZeroAsZeroAndNaNAsOneValue() {
         List<Object[]> out = aggregate(cols(col("f", DataType.DOUBLE), col("r", DataType.REAL)),
                 rows(row(0.0, 0.0f), row(-0.0, -0.0f), row(Double.NaN, Float.NaN), row(Double.longBitsToDouble(0x7ff8000000000001L), Float.NaN)),
