@@ -1,8 +1,6 @@
 package dev.duet.planner.exec.ops;
 
 import dev.duet.core.types.DataType;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.util.MemoryUtil;
@@ -185,15 +183,6 @@ final class ArrowBuffers {
         MemoryUtil.putLong(data + 16L * index, lo);
         MemoryUtil.putLong(data + 16L * index + 8, hi);
         d.setIndexDefined(index);
-    }
-
-    /** The unscaled value of a 128-bit decimal as a BigDecimal of {@code scale} (for messages and rare paths). */
-    static BigDecimal toBigDecimal(long hi, long lo, int scale) {
-        return new BigDecimal(Int128.toBigInteger(hi, lo), scale);
-    }
-
-    static BigInteger toBigInteger(long hi, long lo) {
-        return Int128.toBigInteger(hi, lo);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.duet.planner.exec.ops;
 import dev.duet.core.DuetException;
 import dev.duet.core.SqlState;
 import dev.duet.core.types.DataType;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.BaseVariableWidthVector;
@@ -77,7 +78,6 @@ final class GroupHashTable {
     private final long[] batchData;
     private final long[] batchValidity;
     private final boolean[] batchNulls;
-    private final long[] batchCapacity;
 
     /**
      * A table keyed by columns of {@code keyTypes} (preceded by an int prefix if
@@ -130,7 +130,6 @@ final class GroupHashTable {
         batchData = new long[vars];
         batchValidity = new long[vars];
         batchNulls = new boolean[vars];
-        batchCapacity = new long[vars];
 
         keys = new long[0];
         groupHash = new long[0];
@@ -164,13 +163,13 @@ final class GroupHashTable {
             }
         }
         for (int m = 0; m < maskSlots; m++) {
-            java.util.Arrays.fill(rs[maskSlot + m], 0, rows, 0L);
+            Arrays.fill(rs[maskSlot + m], 0, rows, 0L);
         }
         for (int c = 0; c < kinds.length; c++) {
             fill(c, keyVectors[c], rows);
         }
         long[] h = rowHash;
-        java.util.Arrays.fill(h, 0, rows, SEED);
+        Arrays.fill(h, 0, rows, SEED);
         for (int s = 0; s < width; s++) {
             long[] col = rs[s];
             for (int r = 0; r < rows; r++) {

@@ -3,12 +3,12 @@ package dev.duet.planner.exec.ops;
 import java.math.BigInteger;
 
 /**
- * Signed 128-bit integer arithmetic on (hi, lo) long pairs: the representation of Arrow's
- * DECIMAL(38) values and of exact SUM/AVG accumulators, kept in primitive arrays without
- * allocating per row.
+ * Signed 128-bit integers as (hi, lo) long pairs: the representation of Arrow's DECIMAL(38)
+ * values and of exact SUM/AVG accumulators, kept in primitive arrays without allocating per row.
+ * (The accumulators inline the addition with its carry and overflow check.)
  */
 final class Int128 {
-    /** 10^38 - 1, the largest DECIMAL(38) unscaled value, as (hi, lo). */
+    /** 10^i as (hi, lo), for i in [0, 38]. */
     private static final long[][] POW10 = new long[39][];
 
     static {
@@ -20,18 +20,6 @@ final class Int128 {
     }
 
     private Int128() {
-    }
-
-    /** hi word of (ahi, alo) + (bhi, blo); the caller computes the low word as {@code alo + blo}. */
-    static long addHigh(long ahi, long alo, long bhi, long blo) {
-        long lo = alo + blo;
-        long carry = Long.compareUnsigned(lo, alo) < 0 ? 1 : 0;
-        return ahi + bhi + carry;
-    }
-
-    /** True if adding (bhi, ...) to (ahi, ...) with result high word {@code rhi} overflowed 128 bits. */
-    static boolean overflowed(long ahi, long bhi, long rhi) {
-        return ((ahi ^ rhi) & (bhi ^ rhi)) < 0;
     }
 
     /** Signed comparison. */
@@ -67,12 +55,4 @@ final class Int128 {
         return hi * 0x1p64 + ulo;
     }
 
-    static BigInteger toBigInteger(long hi, long lo) {
-        byte[] b = new byte[16];
-        for (int i = 0; i < 8; i++) {
-            b[i] = (byte) (hi >>> (56 - 8 * i));
-            b[8 + i] = (byte) (lo >>> (56 - 8 * i));
-        }
-        return new BigInteger(b);
-    }
 }

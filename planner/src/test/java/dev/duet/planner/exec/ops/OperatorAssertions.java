@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.duet.core.exec.BatchColumn;
 import dev.duet.core.exec.Batches;
 import dev.duet.core.exec.Operator;
-import dev.duet.core.types.DataType;
-import dev.duet.core.types.Values;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -152,10 +150,5 @@ final class OperatorAssertions {
             b.append(Arrays.toString(rows.get(i))).append(' ');
         }
         return b.toString();
-    }
-
-    /** Compares two canonical rows' key values by SQL order for the given types (null handling by caller). */
-    static int compareValues(DataType type, Object a, Object b) {
-        return Values.compare(type, a, b);
     }
 }
