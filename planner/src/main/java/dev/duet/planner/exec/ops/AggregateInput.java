@@ -1,0 +1,85 @@
+package dev.duet.planner.exec.ops;
+
+import dev.duet.core.types.DataType;
+import org.apache.arrow.vector.FieldVector;
+
+/**
+ * One input column of a batch as the accumulators read it: the vector, and its values decoded a
+ * column at a time into primitive arrays on first use (longs, doubles or 128-bit integers), so
+ * that several aggregates over one column decode it once and the accumulators' loops run over
+ * plain arrays. The arrays are reused from batch to batch.
+ */
+final class AggregateInput {
+    final DataType type;
+    private final HeapReservation memory;
+    FieldVector vector;
+    int rows;
+    private long[] longs = new long[0];
+    private double[] doubles = new double[0];
+    private long[] hi = new long[0];
+    private long[] lo = new long[0];
+    private boolean longsReady;
+    private boolean doublesReady;
+    private boolean int128Ready;
+
+    AggregateInput(DataType type, HeapReservation memory) {
+        this.type = type;
+        this.memory = memory;
+    }
+
+    /** Points at the column of a new batch. */
+    void reset(FieldVector vector, int rows) {
+        this.vector = vector;
+        this.rows = rows;
+        longsReady = false;
+        doublesReady = false;
+        int128Ready = false;
+    }
+
+    /** Long-like values ({@link ArrowBuffers#isLongLike}) by row. */
+    long[] longs() {
+        if (!longsReady) {
+            if (longs.length < rows) {
+                longs = memory.grow(longs, rows);
+            }
+            ArrowBuffers.readLongs(vector, type.kind(), rows, longs);
+            longsReady = true;
+        }
+        return longs;
+    }
+
+    /** Numeric values as doubles by row. */
+    double[] doubles() {
+        if (!doublesReady) {
+            if (doubles.length < rows) {
+                doubles = memory.grow(doubles, rows);
+            }
+            ArrowBuffers.readDoubles(vector, type, rows, doubles);
+            doublesReady = true;
+        }
+        return doubles;
+    }
+
+    /** High words of exact numeric values as 128-bit integers (unscaled for DECIMAL). */
+    long[] hi() {
+        readInt128();
+        return hi;
+    }
+
+    /** Low words, as {@link #hi()}. */
+    long[] lo() {
+        readInt128();
+        return lo;
+    }
+
+    private void readInt128() {
+        if (!int128Ready) {
+            if (hi.length < rows) {
+                hi = memory.grow(hi, rows);
+                lo = memory.grow(lo, rows);
+            }
+            ArrowBuffers.readInt128(vector, type.kind(), rows, hi, lo);
+            int128Ready = true;
+        }
+    }
+}

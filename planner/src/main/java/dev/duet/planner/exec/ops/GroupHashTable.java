@@ -1,0 +1,620 @@
+package dev.duet.planner.exec.ops;
+
+import dev.duet.core.DuetException;
+import dev.duet.core.SqlState;
+import dev.duet.core.types.DataType;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.arrow.memory.util.MemoryUtil;
+import org.apache.arrow.vector.BaseVariableWidthVector;
+import org.apache.arrow.vector.FieldVector;
+
+/**
+ * Maps the key values of rows to dense group ids (0, 1, 2 ... in first-seen order): an
+ * open-addressing hash table (linear probing) over primitive arrays.
+ *
+ * <p>Every key column becomes one or two 64-bit <em>slots</em> per row, read straight from the
+ * vector's buffers a column at a time: BOOLEAN, SMALLINT, INTEGER, DATE and REAL take the low 32
+ * bits (NULL is {@code 1L << 32}, outside every value); BIGINT, TIMESTAMP and DOUBLE take a whole
+ * slot and DECIMAL two, their NULLs marked in a trailing null-mask slot; VARCHAR and BYTEA take
+ * three: their first 8 bytes, their next 8 bytes (or, for strings longer than
+ * {@link #INLINE} bytes, a 64-bit hash of all of them) and their length (-1 for NULL). Strings
+ * up to 16 bytes are thus compared and written back from the slots alone; longer ones are also
+ * kept in a byte arena and compared byte for byte once their slots match. Floating-point keys
+ * are normalised (-0.0 is 0.0, one NaN), so that SQL-equal values group together. A group's
+ * slots, followed by the arena offsets of its long strings, are stored row-major in one
+ * {@code long[]}, so that checking a candidate group touches one place; the table entries pack
+ * 32 bits of the hash with the group id, so most mismatches are rejected without touching the
+ * group at all.
+ *
+ * <p>An optional leading <em>prefix</em> slot taken from an {@code int[]} (a group id) makes the
+ * same table serve DISTINCT aggregates, keyed by (group, value).
+ *
+ * <p>All arrays are charged to a {@link HeapReservation}. No object is allocated per row.
+ */
+final class GroupHashTable {
+    private static final long NARROW_NULL = 1L << 32;
+    private static final long SEED = 0x27D4EB2F165667C5L;
+    private static final long P1 = 0x9E3779B185EBCA87L;
+    private static final long P2 = 0xC2B2AE3D27D4EB4FL;
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
+    private static final int INITIAL_GROUPS = 256;
+    /** Longest string kept in its slots alone. */
+    static final int INLINE = 16;
+
+    private final DataType.Kind[] kinds;
+    private final boolean prefixed;
+    /** Slots per group compared for equality. */
+    private final int width;
+    /** Longs per group: the compared slots, then the arena offset of each string key. */
+    private final int stride;
+    /** First slot of each key column. */
+    private final int[] slot;
+    /** For BIGINT/TIMESTAMP/DOUBLE/DECIMAL keys: the bit in the null mask; -1 for the others. */
+    private final int[] maskBit;
+    /** First null-mask slot; -1 if no key needs one. */
+    private final int maskSlot;
+    private final int maskSlots;
+    /** For VARCHAR/BYTEA keys: index into the arena bookkeeping; -1 for the others. */
+    private final int[] var;
+    private final int[] varColumn;
+    private final HeapReservation memory;
+
+    private int groupCount;
+    private int capacity;
+    private long[] keys;
+    private long[] groupHash;
+    private byte[] arena = new byte[0];
+    private int arenaUsed;
+
+    private long[] table;
+    private int tableMask;
+    private int resizeAt;
+
+    private long[][] rowSlots;
+    private long[] rowHash;
+    private int scratchRows;
+    private final long[] batchOffsets;
+    private final long[] batchData;
+    private final long[] batchValidity;
+    private final boolean[] batchNulls;
+
+    /**
+     * A table keyed by columns of {@code keyTypes} (preceded by an int prefix if
+     * {@code prefixed}); arrays are charged to {@code memory}.
+     */
+    GroupHashTable(List<DataType> keyTypes, boolean prefixed, HeapReservation memory) {
+        this.memory = memory;
+        this.prefixed = prefixed;
+        int n = keyTypes.size();
+        kinds = new DataType.Kind[n];
+        slot = new int[n];
+        maskBit = new int[n];
+        var = new int[n];
+        int s = prefixed ? 1 : 0;
+        int wide = 0;
+        int vars = 0;
+        for (int c = 0; c < n; c++) {
+            DataType.Kind kind = keyTypes.get(c).kind();
+            kinds[c] = kind;
+            slot[c] = s;
+            maskBit[c] = -1;
+            var[c] = -1;
+            switch (kind) {
+                case BOOLEAN, SMALLINT, INTEGER, DATE, REAL -> s++;
+                case BIGINT, TIMESTAMP, DOUBLE -> {
+                    maskBit[c] = wide++;
+                    s++;
+                }
+                case DECIMAL -> {
+                    maskBit[c] = wide++;
+                    s += 2;
+                }
+                case VARCHAR, BYTEA -> {
+                    var[c] = vars++;
+                    s += 3;
+                }
+            }
+        }
+        maskSlots = (wide + 63) >>> 6;
+        maskSlot = wide == 0 ? -1 : s;
+        width = s + maskSlots;
+        stride = width + vars;
+        varColumn = new int[vars];
+        for (int c = 0; c < n; c++) {
+            if (var[c] >= 0) {
+                varColumn[var[c]] = c;
+            }
+        }
+        batchOffsets = new long[vars];
+        batchData = new long[vars];
+        batchValidity = new long[vars];
+        batchNulls = new boolean[vars];
+
+        keys = new long[0];
+        groupHash = new long[0];
+        growGroups(INITIAL_GROUPS);
+        table = new long[0];
+        table = memory.grow(table, INITIAL_GROUPS * 2);
+        tableMask = table.length - 1;
+        resizeAt = table.length / 2;
+        rowSlots = new long[width][0];
+        rowHash = new long[0];
+    }
+
+    /** Number of groups so far; ids are {@code [0, groupCount)}. */
+    int groupCount() {
+        return groupCount;
+    }
+
+    /**
+     * Looks up the keys of rows {@code sel[0..n)} of a batch of {@code rows} rows, adding new
+     * groups for unseen keys in the order of {@code sel}, and writes each row's group id to
+     * {@code out[row]}. {@code keyVectors} are the batch's key columns in key order;
+     * {@code prefix} (for a prefixed table) gives each row's prefix slot.
+     */
+    void findOrInsert(FieldVector[] keyVectors, int[] prefix, int rows, int[] sel, int n, int[] out) {
+        ensureScratch(rows);
+        long[][] rs = rowSlots;
+        if (prefixed) {
+            long[] p = rs[0];
+            for (int r = 0; r < rows; r++) {
+                p[r] = prefix[r];
+            }
+        }
+        for (int m = 0; m < maskSlots; m++) {
+            Arrays.fill(rs[maskSlot + m], 0, rows, 0L);
+        }
+        for (int c = 0; c < kinds.length; c++) {
+            fill(c, keyVectors[c], rows);
+        }
+        long[] h = rowHash;
+        Arrays.fill(h, 0, rows, SEED);
+        for (int s = 0; s < width; s++) {
+            long[] col = rs[s];
+            for (int r = 0; r < rows; r++) {
+                h[r] = round(h[r], col[r]);
+            }
+        }
+        for (int r = 0; r < rows; r++) {
+            h[r] = finish(h[r]);
+        }
+        if (width == 1 && varColumn.length == 0) {
+            probeSingleSlot(sel, n, out);
+        } else {
+            probe(sel, n, out);
+        }
+    }
+
+    private void probeSingleSlot(int[] sel, int n, int[] out) {
+        long[] h = rowHash;
+        long[] values = rowSlots[0];
+        long[] t = table;
+        int m = tableMask;
+        for (int k = 0; k < n; k++) {
+            int r = sel[k];
+            long hash = h[r];
+            long value = values[r];
+            int tag = (int) (hash >>> 32);
+            int pos = (int) hash & m;
+            int g;
+            while (true) {
+                long e = t[pos];
+                if (e == 0) {
+                    g = insert(r, hash);
+                    t[pos] = ((long) tag << 32) | (g + 1);
+                    if (groupCount > resizeAt) {
+                        rehash();
+                        t = table;
+                        m = tableMask;
+                    }
+                    break;
+                }
+                if ((int) (e >>> 32) == tag) {
+                    g = (int) e - 1;
+                    if (keys[g * stride] == value) {
+                        break;
+                    }
+                }
+                pos = (pos + 1) & m;
+            }
+            out[r] = g;
+        }
+    }
+
+    private void probe(int[] sel, int n, int[] out) {
+        long[] h = rowHash;
+        long[] t = table;
+        int m = tableMask;
+        for (int k = 0; k < n; k++) {
+            int r = sel[k];
+            long hash = h[r];
+            int tag = (int) (hash >>> 32);
+            int pos = (int) hash & m;
+            int g;
+            while (true) {
+                long e = t[pos];
+                if (e == 0) {
+                    g = insert(r, hash);
+                    t[pos] = ((long) tag << 32) | (g + 1);
+                    if (groupCount > resizeAt) {
+                        rehash();
+                        t = table;
+                        m = tableMask;
+                    }
+                    break;
+                }
+                if ((int) (e >>> 32) == tag) {
+                    g = (int) e - 1;
+                    if (equal(g, r)) {
+                        break;
+                    }
+                }
+                pos = (pos + 1) & m;
+            }
+            out[r] = g;
+        }
+    }
+
+    private boolean equal(int g, int r) {
+        long[] k = keys;
+        long[][] rs = rowSlots;
+        int base = g * stride;
+        for (int s = 0; s < width; s++) {
+            if (k[base + s] != rs[s][r]) {
+                return false;
+            }
+        }
+        for (int j = 0; j < varColumn.length; j++) {
+            long len = k[base + slot[varColumn[j]] + 2];
+            if (len > INLINE) {
+                int start = MemoryUtil.getInt(batchOffsets[j] + 4L * r);
+                if (!bytesEqual(batchData[j] + start, arena, (int) k[base + width + j], (int) len)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private int insert(int r, long hash) {
+        int g = groupCount;
+        if (g == capacity) {
+            growGroups(capacity * 2);
+        }
+        int base = g * stride;
+        long[] k = keys;
+        long[][] rs = rowSlots;
+        for (int s = 0; s < width; s++) {
+            k[base + s] = rs[s][r];
+        }
+        groupHash[g] = hash;
+        for (int j = 0; j < varColumn.length; j++) {
+            long len = k[base + slot[varColumn[j]] + 2];
+            if (len > INLINE) {
+                int start = MemoryUtil.getInt(batchOffsets[j] + 4L * r);
+                ensureArena((int) len);
+                MemoryUtil.copyFromMemory(batchData[j] + start, arena, arenaUsed, len);
+                k[base + width + j] = arenaUsed;
+                arenaUsed += (int) len;
+            }
+        }
+        groupCount = g + 1;
+        return g;
+    }
+
+    private void growGroups(int newCapacity) {
+        if ((long) newCapacity * stride > MAX_ARRAY) {
+            throw DuetException.of(SqlState.OUT_OF_MEMORY,
+                    "out of memory: more than %d groups in a hash aggregation", capacity);
+        }
+        keys = memory.grow(keys, newCapacity * stride);
+        groupHash = memory.grow(groupHash, newCapacity);
+        capacity = newCapacity;
+    }
+
+    private void rehash() {
+        int size = table.length * 2;
+        if (size <= 0 || size > MAX_ARRAY) {
+            throw DuetException.of(SqlState.OUT_OF_MEMORY, "out of memory: hash table of %d groups", groupCount);
+        }
+        memory.add(8L * size);
+        long[] t = new long[size];
+        int m = size - 1;
+        long[] gh = groupHash;
+        for (int g = 0; g < groupCount; g++) {
+            long hash = gh[g];
+            int pos = (int) hash & m;
+            while (t[pos] != 0) {
+                pos = (pos + 1) & m;
+            }
+            t[pos] = ((hash >>> 32) << 32) | (g + 1);
+        }
+        memory.release(8L * table.length);
+        table = t;
+        tableMask = m;
+        resizeAt = size / 2;
+    }
+
+    private void ensureArena(int extra) {
+        long needed = (long) arenaUsed + extra;
+        if (needed <= arena.length) {
+            return;
+        }
+        if (needed > MAX_ARRAY) {
+            throw DuetException.of(SqlState.OUT_OF_MEMORY,
+                    "out of memory: the string keys of a hash aggregation exceed %d bytes", MAX_ARRAY);
+        }
+        long size = Math.max(Math.max(needed, 4096), Math.min(MAX_ARRAY, 2L * arena.length));
+        arena = memory.grow(arena, (int) size);
+    }
+
+    private void ensureScratch(int rows) {
+        if (rows <= scratchRows) {
+            return;
+        }
+        int size = Math.max(rows, 64);
+        for (int s = 0; s < width; s++) {
+            rowSlots[s] = memory.grow(rowSlots[s], size);
+        }
+        rowHash = memory.grow(rowHash, size);
+        scratchRows = size;
+    }
+
+    private void fill(int c, FieldVector v, int rows) {
+        long[] s = rowSlots[slot[c]];
+        boolean nulls = v.getNullCount() > 0;
+        long validity = v.getValidityBufferAddress();
+        switch (kinds[c]) {
+            case BOOLEAN -> {
+                long d = v.getDataBufferAddress();
+                for (int r = 0; r < rows; r++) {
+                    s[r] = nulls && ArrowBuffers.isNull(validity, r) ? NARROW_NULL : ArrowBuffers.bit(d, r);
+                }
+            }
+            case SMALLINT -> {
+                long d = v.getDataBufferAddress();
+                for (int r = 0; r < rows; r++) {
+                    s[r] = nulls && ArrowBuffers.isNull(validity, r) ? NARROW_NULL : MemoryUtil.getShort(d + 2L * r);
+                }
+            }
+            case INTEGER, DATE -> {
+                long d = v.getDataBufferAddress();
+                if (nulls) {
+                    for (int r = 0; r < rows; r++) {
+                        s[r] = ArrowBuffers.isNull(validity, r) ? NARROW_NULL : MemoryUtil.getInt(d + 4L * r);
+                    }
+                } else {
+                    for (int r = 0; r < rows; r++) {
+                        s[r] = MemoryUtil.getInt(d + 4L * r);
+                    }
+                }
+            }
+            case REAL -> {
+                long d = v.getDataBufferAddress();
+                for (int r = 0; r < rows; r++) {
+                    s[r] = nulls && ArrowBuffers.isNull(validity, r)
+                            ? NARROW_NULL : normalizedFloatBits(MemoryUtil.getInt(d + 4L * r));
+                }
+            }
+            case BIGINT, TIMESTAMP -> {
+                long d = v.getDataBufferAddress();
+                for (int r = 0; r < rows; r++) {
+                    s[r] = MemoryUtil.getLong(d + 8L * r);
+                }
+                if (nulls) {
+                    markNulls(c, s, validity, rows);
+                }
+            }
+            case DOUBLE -> {
+                long d = v.getDataBufferAddress();
+                for (int r = 0; r < rows; r++) {
+                    s[r] = normalizedDoubleBits(MemoryUtil.getLong(d + 8L * r));
+                }
+                if (nulls) {
+                    markNulls(c, s, validity, rows);
+                }
+            }
+            case DECIMAL -> {
+                long d = v.getDataBufferAddress();
+                long[] hi = rowSlots[slot[c] + 1];
+                for (int r = 0; r < rows; r++) {
+                    s[r] = MemoryUtil.getLong(d + 16L * r);
+                    hi[r] = MemoryUtil.getLong(d + 16L * r + 8);
+                }
+                if (nulls) {
+                    markNulls(c, s, validity, rows);
+                    for (int r = 0; r < rows; r++) {
+                        if (ArrowBuffers.isNull(validity, r)) {
+                            hi[r] = 0;
+                        }
+                    }
+                }
+            }
+            case VARCHAR, BYTEA -> {
+                BaseVariableWidthVector bv = (BaseVariableWidthVector) v;
+                int j = var[c];
+                long offsets = bv.getOffsetBufferAddress();
+                long data = bv.getDataBufferAddress();
+                long end = data + bv.getDataBuffer().capacity();
+                batchOffsets[j] = offsets;
+                batchData[j] = data;
+                batchValidity[j] = validity;
+                batchNulls[j] = nulls;
+                long[] second = rowSlots[slot[c] + 1];
+                long[] length = rowSlots[slot[c] + 2];
+                for (int r = 0; r < rows; r++) {
+                    if (nulls && ArrowBuffers.isNull(validity, r)) {
+                        s[r] = 0;
+                        second[r] = 0;
+                        length[r] = -1;
+                        continue;
+                    }
+                    int start = MemoryUtil.getInt(offsets + 4L * r);
+                    int len = MemoryUtil.getInt(offsets + 4L * r + 4) - start;
+                    long at = data + start;
+                    s[r] = readPadded(at, Math.min(len, 8), end);
+                    second[r] = len <= INLINE ? (len > 8 ? readPadded(at + 8, len - 8, end) : 0) : hashBytes(at, len);
+                    length[r] = len;
+                }
+            }
+        }
+    }
+
+    private void markNulls(int c, long[] s, long validity, int rows) {
+        long[] mask = rowSlots[maskSlot + (maskBit[c] >>> 6)];
+        long bit = 1L << (maskBit[c] & 63);
+        for (int r = 0; r < rows; r++) {
+            if (ArrowBuffers.isNull(validity, r)) {
+                s[r] = 0;
+                mask[r] |= bit;
+            }
+        }
+    }
+
+    /**
+     * Writes the key values of groups {@code [from, from + count)} to rows {@code [0, count)} of
+     * {@code out} (one vector per key column, allocated for {@code count} rows).
+     */
+    void writeKeys(FieldVector[] out, int from, int count) {
+        byte[] inline = new byte[INLINE];
+        for (int c = 0; c < kinds.length; c++) {
+            FieldVector v = out[c];
+            int s = slot[c];
+            for (int i = 0; i < count; i++) {
+                int g = from + i;
+                int base = g * stride;
+                long x = keys[base + s];
+                switch (kinds[c]) {
+                    case BOOLEAN, SMALLINT, INTEGER, DATE -> {
+                        if (x == NARROW_NULL) {
+                            v.setNull(i);
+                        } else {
+                            ArrowBuffers.setLong(v, kinds[c], i, x);
+                        }
+                    }
+                    case REAL -> {
+                        if (x == NARROW_NULL) {
+                            v.setNull(i);
+                        } else {
+                            ArrowBuffers.setDouble(v, i, Float.intBitsToFloat((int) x));
+                        }
+                    }
+                    case BIGINT, TIMESTAMP, DOUBLE, DECIMAL -> {
+                        long mask = keys[base + maskSlot + (maskBit[c] >>> 6)];
+                        if ((mask & (1L << (maskBit[c] & 63))) != 0) {
+                            v.setNull(i);
+                        } else if (kinds[c] == DataType.Kind.DOUBLE) {
+                            ArrowBuffers.setDouble(v, i, Double.longBitsToDouble(x));
+                        } else if (kinds[c] == DataType.Kind.DECIMAL) {
+                            ArrowBuffers.setDecimal(v, i, keys[base + s + 1], x);
+                        } else {
+                            ArrowBuffers.setLong(v, kinds[c], i, x);
+                        }
+                    }
+                    case VARCHAR, BYTEA -> {
+                        int len = (int) keys[base + s + 2];
+                        if (len < 0) {
+                            v.setNull(i);
+                        } else if (len <= INLINE) {
+                            for (int b = 0; b < len; b++) {
+                                inline[b] = (byte) ((b < 8 ? x : keys[base + s + 1]) >>> (8 * (b & 7)));
+                            }
+                            ((BaseVariableWidthVector) v).setSafe(i, inline, 0, len);
+                        } else {
+                            ((BaseVariableWidthVector) v).setSafe(i, arena, (int) keys[base + width + var[c]], len);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Drops every array (the reservation is released by its owner). */
+    void free() {
+        keys = null;
+        groupHash = null;
+        arena = null;
+        table = null;
+        rowSlots = null;
+        rowHash = null;
+    }
+
+    static long normalizedFloatBits(int bits) {
+        float f = Float.intBitsToFloat(bits);
+        if (f == 0.0f) {
+            return 0;
+        }
+        return f != f ? 0x7fc00000 : bits;
+    }
+
+    static long normalizedDoubleBits(long bits) {
+        double d = Double.longBitsToDouble(bits);
+        if (d == 0.0) {
+            return 0;
+        }
+        return d != d ? 0x7ff8000000000000L : bits;
+    }
+
+    static long round(long acc, long value) {
+        acc += value * P2;
+        acc = Long.rotateLeft(acc, 31);
+        return acc * P1;
+    }
+
+    static long finish(long h) {
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return h;
+    }
+
+    /** The {@code length} (at most 8) bytes at {@code address} as a little-endian long, zero-padded. */
+    private static long readPadded(long address, int length, long end) {
+        if (length <= 0) {
+            return 0;
+        }
+        if (address + 8 <= end) {
+            long x = MemoryUtil.getLong(address);
+            return length == 8 ? x : x & ((1L << (8 * length)) - 1);
+        }
+        long x = 0;
+        for (int i = 0; i < length; i++) {
+            x |= (MemoryUtil.getByte(address + i) & 0xFFL) << (8 * i);
+        }
+        return x;
+    }
+
+    static long hashBytes(long address, int length) {
+        long h = SEED + length * P1;
+        int i = 0;
+        for (; i + 8 <= length; i += 8) {
+            h = round(h, MemoryUtil.getLong(address + i));
+        }
+        if (i < length) {
+            long tail = 0;
+            for (int shift = 0; i < length; i++, shift += 8) {
+                tail |= (MemoryUtil.getByte(address + i) & 0xFFL) << shift;
+            }
+            h = round(h, tail);
+        }
+        return h;
+    }
+
+    static boolean bytesEqual(long address, byte[] arena, int start, int length) {
+        int i = 0;
+        for (; i + 8 <= length; i += 8) {
+            if (MemoryUtil.getLong(address + i) != MemoryUtil.getLong(arena, start + i)) {
+                return false;
+            }
+        }
+        for (; i < length; i++) {
+            if (MemoryUtil.getByte(address + i) != arena[start + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,372 @@
+package dev.duet.planner.exec.ops;
+
+import dev.duet.core.exec.BatchColumn;
+import dev.duet.core.exec.Batches;
+import dev.duet.core.exec.Operator;
+import dev.duet.core.exec.QueryContext;
+import dev.duet.core.types.DataType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/**
+ * GROUP BY: hashes the rows of its input into groups and computes the aggregates of an
+ * {@link AggregateSpec} per group. Reads the whole input on the first {@link #next()}, then
+ * returns one row per group in first-seen order, in batches of the query's batch size: the key
+ * columns, then the aggregates. NULL keys form a group of their own. Without group keys there is
+ * exactly one group, so that an empty input still gives one row (counts 0, the rest NULL).
+ *
+ * <p>Groups are found by a {@link GroupHashTable} (open addressing over primitive arrays, keys
+ * read from the vectors' buffers); each aggregate keeps its state in primitive arrays indexed by
+ * group id ({@link Accumulator}). Rows pass to an aggregate through a selection vector that
+ * drops rows failing its FILTER column and rows whose argument is NULL; a DISTINCT aggregate
+ * also drops (group, value) pairs already seen, using a second hash table keyed by both. No
+ * object is allocated per row for fixed-width keys and numeric aggregates. All of this state is
+ * charged to the query's allocator ({@link HeapReservation}) and freed when the last batch has
+ * been returned or the operator is closed.
+ *
+ * <p>Errors: SUM overflow of its output type is 22003, a second row for {@code SINGLE_VALUE} is
+ * 21000, the memory limit 53200.
+ */
+public final class HashAggregateOperator implements Operator {
+    private final QueryContext context;
+    private final Operator input;
+    private final AggregateSpec spec;
+    private final List<BatchColumn> output;
+    private final int[] keyColumns;
+    private final List<DataType> keyTypes;
+    private final List<DataType> inputTypes;
+    private final int batchSize;
+
+    private HeapReservation memory;
+    private GroupHashTable table;
+    private Channel[] channels;
+    private Accumulator[] accumulators;
+    private AggregateInput[] inputs;
+    private int accumulatorCapacity;
+    private int[] groups = new int[0];
+    private int[] identity = new int[0];
+    private FieldVector[] keyVectors;
+    private int groupCount;
+    private int emitted;
+    private boolean built;
+    private boolean done;
+    private boolean closed;
+    private VectorSchemaRoot batch;
+
+    /** Aggregates {@code input} as {@code spec} says; batches of the context's batch size. */
+    public HashAggregateOperator(QueryContext context, Operator input, AggregateSpec spec) {
+        this.context = Objects.requireNonNull(context, "context is null");
+        this.input = Objects.requireNonNull(input, "input is null");
+        this.spec = Objects.requireNonNull(spec, "spec is null");
+        this.batchSize = context.batchSize();
+        List<BatchColumn> in = input.columns();
+        keyColumns = spec.keyArray();
+        List<BatchColumn> out = new ArrayList<>();
+        List<DataType> kt = new ArrayList<>();
+        for (int k : keyColumns) {
+            Objects.checkIndex(k, in.size());
+            out.add(in.get(k));
+            kt.add(in.get(k).type());
+        }
+        keyTypes = List.copyOf(kt);
+        List<DataType> it = new ArrayList<>();
+        for (BatchColumn c : in) {
+            it.add(c.type());
+        }
+        inputTypes = it;
+        for (AggregateCall call : spec.aggregates()) {
+            DataType argType = null;
+            if (call.argument() >= 0) {
+                Objects.checkIndex(call.argument(), in.size());
+                argType = in.get(call.argument()).type();
+            }
+            if (call.filter() >= 0) {
+                Objects.checkIndex(call.filter(), in.size());
+                if (in.get(call.filter()).type().kind() != DataType.Kind.BOOLEAN) {
+                    throw new IllegalArgumentException("filter column " + call.filter() + " of " + call + " is not BOOLEAN");
+                }
+            }
+            // validates kind, argument and output types now rather than at the first batch
+            Accumulator.create(call, argType, null);
+            out.add(new BatchColumn(call.name(), call.type(), call.nullable()));
+        }
+        output = List.copyOf(out);
+    }
+
+    @Override
+    public List<BatchColumn> columns() {
+        return output;
+    }
+
+    @Override
+    public VectorSchemaRoot next() {
+        if (closed) {
+            throw new IllegalStateException("hash aggregate is closed");
+        }
+        if (done) {
+            return null;
+        }
+        if (!built) {
+            build();
+        }
+        context.checkCancelled();
+        if (emitted >= groupCount) {
+            done = true;
+            release();
+            return null;
+        }
+        int n = Math.min(batchSize, groupCount - emitted);
+        if (batch == null) {
+            batch = Batches.create(context.allocator(), output);
+        }
+        Batches.allocate(batch, n);
+        List<FieldVector> vectors = batch.getFieldVectors();
+        if (table != null) {
+            FieldVector[] keys = new FieldVector[keyColumns.length];
+            for (int i = 0; i < keys.length; i++) {
+                keys[i] = vectors.get(i);
+            }
+            table.writeKeys(keys, emitted, n);
+        }
+        for (int a = 0; a < accumulators.length; a++) {
+            accumulators[a].write(vectors.get(keyColumns.length + a), emitted, n);
+        }
+        batch.setRowCount(n);
+        emitted += n;
+        if (emitted >= groupCount) {
+            freeState();
+        }
+        return batch;
+    }
+
+    private void build() {
+        memory = new HeapReservation(context, "hash aggregate");
+        List<AggregateCall> calls = spec.aggregates();
+        accumulators = new Accumulator[calls.size()];
+        inputs = new AggregateInput[inputTypes.size()];
+        Map<List<Object>, Channel> byInput = new LinkedHashMap<>();
+        for (int a = 0; a < calls.size(); a++) {
+            AggregateCall call = calls.get(a);
+            DataType argType = call.argument() >= 0 ? inputTypes.get(call.argument()) : null;
+            accumulators[a] = Accumulator.create(call, argType, memory);
+            boolean skipNulls = call.kind() != AggregateKind.SINGLE_VALUE && call.argument() >= 0;
+            boolean distinct = call.distinct() && call.kind() != AggregateKind.MIN && call.kind() != AggregateKind.MAX;
+            List<Object> channelKey = List.of(call.argument(), call.filter(), distinct, skipNulls);
+            Channel ch = byInput.get(channelKey);
+            if (ch == null) {
+                ch = new Channel(call.argument(), call.filter(), distinct, skipNulls);
+                if (distinct) {
+                    ch.distinctTable = new GroupHashTable(List.of(argType), true, memory);
+                }
+                byInput.put(channelKey, ch);
+            }
+            ch.accumulators.add(accumulators[a]);
+            if (call.argument() >= 0 && inputs[call.argument()] == null) {
+                inputs[call.argument()] = new AggregateInput(argType, memory);
+            }
+        }
+        channels = byInput.values().toArray(new Channel[0]);
+        if (keyColumns.length > 0) {
+            table = new GroupHashTable(keyTypes, false, memory);
+            keyVectors = new FieldVector[keyColumns.length];
+        } else {
+            groupCount = 1;
+            ensureAccumulators(1);
+        }
+        for (VectorSchemaRoot b = input.next(); b != null; b = input.next()) {
+            context.checkCancelled();
+            addBatch(b);
+        }
+        input.close();
+        built = true;
+    }
+
+    private void addBatch(VectorSchemaRoot b) {
+        int rows = b.getRowCount();
+        if (rows == 0) {
+            return;
+        }
+        List<FieldVector> vectors = b.getFieldVectors();
+        if (identity.length < rows) {
+            int size = Math.max(rows, 64);
+            identity = memory.grow(identity, size);
+            for (int i = 0; i < size; i++) {
+                identity[i] = i;
+            }
+            groups = memory.grow(groups, size);
+            for (Channel ch : channels) {
+                ch.sel = memory.grow(ch.sel, size);
+                if (ch.distinctTable != null) {
+                    ch.distinctOut = memory.grow(ch.distinctOut, size);
+                }
+            }
+        }
+        if (table != null) {
+            for (int i = 0; i < keyColumns.length; i++) {
+                keyVectors[i] = vectors.get(keyColumns[i]);
+            }
+            table.findOrInsert(keyVectors, null, rows, identity, rows, groups);
+            groupCount = table.groupCount();
+            ensureAccumulators(groupCount);
+        }
+        for (int c = 0; c < inputs.length; c++) {
+            if (inputs[c] != null) {
+                inputs[c].reset(vectors.get(c), rows);
+            }
+        }
+        for (Channel ch : channels) {
+            int[] sel = identity;
+            int n = rows;
+            if (ch.filter >= 0) {
+                n = keepTrue(vectors.get(ch.filter), sel, n, ch.sel);
+                sel = ch.sel;
+            }
+            if (ch.skipNulls) {
+                FieldVector arg = vectors.get(ch.argument);
+                if (arg.getNullCount() > 0) {
+                    n = keepNonNull(arg, sel, n, ch.sel);
+                    sel = ch.sel;
+                }
+            }
+            if (ch.distinctTable != null) {
+                int before = ch.distinctTable.groupCount();
+                ch.distinctTable.findOrInsert(new FieldVector[] {vectors.get(ch.argument)}, groups, rows, sel, n, ch.distinctOut);
+                n = keepFirst(sel, n, ch.distinctOut, before, ch.sel);
+                sel = ch.sel;
+            }
+            AggregateInput in = ch.argument >= 0 ? inputs[ch.argument] : null;
+            for (Accumulator acc : ch.accumulators) {
+                acc.accumulate(groups, sel, n, in);
+            }
+        }
+    }
+
+    private void ensureAccumulators(int groups) {
+        if (groups <= accumulatorCapacity) {
+            return;
+        }
+        int capacity = (int) Math.min(Integer.MAX_VALUE - 16, Math.max(groups, 2L * accumulatorCapacity));
+        for (Accumulator acc : accumulators) {
+            acc.ensureCapacity(capacity);
+        }
+        accumulatorCapacity = capacity;
+    }
+
+    /** Keeps the rows of {@code sel[0..n)} whose BOOLEAN column is TRUE. */
+    private static int keepTrue(FieldVector v, int[] sel, int n, int[] out) {
+        long data = v.getDataBufferAddress();
+        long validity = v.getValidityBufferAddress();
+        boolean nulls = v.getNullCount() > 0;
+        int m = 0;
+        for (int k = 0; k < n; k++) {
+            int r = sel[k];
+            if (ArrowBuffers.bit(data, r) != 0 && !(nulls && ArrowBuffers.isNull(validity, r))) {
+                out[m++] = r;
+            }
+        }
+        return m;
+    }
+
+    private static int keepNonNull(FieldVector v, int[] sel, int n, int[] out) {
+        long validity = v.getValidityBufferAddress();
+        int m = 0;
+        for (int k = 0; k < n; k++) {
+            int r = sel[k];
+            if (!ArrowBuffers.isNull(validity, r)) {
+                out[m++] = r;
+            }
+        }
+        return m;
+    }
+
+    /**
+     * Keeps the rows that inserted a new (group, value) pair: new pairs get consecutive ids from
+     * {@code before} in the order of {@code sel}, so a row is first exactly when its id is the
+     * next one expected.
+     */
+    private static int keepFirst(int[] sel, int n, int[] ids, int before, int[] out) {
+        int next = before;
+        int m = 0;
+        for (int k = 0; k < n; k++) {
+            int r = sel[k];
+            if (ids[r] == next) {
+                out[m++] = r;
+                next++;
+            }
+        }
+        return m;
+    }
+
+    private void freeState() {
+        if (table != null) {
+            table.free();
+            table = null;
+        }
+        if (channels != null) {
+            for (Channel ch : channels) {
+                if (ch.distinctTable != null) {
+                    ch.distinctTable.free();
+                }
+            }
+        }
+        channels = null;
+        accumulators = null;
+        inputs = null;
+        groups = null;
+        identity = null;
+        if (memory != null) {
+            memory.close();
+        }
+    }
+
+    private void release() {
+        freeState();
+        if (batch != null) {
+            VectorSchemaRoot b = batch;
+            batch = null;
+            b.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            release();
+        } finally {
+            input.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "HashAggregate[" + spec + "]";
+    }
+
+    /** The rows one set of aggregates reads: same argument, filter, DISTINCT and NULL handling. */
+    private static final class Channel {
+        final int argument;
+        final int filter;
+        final boolean distinct;
+        final boolean skipNulls;
+        final List<Accumulator> accumulators = new ArrayList<>();
+        int[] sel = new int[0];
+        GroupHashTable distinctTable;
+        int[] distinctOut = new int[0];
+
+        Channel(int argument, int filter, boolean distinct, boolean skipNulls) {
+            this.argument = argument;
+            this.filter = filter;
+            this.distinct = distinct;
+            this.skipNulls = skipNulls;
+        }
+    }
+}

@@ -1,0 +1,248 @@
+package dev.duet.planner.exec.ops;
+
+import static dev.duet.planner.exec.ops.OperatorAssertions.assertSameRows;
+import static dev.duet.planner.exec.ops.OperatorAssertions.drain;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.duet.core.exec.BatchColumn;
+import dev.duet.core.types.DataType;
+import dev.duet.planner.exec.ops.RandomRows.Spec;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * HashAggregateOperator against DuckDB: the same random rows (every type as key and argument,
+ * NULLs everywhere) aggregated by both, compared as row sets (doubles to 1e-9 relative).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HashAggregateDifferentialTest extends OperatorTestBase {
+    private static final List<Spec> SPECS = List.of(
+            new Spec("k_bool", DataType.BOOLEAN, 2, 0.1),
+            new Spec("k_small", DataType.SMALLINT, 50, 0.1),
+            new Spec("k_int", DataType.INTEGER, 1000, 0.05),
+            new Spec("k_big", DataType.BIGINT, 300, 0.1),
+            new Spec("k_real", DataType.REAL, 40, 0.1),
+            new Spec("k_double", DataType.DOUBLE, 200, 0.1),
+            new Spec("k_dec", DataType.decimal(12, 2), 100, 0.1),
+            new Spec("k_dec38", DataType.decimal(38, 6), 50, 0.1),
+            new Spec("k_str", DataType.TEXT, 500, 0.1),
+            new Spec("k_date", DataType.DATE, 365, 0.1),
+            new Spec("k_ts", DataType.TIMESTAMP, 100, 0.1),
+            new Spec("k_bytes", DataType.BYTEA, 60, 0.1),
+            new Spec("v_small", DataType.SMALLINT, 60000, 0.2),
+            new Spec("v_int", DataType.INTEGER, 1 << 30, 0.2),
+            new Spec("v_big", DataType.BIGINT, 1_000_000, 0.2),
+            new Spec("v_double", DataType.DOUBLE, 100_000, 0.2),
+            new Spec("v_real", DataType.REAL, 1000, 0.2),
+            new Spec("v_dec", DataType.decimal(12, 2), 1_000_000, 0.2),
+            new Spec("v_dec30", DataType.decimal(30, 4), 1_000_000, 0.2),
+            new Spec("v_str", DataType.TEXT, 5000, 0.2),
+            new Spec("v_flag", DataType.BOOLEAN, 2, 0.2),
+            new Spec("v_bytes", DataType.BYTEA, 1000, 0.2),
+            new Spec("v_date", DataType.DATE, 10000, 0.2),
+            new Spec("v_ts", DataType.TIMESTAMP, 10000, 0.2));
+    private static final List<BatchColumn> COLUMNS = RandomRows.columns(SPECS);
+    private static final DataType BIGINT = DataType.BIGINT;
+    private static final DataType DOUBLE = DataType.DOUBLE;
+
+    private DuckDbOracle duck;
+    private List<Object[]> data;
+
+    /** One aggregate: Duet's call and DuckDB's SQL for it. */
+    record Agg(AggregateCall call, String sql) {
+    }
+
+    @BeforeAll
+    void load() throws SQLException {
+        data = RandomRows.rows(SPECS, 20_000, 42);
+        duck = new DuckDbOracle();
+        duck.load("t", COLUMNS, data);
+    }
+
+    @AfterAll
+    void unload() throws SQLException {
+        duck.close();
+    }
+
+    private static int index(String name) {
+        for (int i = 0; i < COLUMNS.size(); i++) {
+            if (COLUMNS.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException(name);
+    }
+
+    private static DataType type(String name) {
+        return COLUMNS.get(index(name)).type();
+    }
+
+    static Agg count() {
+        return new Agg(AggregateCall.countStar("n"), "count(*)");
+    }
+
+    static Agg agg(AggregateKind kind, String column, DataType type) {
+        return new Agg(AggregateCall.of(kind, index(column), kind + "_" + column, type), kind.name().toLowerCase() + "(" + column + ")");
+    }
+
+    static Agg distinct(AggregateKind kind, String column, DataType type) {
+        return new Agg(AggregateCall.distinct(kind, index(column), "d_" + kind + "_" + column, type),
+                kind.name().toLowerCase() + "(DISTINCT " + column + ")");
+    }
+
+    static Agg minMax(boolean max, String column) {
+        return agg(max ? AggregateKind.MAX : AggregateKind.MIN, column, type(column));
+    }
+
+    static List<Agg> standardAggregates() {
+        List<Agg> a = new ArrayList<>(List.of(
+                count(),
+                agg(AggregateKind.COUNT, "v_int", BIGINT),
+                agg(AggregateKind.COUNT, "v_str", BIGINT),
+                agg(AggregateKind.SUM, "v_small", BIGINT),
+                agg(AggregateKind.SUM, "v_int", BIGINT),
+                agg(AggregateKind.SUM, "v_big", DataType.decimal(38, 0)),
+                agg(AggregateKind.SUM, "v_dec", DataType.decimal(38, 2)),
+                agg(AggregateKind.SUM, "v_dec30", DataType.decimal(38, 4)),
+                agg(AggregateKind.SUM, "v_double", DOUBLE),
+                agg(AggregateKind.SUM, "v_real", DOUBLE),
+                agg(AggregateKind.AVG, "v_small", DOUBLE),
+                agg(AggregateKind.AVG, "v_int", DOUBLE),
+                agg(AggregateKind.AVG, "v_big", DOUBLE),
+                agg(AggregateKind.AVG, "v_dec", DOUBLE),
+                agg(AggregateKind.AVG, "v_double", DOUBLE),
+                agg(AggregateKind.AVG, "v_real", DOUBLE),
+                agg(AggregateKind.STDDEV_SAMP, "v_double", DOUBLE),
+                agg(AggregateKind.STDDEV_POP, "v_int", DOUBLE),
+                agg(AggregateKind.VAR_SAMP, "v_dec", DOUBLE),
+                agg(AggregateKind.VAR_POP, "v_small", DOUBLE),
+                agg(AggregateKind.BOOL_AND, "v_flag", DataType.BOOLEAN),
+                agg(AggregateKind.BOOL_OR, "v_flag", DataType.BOOLEAN)));
+        for (String c : List.of("v_small", "v_int", "v_big", "v_double", "v_real", "v_dec", "v_dec30", "v_str", "v_flag",
+                "v_bytes", "v_date", "v_ts")) {
+            a.add(minMax(false, c));
+            a.add(minMax(true, c));
+        }
+        return a;
+    }
+
+    static List<Agg> distinctAggregates() {
+        return List.of(
+                distinct(AggregateKind.COUNT, "v_small", BIGINT),
+                distinct(AggregateKind.SUM, "v_small", BIGINT),
+                distinct(AggregateKind.AVG, "v_real", DOUBLE),
+                distinct(AggregateKind.COUNT, "v_str", BIGINT),
+                distinct(AggregateKind.COUNT, "v_bytes", BIGINT),
+                distinct(AggregateKind.SUM, "v_dec", DataType.decimal(38, 2)),
+                distinct(AggregateKind.STDDEV_POP, "v_real", DOUBLE),
+                agg(AggregateKind.SUM, "v_small", BIGINT),
+                new Agg(AggregateCall.countStar("f").withFilter(index("v_flag")), "count(*) FILTER (WHERE v_flag)"),
+                new Agg(AggregateCall.of(AggregateKind.SUM, index("v_int"), "fs", BIGINT).withFilter(index("v_flag")),
+                        "sum(v_int) FILTER (WHERE v_flag)"),
+                new Agg(AggregateCall.distinct(AggregateKind.COUNT, index("v_real"), "fd", BIGINT).withFilter(index("k_bool")),
+                        "count(DISTINCT v_real) FILTER (WHERE k_bool)"));
+    }
+
+    private void check(List<String> keys, List<Agg> aggregates, List<Object[]> rows, String table, int... batchSizes)
+            throws SQLException {
+        List<Integer> keyIndexes = keys.stream().map(HashAggregateDifferentialTest::index).toList();
+        List<AggregateCall> calls = aggregates.stream().map(Agg::call).toList();
+        List<Object[]> actual;
+        try (HashAggregateOperator op = new HashAggregateOperator(context, new ListOperator(context, COLUMNS, rows, batchSizes),
+                new AggregateSpec(keyIndexes, calls))) {
+            actual = drain(op);
+        }
+        StringBuilder sql = new StringBuilder("SELECT ");
+        List<DataType> types = new ArrayList<>();
+        for (String k : keys) {
+            sql.append(k).append(", ");
+            types.add(type(k));
+        }
+        for (int i = 0; i < aggregates.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append(aggregates.get(i).sql());
+            types.add(aggregates.get(i).call().type());
+        }
+        sql.append(" FROM ").append(table);
+        if (!keys.isEmpty()) {
+            sql.append(" GROUP BY ").append(String.join(", ", keys));
+        }
+        List<Object[]> expected = duck.query(sql.toString(), types);
+        assertSameRows(expected, actual);
+    }
+
+    static Stream<Arguments> keySets() {
+        return Stream.of(
+                List.of("k_bool"), List.of("k_small"), List.of("k_int"), List.of("k_big"), List.of("k_real"),
+                List.of("k_double"), List.of("k_dec"), List.of("k_dec38"), List.of("k_str"), List.of("k_date"),
+                List.of("k_ts"), List.of("k_bytes"), List.of("k_int", "k_str"), List.of("k_bool", "k_small", "k_date", "k_dec"),
+                List.of("k_double", "k_bytes", "k_ts"), List.of("k_dec38", "k_real", "k_big"), List.of("k_str", "v_str"),
+                List.of()).map(Arguments::of);
+    }
+
+    @ParameterizedTest
+    @MethodSource("keySets")
+    void standardAggregatesMatchDuckDb(List<String> keys) throws SQLException {
+        check(keys, standardAggregates(), data, "t", 1000, 4096, 77);
+    }
+
+    @ParameterizedTest
+    @MethodSource("keySets")
+    void distinctAndFilteredAggregatesMatchDuckDb(List<String> keys) throws SQLException {
+        check(keys, distinctAggregates(), data, "t", 3000);
+    }
+
+    @Test
+    void emptyInputMatchesDuckDb() throws SQLException {
+        check(List.of(), standardAggregates(), List.of(), "t WHERE false");
+        check(List.of("k_int"), standardAggregates(), List.of(), "t WHERE false");
+    }
+
+    @Test
+    void twoHundredThousandRowsInTenThousandGroups() throws SQLException {
+        List<Spec> specs = List.of(
+                new Spec("g", DataType.INTEGER, 10_000, 0.01),
+                new Spec("s", DataType.TEXT, 100, 0.0),
+                new Spec("h", DataType.SMALLINT, 100, 0.0),
+                new Spec("x", DataType.BIGINT, 1_000_000, 0.1),
+                new Spec("y", DataType.DOUBLE, 1_000_000, 0.1),
+                new Spec("d", DataType.decimal(15, 2), 1_000_000, 0.1));
+        List<BatchColumn> columns = RandomRows.columns(specs);
+        List<Object[]> rows = RandomRows.rows(specs, 200_000, 7);
+        duck.load("big", columns, rows);
+        for (List<Integer> keys : List.of(List.of(0), List.of(1, 2))) {
+            List<AggregateCall> calls = List.of(
+                    AggregateCall.countStar("n"),
+                    AggregateCall.of(AggregateKind.SUM, 3, "sx", DataType.decimal(38, 0)),
+                    AggregateCall.of(AggregateKind.AVG, 4, "ay", DOUBLE),
+                    AggregateCall.of(AggregateKind.SUM, 5, "sd", DataType.decimal(38, 2)),
+                    AggregateCall.of(AggregateKind.MIN, 3, "mx", BIGINT),
+                    AggregateCall.of(AggregateKind.MAX, 5, "md", DataType.decimal(15, 2)),
+                    AggregateCall.distinct(AggregateKind.COUNT, 2, "dh", BIGINT),
+                    AggregateCall.of(AggregateKind.STDDEV_SAMP, 4, "sy", DOUBLE));
+            List<Object[]> actual;
+            try (HashAggregateOperator op = new HashAggregateOperator(context, new ListOperator(context, columns, rows),
+                    new AggregateSpec(keys, calls))) {
+                actual = drain(op);
+            }
+            String k = keys.size() == 1 ? "g" : "s, h";
+            List<DataType> types = new ArrayList<>();
+            for (int key : keys) {
+                types.add(columns.get(key).type());
+            }
+            calls.forEach(c -> types.add(c.type()));
+            List<Object[]> expected = duck.query("SELECT " + k + ", count(*), sum(x), avg(y), sum(d), min(x), max(d), "
+                    + "count(DISTINCT h), stddev_samp(y) FROM big GROUP BY " + k, types);
+            assertEquals(expected.size(), actual.size());
+            assertSameRows(expected, actual);
+        }
+    }
+}
