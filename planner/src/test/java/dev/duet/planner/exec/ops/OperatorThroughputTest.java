@@ -26,7 +26,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 @EnabledIfSystemProperty(named = "duet.throughput", matches = "true")
 class OperatorThroughputTest extends OperatorTestBase {
     private static final long ROWS = 1_000_000;
-    private static final int RUNS = 7;
+    private static final int RUNS = Integer.getInteger("duet.throughput.runs", 7);
 
     private static final List<BatchColumn> COLUMNS = List.of(
             new BatchColumn("k", DataType.INTEGER, false),
