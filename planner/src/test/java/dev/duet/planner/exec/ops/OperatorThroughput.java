@@ -19,12 +19,12 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * Throughput of the operators on generated input, printed, never asserted (Duet measures
  * performance in the jmh module). Off by default; run with
- * {@code mvn -pl planner test -Dtest=OperatorThroughputTest -Dduet.throughput=true} (add
+ * {@code mvn -pl planner test -Dtest=OperatorThroughput -Dduet.throughput=true} (add
  * {@code -Dduet.throughput.only=agg} to run the cases whose name starts so). DuckDB runs
  * the equivalent query on the same rows in the same JVM (threads=1), for a same-run ratio.
  */
 @EnabledIfSystemProperty(named = "duet.throughput", matches = "true")
-class OperatorThroughputTest extends OperatorTestBase {
+class OperatorThroughput extends OperatorTestBase {
     private static final long ROWS = 1_000_000;
     private static final int RUNS = Integer.getInteger("duet.throughput.runs", 7);
 
