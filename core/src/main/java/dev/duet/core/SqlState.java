@@ -77,6 +77,12 @@ public enum SqlState {
     DISK_FULL("53100"),
     /** A statement was cancelled or timed out. */
     QUERY_CANCELED("57014"),
+    /** A statement executed without a value for one of its parameters (or with too many). */
+    WRONG_PARAMETER_COUNT("07001"),
+    /** A numeric value out of range for its type in a function argument (e.g. a bad substring length). */
+    SUBSTRING_ERROR("22011"),
+    /** An invalid escape sequence (e.g. in a LIKE pattern). */
+    INVALID_ESCAPE_SEQUENCE("22025"),
     /** A feature Duet does not implement yet. */
     FEATURE_NOT_SUPPORTED("0A000"),
     /** An I/O error reading or writing database files. */

@@ -42,6 +42,8 @@ public final class QueryContext implements AutoCloseable {
     private volatile long deadline;
     private volatile boolean hasDeadline;
     private boolean closed;
+    /** The statement's parameter values, canonical per {@link dev.duet.core.types.DataType}; set before operators run. */
+    private Object[] parameters = new Object[0];
 
     /**
      * A context whose allocator is a child of {@code parent} (the database's root allocator),
@@ -83,6 +85,32 @@ public final class QueryContext implements AutoCloseable {
             throw new IllegalArgumentException("batch size must be between 1 and " + Operator.MAX_BATCH_SIZE + ", got " + rows);
         }
         this.batchSize = rows;
+    }
+
+    // ---------------------------------------------------------------- parameters
+
+    /**
+     * Binds the statement's parameters for this execution: {@code values[i]} is parameter
+     * {@code i} (0-based: {@code ?} in order, {@code $n} is index n-1), already coerced to the
+     * parameter's type in its canonical representation ({@link dev.duet.core.types.Values#coerce}).
+     * Set before any operator is created.
+     */
+    public void setParameters(Object... values) {
+        this.parameters = values.clone();
+    }
+
+    /** The number of bound parameters. */
+    public int parameterCount() {
+        return parameters.length;
+    }
+
+    /** Parameter {@code index} (0-based); 07001 if it was not bound. */
+    public Object parameter(int index) {
+        if (index < 0 || index >= parameters.length) {
+            throw DuetException.of(SqlState.WRONG_PARAMETER_COUNT,
+                    "no value was bound for parameter $%d (%d bound)", index + 1, parameters.length);
+        }
+        return parameters[index];
     }
 
     // ---------------------------------------------------------------- cancellation
