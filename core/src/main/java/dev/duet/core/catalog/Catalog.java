@@ -32,6 +32,8 @@ public final class Catalog {
     /** Views by qualified name ({@code schema.name}). */
     private final Map<String, ViewDef> views;
     private final Map<Long, IndexDef> indexes;
+    /** The indexes of each table that has any, ordered by id (derived from {@link #indexes}). */
+    private final Map<Long, List<IndexDef>> indexesByTable;
     private final long nextTableId;
 
     private Catalog(Map<String, Map<String, TableDef>> schemas, Map<Long, TableDef> byId, Map<String, ViewDef> views,
@@ -41,6 +43,12 @@ public final class Catalog {
         this.views = views;
         this.indexes = indexes;
         this.nextTableId = nextTableId;
+        Map<Long, List<IndexDef>> byTable = new HashMap<>();
+        for (IndexDef i : new TreeMap<>(indexes).values()) {
+            byTable.computeIfAbsent(i.tableId(), k -> new ArrayList<>()).add(i);
+        }
+        byTable.replaceAll((k, v) -> List.copyOf(v));
+        this.indexesByTable = Map.copyOf(byTable);
     }
 
     private Catalog with(Map<String, Map<String, TableDef>> s, Map<Long, TableDef> ids) {
@@ -275,13 +283,7 @@ public final class Catalog {
 
     /** The indexes of one table, ordered by id. */
     public List<IndexDef> indexes(long tableId) {
-        List<IndexDef> out = new ArrayList<>();
-        for (IndexDef i : indexes()) {
-            if (i.tableId() == tableId) {
-                out.add(i);
-            }
-        }
-        return out;
+        return indexesByTable.getOrDefault(tableId, List.of());
     }
 
     /** The index, or null. */
