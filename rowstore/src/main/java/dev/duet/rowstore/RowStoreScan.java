@@ -83,9 +83,9 @@ public final class RowStoreScan implements Operator {
     }
 
     /**
-     * Reads the rows of {@code table} that secondary index {@code index} finds for {@code ranges}
-     * (bounds over the index's leading columns; see {@code Transaction.indexScan}). Rows this
-     * transaction changed may no longer match the ranges: the caller filters the rows again.
+     * Reads the rows of {@code table} whose values in the leading columns of secondary index
+     * {@code index} fall in any of {@code ranges} (bounds are non-null values of those columns),
+     * through the index, in primary-key order, each row once, as this transaction sees them.
      */
     public static RowStoreScan ofIndex(QueryContext context, Transaction tx, String table, String index,
             List<KeyRange> ranges, int[] columns) {

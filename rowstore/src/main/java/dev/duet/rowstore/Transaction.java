@@ -342,11 +342,12 @@ public final class Transaction implements AutoCloseable {
     }
 
     /**
-     * The encoded (key, row) pairs of the rows {@code index} finds for {@code ranges} (bounds are
-     * values of the index's leading columns, non-null), in primary-key order, each row once: every
-     * row whose index entry, as of this transaction's snapshot or written by it, falls in a range.
-     * A row this transaction changed may no longer match: the caller re-checks its predicate. An
-     * index this transaction created (not built until commit) finds every row.
+     * The encoded (key, row) pairs of the rows whose values in {@code index}'s leading columns fall
+     * in any of {@code ranges} (bounds are values of those columns, non-null), in primary-key
+     * order, each row once. Candidates come from the index entries visible at the snapshot and
+     * those this transaction wrote; if it wrote to the table, each candidate row is checked again
+     * (an entry of the snapshot may belong to a row this transaction changed since). An index this
+     * transaction created (not built until commit) is not used: every row is returned.
      */
     Iterator<Map.Entry<byte[], byte[]>> indexScan(TableDef t, IndexDef index, List<KeyRange> ranges) {
         checkActive();
@@ -357,7 +358,9 @@ public final class Transaction implements AutoCloseable {
         IndexKeys keys = indexKeys(t, index);
         TreeMap<byte[], byte[]> own = indexWrites.get(index.id());
         java.util.TreeSet<byte[]> pks = new java.util.TreeSet<>(VersionedTable.KEY_ORDER);
-        for (byte[][] span : merge(spansOf(ranges, keys))) {
+        List<byte[][]> spans = merge(spansOf(ranges, keys));
+        boolean recheck = writes.containsKey(t.id());
+        for (byte[][] span : spans) {
             for (VersionedTable.Slot slot : entries.range(span[0], span[1]).values()) {
                 byte[] pk = RowVersion.visibleRow(slot.head, snapshotTs);
                 if (pk != null) {
@@ -381,7 +384,7 @@ public final class Transaction implements AutoCloseable {
                 while (it.hasNext()) {
                     byte[] pk = it.next();
                     byte[] row = read(tableId, pk);
-                    if (row != null) {
+                    if (row != null && (!recheck || inAny(spans, keys.values(t.rowCodec().decode(row))))) {
                         return Map.entry(pk, row);
                     }
                 }
@@ -403,6 +406,17 @@ public final class Transaction implements AutoCloseable {
                 return r;
             }
         };
+    }
+
+    /** True if {@code key} is in one of {@code spans} ({from inclusive, to exclusive}, null: open). */
+    private static boolean inAny(List<byte[][]> spans, byte[] key) {
+        for (byte[][] s : spans) {
+            if ((s[0] == null || VersionedTable.KEY_ORDER.compare(key, s[0]) >= 0)
+                    && (s[1] == null || VersionedTable.KEY_ORDER.compare(key, s[1]) < 0)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static List<byte[][]> spansOf(List<KeyRange> ranges, IndexKeys keys) {

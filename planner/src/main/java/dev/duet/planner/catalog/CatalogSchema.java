@@ -98,7 +98,7 @@ public final class CatalogSchema extends AbstractSchema {
         private Table table(String tableName) {
             TableDef def = catalog.findTable(name, tableName);
             return def == null ? null : tables.computeIfAbsent(tableName,
-                    n -> new DuetTable(def, rowCounts.rowCount(def)));
+                    n -> new DuetTable(def, rowCounts.rowCount(def), catalog.indexes(def.id())));
         }
     }
 
