@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.duet.core.SqlState;
+import dev.duet.core.catalog.ColumnDef;
 import dev.duet.core.catalog.IndexDef;
 import dev.duet.core.catalog.TableDef;
 import dev.duet.core.catalog.ViewDef;
@@ -185,7 +186,7 @@ class SecondaryIndexTest {
         createIndex("t_b", false, "b");
         createIndex("t_c", true, "c");
         try (Transaction tx = store.begin()) {
-            tx.createView(new ViewDef("public", "v", "SELECT id FROM t", List.of("id"), List.of("public.t")), false);
+            tx.createView(new ViewDef("public", "v", "SELECT id FROM t", List.of(ColumnDef.notNull("id", DataType.BIGINT)), List.of("public.t")), false);
             tx.update("t", new Object[] {3L}, Map.of("b", "b1"));
             tx.commit();
         }

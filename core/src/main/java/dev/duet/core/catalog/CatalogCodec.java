@@ -102,12 +102,27 @@ public final class CatalogCodec {
         out.writeString(v.schema());
         out.writeString(v.name());
         out.writeString(v.query());
-        writeStrings(out, v.columnNames());
+        out.writeVarInt(v.columns().size());
+        for (ColumnDef c : v.columns()) {
+            out.writeString(c.name());
+            writeType(out, c.type());
+            out.writeBoolean(c.notNull());
+        }
         writeStrings(out, v.dependsOn());
     }
 
     public static ViewDef readView(ByteSource in) {
-        return new ViewDef(in.readString(), in.readString(), in.readString(), readStrings(in), readStrings(in));
+        String schema = in.readString();
+        String name = in.readString();
+        String query = in.readString();
+        int n = in.readVarInt();
+        List<ColumnDef> columns = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String cname = in.readString();
+            DataType type = readType(in);
+            columns.add(new ColumnDef(cname, type, in.readBoolean(), null));
+        }
+        return new ViewDef(schema, name, query, columns, readStrings(in));
     }
 
     public static void writeIndex(ByteSink out, IndexDef i) {

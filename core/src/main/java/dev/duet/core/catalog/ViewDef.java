@@ -4,17 +4,26 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A view: schema, name, the query text it stands for (planned again at every use), the names of
- * its columns, and the qualified names ({@code schema.name}) of the tables it reads, which DROP
- * TABLE checks (a table a view reads cannot be dropped: 2BP01). Immutable.
+ * A view: schema, name, the query text it stands for (planned again at every use), its columns
+ * (name, type, NOT NULL when the query's column cannot be NULL; no defaults) as they were when the
+ * view was created, and the qualified names ({@code schema.name}) of the tables it reads, which
+ * DROP TABLE checks (a table a view reads cannot be dropped: 2BP01). Immutable.
  */
-public record ViewDef(String schema, String name, String query, List<String> columnNames, List<String> dependsOn) {
+public record ViewDef(String schema, String name, String query, List<ColumnDef> columns, List<String> dependsOn) {
     public ViewDef {
         Objects.requireNonNull(schema, "schema is null");
         Objects.requireNonNull(name, "name is null");
         Objects.requireNonNull(query, "query is null");
-        columnNames = List.copyOf(columnNames);
+        columns = List.copyOf(columns);
         dependsOn = List.copyOf(dependsOn);
+        if (columns.isEmpty()) {
+            throw new IllegalArgumentException("view " + name + " has no columns");
+        }
+    }
+
+    /** The column names in order. */
+    public List<String> columnNames() {
+        return columns.stream().map(ColumnDef::name).toList();
     }
 
     public String qualifiedName() {

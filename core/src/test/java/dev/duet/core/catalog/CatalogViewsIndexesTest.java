@@ -20,7 +20,7 @@ class CatalogViewsIndexesTest {
     }
 
     private static ViewDef view(String name) {
-        return new ViewDef("public", name, "SELECT a FROM t", List.of("a"), List.of("public.t"));
+        return new ViewDef("public", name, "SELECT a FROM t", List.of(ColumnDef.of("a", DataType.INTEGER)), List.of("public.t"));
     }
 
     @Test
@@ -47,7 +47,7 @@ class CatalogViewsIndexesTest {
                 () -> finalC.withNewTable(TableDef.builder("t_b").column("x", DataType.INTEGER).build()))) {
             assertEquals(SqlState.DUPLICATE_TABLE, assertThrows(DuetException.class, r::run).state());
         }
-        assertEquals("SELECT 1", c.withView(new ViewDef("public", "v", "SELECT 1", List.of("x"), List.of()), true)
+        assertEquals("SELECT 1", c.withView(new ViewDef("public", "v", "SELECT 1", List.of(ColumnDef.of("x", DataType.INTEGER)), List.of()), true)
                 .findView("public", "v").query());
     }
 
