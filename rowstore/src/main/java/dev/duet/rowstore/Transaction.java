@@ -263,19 +263,40 @@ public final class Transaction implements AutoCloseable {
         checkActive();
         TableDef t = table(table);
         Iterator<Map.Entry<byte[], byte[]>> merged = encodedScan(t, range);
+        return cursor(t, merged);
+    }
+
+    /** Decodes encoded (key, row) pairs of {@code t} into a cursor of rows. */
+    private static RowCursor cursor(TableDef t, Iterator<Map.Entry<byte[], byte[]>> rows) {
         RowCodec codec = t.rowCodec();
         return new RowCursor(new Iterator<>() {
             @Override
             public boolean hasNext() {
-                return merged.hasNext();
+                return rows.hasNext();
             }
 
             @Override
             public Row next() {
-                Map.Entry<byte[], byte[]> e = merged.next();
+                Map.Entry<byte[], byte[]> e = rows.next();
                 return new Row(t, e.getKey(), codec.decode(e.getValue()));
             }
         });
+    }
+
+    /**
+     * The rows whose values in the leading columns of secondary index {@code index} fall in
+     * {@code range} (bounds are non-null values of those columns), in primary-key order; 42704 if
+     * there is no such index.
+     */
+    public RowCursor scanIndex(String index, KeyRange range) {
+        checkActive();
+        Objects.requireNonNull(range, "range is null");
+        IndexDef def = findIndex(index);
+        if (def == null) {
+            throw DuetException.of(SqlState.UNDEFINED_OBJECT, "index \"%s\" does not exist", index);
+        }
+        TableDef t = catalog.tableById(def.tableId());
+        return cursor(t, indexScan(t, def, List.of(range)));
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.duet.core.exec.Batches;
 import dev.duet.core.exec.Operator;
 import dev.duet.core.exec.QueryContext;
 import dev.duet.core.types.DataType;
+import dev.duet.planner.PlannedDml;
 import dev.duet.planner.PlannedQuery;
 import dev.duet.planner.exec.plan.PlanNode;
 import dev.duet.rowstore.Transaction;
@@ -213,6 +214,22 @@ class KeyAccessTest {
                 assertEquals(List.of(), run(byUnique, other, "moved"));
             }
             tx.rollback();
+        }
+    }
+
+    @Test
+    void updateAndDeleteInputsReadThroughTheKey() {
+        try (Transaction tx = db.store().begin(true)) {
+            for (String[] c : new String[][] {
+                    {"UPDATE k SET a = a + 1 WHERE id = ?", "KeyScan(table=public.k, key=[id = ?0]"},
+                    {"DELETE FROM k WHERE id = ?", "KeyScan(table=public.k, key=[id = ?0]"},
+                    {"DELETE FROM k WHERE id IN (1, 2) AND a > 0", "KeyScan(table=public.k, key=[id IN (1, 2)]"},
+                    {"UPDATE ck SET v = 0 WHERE x = 1 AND y = 'a' AND z = ?", "key=[x = 1 AND y = 'a' AND z = ?0]"},
+                    {"UPDATE k SET b = 'x' WHERE a = ?", "IndexScan(table=public.k, index=k_a, key=[a = ?0]"}}) {
+                PlannedDml dml = (PlannedDml) db.frontEnd().planSingle(c[0], tx.catalog());
+                String explain = PhysicalPlanner.plan(dml.modify().getInput()).explain();
+                assertTrue(explain.contains(c[1]), () -> c[0] + ":\n" + explain);
+            }
         }
     }
 }
