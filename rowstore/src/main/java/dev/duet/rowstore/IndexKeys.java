@@ -42,31 +42,26 @@ final class IndexKeys {
 
     /** The encoded indexed values of a decoded row. */
     byte[] values(Object[] row) {
-        ByteSink out = new ByteSink(32);
-        Object[] one = new Object[1];
+        Object[] values = new Object[columns.length];
         for (int i = 0; i < columns.length; i++) {
-            Object v = row[columns[i]];
-            if (v == null) {
-                out.writeByte(NULL);
-            } else {
-                out.writeByte(VALUE);
-                one[0] = v;
-                byte[] e = codecs[i].encode(one);
-                out.writeBytes(e, 0, e.length);
-            }
+            values[i] = row[columns[i]];
         }
-        return out.toByteArray();
+        return prefix(values);
     }
 
-    /** The encoded (non-null, canonical) values of the first {@code values.length} indexed columns. */
+    /** The encoded values of the first {@code values.length} indexed columns (canonical values or NULL). */
     byte[] prefix(Object[] values) {
         ByteSink out = new ByteSink(32);
         Object[] one = new Object[1];
         for (int i = 0; i < values.length; i++) {
-            out.writeByte(VALUE);
-            one[0] = values[i];
-            byte[] e = codecs[i].encode(one);
+            if (values[i] == null) {
+                out.writeByte(NULL);
+            } else {
+                out.writeByte(VALUE);
+                one[0] = values[i];
+                byte[] e = codecs[i].encode(one);
                 out.writeBytes(e, 0, e.length);
+            }
         }
         return out.toByteArray();
     }
