@@ -368,19 +368,18 @@ public final class Transaction implements AutoCloseable {
      * order, each row once. Candidates come from the index entries visible at the snapshot and
      * those this transaction wrote; if it wrote to the table, each candidate row is checked again
      * (an entry of the snapshot may belong to a row this transaction changed since). An index this
-     * transaction created (not built until commit) is not used: every row is returned.
+     * transaction created is not built until commit: its lookups check every row of the table.
      */
     Iterator<Map.Entry<byte[], byte[]>> indexScan(TableDef t, IndexDef index, List<KeyRange> ranges) {
         checkActive();
+        IndexKeys keys = indexKeys(t, index);
+        List<byte[][]> spans = merge(spansOf(ranges, keys));
         VersionedTable entries = committedIndex(index);
         if (entries == null) {
-            return mergedScan(t.id(), null, null);
+            return matching(t, keys, spans, mergedScan(t.id(), null, null));
         }
-        IndexKeys keys = indexKeys(t, index);
         TreeMap<byte[], byte[]> own = indexWrites.get(index.id());
         java.util.TreeSet<byte[]> pks = new java.util.TreeSet<>(VersionedTable.KEY_ORDER);
-        List<byte[][]> spans = merge(spansOf(ranges, keys));
-        boolean recheck = writes.containsKey(t.id());
         for (byte[][] span : spans) {
             for (VersionedTable.Slot slot : entries.range(span[0], span[1]).values()) {
                 byte[] pk = RowVersion.visibleRow(slot.head, snapshotTs);
@@ -398,35 +397,64 @@ public final class Transaction implements AutoCloseable {
         }
         long tableId = t.id();
         Iterator<byte[]> it = pks.iterator();
-        return new Iterator<>() {
-            Map.Entry<byte[], byte[]> next = advance();
-
-            private Map.Entry<byte[], byte[]> advance() {
+        Iterator<Map.Entry<byte[], byte[]>> rows = new Lookahead() {
+            @Override
+            Map.Entry<byte[], byte[]> advance() {
                 while (it.hasNext()) {
                     byte[] pk = it.next();
                     byte[] row = read(tableId, pk);
-                    if (row != null && (!recheck || inAny(spans, keys.values(t.rowCodec().decode(row))))) {
+                    if (row != null) {
                         return Map.entry(pk, row);
                     }
                 }
                 return null;
             }
+        };
+        return writes.containsKey(tableId) ? matching(t, keys, spans, rows) : rows;
+    }
 
+    /** The rows of {@code rows} whose indexed values fall in one of {@code spans}. */
+    private static Iterator<Map.Entry<byte[], byte[]>> matching(TableDef t, IndexKeys keys, List<byte[][]> spans,
+            Iterator<Map.Entry<byte[], byte[]>> rows) {
+        return new Lookahead() {
             @Override
-            public boolean hasNext() {
-                return next != null;
-            }
-
-            @Override
-            public Map.Entry<byte[], byte[]> next() {
-                if (next == null) {
-                    throw new NoSuchElementException();
+            Map.Entry<byte[], byte[]> advance() {
+                while (rows.hasNext()) {
+                    Map.Entry<byte[], byte[]> e = rows.next();
+                    if (inAny(spans, keys.values(t.rowCodec().decode(e.getValue())))) {
+                        return e;
+                    }
                 }
-                Map.Entry<byte[], byte[]> r = next;
-                next = advance();
-                return r;
+                return null;
             }
         };
+    }
+
+    /** An iterator that finds each element ahead of time; {@link #advance} returns null at the end. */
+    private abstract static class Lookahead implements Iterator<Map.Entry<byte[], byte[]>> {
+        private Map.Entry<byte[], byte[]> next;
+        private boolean started;
+
+        abstract Map.Entry<byte[], byte[]> advance();
+
+        @Override
+        public boolean hasNext() {
+            if (!started) {
+                started = true;
+                next = advance();
+            }
+            return next != null;
+        }
+
+        @Override
+        public Map.Entry<byte[], byte[]> next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            Map.Entry<byte[], byte[]> r = next;
+            next = advance();
+            return r;
+        }
     }
 
     /** True if {@code key} is in one of {@code spans} ({from inclusive, to exclusive}, null: open). */

@@ -178,6 +178,24 @@ class SecondaryIndexTest {
         }
     }
 
+    @Test
+    void anIndexCreatedInTheSameTransactionFindsOnlyMatchingRows() {
+        open(true);
+        createTable();
+        try (Transaction tx = store.begin()) {
+            tx.insert("t", 11L, "b2", 11);
+            tx.createIndex(IndexDef.on(tx.table("t"), "t_b", false, "b"));
+            tx.update("t", new Object[] {2L}, Map.of("b", "b0"));
+            assertEquals(List.of(2L, 3L, 6L, 9L), lookup(tx, "t_b", "b0"));
+            assertEquals(List.of(5L, 8L, 11L), lookup(tx, "t_b", "b2"));
+            assertEquals(List.of(5L, 8L, 11L), tx.scanIndex("t_b", KeyRange.prefix("b2")).toList().stream()
+                    .map(r -> (Long) r.get("id")).toList());
+            tx.commit();
+        }
+        assertEquals(List.of(2L, 3L, 6L, 9L), lookup("t_b", "b0"));
+        assertEquals(List.of(5L, 8L, 11L), lookup("t_b", "b2"));
+    }
+
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
     void indexesAndViewsSurviveReopen(boolean checkpointOnClose) {

@@ -107,6 +107,8 @@ class KeyAccessTest {
         check("select u from ck where x = 2 and y = 'b' and z >= 8 and v is not null", "key=[x = 2 AND y = 'b' AND z >= 8]");
         check("select u from ck where x = 5 and y = 'toolong'", "key=[x = 5 AND y = 'toolong']");
         check("select u from ck where x = 5 and z = 3", "key=[x = 5]");
+        check("select u, y from ck where x = 4 and y in ('a', 'cc', 'c')", "key=[x = 4 AND y IN (");
+        check("select id, b from k where b in ('b1', 'b10', 'b100')", "index=k_b");
         // not a key prefix: a full scan
         check("select u from ck where y = 'a' and z = 3", "TableScan");
         check("select id from k where id * 2 = 10", "TableScan");
