@@ -506,7 +506,7 @@ public final class Transaction implements AutoCloseable {
         List<byte[][]> out = new ArrayList<>(spans.size());
         for (byte[][] s : spans) {
             byte[][] last = out.isEmpty() ? null : out.get(out.size() - 1);
-            if (last != null && (last[1] == null || VersionedTable.KEY_ORDER.compare(s[0], last[1]) < 0)) {
+            if (last != null && (last[1] == null || s[0] == null || VersionedTable.KEY_ORDER.compare(s[0], last[1]) < 0)) {
                 if (last.length == 3 && s.length == 3 && Arrays.equals(last[2], s[2])) {
                     continue; // the same point twice
                 }

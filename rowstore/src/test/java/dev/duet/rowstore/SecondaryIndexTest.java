@@ -256,6 +256,12 @@ class SecondaryIndexTest {
                 ids.add((Long) t.rowCodec().decode(it.next().getValue())[0]);
             }
             assertEquals(List.of(3L, 4L, 5L, 6L, 7L, 8L, 40L), ids);
+            ids.clear();
+            for (Iterator<Map.Entry<byte[], byte[]>> it = tx.encodedScan(t, List.of(KeyRange.lessThan(3L),
+                    KeyRange.lessThan(2L), KeyRange.atLeast(10L))); it.hasNext(); ) {
+                ids.add((Long) t.rowCodec().decode(it.next().getValue())[0]);
+            }
+            assertEquals(List.of(1L, 10L, 40L), ids);
         }
     }
 }
