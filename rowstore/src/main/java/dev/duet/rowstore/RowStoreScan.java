@@ -77,9 +77,15 @@ public final class RowStoreScan implements Operator {
      */
     public static RowStoreScan ofKeyRanges(QueryContext context, Transaction tx, String table, List<KeyRange> ranges,
             int[] columns) {
+        return ofKeyRanges(context, tx, table, ranges, columns, context.batchSize());
+    }
+
+    /** As above, with an explicit batch size (a few point lookups need no batch of thousands of rows). */
+    public static RowStoreScan ofKeyRanges(QueryContext context, Transaction tx, String table, List<KeyRange> ranges,
+            int[] columns, int batchSize) {
         Objects.requireNonNull(ranges, "ranges is null");
         return new RowStoreScan(context, tx, tx.table(Objects.requireNonNull(table, "table is null")), columns,
-                context.batchSize(), null, List.copyOf(ranges), null);
+                batchSize, null, List.copyOf(ranges), null);
     }
 
     /**
@@ -89,13 +95,19 @@ public final class RowStoreScan implements Operator {
      */
     public static RowStoreScan ofIndex(QueryContext context, Transaction tx, String table, String index,
             List<KeyRange> ranges, int[] columns) {
+        return ofIndex(context, tx, table, index, ranges, columns, context.batchSize());
+    }
+
+    /** As above, with an explicit batch size. */
+    public static RowStoreScan ofIndex(QueryContext context, Transaction tx, String table, String index,
+            List<KeyRange> ranges, int[] columns, int batchSize) {
         Objects.requireNonNull(ranges, "ranges is null");
         IndexDef def = tx.findIndex(Objects.requireNonNull(index, "index is null"));
         TableDef t = tx.table(Objects.requireNonNull(table, "table is null"));
         if (def == null || def.tableId() != t.id()) {
             throw DuetException.of(SqlState.UNDEFINED_OBJECT, "index \"%s\" of \"%s\" does not exist", index, t.name());
         }
-        return new RowStoreScan(context, tx, t, columns, context.batchSize(), null, List.copyOf(ranges), def);
+        return new RowStoreScan(context, tx, t, columns, batchSize, null, List.copyOf(ranges), def);
     }
 
     private RowStoreScan(QueryContext context, Transaction tx, TableDef table, int[] columns, int batchSize,

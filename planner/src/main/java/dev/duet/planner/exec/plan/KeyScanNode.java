@@ -157,8 +157,12 @@ public final class KeyScanNode implements PlanNode {
     public Operator createOperator(QueryContext context, Transaction transaction) {
         TableScanNode.checkUnchanged(table, transaction);
         List<KeyRange> ranges = ranges(context);
+        // complete keys of a unique key find at most one row each: the batch need not be larger
+        boolean unique = low == null && high == null
+                && (index == null ? points.size() == table.primaryKeyLength() : index.unique() && points.size() == index.columnCount());
+        int batchSize = unique ? Math.max(1, Math.min(ranges.size(), context.batchSize())) : context.batchSize();
         if (index == null) {
-            return RowStoreScan.ofKeyRanges(context, transaction, table.qualifiedName(), ranges, columnIndexes);
+            return RowStoreScan.ofKeyRanges(context, transaction, table.qualifiedName(), ranges, columnIndexes, batchSize);
         }
         IndexDef current = transaction.findIndex(index.qualifiedName());
         if (current == null || current.id() != index.id()) {
@@ -166,7 +170,7 @@ public final class KeyScanNode implements PlanNode {
                     "cached plan must be planned again: index \"%s\" was dropped since the query was planned", index.name());
         }
         return RowStoreScan.ofIndex(context, transaction, table.qualifiedName(), index.qualifiedName(), ranges,
-                columnIndexes);
+                columnIndexes, batchSize);
     }
 
     /** The key ranges of this execution: one per combination of leading values; none if a value is NULL. */
