@@ -2,6 +2,7 @@ package dev.duet.engine;
 
 import dev.duet.core.catalog.Catalog;
 import dev.duet.core.catalog.TableDef;
+import dev.duet.engine.sql.Session;
 import dev.duet.rowstore.KeyRange;
 import dev.duet.rowstore.Row;
 import dev.duet.rowstore.RowStore;
@@ -12,6 +13,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
 
 /**
  * An embedded Duet database. Open one with {@link #open(Path)} (a directory, created on first use
@@ -37,10 +40,13 @@ import java.util.function.Function;
 public final class Duet implements AutoCloseable {
     private final RowStore store;
     private final DuetConfig config;
+    /** Every query's allocator is a child of this one; closed last. */
+    private final BufferAllocator allocator;
 
     private Duet(RowStore store, DuetConfig config) {
         this.store = store;
         this.config = config;
+        this.allocator = new RootAllocator(Long.MAX_VALUE);
     }
 
     /** Opens or creates the database in {@code dir} with default settings (fsync durability). */
@@ -151,6 +157,16 @@ public final class Duet implements AutoCloseable {
     /** The row store under this database (for the SQL layer and tests). */
     public RowStore rowStore() {
         return store;
+    }
+
+    /** A new SQL session on this database (one client connection). Close it when done. */
+    public Session newSession() {
+        return new Session(this);
+    }
+
+    /** The database's root Arrow allocator: every query allocates from a child of it. */
+    public BufferAllocator allocator() {
+        return allocator;
     }
 
     /** Checkpoints, flushes the log and releases the directory. Idempotent. */
