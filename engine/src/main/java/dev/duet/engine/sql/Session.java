@@ -83,6 +83,8 @@ public final class Session implements AutoCloseable {
     private boolean readOnly;
     /** Results still reading from an operator, oldest first. */
     private final List<QueryResult> streaming = new ArrayList<>();
+    /** Row results not closed yet (they hold memory until closed); closed with the session. */
+    private final List<QueryResult> unclosed = new ArrayList<>();
     private boolean closed;
 
     /** The contexts of statements running or streaming now: {@link #cancel()} (any thread) cancels them. */
@@ -205,6 +207,7 @@ public final class Session implements AutoCloseable {
             QueryResult r = new QueryResult(this, ((PlannedQuery) p.statement()).columns(), c,
                     c.allocating(() -> plan.createOperator(c, t)), own ? t : null);
             streaming.add(r);
+            unclosed.add(r);
             return r;
         } catch (RuntimeException e) {
             if (context != null) {
@@ -221,6 +224,11 @@ public final class Session implements AutoCloseable {
     void resultEnded(QueryResult result) {
         streaming.remove(result);
         active.remove(result.context());
+    }
+
+    /** Called by a result when it is closed. */
+    void resultClosed(QueryResult result) {
+        unclosed.remove(result);
     }
 
     /** Called by a result whose operator failed: the failure is the statement's. */
@@ -443,7 +451,9 @@ public final class Session implements AutoCloseable {
         active.remove(context);
         try {
             VectorSchemaRoot batch = Batches.fromRows(context.allocator(), batchColumns, rows);
-            return new QueryResult(this, columns, context, batch);
+            QueryResult r = new QueryResult(this, columns, context, batch);
+            unclosed.add(r);
+            return r;
         } catch (RuntimeException e) {
             endContext(context, e);
             throw e;
@@ -690,7 +700,7 @@ public final class Session implements AutoCloseable {
         }
         closed = true;
         try {
-            for (QueryResult r : List.copyOf(streaming)) {
+            for (QueryResult r : List.copyOf(unclosed)) {
                 r.close();
             }
             if (tx != null) {
