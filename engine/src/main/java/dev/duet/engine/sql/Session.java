@@ -45,6 +45,8 @@ import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlSetOption;
+import org.apache.calcite.sql.babel.postgres.SqlCommit;
+import org.apache.calcite.sql.babel.postgres.SqlRollback;
 import org.apache.calcite.sql.babel.postgres.SqlShow;
 
 /**
@@ -105,6 +107,13 @@ public final class Session implements AutoCloseable {
     public Prepared prepare(String sql) {
         Objects.requireNonNull(sql, "sql is null");
         checkOpen();
+        if (txFailed) {
+            // as PostgreSQL: parse only, and take nothing but the end of the transaction
+            List<ParsedStatement> parsed = shared.frontEnd().parse(sql);
+            if (parsed.size() != 1 || !endsTransaction(parsed.get(0).node())) {
+                throw inFailedTransaction();
+            }
+        }
         try {
             return shared.prepare(sql, catalog());
         } catch (RuntimeException e) {
@@ -129,8 +138,7 @@ public final class Session implements AutoCloseable {
         readAheadOfSessionTransaction();
         PlannedStatement s = statement.statement();
         if (txFailed && !endsTransaction(s)) {
-            throw new DuetException(SqlState.IN_FAILED_SQL_TRANSACTION,
-                    "current transaction is aborted, commands ignored until end of transaction block");
+            throw inFailedTransaction();
         }
         try {
             return switch (s.kind()) {
@@ -170,6 +178,9 @@ public final class Session implements AutoCloseable {
                     }
                 }
                 Prepared p;
+                if (txFailed && !endsTransaction(parsed.node())) {
+                    throw inFailedTransaction();
+                }
                 try {
                     Catalog catalog = catalog();
                     p = Sessions.prepared(parsed.sql(), catalog, shared.frontEnd().plan(parsed, catalog));
@@ -405,11 +416,6 @@ public final class Session implements AutoCloseable {
         } else {
             settings.set(name, text);
         }
-        if (SessionSettings.normalize(name).equals("statement_timeout")) {
-            for (QueryContext c : active) {
-                c.setTimeout(settings.statementTimeout());
-            }
-        }
         return StatusResult.of("SET");
     }
 
@@ -560,6 +566,15 @@ public final class Session implements AutoCloseable {
                 && (u.type() == UtilityStatement.Type.COMMIT || u.type() == UtilityStatement.Type.ROLLBACK);
     }
 
+    private static boolean endsTransaction(SqlNode node) {
+        return node instanceof SqlCommit || node instanceof SqlRollback;
+    }
+
+    private static DuetException inFailedTransaction() {
+        return new DuetException(SqlState.IN_FAILED_SQL_TRANSACTION,
+                "current transaction is aborted, commands ignored until end of transaction block");
+    }
+
     /** Marks the explicit transaction failed (PostgreSQL aborts it on any error) and returns {@code e}. */
     private RuntimeException failed(RuntimeException e) {
         if (tx != null) {
@@ -659,7 +674,10 @@ public final class Session implements AutoCloseable {
         return settings.statementTimeout();
     }
 
-    /** An allocator for result consumers: a child of the database's, closed with the session. */
+    /**
+     * An allocator for result consumers: a child of the database's, closed with the session
+     * (free what was allocated from it before closing the session).
+     */
     public BufferAllocator allocator() {
         return allocator;
     }

@@ -91,10 +91,14 @@ class SessionTransactionsTest {
         assertEquals("ROLLBACK", run(a, "COMMIT"));
         assertFalse(a.inTransaction());
         assertEquals(List.of(List.of(1, 100), List.of(2, 200)), balances(a));
-        // errors found while planning abort the transaction too
+        // errors found while planning abort the transaction too; then nothing is even planned
         run(a, "BEGIN");
         assertFails(SqlState.UNDEFINED_TABLE, () -> a.execute("SELECT * FROM nope"));
         assertFails(SqlState.IN_FAILED_SQL_TRANSACTION, () -> a.execute("SELECT id FROM acct"));
+        assertFails(SqlState.IN_FAILED_SQL_TRANSACTION, () -> a.execute("SELECT * FROM nope"));
+        assertFails(SqlState.IN_FAILED_SQL_TRANSACTION, () -> a.prepare("SELECT id FROM acct"));
+        assertFails(SqlState.IN_FAILED_SQL_TRANSACTION, () -> a.executeScript("SELECT id FROM acct; ROLLBACK"));
+        assertTrue(a.inTransaction());
         run(a, "ROLLBACK");
         // and errors found while reading a result
         run(a, "BEGIN");
