@@ -157,8 +157,10 @@ public final class Session implements AutoCloseable {
      * Runs every statement of a script in order and returns their results. The whole script is
      * parsed first (a syntax error anywhere runs none of it); each statement is then planned
      * against the catalog the ones before it left. A failing statement stops the script: its
-     * error is thrown and the results of the statements before it are closed. Row results before
-     * the last are read completely before the next statement runs.
+     * error is thrown and the results of the statements before it are closed. In auto-commit mode
+     * each statement commits on its own (as psql runs a file), so the statements before a failing
+     * one stay done. Row results before the last are read completely before the next statement
+     * runs.
      */
     public List<Result> executeScript(String sql) {
         Objects.requireNonNull(sql, "sql is null");
