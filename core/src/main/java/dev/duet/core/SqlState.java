@@ -67,6 +67,10 @@ public enum SqlState {
     READ_ONLY_SQL_TRANSACTION("25006"),
     /** A statement inside a transaction that already failed. */
     IN_FAILED_SQL_TRANSACTION("25P02"),
+    /** Something that cannot be done inside a transaction, e.g. changing the session's read-only mode. */
+    ACTIVE_SQL_TRANSACTION("25001"),
+    /** SET of a parameter whose value is fixed, e.g. {@code SET server_version = ...}. */
+    CANT_CHANGE_RUNTIME_PARAM("55P02"),
     /** A database directory already opened by another process. */
     OBJECT_IN_USE("55006"),
     /** Using a database or connection after it was closed. */

@@ -3,6 +3,7 @@ package dev.duet.engine;
 import dev.duet.core.catalog.Catalog;
 import dev.duet.core.catalog.TableDef;
 import dev.duet.engine.sql.Session;
+import dev.duet.engine.sql.Sessions;
 import dev.duet.rowstore.KeyRange;
 import dev.duet.rowstore.Row;
 import dev.duet.rowstore.RowStore;
@@ -42,6 +43,7 @@ public final class Duet implements AutoCloseable {
     private final DuetConfig config;
     /** Every query's allocator is a child of this one; closed last. */
     private final BufferAllocator allocator;
+    private final Sessions sessions = new Sessions();
 
     private Duet(RowStore store, DuetConfig config) {
         this.store = store;
@@ -172,6 +174,11 @@ public final class Duet implements AutoCloseable {
         return dev.duet.jdbc.DuetDriver.connect(this);
     }
 
+    /** What the SQL sessions of this database share (front end, plan cache); for the SQL layer. */
+    public Sessions sessions() {
+        return sessions;
+    }
+
     /** The database's root Arrow allocator: every query allocates from a child of it. */
     public BufferAllocator allocator() {
         return allocator;
@@ -180,6 +187,8 @@ public final class Duet implements AutoCloseable {
     /** Checkpoints, flushes the log and releases the directory. Idempotent. */
     @Override
     public void close() {
+        sessions.closeAll();
         store.close();
+        allocator.close();
     }
 }

@@ -3,7 +3,12 @@ package dev.duet.engine.sql;
 import dev.duet.core.catalog.Catalog;
 import dev.duet.core.types.DataType;
 import dev.duet.planner.OutputColumn;
+import dev.duet.planner.PlannedDml;
+import dev.duet.planner.PlannedQuery;
 import dev.duet.planner.PlannedStatement;
+import dev.duet.planner.ddl.CreateTable;
+import dev.duet.planner.exec.PhysicalPlanner;
+import dev.duet.planner.exec.plan.PlanNode;
 import java.util.List;
 import java.util.Objects;
 
@@ -19,6 +24,12 @@ public final class Prepared {
     private final PlannedStatement statement;
     private final List<DataType> parameterTypes;
     private final List<OutputColumn> columns;
+    /**
+     * The physical plan of the rows the statement reads, made on first execution (so that a
+     * statement the executor cannot run yet still prepares). Immutable once set; two threads
+     * racing to set it make equal plans, so a plain volatile suffices.
+     */
+    private volatile PlanNode physical;
 
     Prepared(String sql, Catalog catalog, PlannedStatement statement, List<DataType> parameterTypes,
             List<OutputColumn> columns) {
@@ -51,6 +62,33 @@ public final class Prepared {
 
     PlannedStatement statement() {
         return statement;
+    }
+
+    /**
+     * The physical plan of what the statement reads: a query's rows, the input of INSERT /
+     * UPDATE / DELETE, the query of CREATE TABLE AS. 0A000 if the executor cannot run it.
+     */
+    PlanNode physicalPlan() {
+        PlanNode p = physical;
+        if (p == null) {
+            p = physicalPlanOf(statement);
+            physical = p;
+        }
+        return p;
+    }
+
+    /** The physical plan of what {@code statement} reads (see {@link #physicalPlan()}). */
+    static PlanNode physicalPlanOf(PlannedStatement statement) {
+        if (statement instanceof PlannedQuery q) {
+            return PhysicalPlanner.plan(q.plan());
+        }
+        if (statement instanceof PlannedDml d) {
+            return PhysicalPlanner.plan(d.modify().getInput());
+        }
+        if (statement instanceof CreateTable c && c.query() != null) {
+            return PhysicalPlanner.plan(c.query().plan());
+        }
+        throw new IllegalStateException("statement reads no rows: " + statement.sql());
     }
 
     @Override
