@@ -370,7 +370,7 @@ class DriverManagerTest {
     void connectionsWorkConcurrentlyOnSeveralThreads() throws Exception {
         String url = "jdbc:duet:mem:concurrent";
         int threads = 4;
-        int rowsPerThread = 500;
+        int rowsPerThread = 300;
         try (Connection setup = DriverManager.getConnection(url)) {
             setup.createStatement().execute("CREATE TABLE events (id INTEGER PRIMARY KEY, worker INTEGER, note TEXT)");
             ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -380,9 +380,16 @@ class DriverManagerTest {
                     int worker = w;
                     results.add(pool.submit(() -> {
                         try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+                            StringBuilder values = new StringBuilder();
                             for (int r = 0; r < rowsPerThread; r++) {
-                                st.addBatch(insert("events", worker * rowsPerThread + r, worker, "w" + worker + "r" + r));
-                                if (r % 100 == 99) {
+                                values.append(values.length() == 0 ? "" : ", ").append('(')
+                                        .append(worker * rowsPerThread + r).append(", ").append(worker)
+                                        .append(", 'w").append(worker).append('r').append(r).append("')");
+                                if (r % 10 == 9) {
+                                    st.addBatch("INSERT INTO events VALUES " + values);
+                                    values.setLength(0);
+                                }
+                                if (r % 50 == 49) {
                                     st.executeBatch();
                                 }
                             }
