@@ -91,6 +91,17 @@ public enum SqlState {
     SUBSTRING_ERROR("22011"),
     /** An invalid escape sequence (e.g. in a LIKE pattern). */
     INVALID_ESCAPE_SEQUENCE("22025"),
+    /** {@code Statement.executeQuery} of a statement that returns no rows (JDBC). */
+    NO_DATA("02000"),
+    /**
+     * {@code Statement.executeUpdate} of a statement that returns rows (JDBC; the code PostgreSQL's
+     * JDBC driver reports).
+     */
+    TOO_MANY_RESULTS("0100E"),
+    /** Reading a JDBC result set before its first or after its last row. */
+    INVALID_CURSOR_STATE("24000"),
+    /** Using a closed JDBC statement or result set; opening a database again with other settings. */
+    OBJECT_NOT_IN_PREREQUISITE_STATE("55000"),
     /** A feature Duet does not implement yet. */
     FEATURE_NOT_SUPPORTED("0A000"),
     /** An I/O error reading or writing database files. */

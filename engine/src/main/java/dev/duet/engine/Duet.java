@@ -166,6 +166,14 @@ public final class Duet implements AutoCloseable {
         return new Session(this);
     }
 
+    /**
+     * A JDBC connection to this database (auto-commit on, as JDBC starts). Closing it leaves the
+     * database open; the connection must be closed before the database.
+     */
+    public java.sql.Connection connect() throws java.sql.SQLException {
+        return dev.duet.jdbc.DuetDriver.connect(this);
+    }
+
     /** What the SQL sessions of this database share (front end, plan cache); for the SQL layer. */
     public Sessions sessions() {
         return sessions;
