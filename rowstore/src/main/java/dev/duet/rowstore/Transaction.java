@@ -51,6 +51,39 @@ public final class Transaction implements AutoCloseable {
     final Map<Long, TreeMap<byte[], byte[]>> writes = new HashMap<>();
     /** Tables created by this transaction, not yet in the store. */
     final Map<Long, VersionedTable> createdTables = new HashMap<>();
+    /** Open savepoints, oldest first; while any is open, {@link #undo} records every write. */
+    private final List<Savepoint> savepoints = new ArrayList<>();
+    /** How to take back the writes made since the oldest open savepoint, in write order. */
+    private final List<Undo> undo = new ArrayList<>();
+
+    /**
+     * One write set change to take back: the key's previous entry ({@code previous} null if the
+     * key had none), or, with a null {@code key}, a whole table's write map removed by DROP TABLE.
+     */
+    private record Undo(long tableId, byte[] key, byte[] previous, TreeMap<byte[], byte[]> tableWrites) {
+    }
+
+    /**
+     * A point inside a transaction to roll back to, taken with {@link #savepoint()}: the SQL layer
+     * takes one before each statement so that a failed statement leaves none of its writes. Valid
+     * until released, until a savepoint taken before it is rolled back to or released, or until
+     * the transaction ends.
+     */
+    public static final class Savepoint {
+        private final Transaction owner;
+        private final int undoMark;
+        private final int ddlMark;
+        private final Catalog catalog;
+        private final Map<Long, VersionedTable> createdTables;
+
+        private Savepoint(Transaction owner) {
+            this.owner = owner;
+            this.undoMark = owner.undo.size();
+            this.ddlMark = owner.ddl.size();
+            this.catalog = owner.catalog;
+            this.createdTables = owner.createdTables.isEmpty() ? Map.of() : new HashMap<>(owner.createdTables);
+        }
+    }
 
     Transaction(RowStore store, long snapshotTs, Catalog catalog, boolean readOnly) {
         this.store = store;
@@ -123,7 +156,10 @@ public final class Transaction implements AutoCloseable {
         checkWritable();
         TableDef t = table(name);
         catalog = catalog.withoutTable(t.id());
-        writes.remove(t.id());
+        TreeMap<byte[], byte[]> dropped = writes.remove(t.id());
+        if (dropped != null && !savepoints.isEmpty()) {
+            undo.add(new Undo(t.id(), null, null, dropped));
+        }
         createdTables.remove(t.id());
         ddl.add(new CommitRecord.DdlOp(CommitRecord.DROP_TABLE, null, t));
     }
@@ -412,7 +448,70 @@ public final class Transaction implements AutoCloseable {
     }
 
     private void write(long tableId, byte[] key, byte[] row) {
-        writes.computeIfAbsent(tableId, id -> new TreeMap<>(VersionedTable.KEY_ORDER)).put(key, row);
+        byte[] previous = writes.computeIfAbsent(tableId, id -> new TreeMap<>(VersionedTable.KEY_ORDER)).put(key, row);
+        if (!savepoints.isEmpty()) {
+            undo.add(new Undo(tableId, key, previous, null));
+        }
+    }
+
+    // ---------------------------------------------------------------- savepoints
+
+    /** Marks the current state; {@link #rollbackTo} takes back everything done after it. */
+    public Savepoint savepoint() {
+        checkActive();
+        Savepoint sp = new Savepoint(this);
+        savepoints.add(sp);
+        return sp;
+    }
+
+    /**
+     * Takes back every write and DDL change made since {@code savepoint} was taken (row ids
+     * handed out meanwhile are not reused). The savepoint stays open; those taken after it are
+     * released.
+     */
+    public void rollbackTo(Savepoint savepoint) {
+        checkActive();
+        int at = indexOf(savepoint);
+        for (int i = undo.size() - 1; i >= savepoint.undoMark; i--) {
+            Undo u = undo.get(i);
+            if (u.key == null) {
+                writes.put(u.tableId, u.tableWrites);
+                continue;
+            }
+            TreeMap<byte[], byte[]> w = writes.get(u.tableId);
+            if (u.previous != null) {
+                w.put(u.key, u.previous);
+            } else {
+                w.remove(u.key);
+                if (w.isEmpty()) {
+                    writes.remove(u.tableId);
+                }
+            }
+        }
+        undo.subList(savepoint.undoMark, undo.size()).clear();
+        ddl.subList(savepoint.ddlMark, ddl.size()).clear();
+        catalog = savepoint.catalog;
+        createdTables.clear();
+        createdTables.putAll(savepoint.createdTables);
+        savepoints.subList(at + 1, savepoints.size()).clear();
+    }
+
+    /** Forgets {@code savepoint} and those taken after it; their changes stay. */
+    public void release(Savepoint savepoint) {
+        checkActive();
+        savepoints.subList(indexOf(savepoint), savepoints.size()).clear();
+        if (savepoints.isEmpty()) {
+            undo.clear(); // otherwise an older open savepoint still needs every entry after its mark
+        }
+    }
+
+    private int indexOf(Savepoint savepoint) {
+        Objects.requireNonNull(savepoint, "savepoint is null");
+        int at = savepoints.indexOf(savepoint);
+        if (at < 0 || savepoint.owner != this) {
+            throw new IllegalStateException("savepoint is not open in this transaction");
+        }
+        return at;
     }
 
     /**
@@ -502,6 +601,8 @@ public final class Transaction implements AutoCloseable {
     }
 
     private void end() {
+        savepoints.clear();
+        undo.clear();
         writes.clear();
         ddl.clear();
         createdTables.clear();
