@@ -18,12 +18,15 @@ public final class Main {
     private Main() {
     }
 
-    /** Held so the level set below is not lost when the logger is garbage-collected. */
+    /** Held so the levels set below are not lost when the loggers are garbage-collected. */
     private static final java.util.logging.Logger CHRONICLE_LOG = java.util.logging.Logger.getLogger("net.openhft");
+    private static final java.util.logging.Logger ARROW_LOG = java.util.logging.Logger.getLogger("org.apache.arrow");
 
     public static void main(String[] args) throws Exception {
         // Chronicle Map reports routine events (map recovery, code generation) at INFO on stderr.
         CHRONICLE_LOG.setLevel(java.util.logging.Level.WARNING);
+        // Arrow reports its allocator choice at INFO when the first query allocates.
+        ARROW_LOG.setLevel(java.util.logging.Level.WARNING);
         System.exit(run(args, System.out, System.err));
     }
 

@@ -141,6 +141,7 @@ final class SqlShell {
                 if (isQuery) {
                     try (ResultSet rs = statement.getResultSet()) {
                         ResultTable.of(rs).print(out);
+                        out.println(); // psql's blank line after a result
                     }
                 } else {
                     int count = statement.getUpdateCount();
@@ -314,6 +315,7 @@ final class SqlShell {
             out.println("Did not find any relations.");
         } else {
             table.print(out);
+            out.println();
         }
     }
 
@@ -337,6 +339,7 @@ final class SqlShell {
             return;
         }
         columns.print(out);
+        out.println();
     }
 
     /** The columns of one table, or null if there is no such table. */

@@ -67,6 +67,7 @@ class SqlShellTest {
                   2 | it's
                   3 |
                 (3 rows)
+
                 """, out);
         assertEquals("", err());
         assertEquals(0, shell.errors());
@@ -83,6 +84,7 @@ class SqlShellTest {
                 --------
                      42
                 (1 row)
+
                 """, out);
         assertTrue(err().startsWith("ERROR: "), err());
         assertTrue(err().contains("missing"), err());
@@ -96,6 +98,7 @@ class SqlShellTest {
                 ---
                  1
                 (1 row)
+
                 """, run("-- leading comment\nSELECT 1 AS x\n-- trailing comment"));
     }
 
