@@ -7,9 +7,9 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,7 +18,7 @@ import java.util.Locale;
 /**
  * Time from JVM start to the first query result, as an application sees it: a fresh JVM opens a
  * new file-backed database through {@code DriverManager}, creates the {@link JdbcTarget} table,
- * inserts one row and reads it back with a SELECT. Not a JMH benchmark, because JMH's own fork
+ * inserts one row and reads it back with a SELECT (plain statements with literals). Not a JMH benchmark, because JMH's own fork
  * start-up would be part of the figure. Run it from the benchmarks jar:
  *
  * <pre>java -cp jmh/target/benchmarks.jar dev.duet.jmh.FirstQueryTime [RUNS [TARGET...]]</pre>
@@ -26,7 +26,8 @@ import java.util.Locale;
  * Each run starts one child JVM (same class path, the flags of {@link DuetBenchmark}) per target.
  * Printed per target: the median and the runs of (a) wall time from starting the child process
  * until it reported the row, (b) the child JVM's uptime at that moment (JVM start to first result)
- * and (c) the time from the first JDBC call to the result.
+ * and (c) the time from the first JDBC call to the result; before that, each run's split of (c)
+ * into connect, CREATE TABLE, INSERT and SELECT.
  */
 public final class FirstQueryTime {
     private static final String CHILD = "child";
@@ -94,6 +95,9 @@ public final class FirstQueryTime {
                         reported = line.split(" ");
                     } else {
                         output.append(line).append('\n');
+                        if (line.startsWith("phases")) {
+                            System.out.println("  " + target.label + " " + line);
+                        }
                     }
                 }
             }
@@ -110,25 +114,29 @@ public final class FirstQueryTime {
     private static void child(JdbcTarget target, Path dir) throws SQLException {
         long start = System.nanoTime();
         String name;
+        long[] phase = new long[4];
         try (Connection c = target.connect(dir)) {
+            phase[0] = System.nanoTime();
             JdbcTarget.createTable(c);
-            try (PreparedStatement insert = c.prepareStatement(JdbcTarget.INSERT)) {
-                JdbcTarget.bind(insert, 1);
-                insert.executeUpdate();
-            }
-            try (PreparedStatement select = c.prepareStatement(JdbcTarget.SELECT_BY_ID)) {
-                select.setLong(1, 1);
-                try (ResultSet rs = select.executeQuery()) {
+            phase[1] = System.nanoTime();
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("INSERT INTO items (id, name, qty, price) VALUES (1, 'item-1', 1, 0.01)");
+                phase[2] = System.nanoTime();
+                try (ResultSet rs = s.executeQuery("SELECT id, name, qty, price FROM items WHERE id = 1")) {
                     if (!rs.next()) {
                         throw new IllegalStateException("the inserted row is not there");
                     }
                     name = rs.getString(2);
                 }
             }
-            double jdbc = (System.nanoTime() - start) / 1e6;
+            phase[3] = System.nanoTime();
+            double jdbc = (phase[3] - start) / 1e6;
             long uptime = ManagementFactory.getRuntimeMXBean().getUptime();
             // The parent stops its clock when it reads this line; closing the database is not timed.
             System.out.println(RESULT + " " + uptime + " " + String.format(Locale.ROOT, "%.1f", jdbc) + " " + name);
+            System.out.printf(Locale.ROOT, "phases (ms): connect %.0f, create table %.0f, insert %.0f, select %.0f%n",
+                    (phase[0] - start) / 1e6, (phase[1] - phase[0]) / 1e6, (phase[2] - phase[1]) / 1e6,
+                    (phase[3] - phase[2]) / 1e6);
             System.out.flush();
         }
     }
