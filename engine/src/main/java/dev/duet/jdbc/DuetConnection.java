@@ -51,6 +51,8 @@ final class DuetConnection implements Connection {
     private volatile boolean closed;
     /** Open statements, closed with the connection; guarded by its own monitor. */
     private final Set<DuetStatement> statements = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Open result sets of rows the driver built (metadata), closed with the connection; guarded by its own monitor. */
+    private final Set<DuetResultSet> driverResults = Collections.newSetFromMap(new IdentityHashMap<>());
     private final Properties clientInfo = new Properties();
 
     DuetConnection(Duet duet, String url, Runnable onClose) throws SQLException {
@@ -106,6 +108,28 @@ final class DuetConnection implements Connection {
                 throw JdbcErrors.translate(e);
             }
         }
+    }
+
+    /**
+     * A result set of rows the driver built (database metadata), in memory of the session's
+     * allocator; closed with the connection if the caller has not closed it.
+     */
+    DuetResultSet driverRows(List<dev.duet.planner.OutputColumn> columns, List<Object[]> rows) throws SQLException {
+        checkOpen();
+        DuetResultSet rs;
+        try {
+            rs = DuetResultSet.ofRows(session.allocator(), columns, rows, closed -> {
+                synchronized (driverResults) {
+                    driverResults.remove(closed);
+                }
+            });
+        } catch (RuntimeException e) {
+            throw JdbcErrors.translate(e);
+        }
+        synchronized (driverResults) {
+            driverResults.add(rs);
+        }
+        return rs;
     }
 
     // ---------------------------------------------------------------- statements
@@ -458,11 +482,19 @@ final class DuetConnection implements Connection {
         synchronized (statements) {
             open = new ArrayList<>(statements);
         }
-        for (DuetStatement s : open) {
+        List<DuetResultSet> rows;
+        synchronized (driverResults) {
+            rows = new ArrayList<>(driverResults);
+        }
+        List<AutoCloseable> toClose = new ArrayList<>(open);
+        toClose.addAll(rows);
+        for (AutoCloseable s : toClose) {
             try {
                 s.close();
             } catch (SQLException e) {
                 failure = chain(failure, e);
+            } catch (Exception e) {
+                throw new IllegalStateException("statements and result sets throw only SQLExceptions", e);
             }
         }
         try {

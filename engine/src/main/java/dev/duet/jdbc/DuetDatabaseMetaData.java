@@ -59,12 +59,7 @@ final class DuetDatabaseMetaData implements DatabaseMetaData {
     }
 
     private ResultSet rows(String spec, List<Object[]> rows) throws SQLException {
-        connection.checkOpen();
-        try {
-            return DuetResultSet.ofRows(connection.session().allocator(), columns(spec), rows);
-        } catch (RuntimeException e) {
-            throw JdbcErrors.translate(e);
-        }
+        return connection.driverRows(columns(spec), rows);
     }
 
     private ResultSet empty(String spec) throws SQLException {

@@ -163,26 +163,16 @@ final class DuetPreparedStatement extends DuetStatement implements PreparedState
             throw error(SqlState.INVALID_PARAMETER_VALUE,
                     "parameter index %d is out of range (the statement has %d parameters)", index, values.length);
         }
-        values[index - 1] = normalise(value, parameterTypes.get(index - 1));
+        values[index - 1] = normalise(value);
         bound[index - 1] = true;
     }
 
-    private static Object normalise(Object value, DataType type) throws SQLException {
+    private static Object normalise(Object value) throws SQLException {
         if (value == null) {
             return null;
         }
-        if (value instanceof String s) {
-            if (type.kind() == DataType.Kind.VARCHAR) {
-                return s;
-            }
-            try {
-                return TextValues.parse(type, s, null);
-            } catch (DuetException e) {
-                throw e.toSQLException();
-            }
-        }
         if (value instanceof Character c) {
-            return normalise(c.toString(), type);
+            return c.toString(); // a string for a parameter of another type is parsed by the session
         }
         if (value instanceof java.sql.Date d) {
             return d.toLocalDate();
@@ -209,7 +199,7 @@ final class DuetPreparedStatement extends DuetStatement implements PreparedState
             return b.getBytes(1, (int) Math.min(b.length(), Integer.MAX_VALUE));
         }
         if (value instanceof Clob c) {
-            return normalise(c.getSubString(1, (int) Math.min(c.length(), Integer.MAX_VALUE)), type);
+            return c.getSubString(1, (int) Math.min(c.length(), Integer.MAX_VALUE));
         }
         return value; // Boolean, numbers, byte[], LocalDate, LocalDateTime: the session coerces them
     }

@@ -32,6 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -54,6 +55,8 @@ final class DuetResultSet implements ResultSet {
     /** Rows to return at most (Statement.setMaxRows); 0 for no limit. */
     private final long maxRows;
     private Map<String, Integer> columnsByLabel;
+    /** Told when this result set closes (driver-built rows: the connection tracks them); may be null. */
+    private Consumer<DuetResultSet> onClose;
 
     private VectorSchemaRoot batch;
     private FieldVector[] vectors;
@@ -82,9 +85,15 @@ final class DuetResultSet implements ResultSet {
         }
     }
 
-    /** Rows the driver built in memory (metadata), in batch memory under {@code allocator}. */
-    static DuetResultSet ofRows(BufferAllocator allocator, List<OutputColumn> columns, List<Object[]> rows) {
-        return new DuetResultSet(null, columns, new RowsSource(allocator, columns, rows), 0);
+    /**
+     * Rows the driver built in memory (metadata), in batch memory under {@code allocator};
+     * {@code onClose} runs when the result set closes.
+     */
+    static DuetResultSet ofRows(BufferAllocator allocator, List<OutputColumn> columns, List<Object[]> rows,
+            Consumer<DuetResultSet> onClose) {
+        DuetResultSet rs = new DuetResultSet(null, columns, new RowsSource(allocator, columns, rows), 0);
+        rs.onClose = onClose;
+        return rs;
     }
 
     List<OutputColumn> columns() {
@@ -157,6 +166,9 @@ final class DuetResultSet implements ResultSet {
         } finally {
             if (statement instanceof DuetStatement s) {
                 s.resultSetClosed(this);
+            }
+            if (onClose != null) {
+                onClose.accept(this);
             }
         }
     }

@@ -49,17 +49,27 @@ class DuetStatement implements Statement {
     // ---------------------------------------------------------------- running
 
     /**
-     * Runs {@code work} on the session with this statement's timeout, holding the connection's
-     * session lock; engine errors become SQLExceptions.
+     * Runs {@code work} on the session holding the connection's session lock, with this
+     * statement's query timeout if it has one (the session's own {@code statement_timeout} is
+     * restored afterwards; a streaming result keeps the deadline it started with). Engine errors
+     * become SQLExceptions.
      */
     final <T> T run(Supplier<T> work) throws SQLException {
         Session session = connection.session();
         synchronized (connection.sessionLock) {
+            Duration before = null;
             try {
-                session.setStatementTimeout(Duration.ofSeconds(queryTimeoutSeconds));
+                if (queryTimeoutSeconds > 0) {
+                    before = session.statementTimeout();
+                    session.setStatementTimeout(Duration.ofSeconds(queryTimeoutSeconds));
+                }
                 return work.get();
             } catch (RuntimeException e) {
                 throw JdbcErrors.translate(e);
+            } finally {
+                if (before != null) {
+                    session.setStatementTimeout(before);
+                }
             }
         }
     }
@@ -235,7 +245,7 @@ class DuetStatement implements Statement {
     @Override
     public ResultSet getGeneratedKeys() throws SQLException {
         checkOpen();
-        return DuetResultSet.ofRows(connection.session().allocator(), List.of(), List.of());
+        return connection.driverRows(List.of(), List.of());
     }
 
     // ---------------------------------------------------------------- batches

@@ -63,7 +63,7 @@ class ResultSetConversionsTest {
     }
 
     private ResultSet rows(Object[]... rows) {
-        return DuetResultSet.ofRows(allocator, COLUMNS, List.of(rows));
+        return DuetResultSet.ofRows(allocator, COLUMNS, List.of(rows), null);
     }
 
     private static Object[] full() {
