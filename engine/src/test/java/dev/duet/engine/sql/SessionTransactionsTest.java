@@ -190,7 +190,10 @@ class SessionTransactionsTest {
         VectorSchemaRoot first = open.nextBatch();
         int firstRows = first.getRowCount();
         Object firstId = dev.duet.core.exec.Batches.get(first.getVector(0), 0);
+        assertEquals(List.of(List.of(10_000L)), query(a, "SELECT count(*) FROM acct")); // a read beside it
+        assertTrue(((QueryResult) open).streaming(), "a query does not make an open result read ahead");
         run(a, "UPDATE acct SET balance = -1");        // reads the rest of `open` ahead first
+        assertFalse(((QueryResult) open).streaming());
         run(a, "DELETE FROM acct WHERE id > 5000");
         // the batch in hand is still valid, and the rest is what the query saw when it ran
         assertEquals(firstRows, first.getRowCount());
