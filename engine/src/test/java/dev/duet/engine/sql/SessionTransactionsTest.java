@@ -213,6 +213,38 @@ class SessionTransactionsTest {
     }
 
     @Test
+    void transactionControlSpellings() {
+        assertEquals("BEGIN", run(a, "BEGIN ISOLATION LEVEL SERIALIZABLE"));
+        assertEquals("BEGIN", run(a, "BEGIN")); // already in one: PostgreSQL warns and goes on
+        assertEquals("SET", run(a, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"));
+        run(a, "INSERT INTO acct VALUES (3, 3)");
+        assertEquals("COMMIT", run(a, "COMMIT AND CHAIN"));
+        assertTrue(a.inTransaction());
+        run(a, "INSERT INTO acct VALUES (4, 4)");
+        assertEquals("ROLLBACK", run(a, "ROLLBACK AND NO CHAIN"));
+        assertFalse(a.inTransaction());
+        run(a, "START TRANSACTION");
+        run(a, "DELETE FROM acct WHERE id = 3");
+        assertEquals("COMMIT", run(a, "END"));
+        assertEquals("COMMIT", run(a, "COMMIT")); // none open: PostgreSQL warns and goes on
+        assertEquals(List.of(List.of(1, 100), List.of(2, 200)), balances(b));
+    }
+
+    @Test
+    void scriptInAutoCommitKeepsWhatRanBeforeAFailure() {
+        assertFails(SqlState.UNIQUE_VIOLATION, () -> a.executeScript(
+                "INSERT INTO acct VALUES (3, 3); SELECT id FROM acct; INSERT INTO acct VALUES (1, 1); INSERT INTO acct VALUES (4, 4)"));
+        assertEquals(List.of(List.of(1, 100), List.of(2, 200), List.of(3, 3)), balances(b));
+        // inside BEGIN the failure aborts the transaction
+        assertFails(SqlState.UNIQUE_VIOLATION, () -> a.executeScript(
+                "BEGIN; DELETE FROM acct WHERE id = 3; INSERT INTO acct VALUES (1, 1)"));
+        assertTrue(a.transactionFailed());
+        List<Result> end = a.executeScript("ROLLBACK");
+        assertEquals("ROLLBACK", end.get(0).commandTag());
+        assertEquals(3, balances(b).size());
+    }
+
+    @Test
     void closingASessionRollsBack() {
         Session c = db.newSession();
         run(c, "BEGIN");
