@@ -135,8 +135,10 @@ public final class Session implements AutoCloseable {
         Objects.requireNonNull(statement, "statement is null");
         Objects.requireNonNull(parameters, "parameters is null");
         checkOpen();
-        readAheadOfSessionTransaction();
         PlannedStatement s = statement.statement();
+        if (s.kind() == PlannedStatement.Kind.DML || s.kind() == PlannedStatement.Kind.DDL || endsTransaction(s)) {
+            readAheadOfSessionTransaction(); // reads may go on side by side; writes may not
+        }
         if (txFailed && !endsTransaction(s)) {
             throw inFailedTransaction();
         }
@@ -254,8 +256,8 @@ public final class Session implements AutoCloseable {
 
     /**
      * Reads ahead the rows of every result still streaming from the explicit transaction: the
-     * next statement may write to it or end it, which must not change (or break) what an open
-     * result returns.
+     * next statement writes to it or ends it, which must not change (or break) what an open
+     * result returns. Queries need not wait: scans of one transaction may run side by side.
      */
     private void readAheadOfSessionTransaction() {
         for (QueryResult r : List.copyOf(streaming)) {
