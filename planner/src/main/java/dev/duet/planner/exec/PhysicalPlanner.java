@@ -66,10 +66,10 @@ import org.apache.calcite.util.ImmutableBitSet;
  * plan of {@link PlanNode}s. Handles TableScan (a row-store scan of only the columns the plan
  * above uses), Filter, Project (a Filter right below a Project is fused into it), Values,
  * Aggregate (hash aggregation; grouping sets fail with 0A000), Join (a hash join on the equi-join
- * conjuncts, cast to one type where their types differ, with the rest as residual; a nested-loop
- * join without equi-join conjuncts; inner and outer joins put the input estimated smaller on the
- * build side), Sort (sort, top-N or limit) and Union / Intersect / Minus. Any other node fails
- * with 0A000 naming it.
+ * conjuncts, cast to one type where their types differ, with the rest as residual — after pulling
+ * conjuncts shared by every branch of an OR out of it; a nested-loop join without equi-join
+ * conjuncts; inner and outer joins put the input estimated smaller on the build side), Sort
+ * (sort, top-N or limit) and Union / Intersect / Minus. Any other node fails with 0A000 naming it.
  *
  * <p>Statement parameters ({@code RexDynamicParam}, in expressions, LIMIT and OFFSET) are left in
  * the plan and read from the {@link QueryContext} each time the plan's operators are created, so a
