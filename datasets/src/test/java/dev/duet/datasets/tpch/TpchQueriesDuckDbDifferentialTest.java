@@ -13,10 +13,10 @@ import dev.duet.planner.PlannedQuery;
 import dev.duet.planner.SqlFrontEnd;
 import dev.duet.planner.TpchQueries;
 import dev.duet.planner.catalog.CatalogSchema;
+import dev.duet.planner.exec.OracleValues;
 import dev.duet.planner.exec.PhysicalPlanner;
 import dev.duet.planner.exec.plan.PlanNode;
 import dev.duet.rowstore.Transaction;
-import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -136,7 +136,7 @@ class TpchQueriesDuckDbDifferentialTest {
             Object[] a = actual.get(r);
             assertEquals(e.length, a.length, name + ": column count");
             for (int c = 0; c < e.length; c++) {
-                if (!same(e[c], a[c])) {
+                if (!OracleValues.same(e[c], a[c])) {
                     fail(name + " row " + r + " column " + (c + 1) + ": DuckDB " + e[c] + ", Duet " + a[c]
                             + "\nDuckDB row " + Arrays.toString(e) + "\nDuet row   " + Arrays.toString(a) + "\n" + explain);
                 }
@@ -166,21 +166,5 @@ class TpchQueriesDuckDbDifferentialTest {
         List<Object[]> out = new ArrayList<>(rows);
         out.sort(Comparator.comparing(Arrays::toString));
         return out;
-    }
-
-    /** Equal values across the two engines' Java types: numbers by value, doubles within 1e-9 relative. */
-    private static boolean same(Object expected, Object actual) {
-        if (expected == null || actual == null) {
-            return expected == actual;
-        }
-        if (expected instanceof Number x && actual instanceof Number y) {
-            if (x instanceof Double || x instanceof Float || y instanceof Double || y instanceof Float) {
-                double a = x.doubleValue();
-                double b = y.doubleValue();
-                return a == b || Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
-            }
-            return new BigDecimal(x.toString()).compareTo(new BigDecimal(y.toString())) == 0;
-        }
-        return expected.equals(actual);
     }
 }

@@ -16,7 +16,6 @@ import dev.duet.rowstore.RowStore;
 import dev.duet.rowstore.RowStoreOptions;
 import dev.duet.rowstore.Transaction;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.sql.Blob;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -230,7 +229,7 @@ final class DifferentialDatabase implements AutoCloseable {
                 fail(duetSql + ": DuckDB returned " + e.length + " columns, Duet " + a.length);
             }
             for (int c = 0; c < e.length; c++) {
-                if (!same(e[c], a[c])) {
+                if (!OracleValues.same(e[c], a[c])) {
                     fail(duetSql + "\nrow " + Arrays.toString(show(a)) + "\ncolumn " + (c + 1) + ": DuckDB " + show(e[c])
                             + ", Duet " + show(a[c]) + "\nDuckDB row " + Arrays.toString(show(e)));
                 }
@@ -265,7 +264,7 @@ final class DifferentialDatabase implements AutoCloseable {
             if (x == null || y == null) {
                 cmp = x == null ? (y == null ? 0 : -1) : 1;
             } else if (x instanceof Number && y instanceof Number) {
-                cmp = decimal(x).compareTo(decimal(y));
+                cmp = OracleValues.decimal(x).compareTo(OracleValues.decimal(y));
             } else {
                 cmp = String.valueOf(show(x)).compareTo(String.valueOf(show(y)));
             }
@@ -274,42 +273,6 @@ final class DifferentialDatabase implements AutoCloseable {
             }
         }
         return Integer.compare(a.length, b.length);
-    }
-
-    /** Value equality across the two engines' Java types. */
-    static boolean same(Object expected, Object actual) {
-        if (expected == null || actual == null) {
-            return expected == actual;
-        }
-        if (expected instanceof Number && actual instanceof Number) {
-            if (expected instanceof Double || expected instanceof Float || actual instanceof Double || actual instanceof Float) {
-                double x = ((Number) expected).doubleValue();
-                double y = ((Number) actual).doubleValue();
-                if (Double.isNaN(x) || Double.isNaN(y) || Double.isInfinite(x) || Double.isInfinite(y)) {
-                    return Double.compare(x, y) == 0;
-                }
-                return x == y || Math.abs(x - y) <= 1e-9 * Math.max(Math.abs(x), Math.abs(y));
-            }
-            return decimal(expected).compareTo(decimal(actual)) == 0;
-        }
-        if (expected instanceof byte[] x && actual instanceof byte[] y) {
-            return Arrays.equals(x, y);
-        }
-        return expected.equals(actual);
-    }
-
-    private static BigDecimal decimal(Object n) {
-        if (n instanceof BigDecimal b) {
-            return b;
-        }
-        if ((n instanceof Double || n instanceof Float) && !Double.isFinite(((Number) n).doubleValue())) {
-            double d = ((Number) n).doubleValue(); // NaN sorts above +Infinity, as in PostgreSQL
-            return BigDecimal.valueOf(Double.MAX_VALUE).multiply(BigDecimal.valueOf(Double.isNaN(d) ? 3 : d > 0 ? 2 : -2));
-        }
-        if (n instanceof BigInteger b) {
-            return new BigDecimal(b);
-        }
-        return new BigDecimal(n.toString());
     }
 
     @Override
