@@ -9,21 +9,24 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * The {@code duet} command. For now it offers {@code demo [DIR]}, an interactive session on the
- * embedded API, and {@code load tpch --sf SF DIR}, which loads TPC-H into a database directory (the
- * SQL shell and server arrive with later issues). Exit status 0 on success, 1 when a command
- * failed (in non-interactive mode), 2 on a usage error.
+ * The {@code duet} command: {@code shell [DIR]}, the SQL shell over JDBC ({@link ShellCommand});
+ * {@code demo [DIR]}, an interactive session on the embedded API; and {@code load tpch --sf SF DIR},
+ * which loads TPC-H into a database directory (the server arrives with a later issue). Exit status
+ * 0 on success, 1 when a command failed (in non-interactive mode), 2 on a usage error.
  */
 public final class Main {
     private Main() {
     }
 
-    /** Held so the level set below is not lost when the logger is garbage-collected. */
+    /** Held so the levels set below are not lost when the loggers are garbage-collected. */
     private static final java.util.logging.Logger CHRONICLE_LOG = java.util.logging.Logger.getLogger("net.openhft");
+    private static final java.util.logging.Logger ARROW_LOG = java.util.logging.Logger.getLogger("org.apache.arrow");
 
     public static void main(String[] args) throws Exception {
         // Chronicle Map reports routine events (map recovery, code generation) at INFO on stderr.
         CHRONICLE_LOG.setLevel(java.util.logging.Level.WARNING);
+        // Arrow reports its allocator choice at INFO when the first query allocates.
+        ARROW_LOG.setLevel(java.util.logging.Level.WARNING);
         System.exit(run(args, System.out, System.err));
     }
 
@@ -33,6 +36,9 @@ public final class Main {
             return args.length == 0 ? 2 : 0;
         }
         switch (args[0]) {
+            case "shell":
+                return ShellCommand.run(Arrays.copyOfRange(args, 1, args.length), System.in,
+                        System.console() != null, out, err);
             case "demo": {
                 if (args.length > 2) {
                     usage(err);
@@ -58,7 +64,8 @@ public final class Main {
     }
 
     private static void usage(PrintStream out) {
-        out.println("usage: duet demo [DIR]   interactive demo of the embedded API");
+        out.println(ShellCommand.USAGE);
+        out.println("       duet demo [DIR]   interactive demo of the embedded API");
         out.println("                         (DIR: database directory, created on first use;");
         out.println("                          without DIR the database lives in memory)");
         out.println("       duet load tpch --sf SF DIR");

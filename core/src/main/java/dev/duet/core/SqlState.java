@@ -59,6 +59,10 @@ public enum SqlState {
     NULL_VALUE_NOT_ALLOWED("22004"),
     /** A parameter value out of its allowed domain, e.g. a negative LIMIT. */
     INVALID_PARAMETER_VALUE("22023"),
+    /** {@code SELECT * FROM t LIMIT -1} */
+    INVALID_ROW_COUNT_IN_LIMIT_CLAUSE("2201W"),
+    /** {@code SELECT * FROM t OFFSET -1} */
+    INVALID_ROW_COUNT_IN_RESULT_OFFSET_CLAUSE("2201X"),
     /** A write-write conflict: another transaction committed a change to the same row first. */
     SERIALIZATION_FAILURE("40001"),
     /** Using a transaction that was already committed or rolled back. */
@@ -67,6 +71,10 @@ public enum SqlState {
     READ_ONLY_SQL_TRANSACTION("25006"),
     /** A statement inside a transaction that already failed. */
     IN_FAILED_SQL_TRANSACTION("25P02"),
+    /** Something that cannot be done inside a transaction, e.g. changing the session's read-only mode. */
+    ACTIVE_SQL_TRANSACTION("25001"),
+    /** SET of a parameter whose value is fixed, e.g. {@code SET server_version = ...}. */
+    CANT_CHANGE_RUNTIME_PARAM("55P02"),
     /** A database directory already opened by another process. */
     OBJECT_IN_USE("55006"),
     /** Using a database or connection after it was closed. */
@@ -85,6 +93,17 @@ public enum SqlState {
     INVALID_ESCAPE_SEQUENCE("22025"),
     /** A view that reads itself, e.g. after {@code CREATE OR REPLACE VIEW v AS SELECT * FROM v}. */
     INVALID_OBJECT_DEFINITION("42P17"),
+    /** {@code Statement.executeQuery} of a statement that returns no rows (JDBC). */
+    NO_DATA("02000"),
+    /**
+     * {@code Statement.executeUpdate} of a statement that returns rows (JDBC; the code PostgreSQL's
+     * JDBC driver reports).
+     */
+    TOO_MANY_RESULTS("0100E"),
+    /** Reading a JDBC result set before its first or after its last row. */
+    INVALID_CURSOR_STATE("24000"),
+    /** Using a closed JDBC statement or result set; opening a database again with other settings. */
+    OBJECT_NOT_IN_PREREQUISITE_STATE("55000"),
     /** A feature Duet does not implement yet. */
     FEATURE_NOT_SUPPORTED("0A000"),
     /** An I/O error reading or writing database files. */

@@ -2,6 +2,8 @@ package dev.duet.engine;
 
 import dev.duet.core.catalog.Catalog;
 import dev.duet.core.catalog.TableDef;
+import dev.duet.engine.sql.Session;
+import dev.duet.engine.sql.Sessions;
 import dev.duet.rowstore.KeyRange;
 import dev.duet.rowstore.Row;
 import dev.duet.rowstore.RowStore;
@@ -12,6 +14,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
 
 /**
  * An embedded Duet database. Open one with {@link #open(Path)} (a directory, created on first use
@@ -37,10 +41,14 @@ import java.util.function.Function;
 public final class Duet implements AutoCloseable {
     private final RowStore store;
     private final DuetConfig config;
+    /** Every query's allocator is a child of this one; closed last. */
+    private final BufferAllocator allocator;
+    private final Sessions sessions = new Sessions();
 
     private Duet(RowStore store, DuetConfig config) {
         this.store = store;
         this.config = config;
+        this.allocator = new RootAllocator(Long.MAX_VALUE);
     }
 
     /** Opens or creates the database in {@code dir} with default settings (fsync durability). */
@@ -153,9 +161,34 @@ public final class Duet implements AutoCloseable {
         return store;
     }
 
+    /** A new SQL session on this database (one client connection). Close it when done. */
+    public Session newSession() {
+        return new Session(this);
+    }
+
+    /**
+     * A JDBC connection to this database (auto-commit on, as JDBC starts). Closing it leaves the
+     * database open; the connection must be closed before the database.
+     */
+    public java.sql.Connection connect() throws java.sql.SQLException {
+        return dev.duet.jdbc.DuetDriver.connect(this);
+    }
+
+    /** What the SQL sessions of this database share (front end, plan cache); for the SQL layer. */
+    public Sessions sessions() {
+        return sessions;
+    }
+
+    /** The database's root Arrow allocator: every query allocates from a child of it. */
+    public BufferAllocator allocator() {
+        return allocator;
+    }
+
     /** Checkpoints, flushes the log and releases the directory. Idempotent. */
     @Override
     public void close() {
+        sessions.closeAll();
         store.close();
+        allocator.close();
     }
 }

@@ -7,13 +7,25 @@ import java.util.Objects;
  * Settings of an embedded database. {@link Durability#FSYNC} (the default) returns from commit
  * only once the commit is on disk; {@link Durability#ASYNC} returns at once and writes the log
  * within about 10 ms, trading a small window of recent commits on a machine crash for speed.
+ * {@link #queryMemoryLimit()} is the most Arrow memory one query may hold (a session may lower or
+ * raise it with {@code SET duet.memory_limit}); a query that needs more fails with 53200.
  */
-public record DuetConfig(RowStoreOptions rowStore) {
+public record DuetConfig(RowStoreOptions rowStore, long queryMemoryLimit) {
     /** When a commit counts as done. */
     public enum Durability { FSYNC, ASYNC }
 
+    /** Half the JVM's heap limit (direct memory defaults to the same size), at least 64 MiB. */
+    public static final long DEFAULT_QUERY_MEMORY_LIMIT = Math.max(64L << 20, Runtime.getRuntime().maxMemory() / 2);
+
     public DuetConfig {
         Objects.requireNonNull(rowStore, "rowStore is null");
+        if (queryMemoryLimit <= 0) {
+            throw new IllegalArgumentException("queryMemoryLimit must be positive, got " + queryMemoryLimit);
+        }
+    }
+
+    public DuetConfig(RowStoreOptions rowStore) {
+        this(rowStore, DEFAULT_QUERY_MEMORY_LIMIT);
     }
 
     public static DuetConfig defaults() {
@@ -21,7 +33,7 @@ public record DuetConfig(RowStoreOptions rowStore) {
     }
 
     public DuetConfig withDurability(Durability durability) {
-        return new DuetConfig(rowStore.withFsync(durability == Durability.FSYNC));
+        return new DuetConfig(rowStore.withFsync(durability == Durability.FSYNC), queryMemoryLimit);
     }
 
     public Durability durability() {
@@ -29,6 +41,11 @@ public record DuetConfig(RowStoreOptions rowStore) {
     }
 
     public DuetConfig withRowStore(RowStoreOptions options) {
-        return new DuetConfig(options);
+        return new DuetConfig(options, queryMemoryLimit);
+    }
+
+    /** The same settings with another per-query memory limit in bytes. */
+    public DuetConfig withQueryMemoryLimit(long bytes) {
+        return new DuetConfig(rowStore, bytes);
     }
 }

@@ -1,7 +1,8 @@
 /**
  * JMH benchmarks of Duet: the machine's fsync rate, durable and async commits, the embedded API's
- * point reads and inserts, and the time to open a database after a clean shutdown and after a
- * crash. Results and how to reproduce them: {@code docs/benchmarks.md}. May import any module;
+ * point reads and inserts, the time to open a database after a clean shutdown and after a crash,
+ * Duet beside H2 and DuckDB through JDBC (and their time to a first query result), and TPC-H
+ * planning time. Results and how to reproduce them: {@code docs/benchmarks.md}. May import any module;
  * no other module imports this one.
  */
 package dev.duet.jmh;

@@ -72,6 +72,57 @@ public final class Transaction implements AutoCloseable {
     final Map<Long, List<byte[][]>> uniqueEntries = new HashMap<>();
     /** Encoders of the indexes this transaction has used, by index id. */
     private final Map<Long, IndexKeys> indexKeys = new HashMap<>();
+    /** Open savepoints, oldest first; while any is open, {@link #undo} records every write. */
+    private final List<Savepoint> savepoints = new ArrayList<>();
+    /** How to take back the writes made since the oldest open savepoint, in write order. */
+    private final List<Undo> undo = new ArrayList<>();
+
+    /**
+     * One change to take back in {@code map} ({@link #writes} or {@link #indexWrites}): the key's
+     * previous entry ({@code previous} null if the key had none), or, with a null {@code key}, a
+     * whole table's or index's write map removed by DROP TABLE or DROP INDEX.
+     */
+    private record Undo(Map<Long, TreeMap<byte[], byte[]>> map, long id, byte[] key, byte[] previous,
+            TreeMap<byte[], byte[]> whole) {
+    }
+
+    /**
+     * A point inside a transaction to roll back to, taken with {@link #savepoint()}: the SQL layer
+     * takes one before each statement so that a failed statement leaves none of its writes. Valid
+     * until released, until a savepoint taken before it is rolled back to or released, or until
+     * the transaction ends.
+     */
+    public static final class Savepoint {
+        private final Transaction owner;
+        private final int undoMark;
+        private final int ddlMark;
+        private final Catalog catalog;
+        private final Map<Long, VersionedTable> createdTables;
+        private final Set<Long> createdIndexes;
+        /**
+         * Each index's unique-entry list and its length then: the lists only grow (or go whole with
+         * their index), so cutting each back to its length restores them.
+         */
+        private final Map<Long, List<byte[][]>> uniqueEntries;
+        private final Map<Long, Integer> uniqueCounts;
+
+        private Savepoint(Transaction owner) {
+            this.owner = owner;
+            this.undoMark = owner.undo.size();
+            this.ddlMark = owner.ddl.size();
+            this.catalog = owner.catalog;
+            this.createdTables = owner.createdTables.isEmpty() ? Map.of() : new HashMap<>(owner.createdTables);
+            this.createdIndexes = owner.createdIndexes.isEmpty() ? Set.of() : new HashSet<>(owner.createdIndexes);
+            if (owner.uniqueEntries.isEmpty()) {
+                this.uniqueEntries = Map.of();
+                this.uniqueCounts = Map.of();
+            } else {
+                this.uniqueEntries = new HashMap<>(owner.uniqueEntries);
+                this.uniqueCounts = new HashMap<>();
+                owner.uniqueEntries.forEach((id, list) -> uniqueCounts.put(id, list.size()));
+            }
+        }
+    }
 
     Transaction(RowStore store, long snapshotTs, Catalog catalog, boolean readOnly) {
         this.store = store;
@@ -165,11 +216,17 @@ public final class Transaction implements AutoCloseable {
         List<IndexDef> indexes = catalog.indexes(t.id());
         catalog = catalog.withoutTable(t.id());
         for (IndexDef i : indexes) {
-            indexWrites.remove(i.id());
+            TreeMap<byte[], byte[]> droppedEntries = indexWrites.remove(i.id());
+            if (droppedEntries != null && !savepoints.isEmpty()) {
+                undo.add(new Undo(indexWrites, i.id(), null, null, droppedEntries));
+            }
             createdIndexes.remove(i.id());
             uniqueEntries.remove(i.id());
         }
-        writes.remove(t.id());
+        TreeMap<byte[], byte[]> dropped = writes.remove(t.id());
+        if (dropped != null && !savepoints.isEmpty()) {
+            undo.add(new Undo(writes, t.id(), null, null, dropped));
+        }
         createdTables.remove(t.id());
         ddl.add(new CommitRecord.DdlOp(CommitRecord.DROP_TABLE, null, t));
     }
@@ -236,7 +293,10 @@ public final class Transaction implements AutoCloseable {
             throw DuetException.of(SqlState.UNDEFINED_OBJECT, "index \"%s\" does not exist", n[1]);
         }
         catalog = catalog.withoutIndex(i.id());
-        indexWrites.remove(i.id());
+        TreeMap<byte[], byte[]> dropped = indexWrites.remove(i.id());
+        if (dropped != null && !savepoints.isEmpty()) {
+            undo.add(new Undo(indexWrites, i.id(), null, null, dropped));
+        }
         createdIndexes.remove(i.id());
         uniqueEntries.remove(i.id());
         ddl.add(CommitRecord.DdlOp.index(CommitRecord.DROP_INDEX, i));
@@ -779,7 +839,85 @@ public final class Transaction implements AutoCloseable {
     }
 
     private void write(long tableId, byte[] key, byte[] row) {
-        writes.computeIfAbsent(tableId, id -> new TreeMap<>(VersionedTable.KEY_ORDER)).put(key, row);
+        put(writes, tableId, key, row);
+    }
+
+    /** Puts {@code key → value} into the write map {@code map} holds for {@code id}, undoably. */
+    private void put(Map<Long, TreeMap<byte[], byte[]>> map, long id, byte[] key, byte[] value) {
+        byte[] previous = map.computeIfAbsent(id, i -> new TreeMap<>(VersionedTable.KEY_ORDER)).put(key, value);
+        if (!savepoints.isEmpty()) {
+            undo.add(new Undo(map, id, key, previous, null));
+        }
+    }
+
+    // ---------------------------------------------------------------- savepoints
+
+    /** Marks the current state; {@link #rollbackTo} takes back everything done after it. */
+    public Savepoint savepoint() {
+        checkActive();
+        Savepoint sp = new Savepoint(this);
+        savepoints.add(sp);
+        return sp;
+    }
+
+    /**
+     * Takes back every write and DDL change made since {@code savepoint} was taken (row ids
+     * handed out meanwhile are not reused). The savepoint stays open; those taken after it are
+     * released.
+     */
+    public void rollbackTo(Savepoint savepoint) {
+        checkActive();
+        int at = indexOf(savepoint);
+        for (int i = undo.size() - 1; i >= savepoint.undoMark; i--) {
+            Undo u = undo.get(i);
+            if (u.key == null) {
+                u.map.put(u.id, u.whole);
+                continue;
+            }
+            TreeMap<byte[], byte[]> w = u.map.get(u.id);
+            if (u.previous != null) {
+                w.put(u.key, u.previous);
+            } else {
+                w.remove(u.key);
+                if (w.isEmpty()) {
+                    u.map.remove(u.id);
+                }
+            }
+        }
+        undo.subList(savepoint.undoMark, undo.size()).clear();
+        if (ddl.size() > savepoint.ddlMark) {
+            ddl.subList(savepoint.ddlMark, ddl.size()).clear();
+            indexKeys.clear(); // an index id handed out since may be handed out again for another index
+        }
+        catalog = savepoint.catalog;
+        createdTables.clear();
+        createdTables.putAll(savepoint.createdTables);
+        createdIndexes.clear();
+        createdIndexes.addAll(savepoint.createdIndexes);
+        uniqueEntries.clear();
+        savepoint.uniqueEntries.forEach((id, list) -> {
+            list.subList(savepoint.uniqueCounts.get(id), list.size()).clear();
+            uniqueEntries.put(id, list);
+        });
+        savepoints.subList(at + 1, savepoints.size()).clear();
+    }
+
+    /** Forgets {@code savepoint} and those taken after it; their changes stay. */
+    public void release(Savepoint savepoint) {
+        checkActive();
+        savepoints.subList(indexOf(savepoint), savepoints.size()).clear();
+        if (savepoints.isEmpty()) {
+            undo.clear(); // otherwise an older open savepoint still needs every entry after its mark
+        }
+    }
+
+    private int indexOf(Savepoint savepoint) {
+        Objects.requireNonNull(savepoint, "savepoint is null");
+        int at = savepoints.indexOf(savepoint);
+        if (at < 0 || savepoint.owner != this) {
+            throw new IllegalStateException("savepoint is not open in this transaction");
+        }
+        return at;
     }
 
     IndexKeys indexKeys(TableDef t, IndexDef index) {
@@ -803,12 +941,11 @@ public final class Transaction implements AutoCloseable {
             if (oldEntry != null && newEntry != null && Arrays.equals(oldEntry, newEntry)) {
                 continue;
             }
-            TreeMap<byte[], byte[]> m = indexWrites.computeIfAbsent(index.id(), id -> new TreeMap<>(VersionedTable.KEY_ORDER));
             if (oldEntry != null) {
-                m.put(oldEntry, DELETED);
+                put(indexWrites, index.id(), oldEntry, DELETED);
             }
             if (newEntry != null) {
-                m.put(newEntry, newKey);
+                put(indexWrites, index.id(), newEntry, newKey);
                 if (index.unique() && keys.allNonNull(newRow)) {
                     uniqueEntries.computeIfAbsent(index.id(), id -> new ArrayList<>())
                             .add(new byte[][] {newEntry, Arrays.copyOf(newEntry, newEntry.length - newKey.length)});
@@ -975,6 +1112,8 @@ public final class Transaction implements AutoCloseable {
     }
 
     private void end() {
+        savepoints.clear();
+        undo.clear();
         writes.clear();
         ddl.clear();
         createdTables.clear();

@@ -14,6 +14,7 @@ import dev.duet.core.types.DataType;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -194,6 +195,134 @@ class SecondaryIndexTest {
         }
         assertEquals(List.of(2L, 3L, 6L, 9L), lookup("t_b", "b0"));
         assertEquals(List.of(5L, 8L, 11L), lookup("t_b", "b2"));
+    }
+
+    /**
+     * Every row of t is found through {@code index} (on {@code column}) under its value, and the
+     * index holds nothing else: per value a lookup equals a scan, and a full index read has one
+     * entry per row (rows with NULL values have entries too).
+     */
+    private void assertIndexMatchesScan(String index, String column) {
+        try (Transaction tx = store.begin(true)) {
+            Map<Object, List<Long>> scanned = new LinkedHashMap<>();
+            List<Row> rows = tx.scan("t").toList();
+            for (Row r : rows) {
+                if (r.get(column) != null) {
+                    scanned.computeIfAbsent(r.get(column), v -> new ArrayList<>()).add((Long) r.get("id"));
+                }
+            }
+            for (Map.Entry<Object, List<Long>> e : scanned.entrySet()) {
+                assertEquals(e.getValue(), lookup(tx, index, e.getKey()), index + " at " + e.getKey());
+            }
+            int entries = 0;
+            for (Iterator<?> it = tx.indexScan(tx.table("t"), tx.findIndex(index), List.of(KeyRange.all())); it.hasNext(); ) {
+                it.next();
+                entries++;
+            }
+            assertEquals(rows.size(), entries, index + " entries");
+        }
+    }
+
+    @Test
+    void rollingBackToASavepointTakesBackIndexEntriesAndUniqueChecks() {
+        open(true);
+        createTable();
+        createIndex("t_b", false, "b");
+        createIndex("t_c", true, "c");
+        try (Transaction tx = store.begin()) {
+            tx.insert("t", 11L, "b2", 11);
+            tx.update("t", new Object[] {3L}, Map.of("b", "b1"));
+            Transaction.Savepoint sp = tx.savepoint();
+            // a statement that writes index entries, then fails
+            tx.insert("t", 12L, "b0", 12);
+            tx.delete("t", 9L);
+            tx.update("t", new Object[] {1L}, Map.of("c", 100, "b", "b9"));
+            tx.update("t", new Object[] {11L}, Map.of("id", 111L));
+            assertFails(SqlState.UNIQUE_VIOLATION, () -> tx.insert("t", 13L, "b0", 12));
+            tx.rollbackTo(sp);
+            tx.release(sp);
+            // the values the failed statement took are free again
+            tx.insert("t", 14L, "b0", 12);
+            tx.insert("t", 15L, "b0", 100);
+            assertFails(SqlState.UNIQUE_VIOLATION, () -> tx.insert("t", 16L, "b0", 9)); // row 9 is back
+            tx.commit();
+        }
+        assertIndexMatchesScan("t_b", "b");
+        assertIndexMatchesScan("t_c", "c");
+        assertEquals(List.of(9L), lookup("t_c", 9));
+        assertEquals(List.of(), lookup("t_b", "b9"));
+
+        // a value taken back leaves no unique check for commit behind
+        Transaction a = store.begin();
+        Transaction.Savepoint sp = a.savepoint();
+        a.insert("t", 40L, "x", 400);
+        a.rollbackTo(sp);
+        a.insert("t", 41L, "x", 401);
+        try (Transaction b = store.begin()) {
+            b.insert("t", 42L, "x", 400);
+            b.commit();
+        }
+        a.commit();
+        assertEquals(List.of(42L), lookup("t_c", 400));
+        assertEquals(List.of(41L), lookup("t_c", 401));
+        assertIndexMatchesScan("t_c", "c");
+    }
+
+    @Test
+    void rollingBackToASavepointTakesBackIndexDdl() {
+        open(true);
+        createTable();
+        createIndex("t_b", false, "b");
+        try (Transaction tx = store.begin()) {
+            tx.insert("t", 11L, "b2", 11);
+            Transaction.Savepoint sp = tx.savepoint();
+            tx.dropIndex("t_b");
+            tx.createIndex(IndexDef.on(tx.table("t"), "t_x", true, "c"));
+            tx.insert("t", 12L, "b0", 12);
+            tx.createView(new ViewDef("public", "v", "SELECT id FROM t",
+                    List.of(new ColumnDef("id", DataType.BIGINT, true, null)), List.of("public.t")), false);
+            tx.rollbackTo(sp);
+            assertNull(tx.findIndex("t_x"));
+            assertNull(tx.findView("v"));
+            assertNotNull(tx.findIndex("t_b"));
+            // the index id handed out to t_x goes to an index over another column now
+            tx.createIndex(IndexDef.on(tx.table("t"), "t_y", false, "c"));
+            tx.insert("t", 13L, "b1", 11);
+            tx.update("t", new Object[] {2L}, Map.of("b", "b1"));
+            tx.release(sp);
+            tx.commit();
+        }
+        assertIndexMatchesScan("t_b", "b");
+        assertIndexMatchesScan("t_y", "c");
+        assertEquals(List.of(11L, 13L), lookup("t_y", 11));
+        try (Transaction tx = store.begin(true)) {
+            assertNull(tx.findIndex("t_x"));
+        }
+    }
+
+    @Test
+    void rollingBackADropTableRestoresItsIndexWrites() {
+        open(true);
+        createTable();
+        createIndex("t_b", false, "b");
+        createIndex("t_c", true, "c");
+        try (Transaction tx = store.begin()) {
+            Transaction.Savepoint outer = tx.savepoint();
+            tx.insert("t", 11L, "b2", 11);
+            tx.update("t", new Object[] {4L}, Map.of("b", "b0", "c", 44));
+            tx.delete("t", 5L);
+            Transaction.Savepoint sp = tx.savepoint();
+            tx.dropTable("t");
+            tx.rollbackTo(sp);
+            assertFails(SqlState.UNIQUE_VIOLATION, () -> tx.insert("t", 12L, "b0", 44));
+            tx.insert("t", 12L, "b0", 5); // freed by the delete before the savepoint
+            tx.release(outer);
+            tx.commit();
+        }
+        assertIndexMatchesScan("t_b", "b");
+        assertIndexMatchesScan("t_c", "c");
+        assertEquals(List.of(3L, 4L, 6L, 9L, 12L), lookup("t_b", "b0"));
+        assertEquals(List.of(2L, 8L, 11L), lookup("t_b", "b2"));
     }
 
     @ParameterizedTest

@@ -2,9 +2,10 @@ package dev.duet.core.catalog;
 
 import dev.duet.core.DuetException;
 import dev.duet.core.SqlState;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -195,13 +196,13 @@ public final class Catalog {
         if (t == null) {
             throw new IllegalStateException("no table with id " + id);
         }
-        for (ViewDef v : views.values()) {
-            if (v.dependsOn().contains(t.qualifiedName())) {
-                throw DuetException.of(SqlState.DEPENDENT_OBJECTS_STILL_EXIST,
-                        "cannot drop table %s because other objects depend on it: view %s depends on table %s",
-                        t.name(), v.name(), t.name());
-            }
-        }
+        // the first dependent view by name, so that the message does not depend on hash order
+        views.values().stream().filter(v -> v.dependsOn().contains(t.qualifiedName()))
+                .min(Comparator.comparing(ViewDef::qualifiedName)).ifPresent(v -> {
+                    throw DuetException.of(SqlState.DEPENDENT_OBJECTS_STILL_EXIST,
+                            "cannot drop table %s because other objects depend on it: view %s depends on table %s",
+                            t.name(), v.name(), t.name());
+                });
         Map<String, TableDef> tables = new HashMap<>(schemas.get(t.schema()));
         tables.remove(t.name());
         Map<String, Map<String, TableDef>> s = new HashMap<>(schemas);

@@ -16,7 +16,6 @@ import dev.duet.rowstore.RowStore;
 import dev.duet.rowstore.RowStoreOptions;
 import dev.duet.rowstore.Transaction;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.sql.Blob;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -28,7 +27,6 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import org.apache.arrow.memory.RootAllocator;
@@ -36,10 +34,12 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * The same tables in a Duet row store and an in-memory DuckDB: runs a query on both and compares
- * the row sets (sorted by their first column, which tests make a unique key), numbers by value
+ * the row sets (sorted by all columns, the first most significant; or in the order returned, for
+ * queries that order), numbers by value
  * (DuckDB's result types may be wider: {@code 12.30} equals {@code 12.3}), doubles with a relative
  * tolerance of 1e-9. Every Duet query runs under its own {@link QueryContext}, closed at the end,
- * which fails if any Arrow memory is left allocated.
+ * which fails if any Arrow memory is left allocated. DuckDB orders NULLs as PostgreSQL (and Duet)
+ * does: last in ascending order, first in descending order.
  */
 final class DifferentialDatabase implements AutoCloseable {
     private static final HexFormat HEX = HexFormat.of();
@@ -53,6 +53,9 @@ final class DifferentialDatabase implements AutoCloseable {
     DifferentialDatabase() {
         try {
             duck = DriverManager.getConnection("jdbc:duckdb:");
+            try (Statement st = duck.createStatement()) {
+                st.execute("SET default_null_order = 'nulls_last_on_asc_first_on_desc'");
+            }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
@@ -116,13 +119,17 @@ final class DifferentialDatabase implements AutoCloseable {
         }
     }
 
-    /** Runs a query in Duet: plan, execute, drain; asserts the query allocator ends at zero. */
-    List<Object[]> duet(String sql) {
+    /**
+     * Runs a query in Duet with {@code parameters} bound: plan, execute, drain; asserts the query
+     * allocator ends at zero.
+     */
+    List<Object[]> duet(String sql, Object... parameters) {
         List<Object[]> out = new ArrayList<>();
         try (Transaction tx = store.begin(true)) {
             PlannedQuery q = (PlannedQuery) frontEnd.planSingle(sql, tx.catalog());
             QueryContext context = new QueryContext(root, 256L << 20);
             context.setBatchSize(batchSize);
+            context.setParameters(parameters);
             try {
                 try (Operator op = PhysicalPlanner.plan(q.plan(), context, tx)) {
                     for (VectorSchemaRoot batch = op.next(); batch != null; batch = op.next()) {
@@ -156,8 +163,8 @@ final class DifferentialDatabase implements AutoCloseable {
     }
 
     /** Runs a query in Duet that must fail; returns the error (after checking nothing leaked). */
-    DuetException duetError(String sql) {
-        return assertThrows(DuetException.class, () -> duet(sql), sql);
+    DuetException duetError(String sql, Object... parameters) {
+        return assertThrows(DuetException.class, () -> duet(sql, parameters), sql);
     }
 
     /** Runs a query in DuckDB; values in Duet's canonical classes where they have one. */
@@ -198,8 +205,20 @@ final class DifferentialDatabase implements AutoCloseable {
 
     /** Runs {@code duetSql} on Duet and {@code duckSql} on DuckDB and compares the row sets. */
     void check(String duetSql, String duckSql) {
-        List<Object[]> expected = sorted(duck(duckSql));
-        List<Object[]> actual = sorted(duet(duetSql));
+        compare(duetSql, sorted(duck(duckSql)), sorted(duet(duetSql)));
+    }
+
+    /** Runs {@code duetSql} with {@code parameters} bound on Duet, {@code duckSql} on DuckDB, and compares the row sets. */
+    void checkWithParameters(String duetSql, String duckSql, Object... parameters) {
+        compare(duetSql, sorted(duck(duckSql)), sorted(duet(duetSql, parameters)));
+    }
+
+    /** Runs an ordering query on both and compares the rows in the order returned. */
+    void checkOrdered(String sql) {
+        compare(sql, duck(sql), duet(sql));
+    }
+
+    private static void compare(String duetSql, List<Object[]> expected, List<Object[]> actual) {
         if (expected.size() != actual.size()) {
             fail(duetSql + ": DuckDB returned " + expected.size() + " rows, Duet " + actual.size());
         }
@@ -210,7 +229,7 @@ final class DifferentialDatabase implements AutoCloseable {
                 fail(duetSql + ": DuckDB returned " + e.length + " columns, Duet " + a.length);
             }
             for (int c = 0; c < e.length; c++) {
-                if (!same(e[c], a[c])) {
+                if (!OracleValues.same(e[c], a[c])) {
                     fail(duetSql + "\nrow " + Arrays.toString(show(a)) + "\ncolumn " + (c + 1) + ": DuckDB " + show(e[c])
                             + ", Duet " + show(a[c]) + "\nDuckDB row " + Arrays.toString(show(e)));
                 }
@@ -232,44 +251,28 @@ final class DifferentialDatabase implements AutoCloseable {
 
     private static List<Object[]> sorted(List<Object[]> rows) {
         List<Object[]> out = new ArrayList<>(rows);
-        out.sort(Comparator.comparing(r -> number(r[0]), Comparator.nullsFirst(Comparator.naturalOrder())));
+        out.sort(DifferentialDatabase::compareRows);
         return out;
     }
 
-    private static BigDecimal number(Object v) {
-        return v == null ? null : new BigDecimal(v.toString());
-    }
-
-    /** Value equality across the two engines' Java types. */
-    static boolean same(Object expected, Object actual) {
-        if (expected == null || actual == null) {
-            return expected == actual;
-        }
-        if (expected instanceof Number && actual instanceof Number) {
-            if (expected instanceof Double || expected instanceof Float || actual instanceof Double || actual instanceof Float) {
-                double x = ((Number) expected).doubleValue();
-                double y = ((Number) actual).doubleValue();
-                if (Double.isNaN(x) || Double.isNaN(y) || Double.isInfinite(x) || Double.isInfinite(y)) {
-                    return Double.compare(x, y) == 0;
-                }
-                return x == y || Math.abs(x - y) <= 1e-9 * Math.max(Math.abs(x), Math.abs(y));
+    /** Column by column: NULL first, numbers by value (whatever their Java class), the rest by text. */
+    private static int compareRows(Object[] a, Object[] b) {
+        for (int c = 0; c < Math.min(a.length, b.length); c++) {
+            Object x = a[c];
+            Object y = b[c];
+            int cmp;
+            if (x == null || y == null) {
+                cmp = x == null ? (y == null ? 0 : -1) : 1;
+            } else if (x instanceof Number && y instanceof Number) {
+                cmp = OracleValues.decimal(x).compareTo(OracleValues.decimal(y));
+            } else {
+                cmp = String.valueOf(show(x)).compareTo(String.valueOf(show(y)));
             }
-            return decimal(expected).compareTo(decimal(actual)) == 0;
+            if (cmp != 0) {
+                return cmp;
+            }
         }
-        if (expected instanceof byte[] x && actual instanceof byte[] y) {
-            return Arrays.equals(x, y);
-        }
-        return expected.equals(actual);
-    }
-
-    private static BigDecimal decimal(Object n) {
-        if (n instanceof BigDecimal b) {
-            return b;
-        }
-        if (n instanceof BigInteger b) {
-            return new BigDecimal(b);
-        }
-        return new BigDecimal(n.toString());
+        return Integer.compare(a.length, b.length);
     }
 
     @Override

@@ -1,0 +1,736 @@
+package dev.duet.engine.sql;
+
+import dev.duet.core.DuetException;
+import dev.duet.core.SqlState;
+import dev.duet.core.catalog.Catalog;
+import dev.duet.core.catalog.TableDef;
+import dev.duet.core.exec.BatchColumn;
+import dev.duet.core.exec.Batches;
+import dev.duet.core.exec.QueryContext;
+import dev.duet.core.types.DataType;
+import dev.duet.core.types.TextValues;
+import dev.duet.core.types.Values;
+import dev.duet.engine.Duet;
+import dev.duet.planner.CopyStatement;
+import dev.duet.planner.OutputColumn;
+import dev.duet.planner.PlannedDml;
+import dev.duet.planner.PlannedExplain;
+import dev.duet.planner.PlannedQuery;
+import dev.duet.planner.PlannedStatement;
+import dev.duet.planner.UtilityStatement;
+import dev.duet.planner.ddl.CreateIndex;
+import dev.duet.planner.ddl.CreateTable;
+import dev.duet.planner.ddl.CreateView;
+import dev.duet.planner.ddl.DdlStatement;
+import dev.duet.planner.ddl.DropIndex;
+import dev.duet.planner.ddl.DropTable;
+import dev.duet.planner.ddl.DropView;
+import dev.duet.planner.exec.plan.PlanNode;
+import dev.duet.planner.parse.ParsedStatement;
+import dev.duet.rowstore.RowStore;
+import dev.duet.rowstore.Transaction;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.calcite.sql.SqlCharStringLiteral;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlLiteral;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlSetOption;
+import org.apache.calcite.sql.babel.postgres.SqlCommit;
+import org.apache.calcite.sql.babel.postgres.SqlRollback;
+import org.apache.calcite.sql.babel.postgres.SqlShow;
+
+/**
+ * One client session (a JDBC connection): runs SQL statements with PostgreSQL's transaction
+ * semantics. Used by one thread at a time; {@link #cancel()} may come from any thread.
+ *
+ * <p>Transactions: in auto-commit mode (the default) each statement runs in a transaction of its
+ * own (a query in a read-only snapshot that ends with its result), unless {@code BEGIN} opened an
+ * explicit one. With auto-commit off (JDBC), the first statement opens a transaction that lasts
+ * until {@link #commit()} or {@link #rollback()}. A statement is atomic: when it fails, none of its
+ * writes remain (a savepoint is taken before each statement of an explicit transaction). As in
+ * PostgreSQL, a failed statement aborts the explicit transaction: every further statement fails
+ * with 25P02 until ROLLBACK; COMMIT of an aborted transaction rolls it back (the SQL statement
+ * reports the tag {@code ROLLBACK}; {@link #commit()} throws 25P02). Read-only sessions fail
+ * writes with 25006; write-write conflicts fail with 40001 at the statement or the commit.
+ */
+public final class Session implements AutoCloseable {
+    private static final AtomicLong IDS = new AtomicLong();
+    /** Memory for SHOW and EXPLAIN results (a few rows of text). */
+    private static final long SMALL_RESULT_LIMIT = 16L << 20;
+
+    private final Duet duet;
+    private final RowStore store;
+    private final Sessions shared;
+    private final SessionSettings settings;
+    private final BufferAllocator allocator;
+
+    // The fields below are used by the session's thread only.
+    /** The open explicit transaction, or null. */
+    private Transaction tx;
+    /** True once a statement of {@link #tx} failed: only COMMIT / ROLLBACK may follow. */
+    private boolean txFailed;
+    /** {@code BEGIN READ ONLY} / {@code SET TRANSACTION READ ONLY} for the open transaction. */
+    private boolean txReadOnly;
+    private boolean autoCommit = true;
+    private boolean readOnly;
+    /** Results still reading from an operator, oldest first. */
+    private final List<QueryResult> streaming = new ArrayList<>();
+    /** Row results not closed yet (they hold memory until closed); closed with the session. */
+    private final List<QueryResult> unclosed = new ArrayList<>();
+    private boolean closed;
+
+    /** The contexts of statements running or streaming now: {@link #cancel()} (any thread) cancels them. */
+    private final Set<QueryContext> active = ConcurrentHashMap.newKeySet();
+
+    public Session(Duet duet) {
+        this.duet = Objects.requireNonNull(duet, "duet is null");
+        this.store = duet.rowStore();
+        this.shared = duet.sessions();
+        this.settings = new SessionSettings(duet.config().queryMemoryLimit());
+        this.allocator = duet.allocator().newChildAllocator("session-" + IDS.incrementAndGet(), 0, Long.MAX_VALUE);
+        shared.opened(this);
+    }
+
+    // ---------------------------------------------------------------- statements
+
+    /** Plans {@code sql}, which must hold exactly one statement (42601 otherwise). Plans are cached. */
+    public Prepared prepare(String sql) {
+        Objects.requireNonNull(sql, "sql is null");
+        checkOpen();
+        if (txFailed) {
+            // as PostgreSQL: parse only, and take nothing but the end of the transaction
+            List<ParsedStatement> parsed = shared.frontEnd().parse(sql);
+            if (parsed.size() != 1 || !endsTransaction(parsed.get(0).node())) {
+                throw inFailedTransaction();
+            }
+        }
+        try {
+            return shared.prepare(sql, catalog());
+        } catch (RuntimeException e) {
+            throw failed(e);
+        }
+    }
+
+    /** Runs one statement without parameters. */
+    public Result execute(String sql) {
+        return execute(prepare(sql), List.of());
+    }
+
+    /**
+     * Runs a prepared statement; {@code parameters} are JDBC-style Java values, coerced to the
+     * parameter types (a string is parsed as a literal of a non-text type). 07001 if their number
+     * is wrong.
+     */
+    public Result execute(Prepared statement, List<?> parameters) {
+        Objects.requireNonNull(statement, "statement is null");
+        Objects.requireNonNull(parameters, "parameters is null");
+        checkOpen();
+        PlannedStatement s = statement.statement();
+        if (s.kind() == PlannedStatement.Kind.DML || s.kind() == PlannedStatement.Kind.DDL || endsTransaction(s)) {
+            readAheadOfSessionTransaction(); // reads may go on side by side; writes may not
+        }
+        if (txFailed && !endsTransaction(s)) {
+            throw inFailedTransaction();
+        }
+        try {
+            return switch (s.kind()) {
+                case QUERY -> query(statement, parameters);
+                case DML, DDL -> write(statement, parameters);
+                case UTILITY -> utility((UtilityStatement) s);
+                case EXPLAIN -> explain((PlannedExplain) s);
+                case COPY -> throw new DuetException(SqlState.FEATURE_NOT_SUPPORTED, "COPY is not supported yet");
+            };
+        } catch (RuntimeException e) {
+            throw failed(e);
+        }
+    }
+
+    /**
+     * Runs every statement of a script in order and returns their results. The whole script is
+     * parsed first (a syntax error anywhere runs none of it); each statement is then planned
+     * against the catalog the ones before it left. A failing statement stops the script: its
+     * error is thrown and the results of the statements before it are closed. In auto-commit mode
+     * each statement commits on its own (as psql runs a file), so the statements before a failing
+     * one stay done. Row results before the last are read completely before the next statement
+     * runs.
+     */
+    public List<Result> executeScript(String sql) {
+        Objects.requireNonNull(sql, "sql is null");
+        checkOpen();
+        List<ParsedStatement> statements;
+        try {
+            statements = shared.frontEnd().parse(sql);
+        } catch (RuntimeException e) {
+            throw failed(e);
+        }
+        List<Result> results = new ArrayList<>();
+        try {
+            for (ParsedStatement parsed : statements) {
+                for (Result r : results) {
+                    if (r instanceof QueryResult q) {
+                        q.readRemaining();
+                    }
+                }
+                Prepared p;
+                if (txFailed && !endsTransaction(parsed.node())) {
+                    throw inFailedTransaction();
+                }
+                try {
+                    Catalog catalog = catalog();
+                    p = Sessions.prepared(parsed.sql(), catalog, shared.frontEnd().plan(parsed, catalog));
+                } catch (RuntimeException e) {
+                    throw failed(e);
+                }
+                results.add(execute(p, List.of()));
+            }
+        } catch (RuntimeException e) {
+            for (Result r : results) {
+                try {
+                    r.close();
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+        return results;
+    }
+
+    // ---------------------------------------------------------------- queries
+
+    private Result query(Prepared statement, List<?> parameters) {
+        boolean own = tx == null && autoCommit;
+        Transaction t = own ? store.begin(true) : transaction();
+        QueryContext context = null;
+        try {
+            Prepared p = current(statement, t.catalog());
+            Object[] values = bind(p, parameters);
+            PlanNode plan = p.physicalPlan();
+            context = newContext(settings.memoryLimit());
+            context.setParameters(values);
+            QueryContext c = context;
+            QueryResult r = new QueryResult(this, ((PlannedQuery) p.statement()).columns(), c,
+                    c.allocating(() -> plan.createOperator(c, t)), own ? t : null);
+            streaming.add(r);
+            unclosed.add(r);
+            return r;
+        } catch (RuntimeException e) {
+            if (context != null) {
+                endContext(context, e);
+            }
+            if (own) {
+                t.close();
+            }
+            throw e;
+        }
+    }
+
+    /** Called by a result whose operator reached its end (or was closed early). */
+    void resultEnded(QueryResult result) {
+        streaming.remove(result);
+        active.remove(result.context());
+    }
+
+    /** Called by a result when it is closed. */
+    void resultClosed(QueryResult result) {
+        unclosed.remove(result);
+    }
+
+    /** Called by a result whose operator failed: the failure is the statement's. */
+    void resultFailed(QueryResult result, RuntimeException e) {
+        resultEnded(result);
+        if (result.readsSessionTransaction() && tx != null) {
+            txFailed = true;
+        }
+    }
+
+    /**
+     * Reads ahead the rows of every result still streaming from the explicit transaction: the
+     * next statement writes to it or ends it, which must not change (or break) what an open
+     * result returns. Queries need not wait: scans of one transaction may run side by side.
+     */
+    private void readAheadOfSessionTransaction() {
+        for (QueryResult r : List.copyOf(streaming)) {
+            if (r.readsSessionTransaction()) {
+                r.readRemaining();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    private Result write(Prepared statement, List<?> parameters) {
+        PlannedStatement s = statement.statement();
+        if (s instanceof CreateView || s instanceof DropView || s instanceof CreateIndex || s instanceof DropIndex) {
+            throw DuetException.of(SqlState.FEATURE_NOT_SUPPORTED, "%s is not supported yet", commandOf(s));
+        }
+        if (readOnly || txReadOnly) {
+            throw DuetException.of(SqlState.READ_ONLY_SQL_TRANSACTION,
+                    "cannot execute %s in a read-only transaction", commandOf(s));
+        }
+        boolean own = tx == null && autoCommit;
+        Transaction t = own ? store.begin(false) : transaction();
+        Transaction.Savepoint savepoint = own ? null : t.savepoint();
+        QueryContext context = newContext(settings.memoryLimit());
+        Result result;
+        try {
+            Prepared p = current(statement, t.catalog());
+            context.setParameters(bind(p, parameters));
+            DmlExecutor executor = new DmlExecutor(context, t);
+            result = p.statement() instanceof PlannedDml dml
+                    ? dml(dml, executor, p)
+                    : ddl((DdlStatement) p.statement(), executor, p, t);
+            if (own) {
+                t.commit();
+            } else {
+                t.release(savepoint);
+            }
+        } catch (RuntimeException e) {
+            if (own) {
+                t.close();
+            } else if (t.isActive()) {
+                t.rollbackTo(savepoint);
+                t.release(savepoint);
+            }
+            endContext(context, e);
+            throw e;
+        }
+        endContext(context, null);
+        return result;
+    }
+
+    private static Result dml(PlannedDml dml, DmlExecutor executor, Prepared p) {
+        long n = executor.execute(dml, p.physicalPlan());
+        return new StatusResult(switch (dml.operation()) {
+            case INSERT -> "INSERT 0 " + n;
+            case UPDATE -> "UPDATE " + n;
+            case DELETE -> "DELETE " + n;
+        }, n);
+    }
+
+    private static Result ddl(DdlStatement ddl, DmlExecutor executor, Prepared p, Transaction t) {
+        if (ddl instanceof CreateTable create) {
+            boolean exists = t.catalog().hasSchema(create.name().schema())
+                    && t.catalog().findTable(create.name().schema(), create.name().name()) != null;
+            if (exists && create.ifNotExists()) {
+                return StatusResult.of(create.query() == null ? "CREATE TABLE" : "SELECT 0");
+            }
+            TableDef created = t.createTable(create.tableDef());
+            if (create.query() == null) {
+                return StatusResult.of("CREATE TABLE");
+            }
+            long n = executor.insert(created, p.physicalPlan());
+            return new StatusResult("SELECT " + n, n);
+        }
+        if (ddl instanceof DropTable drop) {
+            boolean exists = t.catalog().hasSchema(drop.name().schema())
+                    && t.catalog().findTable(drop.name().schema(), drop.name().name()) != null;
+            if (exists || !drop.ifExists()) {
+                t.dropTable(drop.name().schema() + "." + drop.name().name());
+            }
+            return StatusResult.of("DROP TABLE");
+        }
+        throw DuetException.of(SqlState.FEATURE_NOT_SUPPORTED, "%s is not supported yet", commandOf(ddl));
+    }
+
+    /** The SQL command a statement is, for messages: {@code INSERT}, {@code CREATE TABLE}, ... */
+    private static String commandOf(PlannedStatement s) {
+        if (s instanceof PlannedDml d) {
+            return d.operation().name();
+        }
+        String simple = s.getClass().getSimpleName(); // CreateTable → CREATE TABLE
+        return simple.replaceAll("([a-z])([A-Z])", "$1 $2").toUpperCase(Locale.ROOT);
+    }
+
+    // ---------------------------------------------------------------- utility statements
+
+    private Result utility(UtilityStatement u) {
+        return switch (u.type()) {
+            case BEGIN -> {
+                if (tx == null) {
+                    boolean ro = mentions(u.node(), "READ ONLY");
+                    tx = store.begin(readOnly || ro);
+                    txReadOnly = ro;
+                }
+                yield StatusResult.of("BEGIN");
+            }
+            case COMMIT -> {
+                boolean rolledBack = txFailed;
+                endTransaction(!txFailed);
+                if (chains(u.node())) {
+                    transaction();
+                }
+                yield StatusResult.of(rolledBack ? "ROLLBACK" : "COMMIT");
+            }
+            case ROLLBACK -> {
+                endTransaction(false);
+                if (chains(u.node())) {
+                    transaction();
+                }
+                yield StatusResult.of("ROLLBACK");
+            }
+            case SET -> set((SqlSetOption) u.node());
+            case SHOW -> show(((SqlShow) u.node()).getName().toString());
+            case DISCARD -> {
+                settings.resetAll();
+                yield StatusResult.of("DISCARD ALL");
+            }
+        };
+    }
+
+    private static boolean mentions(SqlNode node, String words) {
+        return node.toString().toUpperCase(Locale.ROOT).replaceAll("\\s+", " ").contains(words);
+    }
+
+    private static boolean chains(SqlNode node) {
+        return mentions(node, "AND CHAIN") && !mentions(node, "AND NO CHAIN");
+    }
+
+    private Result set(SqlSetOption option) {
+        String name = String.join(".", option.getName().names);
+        SqlNode value = option.getValue();
+        if (value == null) { // RESET
+            if (name.equalsIgnoreCase("all")) {
+                settings.resetAll();
+            } else {
+                settings.reset(name);
+            }
+            return StatusResult.of("RESET");
+        }
+        if (name.equalsIgnoreCase("transaction")) {
+            // SET TRANSACTION: only the access mode matters (the isolation is always snapshot)
+            if (mentions(value, "READ ONLY") && tx != null) {
+                txReadOnly = true;
+            }
+            return StatusResult.of("SET");
+        }
+        String text = valueText(value);
+        if (text.equalsIgnoreCase("default")) {
+            settings.reset(name);
+        } else {
+            settings.set(name, text);
+        }
+        return StatusResult.of("SET");
+    }
+
+    private static String valueText(SqlNode value) {
+        if (value instanceof SqlCharStringLiteral s) {
+            return s.getValueAs(String.class);
+        }
+        if (value instanceof SqlLiteral l) {
+            return l.toValue();
+        }
+        if (value instanceof SqlIdentifier id) {
+            return String.join(".", id.names);
+        }
+        if (value instanceof SqlNodeList list) {
+            List<String> parts = new ArrayList<>();
+            list.forEach(n -> parts.add(valueText(n)));
+            return String.join(", ", parts);
+        }
+        return value.toString();
+    }
+
+    private Result show(String name) {
+        if (name.equalsIgnoreCase("all")) {
+            return rows(List.of(new OutputColumn("name", DataType.TEXT, false),
+                    new OutputColumn("setting", DataType.TEXT, false)), new ArrayList<>(settings.all()));
+        }
+        String n = SessionSettings.normalize(name);
+        List<Object[]> rows = new ArrayList<>();
+        rows.add(new Object[] {n.equals("transaction_read_only")
+                ? (readOnly || txReadOnly ? "on" : "off") : settings.show(name)});
+        return rows(List.of(new OutputColumn(n, DataType.TEXT, false)), rows);
+    }
+
+    /** A result of a few rows computed here. */
+    private Result rows(List<OutputColumn> columns, List<Object[]> rows) {
+        List<BatchColumn> batchColumns = columns.stream()
+                .map(c -> new BatchColumn(c.name(), c.type(), c.nullable())).toList();
+        QueryContext context = newContext(SMALL_RESULT_LIMIT);
+        active.remove(context);
+        try {
+            VectorSchemaRoot batch = Batches.fromRows(context.allocator(), batchColumns, rows);
+            QueryResult r = new QueryResult(this, columns, context, batch);
+            unclosed.add(r);
+            return r;
+        } catch (RuntimeException e) {
+            endContext(context, e);
+            throw e;
+        }
+    }
+
+    /** The columns of a statement whose rows the session computes itself (SHOW, EXPLAIN), else empty. */
+    static List<OutputColumn> columnsOf(PlannedStatement statement) {
+        if (statement instanceof PlannedExplain) {
+            return List.of(new OutputColumn("QUERY PLAN", DataType.TEXT, false));
+        }
+        if (statement instanceof UtilityStatement u && u.node() instanceof SqlShow show) {
+            String name = show.getName().toString();
+            return name.equalsIgnoreCase("all")
+                    ? List.of(new OutputColumn("name", DataType.TEXT, false),
+                            new OutputColumn("setting", DataType.TEXT, false))
+                    : List.of(new OutputColumn(SessionSettings.normalize(name), DataType.TEXT, false));
+        }
+        return List.of();
+    }
+
+    // ---------------------------------------------------------------- EXPLAIN
+
+    private Result explain(PlannedExplain explain) {
+        if (explain.analyze()) {
+            throw new DuetException(SqlState.FEATURE_NOT_SUPPORTED, "EXPLAIN ANALYZE is not supported yet");
+        }
+        PlannedStatement s = explain.explained();
+        StringBuilder text = new StringBuilder();
+        if (s instanceof PlannedQuery) {
+            text.append(Prepared.physicalPlanOf(s).explain());
+        } else if (s instanceof PlannedDml dml) {
+            String columns = dml.modify().getUpdateColumnList() == null ? ""
+                    : ", columns=" + dml.modify().getUpdateColumnList();
+            text.append(switch (dml.operation()) {
+                case INSERT -> "Insert";
+                case UPDATE -> "Update";
+                case DELETE -> "Delete";
+            }).append("(table=").append(dml.table().qualifiedName()).append(columns).append(")\n");
+            Prepared.physicalPlanOf(s).explain().lines().forEach(l -> text.append("  ").append(l).append('\n'));
+        } else {
+            throw DuetException.of(SqlState.FEATURE_NOT_SUPPORTED, "EXPLAIN of %s is not supported", commandOf(s));
+        }
+        List<Object[]> rows = new ArrayList<>();
+        text.toString().lines().forEach(l -> rows.add(new Object[] {l}));
+        return rows(columnsOf(explain), rows);
+    }
+
+    // ---------------------------------------------------------------- parameters and plans
+
+    /** {@code statement} planned for {@code catalog}: itself if planned against it, else re-planned. */
+    private Prepared current(Prepared statement, Catalog catalog) {
+        return statement.catalog() == catalog ? statement : shared.prepare(statement.sql(), catalog);
+    }
+
+    private static Object[] bind(Prepared p, List<?> parameters) {
+        List<DataType> types = p.parameterTypes();
+        if (parameters.size() != types.size()) {
+            throw DuetException.of(SqlState.WRONG_PARAMETER_COUNT,
+                    "the statement has %d parameters but %d values were bound", types.size(), parameters.size());
+        }
+        Object[] values = new Object[types.size()];
+        for (int i = 0; i < values.length; i++) {
+            DataType type = types.get(i);
+            Object v = parameters.get(i);
+            String name = "$" + (i + 1);
+            values[i] = v instanceof String s && type.kind() != DataType.Kind.VARCHAR
+                    ? TextValues.parse(type, s, name)
+                    : Values.coerce(type, v, name);
+        }
+        return values;
+    }
+
+    // ---------------------------------------------------------------- transactions
+
+    /** The explicit transaction, begun now if there is none (auto-commit off, or a write inside BEGIN). */
+    private Transaction transaction() {
+        if (tx == null) {
+            tx = store.begin(readOnly);
+            txFailed = false;
+            txReadOnly = false;
+        }
+        return tx;
+    }
+
+    /** Commits (or rolls back) and forgets the explicit transaction, if any. */
+    private void endTransaction(boolean commit) {
+        Transaction t = tx;
+        tx = null;
+        txFailed = false;
+        txReadOnly = false;
+        if (t == null) {
+            return;
+        }
+        if (commit) {
+            t.commit(); // on 40001 the row store has rolled it back
+        } else {
+            t.rollback();
+        }
+    }
+
+    private static boolean endsTransaction(PlannedStatement s) {
+        return s instanceof UtilityStatement u
+                && (u.type() == UtilityStatement.Type.COMMIT || u.type() == UtilityStatement.Type.ROLLBACK);
+    }
+
+    private static boolean endsTransaction(SqlNode node) {
+        return node instanceof SqlCommit || node instanceof SqlRollback;
+    }
+
+    private static DuetException inFailedTransaction() {
+        return new DuetException(SqlState.IN_FAILED_SQL_TRANSACTION,
+                "current transaction is aborted, commands ignored until end of transaction block");
+    }
+
+    /** Marks the explicit transaction failed (PostgreSQL aborts it on any error) and returns {@code e}. */
+    private RuntimeException failed(RuntimeException e) {
+        if (tx != null) {
+            txFailed = true;
+        }
+        return e;
+    }
+
+    public boolean autoCommit() {
+        return autoCommit;
+    }
+
+    /**
+     * JDBC semantics: turning auto-commit on commits an open transaction (25P02 if it had
+     * failed: it is rolled back instead); turning it off makes the next statement begin one.
+     */
+    public void setAutoCommit(boolean on) {
+        checkOpen();
+        if (on && !autoCommit) {
+            try {
+                commit();
+            } finally {
+                autoCommit = true;
+            }
+            return;
+        }
+        autoCommit = on;
+    }
+
+    /** Commits the open transaction (nothing if there is none); 25P02 if it had failed (it is rolled back). */
+    public void commit() {
+        checkOpen();
+        readAheadOfSessionTransaction();
+        if (txFailed) {
+            endTransaction(false);
+            throw new DuetException(SqlState.IN_FAILED_SQL_TRANSACTION,
+                    "the transaction was aborted by an earlier error and has been rolled back");
+        }
+        endTransaction(true);
+    }
+
+    /** Rolls back the open transaction, if any. */
+    public void rollback() {
+        checkOpen();
+        readAheadOfSessionTransaction();
+        endTransaction(false);
+    }
+
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    /** Makes the session read-only (writes fail with 25006) or not; 25001 inside a transaction. */
+    public void setReadOnly(boolean readOnly) {
+        checkOpen();
+        if (tx != null && readOnly != this.readOnly) {
+            throw new DuetException(SqlState.ACTIVE_SQL_TRANSACTION,
+                    "cannot change the read-only mode inside a transaction");
+        }
+        this.readOnly = readOnly;
+    }
+
+    /** True while an explicit transaction is open. */
+    public boolean inTransaction() {
+        return tx != null;
+    }
+
+    /** True if the open transaction failed and only ROLLBACK (or COMMIT, which rolls back) may follow. */
+    public boolean transactionFailed() {
+        return txFailed;
+    }
+
+    /** The catalog this session currently sees: its transaction's, if one is open. */
+    public Catalog catalog() {
+        return tx != null ? tx.catalog() : store.catalog();
+    }
+
+    // ---------------------------------------------------------------- cancel, limits, memory
+
+    /** Makes the running statement (and any result still streaming) fail with 57014. Any thread. */
+    public void cancel() {
+        for (QueryContext c : active) {
+            c.cancel();
+        }
+    }
+
+    /** The time a statement may run before it fails with 57014; zero means no limit. */
+    public void setStatementTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout is null");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative: " + timeout);
+        }
+        settings.setStatementTimeout(timeout);
+    }
+
+    public Duration statementTimeout() {
+        return settings.statementTimeout();
+    }
+
+    /**
+     * An allocator for result consumers: a child of the database's, closed with the session
+     * (free what was allocated from it before closing the session).
+     */
+    public BufferAllocator allocator() {
+        return allocator;
+    }
+
+    private QueryContext newContext(long memoryLimit) {
+        QueryContext c = new QueryContext(duet.allocator(), memoryLimit);
+        c.setTimeout(settings.statementTimeout());
+        active.add(c);
+        return c;
+    }
+
+    /** Closes a statement's context; a leak is reported (added to {@code failure} if there is one). */
+    private void endContext(QueryContext context, RuntimeException failure) {
+        active.remove(context);
+        try {
+            context.close();
+        } catch (IllegalStateException leak) {
+            if (failure == null) {
+                throw leak;
+            }
+            failure.addSuppressed(leak);
+        }
+    }
+
+    // ---------------------------------------------------------------- end
+
+    private void checkOpen() {
+        if (closed) {
+            throw new DuetException(SqlState.CONNECTION_DOES_NOT_EXIST, "session is closed");
+        }
+    }
+
+    /** Closes results still streaming, rolls back an open transaction, frees the session. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            for (QueryResult r : List.copyOf(unclosed)) {
+                r.close();
+            }
+            if (tx != null) {
+                endTransaction(false);
+            }
+        } finally {
+            shared.closed(this);
+            allocator.close();
+        }
+    }
+}

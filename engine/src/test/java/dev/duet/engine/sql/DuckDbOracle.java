@@ -1,0 +1,128 @@
+package dev.duet.engine.sql;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.duet.core.DuetException;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An in-memory DuckDB beside a Duet {@link Session}: runs the same statement on both and compares
+ * what it did (success or failure, update count) and every table's contents afterwards, as row
+ * multisets. Values are compared by their SQL value: numbers as decimals (doubles to 12
+ * significant digits, so 1e-9 relative differences are equal), dates by ISO text.
+ */
+final class DuckDbOracle implements AutoCloseable {
+    private final Session duet;
+    private final Connection duck;
+
+    DuckDbOracle(Session duet) {
+        this.duet = duet;
+        try {
+            duck = DriverManager.getConnection("jdbc:duckdb:");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Runs {@code sql} on both; both must succeed with the same update count or both fail. Then
+     * the listed tables must hold the same rows in both. Returns the Duet error, if any.
+     */
+    DuetException run(String sql, String... tables) {
+        long duckCount;
+        SQLException duckError = null;
+        try (Statement s = duck.createStatement()) {
+            s.execute(sql);
+            duckCount = s.getUpdateCount();
+        } catch (SQLException e) {
+            duckError = e;
+            duckCount = -2;
+        }
+        long duetCount;
+        DuetException duetError = null;
+        try (Result r = duet.execute(sql)) {
+            duetCount = r.updateCount();
+        } catch (DuetException e) {
+            duetError = e;
+            duetCount = -2;
+        }
+        String both = sql + "\n  duckdb: " + (duckError == null ? "ok" : duckError.getMessage())
+                + "\n  duet: " + (duetError == null ? "ok" : duetError);
+        assertEquals(duckError == null, duetError == null, both);
+        if (duetError == null && duckCount >= 0 && !sql.trim().toUpperCase().startsWith("CREATE")) {
+            assertEquals(duckCount, duetCount, "update count of " + sql);
+        }
+        for (String t : tables) {
+            assertEquals(contents(duck, t), contents(duet, t), "contents of " + t + " after " + sql);
+        }
+        return duetError;
+    }
+
+    /** The rows of a table in DuckDB, normalized and sorted. */
+    private static List<String> contents(Connection c, String table) {
+        List<String> rows = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    row.add(normalize(rs.getObject(i)));
+                }
+                rows.add(String.join(" | ", row));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        rows.sort(null);
+        return rows;
+    }
+
+    private static List<String> contents(Session s, String table) {
+        List<String> rows = new ArrayList<>();
+        for (List<Object> row : SqlTestSupport.query(s, "SELECT * FROM " + table)) {
+            rows.add(String.join(" | ", row.stream().map(DuckDbOracle::normalize).toList()));
+        }
+        rows.sort(null);
+        return rows;
+    }
+
+    static String normalize(Object v) {
+        if (v == null) {
+            return "NULL";
+        }
+        if (v instanceof Double || v instanceof Float) {
+            double d = ((Number) v).doubleValue();
+            if (Double.isNaN(d) || Double.isInfinite(d)) {
+                return Double.toString(d);
+            }
+            return new BigDecimal(d).round(new MathContext(12)).stripTrailingZeros().toPlainString();
+        }
+        if (v instanceof Number n) {
+            return new BigDecimal(n.toString()).stripTrailingZeros().toPlainString();
+        }
+        if (v instanceof java.sql.Date d) {
+            return d.toLocalDate().toString();
+        }
+        if (v instanceof java.sql.Timestamp t) {
+            return t.toLocalDateTime().toString();
+        }
+        return v.toString();
+    }
+
+    @Override
+    public void close() {
+        try {
+            duck.close();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
