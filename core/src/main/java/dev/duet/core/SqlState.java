@@ -59,6 +59,10 @@ public enum SqlState {
     NULL_VALUE_NOT_ALLOWED("22004"),
     /** A parameter value out of its allowed domain, e.g. a negative LIMIT. */
     INVALID_PARAMETER_VALUE("22023"),
+    /** {@code SELECT * FROM t LIMIT -1} */
+    INVALID_ROW_COUNT_IN_LIMIT_CLAUSE("2201W"),
+    /** {@code SELECT * FROM t OFFSET -1} */
+    INVALID_ROW_COUNT_IN_RESULT_OFFSET_CLAUSE("2201X"),
     /** A write-write conflict: another transaction committed a change to the same row first. */
     SERIALIZATION_FAILURE("40001"),
     /** Using a transaction that was already committed or rolled back. */

@@ -152,12 +152,27 @@ class DuetStatement implements Statement {
         checkOpen();
         requireSql(sql);
         clearResults();
-        List<Result> results = run(() -> connection.session().executeScript(sql));
+        List<Result> results = run(() -> mayHoldSeveralStatements(sql)
+                ? connection.session().executeScript(sql)
+                : List.of(connection.session().execute(sql)));
         if (results.isEmpty()) {
             updateCount = 0; // an empty statement, as PostgreSQL's "EMPTY QUERY"
             return false;
         }
         return setResults(results);
+    }
+
+    /**
+     * False when {@code sql} is certainly one statement (no semicolon before its end): it then
+     * runs through {@link Session#execute(String)}, whose plans are cached by text, instead of
+     * being parsed as a script each time.
+     */
+    static boolean mayHoldSeveralStatements(String sql) {
+        int end = sql.length();
+        while (end > 0 && (sql.charAt(end - 1) == ';' || Character.isWhitespace(sql.charAt(end - 1)))) {
+            end--;
+        }
+        return end == 0 || sql.lastIndexOf(';', end - 1) >= 0;
     }
 
     @Override

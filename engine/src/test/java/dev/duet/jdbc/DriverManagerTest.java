@@ -488,6 +488,9 @@ class DriverManagerTest {
             assertEquals(1, st.getUpdateCount());
             assertFalse(st.getMoreResults());
             assertEquals(-1, st.getUpdateCount());
+            assertEquals(List.of(1, 2), ids(st.executeQuery("SELECT id FROM m WHERE id > 0;  ")), "a trailing semicolon");
+            assertFalse(st.execute(" ; "));
+            assertEquals(0, st.getUpdateCount(), "an empty statement");
             st.setMaxRows(1);
             assertEquals(1, ids(st.executeQuery("SELECT id FROM m WHERE id > 0")).size());
             assertEquals("SELECT 1", c.nativeSQL("SELECT 1"));

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  *       {@code WITH revenue AS (...) SELECT ...}. Same rows, same order.
  * </ul>
  */
-final class TpchQueries {
+public final class TpchQueries {
     private static final Pattern VIEW = Pattern.compile(
             "CREATE OR REPLACE VIEW (\\w+) AS(.*?);(.*)", Pattern.DOTALL | Pattern.CASE_INSENSITIVE);
 
@@ -22,7 +22,7 @@ final class TpchQueries {
     }
 
     /** Query {@code n} (1..22), adapted where Babel 1.42 cannot parse the original. */
-    static String query(int n) {
+    public static String query(int n) {
         String text = TpchCatalog.originalQuery(n);
         if (n == 15) {
             Matcher m = VIEW.matcher(text);

@@ -27,7 +27,8 @@ public final class Prepared {
     /**
      * The physical plan of the rows the statement reads, made on first execution (so that a
      * statement the executor cannot run yet still prepares). Immutable once set; two threads
-     * racing to set it make equal plans, so a plain volatile suffices.
+     * racing to set it make equal plans (planning itself is serialized, see
+     * {@link #physicalPlanOf}), so a plain volatile suffices.
      */
     private volatile PlanNode physical;
 
@@ -79,6 +80,14 @@ public final class Prepared {
 
     /** The physical plan of what {@code statement} reads (see {@link #physicalPlan()}). */
     static PlanNode physicalPlanOf(PlannedStatement statement) {
+        // A cached statement is shared between sessions, and Calcite's metadata caches on the
+        // plan's cluster are not thread-safe: one physical planning of a statement at a time.
+        synchronized (statement) {
+            return physicalPlanOfLocked(statement);
+        }
+    }
+
+    private static PlanNode physicalPlanOfLocked(PlannedStatement statement) {
         if (statement instanceof PlannedQuery q) {
             return PhysicalPlanner.plan(q.plan());
         }

@@ -218,6 +218,7 @@ final class QueryResult implements Result {
             if (wasStreaming) {
                 session.resultEnded(this);
             }
+            session.resultClosed(this);
             context.close();
         }
     }

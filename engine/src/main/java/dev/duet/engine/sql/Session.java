@@ -45,6 +45,8 @@ import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlSetOption;
+import org.apache.calcite.sql.babel.postgres.SqlCommit;
+import org.apache.calcite.sql.babel.postgres.SqlRollback;
 import org.apache.calcite.sql.babel.postgres.SqlShow;
 
 /**
@@ -83,6 +85,8 @@ public final class Session implements AutoCloseable {
     private boolean readOnly;
     /** Results still reading from an operator, oldest first. */
     private final List<QueryResult> streaming = new ArrayList<>();
+    /** Row results not closed yet (they hold memory until closed); closed with the session. */
+    private final List<QueryResult> unclosed = new ArrayList<>();
     private boolean closed;
 
     /** The contexts of statements running or streaming now: {@link #cancel()} (any thread) cancels them. */
@@ -103,6 +107,13 @@ public final class Session implements AutoCloseable {
     public Prepared prepare(String sql) {
         Objects.requireNonNull(sql, "sql is null");
         checkOpen();
+        if (txFailed) {
+            // as PostgreSQL: parse only, and take nothing but the end of the transaction
+            List<ParsedStatement> parsed = shared.frontEnd().parse(sql);
+            if (parsed.size() != 1 || !endsTransaction(parsed.get(0).node())) {
+                throw inFailedTransaction();
+            }
+        }
         try {
             return shared.prepare(sql, catalog());
         } catch (RuntimeException e) {
@@ -127,8 +138,7 @@ public final class Session implements AutoCloseable {
         readAheadOfSessionTransaction();
         PlannedStatement s = statement.statement();
         if (txFailed && !endsTransaction(s)) {
-            throw new DuetException(SqlState.IN_FAILED_SQL_TRANSACTION,
-                    "current transaction is aborted, commands ignored until end of transaction block");
+            throw inFailedTransaction();
         }
         try {
             return switch (s.kind()) {
@@ -168,6 +178,9 @@ public final class Session implements AutoCloseable {
                     }
                 }
                 Prepared p;
+                if (txFailed && !endsTransaction(parsed.node())) {
+                    throw inFailedTransaction();
+                }
                 try {
                     Catalog catalog = catalog();
                     p = Sessions.prepared(parsed.sql(), catalog, shared.frontEnd().plan(parsed, catalog));
@@ -205,6 +218,7 @@ public final class Session implements AutoCloseable {
             QueryResult r = new QueryResult(this, ((PlannedQuery) p.statement()).columns(), c,
                     c.allocating(() -> plan.createOperator(c, t)), own ? t : null);
             streaming.add(r);
+            unclosed.add(r);
             return r;
         } catch (RuntimeException e) {
             if (context != null) {
@@ -221,6 +235,11 @@ public final class Session implements AutoCloseable {
     void resultEnded(QueryResult result) {
         streaming.remove(result);
         active.remove(result.context());
+    }
+
+    /** Called by a result when it is closed. */
+    void resultClosed(QueryResult result) {
+        unclosed.remove(result);
     }
 
     /** Called by a result whose operator failed: the failure is the statement's. */
@@ -397,11 +416,6 @@ public final class Session implements AutoCloseable {
         } else {
             settings.set(name, text);
         }
-        if (SessionSettings.normalize(name).equals("statement_timeout")) {
-            for (QueryContext c : active) {
-                c.setTimeout(settings.statementTimeout());
-            }
-        }
         return StatusResult.of("SET");
     }
 
@@ -443,7 +457,9 @@ public final class Session implements AutoCloseable {
         active.remove(context);
         try {
             VectorSchemaRoot batch = Batches.fromRows(context.allocator(), batchColumns, rows);
-            return new QueryResult(this, columns, context, batch);
+            QueryResult r = new QueryResult(this, columns, context, batch);
+            unclosed.add(r);
+            return r;
         } catch (RuntimeException e) {
             endContext(context, e);
             throw e;
@@ -550,6 +566,15 @@ public final class Session implements AutoCloseable {
                 && (u.type() == UtilityStatement.Type.COMMIT || u.type() == UtilityStatement.Type.ROLLBACK);
     }
 
+    private static boolean endsTransaction(SqlNode node) {
+        return node instanceof SqlCommit || node instanceof SqlRollback;
+    }
+
+    private static DuetException inFailedTransaction() {
+        return new DuetException(SqlState.IN_FAILED_SQL_TRANSACTION,
+                "current transaction is aborted, commands ignored until end of transaction block");
+    }
+
     /** Marks the explicit transaction failed (PostgreSQL aborts it on any error) and returns {@code e}. */
     private RuntimeException failed(RuntimeException e) {
         if (tx != null) {
@@ -649,7 +674,10 @@ public final class Session implements AutoCloseable {
         return settings.statementTimeout();
     }
 
-    /** An allocator for result consumers: a child of the database's, closed with the session. */
+    /**
+     * An allocator for result consumers: a child of the database's, closed with the session
+     * (free what was allocated from it before closing the session).
+     */
     public BufferAllocator allocator() {
         return allocator;
     }
@@ -690,7 +718,7 @@ public final class Session implements AutoCloseable {
         }
         closed = true;
         try {
-            for (QueryResult r : List.copyOf(streaming)) {
+            for (QueryResult r : List.copyOf(unclosed)) {
                 r.close();
             }
             if (tx != null) {

@@ -120,6 +120,25 @@ class SessionBasicsTest {
     }
 
     @Test
+    void closingTheDatabaseClosesSessionsAndTheirResults() {
+        Duet other = Duet.inMemory();
+        Session s = other.newSession();
+        run(s, "CREATE TABLE t (id INT)");
+        run(s, "INSERT INTO t VALUES (1), (2)");
+        Result streaming = s.execute("SELECT id FROM t");
+        Result shown = s.execute("SHOW statement_timeout");
+        Result read = s.execute("SELECT id FROM t");
+        rows(read);
+        s.execute("BEGIN").close();
+        s.execute("DELETE FROM t").close();
+        other.close(); // would fail on memory still allocated
+        assertEquals(0, other.allocator().getAllocatedMemory());
+        streaming.close();
+        shown.close();
+        SqlTestSupport.assertFails(dev.duet.core.SqlState.CONNECTION_DOES_NOT_EXIST, () -> s.execute("SELECT 1"));
+    }
+
+    @Test
     void settings() {
         assertEquals(List.of(List.of("0")), query(session, "SHOW statement_timeout"));
         run(session, "SET statement_timeout = 5000");

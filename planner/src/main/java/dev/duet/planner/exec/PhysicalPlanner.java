@@ -10,9 +10,20 @@ import dev.duet.core.types.DataType;
 import dev.duet.planner.catalog.DuetTable;
 import dev.duet.planner.exec.expr.CompiledExpression;
 import dev.duet.planner.exec.expr.ExpressionCompiler;
+import dev.duet.planner.exec.join.JoinKey;
+import dev.duet.planner.exec.join.JoinType;
+import dev.duet.planner.exec.join.SetOperationSpec;
+import dev.duet.planner.exec.ops.AggregateKind;
+import dev.duet.planner.exec.ops.AggregateSpec;
+import dev.duet.planner.exec.ops.SortKey;
+import dev.duet.planner.exec.plan.AggregateNode;
 import dev.duet.planner.exec.plan.FilterNode;
+import dev.duet.planner.exec.plan.JoinNode;
+import dev.duet.planner.exec.plan.LimitBound;
 import dev.duet.planner.exec.plan.PlanNode;
 import dev.duet.planner.exec.plan.ProjectNode;
+import dev.duet.planner.exec.plan.SetOperationNode;
+import dev.duet.planner.exec.plan.SortNode;
 import dev.duet.planner.exec.plan.TableScanNode;
 import dev.duet.planner.exec.plan.ValuesNode;
 import dev.duet.planner.types.TypeMapping;
@@ -22,24 +33,47 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.rel.RelFieldCollation;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Aggregate;
+import org.apache.calcite.rel.core.AggregateCall;
 import org.apache.calcite.rel.core.Filter;
+import org.apache.calcite.rel.core.Intersect;
+import org.apache.calcite.rel.core.Join;
+import org.apache.calcite.rel.core.Minus;
 import org.apache.calcite.rel.core.Project;
+import org.apache.calcite.rel.core.SetOp;
+import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.core.Union;
 import org.apache.calcite.rel.core.Values;
+import org.apache.calcite.rel.metadata.RelMetadataQuery;
+import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexShuttle;
+import org.apache.calcite.rex.RexUtil;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.util.ImmutableBitSet;
 
 /**
  * Turns an optimized logical plan ({@link dev.duet.planner.PlannedQuery#plan()}) into a physical
  * plan of {@link PlanNode}s. Handles TableScan (a row-store scan of only the columns the plan
- * above uses), Filter, Project (a Filter right below a Project is fused into it) and Values; any
- * other node fails with 0A000 naming it.
+ * above uses), Filter, Project (a Filter right below a Project is fused into it), Values,
+ * Aggregate (hash aggregation; grouping sets fail with 0A000), Join (a hash join on the equi-join
+ * conjuncts, cast to one type where their types differ, with the rest as residual; a nested-loop
+ * join without equi-join conjuncts; inner and outer joins put the input estimated smaller on the
+ * build side), Sort (sort, top-N or limit) and Union / Intersect / Minus. Any other node fails
+ * with 0A000 naming it.
+ *
+ * <p>Statement parameters ({@code RexDynamicParam}, in expressions, LIMIT and OFFSET) are left in
+ * the plan and read from the {@link QueryContext} each time the plan's operators are created, so a
+ * plan is made once per prepared statement and run with any parameter values.
  *
  * <p>Each node is planned for the fields its parent needs: {@link #plan(RelNode, ImmutableBitSet)}
  * returns the node and where each needed field of the logical node is among its columns. The
@@ -90,6 +124,10 @@ public final class PhysicalPlanner {
         if (rel instanceof TableScan scan) {
             return scan(scan, needed);
         }
+        if (needed.isEmpty() && rel.getRowType().getFieldCount() > 0) {
+            // operators other than the scan keep at least one column, so batches carry their row count
+            needed = ImmutableBitSet.of(0);
+        }
         if (rel instanceof Project project) {
             return project(project, needed);
         }
@@ -98,6 +136,18 @@ public final class PhysicalPlanner {
         }
         if (rel instanceof Values values) {
             return values(values);
+        }
+        if (rel instanceof Aggregate aggregate) {
+            return aggregate(aggregate);
+        }
+        if (rel instanceof Join join) {
+            return join(join, needed);
+        }
+        if (rel instanceof Sort sort) {
+            return sort(sort, needed);
+        }
+        if (rel instanceof SetOp setOp) {
+            return setOperation(setOp, needed);
         }
         throw DuetException.of(SqlState.FEATURE_NOT_SUPPORTED,
                 "%s is not supported by the executor yet", rel.getRelTypeName());
@@ -148,6 +198,378 @@ public final class PhysicalPlanner {
             names.add(project.getRowType().getFieldList().get(field).getName());
         }
         return new Planned(new ProjectNode(in.node, compiled, names, filter), map);
+    }
+
+    // ---------------------------------------------------------------- aggregate
+
+    private Planned aggregate(Aggregate aggregate) {
+        if (aggregate.getGroupType() != Aggregate.Group.SIMPLE) {
+            throw DuetException.of(SqlState.FEATURE_NOT_SUPPORTED,
+                    "GROUPING SETS, ROLLUP and CUBE are not supported by the executor yet");
+        }
+        ImmutableBitSet.Builder used = aggregate.getGroupSet().rebuild();
+        for (AggregateCall call : aggregate.getAggCallList()) {
+            used.addAll(call.getArgList());
+            if (call.filterArg >= 0) {
+                used.set(call.filterArg);
+            }
+        }
+        Planned in = plan(aggregate.getInput(), used.build());
+        List<Integer> keys = new ArrayList<>();
+        for (int k : aggregate.getGroupSet()) {
+            keys.add(in.fieldToColumn[k]);
+        }
+        int groupCount = keys.size();
+        List<RelDataTypeField> fields = aggregate.getRowType().getFieldList();
+        List<dev.duet.planner.exec.ops.AggregateCall> calls = new ArrayList<>();
+        // Calcite aggregates the operator has no kind for, finished by a project over its output:
+        // $SUM0 is COALESCE(SUM(x), 0), LITERAL_AGG(v) is the constant v.
+        RexNode[] finish = new RexNode[fields.size()];
+        boolean needsFinish = false;
+        RexBuilder rex = aggregate.getCluster().getRexBuilder();
+        for (int i = 0; i < aggregate.getAggCallList().size(); i++) {
+            AggregateCall call = aggregate.getAggCallList().get(i);
+            RelDataTypeField field = fields.get(groupCount + i);
+            int filter = call.filterArg >= 0 ? in.fieldToColumn[call.filterArg] : -1;
+            if (call.getAggregation().getKind() == SqlKind.LITERAL_AGG) {
+                finish[groupCount + i] = call.rexList.get(0);
+                needsFinish = true;
+                continue;
+            }
+            AggregateKind kind = aggregateKind(call);
+            if (kind != AggregateKind.COUNT_STAR && call.getArgList().size() != 1) {
+                throw DuetException.of(SqlState.FEATURE_NOT_SUPPORTED,
+                        "%s with %d arguments is not supported by the executor yet",
+                        call.getAggregation().getName(), call.getArgList().size());
+            }
+            int argument = kind == AggregateKind.COUNT_STAR ? -1 : in.fieldToColumn[call.getArgList().get(0)];
+            if (call.getAggregation().getKind() == SqlKind.SUM0) {
+                RexNode sum = rex.makeInputRef(rex.getTypeFactory().createTypeWithNullability(field.getType(), true),
+                        groupCount + calls.size());
+                finish[groupCount + i] = rex.makeCall(SqlStdOperatorTable.COALESCE, sum,
+                        rex.makeZeroLiteral(field.getType()));
+                needsFinish = true;
+            } else {
+                finish[groupCount + i] = rex.makeInputRef(field.getType(), groupCount + calls.size());
+            }
+            calls.add(new dev.duet.planner.exec.ops.AggregateCall(kind, argument, call.isDistinct(), filter,
+                    field.getName(), TypeMapping.toDataType(field.getType())));
+        }
+        PlanNode node = new AggregateNode(in.node, new AggregateSpec(keys, calls));
+        int[] map = new int[fields.size()];
+        Arrays.setAll(map, i -> i);
+        if (!needsFinish) {
+            return new Planned(node, map);
+        }
+        List<CompiledExpression> projections = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < fields.size(); i++) {
+            RexNode e = i < groupCount ? rex.makeInputRef(fields.get(i).getType(), i) : finish[i];
+            projections.add(ExpressionCompiler.compile(e, node.columns(), rex));
+            names.add(fields.get(i).getName());
+        }
+        return new Planned(new ProjectNode(node, projections, names, null), map);
+    }
+
+    private static AggregateKind aggregateKind(AggregateCall call) {
+        SqlKind kind = call.getAggregation().getKind();
+        switch (kind) {
+            case COUNT:
+                if (call.getArgList().isEmpty()) {
+                    return AggregateKind.COUNT_STAR;
+                }
+                return AggregateKind.COUNT;
+            case SUM:
+            case SUM0:
+                return AggregateKind.SUM;
+            case AVG:
+                return AggregateKind.AVG;
+            case MIN:
+            case ANY_VALUE:
+                // EVERY and BOOL_AND are MIN of a boolean in Calcite; any value may be the least
+                return AggregateKind.MIN;
+            case MAX:
+                return AggregateKind.MAX;
+            case STDDEV_SAMP:
+                return AggregateKind.STDDEV_SAMP;
+            case STDDEV_POP:
+                return AggregateKind.STDDEV_POP;
+            case VAR_SAMP:
+                return AggregateKind.VAR_SAMP;
+            case VAR_POP:
+                return AggregateKind.VAR_POP;
+            case SINGLE_VALUE:
+                return AggregateKind.SINGLE_VALUE;
+            default:
+                break;
+        }
+        switch (call.getAggregation().getName().toUpperCase(java.util.Locale.ROOT)) {
+            case "BOOL_AND":
+            case "EVERY":
+                return AggregateKind.BOOL_AND;
+            case "BOOL_OR":
+            case "SOME":
+                return AggregateKind.BOOL_OR;
+            default:
+                throw DuetException.of(SqlState.FEATURE_NOT_SUPPORTED,
+                        "aggregate function %s is not supported by the executor yet", call.getAggregation().getName());
+        }
+    }
+
+    // ---------------------------------------------------------------- join
+
+    private Planned join(Join join, ImmutableBitSet needed) {
+        JoinType type = switch (join.getJoinType()) {
+            case INNER -> JoinType.INNER;
+            case LEFT -> JoinType.LEFT;
+            case RIGHT -> JoinType.RIGHT;
+            case FULL -> JoinType.FULL;
+            case SEMI -> JoinType.SEMI;
+            case ANTI -> JoinType.ANTI;
+            default -> throw DuetException.of(SqlState.FEATURE_NOT_SUPPORTED,
+                    "%s join is not supported by the executor yet", join.getJoinType());
+        };
+        RexBuilder rex = join.getCluster().getRexBuilder();
+        int leftCount = join.getLeft().getRowType().getFieldCount();
+        int total = leftCount + join.getRight().getRowType().getFieldCount();
+        // Equi-join conjuncts (left expression = right expression) become hash keys, the rest the residual.
+        List<RexNode> leftKeys = new ArrayList<>();
+        List<RexNode> rightKeys = new ArrayList<>();
+        List<RexNode> rest = new ArrayList<>();
+        for (RexNode c : RelOptUtil.conjunctions(join.getCondition())) {
+            if (c.isAlwaysTrue()) {
+                continue;
+            }
+            if (c.getKind() == SqlKind.EQUALS) {
+                RexNode a = ((RexCall) c).getOperands().get(0);
+                RexNode b = ((RexCall) c).getOperands().get(1);
+                ImmutableBitSet ba = RelOptUtil.InputFinder.bits(a);
+                ImmutableBitSet bb = RelOptUtil.InputFinder.bits(b);
+                ImmutableBitSet leftSide = ImmutableBitSet.range(leftCount);
+                ImmutableBitSet rightSide = ImmutableBitSet.range(leftCount, total);
+                RexNode l = null;
+                RexNode r = null;
+                if (!ba.isEmpty() && !bb.isEmpty() && leftSide.contains(ba) && rightSide.contains(bb)) {
+                    l = a;
+                    r = b;
+                } else if (!ba.isEmpty() && !bb.isEmpty() && leftSide.contains(bb) && rightSide.contains(ba)) {
+                    l = b;
+                    r = a;
+                }
+                RelDataType common = l == null ? null : keyType(rex, l.getType(), r.getType());
+                if (common != null) {
+                    leftKeys.add(castKey(rex, l, common));
+                    rightKeys.add(castKey(rex, RexUtil.shift(r, -leftCount), common));
+                    continue;
+                }
+            }
+            rest.add(c);
+        }
+        RexNode residual = rest.isEmpty() ? null : RexUtil.composeConjunction(rex, rest);
+        ImmutableBitSet all = residual == null ? needed : needed.union(RelOptUtil.InputFinder.bits(residual));
+        ImmutableBitSet.Builder leftNeeded = ImmutableBitSet.builder();
+        ImmutableBitSet.Builder rightNeeded = ImmutableBitSet.builder();
+        for (int f : all) {
+            if (f < leftCount) {
+                leftNeeded.set(f);
+            } else {
+                rightNeeded.set(f - leftCount);
+            }
+        }
+        leftKeys.forEach(k -> leftNeeded.addAll(RelOptUtil.InputFinder.bits(k)));
+        rightKeys.forEach(k -> rightNeeded.addAll(RelOptUtil.InputFinder.bits(k)));
+        Keyed leftKeyed = withKeys(join.getLeft(), plan(join.getLeft(), leftNeeded.build()), leftKeys);
+        Keyed rightKeyed = withKeys(join.getRight(), plan(join.getRight(), rightNeeded.build()), rightKeys);
+        Planned left = leftKeyed.planned;
+        Planned right = rightKeyed.planned;
+
+        // The right input is buffered: put the smaller one there, if the join can be mirrored.
+        RelMetadataQuery mq = join.getCluster().getMetadataQuery();
+        Double leftRows = mq.getRowCount(join.getLeft());
+        Double rightRows = mq.getRowCount(join.getRight());
+        boolean swap = type.outputsRight() && leftRows != null && rightRows != null && leftRows < rightRows;
+        Planned probe = swap ? right : left;
+        Planned build = swap ? left : right;
+        JoinType physicalType = !swap ? type : switch (type) {
+            case LEFT -> JoinType.RIGHT;
+            case RIGHT -> JoinType.LEFT;
+            default -> type;
+        };
+        int probeWidth = probe.node.columns().size();
+        int[] map = new int[total];
+        for (int f = 0; f < total; f++) {
+            int column = f < leftCount ? left.fieldToColumn[f] : right.fieldToColumn[f - leftCount];
+            boolean onProbe = (f < leftCount) != swap;
+            map[f] = column < 0 ? -1 : onProbe ? column : probeWidth + column;
+        }
+        List<JoinKey> keys = new ArrayList<>();
+        for (int k = 0; k < leftKeys.size(); k++) {
+            int l = leftKeyed.keyColumns[k];
+            int r = rightKeyed.keyColumns[k];
+            keys.add(swap ? new JoinKey(r, l) : new JoinKey(l, r));
+        }
+        CompiledExpression condition = null;
+        if (residual != null) {
+            int[] candidate = map;
+            RexNode remapped = residual.accept(new RexShuttle() {
+                @Override
+                public RexNode visitInputRef(RexInputRef ref) {
+                    return new RexInputRef(candidate[ref.getIndex()], ref.getType());
+                }
+            });
+            condition = ExpressionCompiler.compile(remapped, JoinNode.candidateColumns(probe.node, build.node), rex);
+        }
+        Double buildRows = swap ? leftRows : rightRows;
+        long estimate = buildRows == null || buildRows.isInfinite() ? -1 : (long) Math.ceil(buildRows);
+        JoinNode node = new JoinNode(probe.node, build.node, physicalType, keys, condition, estimate);
+        return new Planned(node, type.outputsRight() ? map : Arrays.copyOf(map, leftCount));
+    }
+
+    /** The type both sides of an equi-join key are compared in, or null if they cannot be hashed alike. */
+    private static RelDataType keyType(RexBuilder rex, RelDataType left, RelDataType right) {
+        DataType l = TypeMapping.toDataTypeOrNull(left);
+        DataType r = TypeMapping.toDataTypeOrNull(right);
+        if (l == null || r == null) {
+            return null;
+        }
+        if (l.kind() == r.kind() && l.scale() == r.scale()) {
+            return left;
+        }
+        RelDataType common = rex.getTypeFactory().leastRestrictive(List.of(left, right));
+        return common == null || TypeMapping.toDataTypeOrNull(common) == null ? null : common;
+    }
+
+    private static RexNode castKey(RexBuilder rex, RexNode key, RelDataType type) {
+        DataType have = TypeMapping.toDataType(key.getType());
+        DataType want = TypeMapping.toDataType(type);
+        if (have.kind() == want.kind() && have.scale() == want.scale()) {
+            return key;
+        }
+        return rex.makeCast(rex.getTypeFactory().createTypeWithNullability(type, key.getType().isNullable()), key);
+    }
+
+    /** A join input and the columns holding its join keys' values. */
+    private record Keyed(Planned planned, int[] keyColumns) {
+    }
+
+    /**
+     * {@code in} and where its join keys are: a key that is a plain field is that field's column;
+     * computed keys (casts, expressions) are appended as columns by a project that passes every
+     * other column through (the vectors themselves).
+     */
+    private static Keyed withKeys(RelNode rel, Planned in, List<RexNode> keys) {
+        int[] keyColumns = new int[keys.size()];
+        List<Integer> computed = new ArrayList<>();
+        for (int k = 0; k < keys.size(); k++) {
+            if (keys.get(k) instanceof RexInputRef ref) {
+                keyColumns[k] = in.fieldToColumn[ref.getIndex()];
+            } else {
+                computed.add(k);
+            }
+        }
+        if (computed.isEmpty()) {
+            return new Keyed(in, keyColumns);
+        }
+        RexBuilder rex = rel.getCluster().getRexBuilder();
+        List<BatchColumn> columns = in.node.columns();
+        List<CompiledExpression> projections = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int c = 0; c < columns.size(); c++) {
+            BatchColumn column = columns.get(c);
+            projections.add(ExpressionCompiler.compile(rex.makeInputRef(
+                    TypeMapping.toRelDataType(rex.getTypeFactory(), column.type(), column.nullable()), c), columns, rex));
+            names.add(column.name());
+        }
+        for (int k : computed) {
+            keyColumns[k] = projections.size();
+            projections.add(compile(rel, keys.get(k), in));
+            names.add("$key" + k);
+        }
+        return new Keyed(new Planned(new ProjectNode(in.node, projections, names, null), in.fieldToColumn), keyColumns);
+    }
+
+    // ---------------------------------------------------------------- sort
+
+    private Planned sort(Sort sort, ImmutableBitSet needed) {
+        List<RelFieldCollation> collations = sort.getCollation().getFieldCollations();
+        ImmutableBitSet.Builder used = needed.rebuild();
+        collations.forEach(c -> used.set(c.getFieldIndex()));
+        Planned in = plan(sort.getInput(), used.build());
+        if (collations.isEmpty() && sort.fetch == null && sort.offset == null) {
+            return in;
+        }
+        List<SortKey> keys = new ArrayList<>();
+        for (RelFieldCollation c : collations) {
+            boolean descending = c.getDirection().isDescending();
+            RelFieldCollation.NullDirection nulls = c.nullDirection == RelFieldCollation.NullDirection.UNSPECIFIED
+                    ? c.getDirection().defaultNullDirection() : c.nullDirection;
+            keys.add(new SortKey(in.fieldToColumn[c.getFieldIndex()], descending,
+                    nulls == RelFieldCollation.NullDirection.FIRST));
+        }
+        return new Planned(new SortNode(in.node, keys, LimitBound.of(sort.fetch, false), LimitBound.of(sort.offset, true)),
+                in.fieldToColumn);
+    }
+
+    // ---------------------------------------------------------------- set operations
+
+    private Planned setOperation(SetOp setOp, ImmutableBitSet needed) {
+        SetOperationSpec.Kind kind;
+        if (setOp instanceof Union) {
+            kind = SetOperationSpec.Kind.UNION;
+        } else if (setOp instanceof Intersect) {
+            kind = SetOperationSpec.Kind.INTERSECT;
+        } else if (setOp instanceof Minus) {
+            kind = SetOperationSpec.Kind.EXCEPT;
+        } else {
+            throw DuetException.of(SqlState.FEATURE_NOT_SUPPORTED, "%s is not supported by the executor yet",
+                    setOp.getRelTypeName());
+        }
+        boolean unionAll = kind == SetOperationSpec.Kind.UNION && setOp.all;
+        // only UNION ALL can drop columns: the others compare whole rows
+        int n = setOp.getRowType().getFieldCount();
+        List<Integer> fields = (unionAll ? needed : ImmutableBitSet.range(n)).asList();
+        List<RelDataTypeField> types = setOp.getRowType().getFieldList();
+        List<PlanNode> inputs = new ArrayList<>();
+        for (RelNode input : setOp.getInputs()) {
+            Planned p = plan(input, ImmutableBitSet.of(fields));
+            inputs.add(exactly(input, p, fields, fields.stream().map(f -> types.get(f).getType()).toList()));
+        }
+        int[] map = new int[n];
+        Arrays.fill(map, -1);
+        for (int i = 0; i < fields.size(); i++) {
+            map[fields.get(i)] = i;
+        }
+        Double rows = setOp.getCluster().getMetadataQuery().getRowCount(kind == SetOperationSpec.Kind.UNION
+                ? setOp : setOp.getInput(0));
+        long estimate = rows == null || rows.isInfinite() ? -1 : (long) Math.ceil(rows);
+        return new Planned(new SetOperationNode(kind, setOp.all, inputs, estimate), map);
+    }
+
+    /**
+     * {@code in} reduced to exactly {@code fields} of {@code rel}, in order, each of the kind (and
+     * decimal scale) of {@code types}: casts and reorders with a project where needed.
+     */
+    private static PlanNode exactly(RelNode rel, Planned in, List<Integer> fields, List<RelDataType> types) {
+        boolean identity = in.node.columns().size() == fields.size();
+        for (int i = 0; i < fields.size() && identity; i++) {
+            DataType have = in.node.columns().get(i).type();
+            DataType want = TypeMapping.toDataType(types.get(i));
+            identity = in.fieldToColumn[fields.get(i)] == i && have.kind() == want.kind() && have.scale() == want.scale();
+        }
+        if (identity) {
+            return in.node;
+        }
+        RexBuilder rex = rel.getCluster().getRexBuilder();
+        List<CompiledExpression> projections = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < fields.size(); i++) {
+            RelDataTypeField f = rel.getRowType().getFieldList().get(fields.get(i));
+            RexNode ref = rex.makeInputRef(f.getType(), fields.get(i));
+            RelDataType target = rex.getTypeFactory().createTypeWithNullability(types.get(i), f.getType().isNullable());
+            projections.add(compile(rel, castKey(rex, ref, target), in));
+            names.add(f.getName());
+        }
+        return new ProjectNode(in.node, projections, names, null);
     }
 
     private Planned values(Values values) {

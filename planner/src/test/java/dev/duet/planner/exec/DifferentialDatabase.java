@@ -28,7 +28,6 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import org.apache.arrow.memory.RootAllocator;
@@ -36,10 +35,12 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * The same tables in a Duet row store and an in-memory DuckDB: runs a query on both and compares
- * the row sets (sorted by their first column, which tests make a unique key), numbers by value
+ * the row sets (sorted by all columns, the first most significant; or in the order returned, for
+ * queries that order), numbers by value
  * (DuckDB's result types may be wider: {@code 12.30} equals {@code 12.3}), doubles with a relative
  * tolerance of 1e-9. Every Duet query runs under its own {@link QueryContext}, closed at the end,
- * which fails if any Arrow memory is left allocated.
+ * which fails if any Arrow memory is left allocated. DuckDB orders NULLs as PostgreSQL (and Duet)
+ * does: last in ascending order, first in descending order.
  */
 final class DifferentialDatabase implements AutoCloseable {
     private static final HexFormat HEX = HexFormat.of();
@@ -53,6 +54,9 @@ final class DifferentialDatabase implements AutoCloseable {
     DifferentialDatabase() {
         try {
             duck = DriverManager.getConnection("jdbc:duckdb:");
+            try (Statement st = duck.createStatement()) {
+                st.execute("SET default_null_order = 'nulls_last_on_asc_first_on_desc'");
+            }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
@@ -116,13 +120,17 @@ final class DifferentialDatabase implements AutoCloseable {
         }
     }
 
-    /** Runs a query in Duet: plan, execute, drain; asserts the query allocator ends at zero. */
-    List<Object[]> duet(String sql) {
+    /**
+     * Runs a query in Duet with {@code parameters} bound: plan, execute, drain; asserts the query
+     * allocator ends at zero.
+     */
+    List<Object[]> duet(String sql, Object... parameters) {
         List<Object[]> out = new ArrayList<>();
         try (Transaction tx = store.begin(true)) {
             PlannedQuery q = (PlannedQuery) frontEnd.planSingle(sql, tx.catalog());
             QueryContext context = new QueryContext(root, 256L << 20);
             context.setBatchSize(batchSize);
+            context.setParameters(parameters);
             try {
                 try (Operator op = PhysicalPlanner.plan(q.plan(), context, tx)) {
                     for (VectorSchemaRoot batch = op.next(); batch != null; batch = op.next()) {
@@ -156,8 +164,8 @@ final class DifferentialDatabase implements AutoCloseable {
     }
 
     /** Runs a query in Duet that must fail; returns the error (after checking nothing leaked). */
-    DuetException duetError(String sql) {
-        return assertThrows(DuetException.class, () -> duet(sql), sql);
+    DuetException duetError(String sql, Object... parameters) {
+        return assertThrows(DuetException.class, () -> duet(sql, parameters), sql);
     }
 
     /** Runs a query in DuckDB; values in Duet's canonical classes where they have one. */
@@ -198,8 +206,20 @@ final class DifferentialDatabase implements AutoCloseable {
 
     /** Runs {@code duetSql} on Duet and {@code duckSql} on DuckDB and compares the row sets. */
     void check(String duetSql, String duckSql) {
-        List<Object[]> expected = sorted(duck(duckSql));
-        List<Object[]> actual = sorted(duet(duetSql));
+        compare(duetSql, sorted(duck(duckSql)), sorted(duet(duetSql)));
+    }
+
+    /** Runs {@code duetSql} with {@code parameters} bound on Duet, {@code duckSql} on DuckDB, and compares the row sets. */
+    void checkWithParameters(String duetSql, String duckSql, Object... parameters) {
+        compare(duetSql, sorted(duck(duckSql)), sorted(duet(duetSql, parameters)));
+    }
+
+    /** Runs an ordering query on both and compares the rows in the order returned. */
+    void checkOrdered(String sql) {
+        compare(sql, duck(sql), duet(sql));
+    }
+
+    private static void compare(String duetSql, List<Object[]> expected, List<Object[]> actual) {
         if (expected.size() != actual.size()) {
             fail(duetSql + ": DuckDB returned " + expected.size() + " rows, Duet " + actual.size());
         }
@@ -232,12 +252,28 @@ final class DifferentialDatabase implements AutoCloseable {
 
     private static List<Object[]> sorted(List<Object[]> rows) {
         List<Object[]> out = new ArrayList<>(rows);
-        out.sort(Comparator.comparing(r -> number(r[0]), Comparator.nullsFirst(Comparator.naturalOrder())));
+        out.sort(DifferentialDatabase::compareRows);
         return out;
     }
 
-    private static BigDecimal number(Object v) {
-        return v == null ? null : new BigDecimal(v.toString());
+    /** Column by column: NULL first, numbers by value (whatever their Java class), the rest by text. */
+    private static int compareRows(Object[] a, Object[] b) {
+        for (int c = 0; c < Math.min(a.length, b.length); c++) {
+            Object x = a[c];
+            Object y = b[c];
+            int cmp;
+            if (x == null || y == null) {
+                cmp = x == null ? (y == null ? 0 : -1) : 1;
+            } else if (x instanceof Number && y instanceof Number) {
+                cmp = decimal(x).compareTo(decimal(y));
+            } else {
+                cmp = String.valueOf(show(x)).compareTo(String.valueOf(show(y)));
+            }
+            if (cmp != 0) {
+                return cmp;
+            }
+        }
+        return Integer.compare(a.length, b.length);
     }
 
     /** Value equality across the two engines' Java types. */
@@ -265,6 +301,10 @@ final class DifferentialDatabase implements AutoCloseable {
     private static BigDecimal decimal(Object n) {
         if (n instanceof BigDecimal b) {
             return b;
+        }
+        if ((n instanceof Double || n instanceof Float) && !Double.isFinite(((Number) n).doubleValue())) {
+            double d = ((Number) n).doubleValue(); // NaN sorts above +Infinity, as in PostgreSQL
+            return BigDecimal.valueOf(Double.MAX_VALUE).multiply(BigDecimal.valueOf(Double.isNaN(d) ? 3 : d > 0 ? 2 : -2));
         }
         if (n instanceof BigInteger b) {
             return new BigDecimal(b);

@@ -84,7 +84,7 @@ class ExpressionCompilerTest {
 
     private List<Object> evaluate(RexNode e, int[] selection, Object[]... rows) {
         CompiledExpression c = ExpressionCompiler.compile(e, COLUMNS);
-        try (VectorSchemaRoot batch = batch(rows); VectorEvaluator ev = c.open(context.allocator())) {
+        try (VectorSchemaRoot batch = batch(rows); VectorEvaluator ev = c.open(context)) {
             int n = selection == null ? rows.length : selection.length;
             FieldVector out = ev.evaluate(batch, selection, n);
             assertEquals(n, out.getValueCount());
@@ -139,7 +139,7 @@ class ExpressionCompilerTest {
     void evaluatorsAreReusedAcrossBatchesOfAnySize() {
         CompiledExpression c = ExpressionCompiler.compile(REX.makeCall(SqlStdOperatorTable.CONCAT, ref(4),
                 REX.makeCast(type(SqlTypeName.VARCHAR), ref(0))), COLUMNS);
-        try (VectorEvaluator ev = c.open(context.allocator())) {
+        try (VectorEvaluator ev = c.open(context)) {
             for (int size : new int[] {3, 1000, 1, 70, 5000, 2}) {
                 List<Object[]> rows = new ArrayList<>();
                 for (int i = 0; i < size; i++) {
@@ -158,16 +158,39 @@ class ExpressionCompilerTest {
     void plainReferencesReturnTheInputVector() {
         CompiledExpression c = ExpressionCompiler.compile(ref(1), COLUMNS);
         assertEquals(1, c.inputIndex());
-        try (VectorSchemaRoot batch = batch(row(1, 2, null, null, "x")); VectorEvaluator ev = c.open(context.allocator())) {
+        try (VectorSchemaRoot batch = batch(row(1, 2, null, null, "x")); VectorEvaluator ev = c.open(context)) {
             assertSame(batch.getVector(1), ev.evaluate(batch, null, 1));
+        }
+    }
+
+    /** A parameter is read from the context each time the expression is opened; unbound is 07001. */
+    @Test
+    void parametersAreBoundWhenOpened() {
+        CompiledExpression c = ExpressionCompiler.compile(REX.makeCall(SqlStdOperatorTable.PLUS, ref(0),
+                REX.makeDynamicParam(type(SqlTypeName.INTEGER), 1)), COLUMNS);
+        try (VectorSchemaRoot batch = batch(row(1, 2, null, null, "x"), row(null, 2, null, null, "x"))) {
+            context.setParameters("unused", 10);
+            try (VectorEvaluator ev = c.open(context)) {
+                assertEquals(Arrays.asList(11, null), values(ev.evaluate(batch, null, 2), 2));
+            }
+            context.setParameters("unused", -1L); // coerced to the parameter's type
+            try (VectorEvaluator ev = c.open(context)) {
+                assertEquals(Arrays.asList(0, null), values(ev.evaluate(batch, null, 2), 2));
+            }
+            context.setParameters("unused", null);
+            try (VectorEvaluator ev = c.open(context)) {
+                assertEquals(Arrays.asList(null, null), values(ev.evaluate(batch, null, 2), 2));
+            }
+            context.setParameters("only one");
+            DuetException unbound = assertThrows(DuetException.class, () -> c.open(context).close());
+            assertEquals("07001", unbound.sqlState());
+        } finally {
+            context.setParameters();
         }
     }
 
     @Test
     void unsupportedExpressionsFailAtCompileTime() {
-        DuetException param = assertThrows(DuetException.class,
-                () -> ExpressionCompiler.compile(REX.makeDynamicParam(type(SqlTypeName.INTEGER), 0), COLUMNS));
-        assertEquals("0A000", param.sqlState());
         DuetException function = assertThrows(DuetException.class, () -> ExpressionCompiler.compile(
                 REX.makeCall(SqlStdOperatorTable.POWER, ref(0), ref(1)), COLUMNS));
         assertEquals("0A000", function.sqlState());
@@ -191,8 +214,8 @@ class ExpressionCompilerTest {
                 new Object[] {new java.math.BigDecimal("1234.56"), new java.math.BigDecimal("0.07"), -2},
                 new Object[] {null, new java.math.BigDecimal("1.00"), null});
         try (VectorSchemaRoot batch = Batches.fromRows(context.allocator(), columns, rows);
-                VectorEvaluator q = ExpressionCompiler.compile(quotient, columns).open(context.allocator());
-                VectorEvaluator r = ExpressionCompiler.compile(round, columns).open(context.allocator())) {
+                VectorEvaluator q = ExpressionCompiler.compile(quotient, columns).open(context);
+                VectorEvaluator r = ExpressionCompiler.compile(round, columns).open(context)) {
             FieldVector qv = q.evaluate(batch, null, 4);
             assertEquals(Arrays.asList(new java.math.BigDecimal("3.3333"), new java.math.BigDecimal("-0.6667"),
                     new java.math.BigDecimal("17636.5714"), null), values(qv, 4));
@@ -213,8 +236,7 @@ class ExpressionCompilerTest {
     @Test
     void joinFilterSeam() {
         RexNode condition = REX.makeCall(SqlStdOperatorTable.GREATER_THAN, ref(0), ref(1));
-        try (ExpressionJoinFilter filter = new ExpressionJoinFilter(ExpressionCompiler.compile(condition, COLUMNS),
-                context.allocator());
+        try (ExpressionJoinFilter filter = new ExpressionJoinFilter(ExpressionCompiler.compile(condition, COLUMNS), context);
                 VectorSchemaRoot batch = batch(row(2, 1, null, null, null), row(1, 2, null, null, null),
                         row(null, 1, null, null, null), row(5, -5, null, null, null))) {
             int[] selection = new int[4];

@@ -184,9 +184,7 @@ class ExpressionSemanticsTest {
         assertError("0A000", "select left(txt, 1) from e", "LEFT");
         assertError("0A000", "select sqrt(d) from e", "POWER");
         assertError("0A000", "select id from e where txt similar to 'a%'", "SIMILAR TO");
-        assertError("0A000", "select count(*) from e", "LogicalAggregate");
-        assertError("0A000", "select id from e order by id", "LogicalSort");
-        assertError("0A000", "select e.id from e join e e2 on e.id = e2.i", "LogicalJoin");
+        assertError("0A000", "select count(*) from e group by rollup(id)", "ROLLUP");
     }
 
     @Test

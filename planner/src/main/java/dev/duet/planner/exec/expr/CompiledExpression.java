@@ -1,20 +1,24 @@
 package dev.duet.planner.exec.expr;
 
 import dev.duet.core.types.DataType;
+import dev.duet.core.exec.QueryContext;
 import java.util.Objects;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.calcite.rex.RexNode;
 
 /**
  * A scalar expression compiled for vectorized evaluation: immutable and shareable (a plan node
  * holds it), describable (its Calcite text), and opened into a {@link VectorEvaluator} once per
  * running operator. Made by {@link ExpressionCompiler}.
+ *
+ * <p>Statement parameters ({@code ?}, {@code $n}) are bound when the expression is opened: the
+ * evaluator reads them from the {@link QueryContext} it is opened under, so one compiled plan
+ * runs with each execution's values (a prepared statement).
  */
 public final class CompiledExpression {
     /** Opens the evaluator tree of a compiled (sub)expression. */
     @FunctionalInterface
     interface Factory {
-        VectorEvaluator open(BufferAllocator allocator);
+        VectorEvaluator open(QueryContext context);
     }
 
     private final RexNode source;
@@ -52,12 +56,13 @@ public final class CompiledExpression {
     }
 
     /**
-     * A new evaluator whose vectors are allocated from {@code allocator} (the query's). The caller
-     * closes it.
+     * A new evaluator for one execution: its vectors are allocated from the query's allocator and
+     * its parameters are the values bound in {@code context} (07001 if one is not bound). The
+     * caller closes it.
      */
-    public VectorEvaluator open(BufferAllocator allocator) {
-        Objects.requireNonNull(allocator, "allocator is null");
-        return factory.open(allocator);
+    public VectorEvaluator open(QueryContext context) {
+        Objects.requireNonNull(context, "context is null");
+        return factory.open(context);
     }
 
     @Override

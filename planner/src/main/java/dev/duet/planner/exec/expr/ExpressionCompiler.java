@@ -4,6 +4,7 @@ import com.google.common.collect.Range;
 import com.google.common.collect.RangeSet;
 import dev.duet.core.DuetException;
 import dev.duet.core.exec.BatchColumn;
+import dev.duet.core.exec.QueryContext;
 import dev.duet.core.types.DataType;
 import dev.duet.core.types.DataType.Kind;
 import dev.duet.core.types.TextValues;
@@ -19,12 +20,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.calcite.avatica.util.ByteString;
 import org.apache.calcite.avatica.util.TimeUnitRange;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexDynamicParam;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
@@ -89,7 +90,7 @@ public final class ExpressionCompiler {
             // A no-op precision widening: copy so that the vectors carry the declared Arrow type.
             Node source = node;
             node = new Node(declared, declared, false, null, -1, false,
-                    a -> Cast.create(source.vectorType, declared, a, source.factory.open(a)));
+                    q -> Cast.create(source.vectorType, declared, q.allocator(), source.factory.open(q)));
         }
         return new CompiledExpression(expression, declared, expression.getType().isNullable(), node.inputIndex,
                 node.factory);
@@ -113,7 +114,7 @@ public final class ExpressionCompiler {
         }
 
         static Node constant(DataType type, Object value) {
-            return new Node(type, type, true, value, -1, true, a -> new ConstantEvaluator(type, value, a));
+            return new Node(type, type, true, value, -1, true, q -> new ConstantEvaluator(type, value, q.allocator()));
         }
 
         Node withType(DataType t) {
@@ -131,7 +132,7 @@ public final class ExpressionCompiler {
                         + input.size() + " columns");
             }
             DataType t = input.get(index).type();
-            return new Node(t, t, false, null, index, true, a -> new InputRefEvaluator(t, index, a));
+            return new Node(t, t, false, null, index, true, q -> new InputRefEvaluator(t, index, q.allocator()));
         }
         if (e instanceof RexLiteral literal) {
             DataType t = typeOf(literal);
@@ -139,6 +140,12 @@ public final class ExpressionCompiler {
         }
         if (e instanceof RexCall call) {
             return call(call);
+        }
+        if (e instanceof RexDynamicParam param) {
+            // constant within one execution: the value is read when the expression is opened
+            DataType t = typeOf(param);
+            int index = param.getIndex();
+            return Node.safe(t, q -> new ConstantEvaluator(t, parameterValue(q, index, t), q.allocator()));
         }
         throw EvaluationErrors.unsupported(e.getKind().lowerName.replace('_', ' ') + " (" + e + ")");
     }
@@ -275,6 +282,14 @@ public final class ExpressionCompiler {
         return d;
     }
 
+    /**
+     * Parameter {@code index} of the execution as a canonical value of {@code type}: 07001 if it
+     * is not bound, a data error (22003, 22001, ...) if the bound value does not fit the type.
+     */
+    public static Object parameterValue(QueryContext context, int index, DataType type) {
+        return Values.coerce(type, context.parameter(index), "$" + (index + 1));
+    }
+
     /** The canonical value of a literal as a value of {@code type} (see {@link DataType}). */
     public static Object literalValue(RexLiteral literal, DataType type) {
         if (literal.isNull()) {
@@ -394,7 +409,7 @@ public final class ExpressionCompiler {
         }
         DataType from = node.vectorType;
         Factory input = node.factory;
-        return Node.of(target, a -> Cast.create(from, target, a, input.open(a)));
+        return Node.of(target, q -> Cast.create(from, target, q.allocator(), input.open(q)));
     }
 
     private static final Object NOT_FOLDED = new Object();
@@ -456,7 +471,7 @@ public final class ExpressionCompiler {
             }
             Factory lf = l.factory;
             Factory rf = r.factory;
-            return Node.of(result, a -> new DateTimeFunctions.DateDifference(result, a, lf.open(a), rf.open(a)));
+            return Node.of(result, q -> new DateTimeFunctions.DateDifference(result, q.allocator(), lf.open(q), rf.open(q)));
         }
         if (!Cast.isNumeric(l.type.kind()) || !Cast.isNumeric(r.type.kind()) || !Cast.isNumeric(result.kind())) {
             throw EvaluationErrors.unsupported("operator " + call.getOperator().getName() + " on " + l.type + " and "
@@ -481,7 +496,7 @@ public final class ExpressionCompiler {
         }
         Factory lf = l.factory;
         Factory rf = r.factory;
-        Node computed = Node.of(computeType, a -> Arithmetic.create(op, computeType, a, lf.open(a), rf.open(a)));
+        Node computed = Node.of(computeType, q -> Arithmetic.create(op, computeType, q.allocator(), lf.open(q), rf.open(q)));
         return coerce(computed, result);
     }
 
@@ -507,7 +522,7 @@ public final class ExpressionCompiler {
         }
         Node in = x;
         DataType t = in.vectorType;
-        return coerce(Node.of(t, a -> new Arithmetic.Negate(t, a, in.factory.open(a))), result);
+        return coerce(Node.of(t, q -> new Arithmetic.Negate(t, q.allocator(), in.factory.open(q))), result);
     }
 
     private static boolean isInterval(RelDataType t) {
@@ -536,7 +551,7 @@ public final class ExpressionCompiler {
         long months = yearMonth ? value : 0;
         long micros = yearMonth ? 0 : Math.multiplyExact(value, 1000L); // Calcite's day-time intervals are milliseconds
         Factory in = datetime.factory;
-        return Node.of(result, a -> new DateTimeFunctions.PlusInterval(result, a, in.open(a), months, micros));
+        return Node.of(result, q -> new DateTimeFunctions.PlusInterval(result, q.allocator(), in.open(q), months, micros));
     }
 
     // ------------------------------------------------------------------ comparisons and logic
@@ -560,10 +575,10 @@ public final class ExpressionCompiler {
                 return Node.constant(DataType.BOOLEAN, null);
             }
             Object c = r.constant;
-            return node(l.safe, DataType.BOOLEAN, a -> Comparison.createWithConstant(o, common, a, lf.open(a), c));
+            return node(l.safe, DataType.BOOLEAN, q -> Comparison.createWithConstant(o, common, q.allocator(), lf.open(q), c));
         }
         Factory rf = r.factory;
-        return node(l.safe && r.safe, DataType.BOOLEAN, a -> Comparison.create(o, common, a, lf.open(a), rf.open(a)));
+        return node(l.safe && r.safe, DataType.BOOLEAN, q -> Comparison.create(o, common, q.allocator(), lf.open(q), rf.open(q)));
     }
 
     private Node test(RexCall call, BooleanLogic.Test test) {
@@ -572,7 +587,7 @@ public final class ExpressionCompiler {
             throw EvaluationErrors.unsupported(call.getOperator().getName() + " on " + x.type);
         }
         Factory in = x.factory;
-        return node(x.safe, DataType.BOOLEAN, a -> new BooleanLogic.UnaryTest(test, a, in.open(a)));
+        return node(x.safe, DataType.BOOLEAN, q -> new BooleanLogic.UnaryTest(test, q.allocator(), in.open(q)));
     }
 
     private Node junction(RexCall call, boolean and) {
@@ -584,7 +599,7 @@ public final class ExpressionCompiler {
             Factory rf = right.factory;
             boolean rightSafe = right.safe;
             acc = node(acc.safe && rightSafe, DataType.BOOLEAN,
-                    a -> new BooleanLogic.Junction(and, rightSafe, a, lf.open(a), rf.open(a)));
+                    q -> new BooleanLogic.Junction(and, rightSafe, q.allocator(), lf.open(q), rf.open(q)));
         }
         return acc;
     }
@@ -633,16 +648,16 @@ public final class ExpressionCompiler {
         if (otherwise != null && !(otherwise instanceof RexLiteral l && l.isNull())) {
             values[whens] = coerce(compile(otherwise), result).factory;
         }
-        return Node.of(result, a -> {
+        return Node.of(result, q -> {
             VectorEvaluator[] c = new VectorEvaluator[conditions.length];
             VectorEvaluator[] v = new VectorEvaluator[values.length];
             for (int k = 0; k < c.length; k++) {
-                c[k] = conditions[k].open(a);
+                c[k] = conditions[k].open(q);
             }
             for (int k = 0; k < v.length; k++) {
-                v[k] = values[k] == null ? null : values[k].open(a);
+                v[k] = values[k] == null ? null : values[k].open(q);
             }
-            return new CaseEvaluator(result, a, c, v);
+            return new CaseEvaluator(result, q.allocator(), c, v);
         });
     }
 
@@ -696,10 +711,10 @@ public final class ExpressionCompiler {
         Factory in = x.factory;
         if (bytes) {
             byte[][] k = keys.toArray(new byte[0][]);
-            return node(x.safe, DataType.BOOLEAN, a -> InList.ofBytes(in.open(a), k, negated, nullAs, a));
+            return node(x.safe, DataType.BOOLEAN, q -> InList.ofBytes(in.open(q), k, negated, nullAs, q.allocator()));
         }
         long[] k = keys.stream().mapToLong(v -> (Long) v).toArray();
-        return node(x.safe, DataType.BOOLEAN, a -> InList.ofLongs(in.open(a), k, negated, nullAs, a));
+        return node(x.safe, DataType.BOOLEAN, q -> InList.ofLongs(in.open(q), k, negated, nullAs, q.allocator()));
     }
 
     // ------------------------------------------------------------------ strings
@@ -739,10 +754,10 @@ public final class ExpressionCompiler {
             }
             LikePattern pattern = StringFunctions.Like.compile(p.getValueAs(String.class), esc, insensitive);
             return node(value.safe, DataType.BOOLEAN,
-                    a -> new StringFunctions.Like(pattern, esc, insensitive, negated, a, vf.open(a)));
+                    q -> new StringFunctions.Like(pattern, esc, insensitive, negated, q.allocator(), vf.open(q)));
         }
         Factory pf = coerce(compile(ops.get(1)), DataType.TEXT).factory;
-        return Node.of(DataType.BOOLEAN, a -> new StringFunctions.Like(null, esc, insensitive, negated, a, vf.open(a), pf.open(a)));
+        return Node.of(DataType.BOOLEAN, q -> new StringFunctions.Like(null, esc, insensitive, negated, q.allocator(), vf.open(q), pf.open(q)));
     }
 
     private Node substring(RexCall call) {
@@ -755,13 +770,13 @@ public final class ExpressionCompiler {
             fs.add(coerce(compile(ops.get(i)), DataType.BIGINT).factory);
         }
         DataType t = DataType.TEXT;
-        return coerce(Node.of(t, a -> new StringFunctions.Substring(t, a, open(fs, a))), result);
+        return coerce(Node.of(t, q -> new StringFunctions.Substring(t, q.allocator(), open(fs, q))), result);
     }
 
-    private static VectorEvaluator[] open(List<Factory> factories, BufferAllocator a) {
+    private static VectorEvaluator[] open(List<Factory> factories, QueryContext q) {
         VectorEvaluator[] out = new VectorEvaluator[factories.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = factories.get(i).open(a);
+            out[i] = factories.get(i).open(q);
         }
         return out;
     }
@@ -769,7 +784,7 @@ public final class ExpressionCompiler {
     private Node caseMap(RexCall call, boolean upper) {
         Factory in = coerce(compile(call.getOperands().get(0)), DataType.TEXT).factory;
         DataType t = DataType.TEXT;
-        return coerce(Node.of(t, a -> new StringFunctions.CaseMap(upper, t, a, in.open(a))), typeOf(call));
+        return coerce(Node.of(t, q -> new StringFunctions.CaseMap(upper, t, q.allocator(), in.open(q))), typeOf(call));
     }
 
     private Node trim(RexCall call) {
@@ -780,7 +795,7 @@ public final class ExpressionCompiler {
         Factory chars = coerce(compile(ops.get(1)), DataType.TEXT).factory;
         Factory s = coerce(compile(ops.get(2)), DataType.TEXT).factory;
         DataType t = DataType.TEXT;
-        return coerce(Node.of(t, a -> new StringFunctions.Trim(leading, trailing, t, a, chars.open(a), s.open(a))),
+        return coerce(Node.of(t, q -> new StringFunctions.Trim(leading, trailing, t, q.allocator(), chars.open(q), s.open(q))),
                 typeOf(call));
     }
 
@@ -797,7 +812,7 @@ public final class ExpressionCompiler {
         }
         boolean c = chars;
         Factory in = s.factory;
-        return coerce(Node.of(DataType.INTEGER, a -> new StringFunctions.Length(c, a, in.open(a))), typeOf(call));
+        return coerce(Node.of(DataType.INTEGER, q -> new StringFunctions.Length(c, q.allocator(), in.open(q))), typeOf(call));
     }
 
     private Node position(RexCall call) {
@@ -808,7 +823,7 @@ public final class ExpressionCompiler {
         if (ops.size() > 2) {
             fs.add(coerce(compile(ops.get(2)), DataType.BIGINT).factory);
         }
-        return coerce(Node.of(DataType.INTEGER, a -> new StringFunctions.Position(a, open(fs, a))), typeOf(call));
+        return coerce(Node.of(DataType.INTEGER, q -> new StringFunctions.Position(q.allocator(), open(fs, q))), typeOf(call));
     }
 
     private Node concat(RexCall call, boolean skipNulls) {
@@ -820,8 +835,8 @@ public final class ExpressionCompiler {
             fs.add(coerce(compile(op), t).factory);
         }
         Node n = skipNulls
-                ? Node.of(t, a -> new StringFunctions.ConcatSkippingNulls(t, a, open(fs, a)))
-                : Node.of(t, a -> new StringFunctions.Concat(t, a, open(fs, a)));
+                ? Node.of(t, q -> new StringFunctions.ConcatSkippingNulls(t, q.allocator(), open(fs, q)))
+                : Node.of(t, q -> new StringFunctions.Concat(t, q.allocator(), open(fs, q)));
         return coerce(n, result);
     }
 
@@ -834,7 +849,7 @@ public final class ExpressionCompiler {
         }
         Factory in = x.factory;
         DataType t = x.vectorType;
-        return coerce(Node.of(t, a -> new MathFunctions.Abs(a, in.open(a))), typeOf(call));
+        return coerce(Node.of(t, q -> new MathFunctions.Abs(q.allocator(), in.open(q))), typeOf(call));
     }
 
     private Node round(RexCall call) {
@@ -850,7 +865,7 @@ public final class ExpressionCompiler {
             if (isInteger(t.kind())) {
                 return coerce(x, result);
             }
-            return coerce(Node.of(t, a -> new MathFunctions.Round(t, a, in.open(a), null, 0, false)), result);
+            return coerce(Node.of(t, q -> new MathFunctions.Round(t, q.allocator(), in.open(q), null, 0, false)), result);
         }
         Node digits = coerce(compile(ops.get(1)), DataType.INTEGER);
         if (digits.isConstant) {
@@ -858,10 +873,10 @@ public final class ExpressionCompiler {
                 return Node.constant(result, null);
             }
             int n = (Integer) digits.constant;
-            return coerce(Node.of(t, a -> new MathFunctions.Round(t, a, in.open(a), null, n, true)), result);
+            return coerce(Node.of(t, q -> new MathFunctions.Round(t, q.allocator(), in.open(q), null, n, true)), result);
         }
         Factory df = digits.factory;
-        return coerce(Node.of(t, a -> new MathFunctions.Round(t, a, in.open(a), df.open(a), 0, true)), result);
+        return coerce(Node.of(t, q -> new MathFunctions.Round(t, q.allocator(), in.open(q), df.open(q), 0, true)), result);
     }
 
     private Node ceilFloor(RexCall call) {
@@ -881,7 +896,7 @@ public final class ExpressionCompiler {
                 throw EvaluationErrors.unsupported("FLOOR to " + unit);
             }
             Factory in = x.factory;
-            return Node.of(result, a -> new DateTimeFunctions.Truncate(result, a, in.open(a), u));
+            return Node.of(result, q -> new DateTimeFunctions.Truncate(result, q.allocator(), in.open(q), u));
         }
         Kind k = x.type.kind();
         if (isInteger(k)) {
@@ -894,7 +909,7 @@ public final class ExpressionCompiler {
         DataType t = k == Kind.DECIMAL
                 ? (result.kind() == Kind.DECIMAL ? result : DataType.decimal(Math.max(1, x.type.precision() - x.type.scale() + 1), 0))
                 : x.vectorType;
-        return coerce(Node.of(t, a -> new MathFunctions.CeilFloor(ceil, t, a, in.open(a))), result);
+        return coerce(Node.of(t, q -> new MathFunctions.CeilFloor(ceil, t, q.allocator(), in.open(q))), result);
     }
 
     // ------------------------------------------------------------------ dates
@@ -911,7 +926,7 @@ public final class ExpressionCompiler {
             throw EvaluationErrors.unsupported("EXTRACT from " + x.type);
         }
         Factory in = x.factory;
-        return coerce(Node.of(DataType.BIGINT, a -> new DateTimeFunctions.Extract(DataType.BIGINT, a, in.open(a), field)),
+        return coerce(Node.of(DataType.BIGINT, q -> new DateTimeFunctions.Extract(DataType.BIGINT, q.allocator(), in.open(q), field)),
                 typeOf(call));
     }
 
@@ -940,6 +955,6 @@ public final class ExpressionCompiler {
         DataType result = typeOf(call);
         DataType t = result.kind() == Kind.DATE ? DataType.DATE : DataType.TIMESTAMP;
         Factory in = x.factory;
-        return coerce(Node.of(t, a -> new DateTimeFunctions.Truncate(t, a, in.open(a), u)), result);
+        return coerce(Node.of(t, q -> new DateTimeFunctions.Truncate(t, q.allocator(), in.open(q), u)), result);
     }
 }

@@ -371,6 +371,7 @@ abstract class AbstractJoinOperator implements Operator {
         failure = closeQuietly(build, failure);
         build = null;
         failure = closeQuietly(memory, failure);
+        failure = closeQuietly(residual instanceof AutoCloseable c ? c : null, failure);
         failure = closeQuietly(left, failure);
         failure = closeQuietly(right, failure);
         if (failure != null) {

@@ -17,7 +17,9 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * Columns the condition does not read ({@link #readsColumn}) may be all NULL. The batch belongs to
  * the join: the filter reads it and must not close, resize or keep it.
  *
- * <p>{@link #toString()} is how EXPLAIN shows the condition.
+ * <p>{@link #toString()} is how EXPLAIN shows the condition. A filter that holds resources (an
+ * evaluator's vectors) implements {@link AutoCloseable}: the join it is given to owns it and
+ * closes it when the join closes.
  */
 @FunctionalInterface
 public interface JoinFilter {

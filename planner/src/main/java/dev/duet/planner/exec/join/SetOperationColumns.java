@@ -12,18 +12,23 @@ import java.util.List;
  * values are stored alike), nullable if any input's column is. Inputs whose columns are of
  * different kinds are the planner's mistake (it casts them to one type first).
  */
-final class SetOperationColumns {
+public final class SetOperationColumns {
     private SetOperationColumns() {
     }
 
     static List<BatchColumn> of(String operation, List<Operator> inputs) {
+        return ofColumns(operation, inputs.stream().map(Operator::columns).toList());
+    }
+
+    /** The output columns of {@code operation} over inputs with these columns (a plan node's, before it runs). */
+    public static List<BatchColumn> ofColumns(String operation, List<List<BatchColumn>> inputs) {
         if (inputs.isEmpty()) {
             throw new IllegalArgumentException(operation + " needs at least one input");
         }
-        List<BatchColumn> first = inputs.get(0).columns();
+        List<BatchColumn> first = inputs.get(0);
         List<BatchColumn> out = new ArrayList<>(first);
         for (int k = 1; k < inputs.size(); k++) {
-            List<BatchColumn> other = inputs.get(k).columns();
+            List<BatchColumn> other = inputs.get(k);
             if (other.size() != out.size()) {
                 throw new IllegalArgumentException(operation + " input " + (k + 1) + " has " + other.size()
                         + " columns, the first input " + out.size());

@@ -1,11 +1,11 @@
 package dev.duet.planner.exec.ops;
 
+import dev.duet.core.exec.QueryContext;
 import dev.duet.core.types.DataType;
 import dev.duet.planner.exec.expr.CompiledExpression;
 import dev.duet.planner.exec.expr.VectorEvaluator;
 import dev.duet.planner.exec.join.JoinFilter;
 import java.util.Objects;
-import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.calcite.plan.RelOptUtil;
@@ -14,18 +14,18 @@ import org.apache.calcite.util.ImmutableBitSet;
 /**
  * A join's residual condition as a compiled expression over the join's candidate batch (the left
  * input's columns, then the right's). One per running join: the evaluator's vectors come from the
- * query's allocator, so whoever creates the join operator closes this after it.
+ * query's allocator. The join operator that is given this filter closes it when it closes.
  */
 public final class ExpressionJoinFilter implements JoinFilter, AutoCloseable {
     private final CompiledExpression condition;
-    private final BufferAllocator allocator;
+    private final QueryContext context;
     private final ImmutableBitSet reads;
     private VectorEvaluator evaluator;
     private boolean closed;
 
-    public ExpressionJoinFilter(CompiledExpression condition, BufferAllocator allocator) {
+    public ExpressionJoinFilter(CompiledExpression condition, QueryContext context) {
         this.condition = Objects.requireNonNull(condition, "condition is null");
-        this.allocator = Objects.requireNonNull(allocator, "allocator is null");
+        this.context = Objects.requireNonNull(context, "context is null");
         if (condition.type().kind() != DataType.Kind.BOOLEAN) {
             throw new IllegalArgumentException("join condition is of type " + condition.type());
         }
@@ -38,7 +38,7 @@ public final class ExpressionJoinFilter implements JoinFilter, AutoCloseable {
             throw new IllegalStateException("join filter is closed");
         }
         if (evaluator == null) {
-            evaluator = condition.open(allocator);
+            evaluator = condition.open(context);
         }
         int rows = candidates.getRowCount();
         return JoinFilter.selectTrue((BitVector) evaluator.evaluate(candidates, null, rows), rows, selection);

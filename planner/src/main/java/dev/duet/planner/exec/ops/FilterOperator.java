@@ -44,7 +44,7 @@ public final class FilterOperator implements Operator {
         List<InputRefEvaluator> g = new ArrayList<>();
         VectorEvaluator p = null;
         try {
-            p = predicate.open(context.allocator());
+            p = predicate.open(context);
             for (int i = 0; i < columns.size(); i++) {
                 f.add(columns.get(i).field());
                 g.add(new InputRefEvaluator(columns.get(i).type(), i, context.allocator()));

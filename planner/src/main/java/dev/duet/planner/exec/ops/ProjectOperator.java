@@ -69,10 +69,10 @@ public final class ProjectOperator implements Operator {
         VectorEvaluator p = null;
         try {
             if (filter != null) {
-                p = filter.open(context.allocator());
+                p = filter.open(context);
             }
             for (CompiledExpression e : projections) {
-                opened.add(e.open(context.allocator()));
+                opened.add(e.open(context));
             }
         } catch (RuntimeException e) {
             if (p != null) {

@@ -4,7 +4,9 @@ import dev.duet.core.exec.BatchColumn;
 import dev.duet.core.exec.Operator;
 import dev.duet.core.exec.QueryContext;
 import dev.duet.rowstore.Transaction;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * A node of a physical plan: immutable, describable (EXPLAIN prints {@link #explain()}), and
@@ -27,6 +29,31 @@ public interface PlanNode {
      * inputs) before closing the context.
      */
     Operator createOperator(QueryContext context, Transaction transaction);
+
+    /**
+     * Creates the operators of {@code inputs} for one execution, then {@code operator} over them;
+     * if any step fails, closes what was created and rethrows. For the {@link #createOperator}
+     * of nodes with inputs.
+     */
+    static Operator createOver(List<PlanNode> inputs, QueryContext context, Transaction transaction,
+            Function<List<Operator>, Operator> operator) {
+        List<Operator> created = new ArrayList<>(inputs.size());
+        try {
+            for (PlanNode input : inputs) {
+                created.add(input.createOperator(context, transaction));
+            }
+            return operator.apply(created);
+        } catch (RuntimeException e) {
+            for (Operator o : created) {
+                try {
+                    o.close();
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
 
     /** The plan below and including this node, one node per line, inputs indented. */
     default String explain() {

@@ -1,0 +1,180 @@
+package dev.duet.datasets.tpch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.duet.core.catalog.TableDef;
+import dev.duet.core.exec.Batches;
+import dev.duet.core.exec.Operator;
+import dev.duet.core.exec.QueryContext;
+import dev.duet.engine.Duet;
+import dev.duet.planner.PlannedQuery;
+import dev.duet.planner.SqlFrontEnd;
+import dev.duet.planner.TpchQueries;
+import dev.duet.planner.catalog.CatalogSchema;
+import dev.duet.planner.exec.PhysicalPlanner;
+import dev.duet.planner.exec.plan.PlanNode;
+import dev.duet.rowstore.Transaction;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The 22 TPC-H queries at SF 0.01, end to end: SQL text → {@link SqlFrontEnd} (join order from
+ * the tables' row counts) → {@link PhysicalPlanner} → operators over a {@link Duet} transaction,
+ * against the same queries in DuckDB over the same data. Same rows, in the same order where the
+ * query orders (all but the one-row queries do); numbers equal, doubles within 1e-9 relative.
+ * Every query runs under its own allocator, which must end at zero bytes.
+ */
+class TpchQueriesDuckDbDifferentialTest {
+    private static final double SF = 0.01;
+    private static final Pattern ORDER_BY = Pattern.compile("(?is)\\border\\s+by\\b(?!.*\\))");
+
+    private static Duet duet;
+    private static Connection duck;
+    private static RootAllocator allocator;
+    private static SqlFrontEnd frontEnd;
+
+    @BeforeAll
+    static void load() throws Exception {
+        duet = Duet.inMemory();
+        TpchLoader.load(duet, SF);
+        duck = DriverManager.getConnection("jdbc:duckdb:");
+        DuckDbTpch.load(duck, SF);
+        try (Statement s = duck.createStatement()) {
+            // PostgreSQL's order, which Duet follows: NULL is larger than every value
+            s.execute("SET default_null_order = 'nulls_last_on_asc_first_on_desc'");
+        }
+        allocator = new RootAllocator();
+        Map<String, Long> counts = new HashMap<>();
+        try (Transaction tx = duet.begin(true)) {
+            for (String table : TpchSchema.TABLE_NAMES) {
+                counts.put(table, tx.count(table));
+            }
+        }
+        CatalogSchema.RowCounts rowCounts = (TableDef t) -> counts.containsKey(t.name())
+                ? OptionalDouble.of(counts.get(t.name())) : OptionalDouble.empty();
+        frontEnd = new SqlFrontEnd(rowCounts);
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        if (duck != null) {
+            duck.close();
+        }
+        if (duet != null) {
+            duet.close();
+        }
+        if (allocator != null) {
+            allocator.close();
+        }
+    }
+
+    static IntStream queries() {
+        return IntStream.rangeClosed(1, 22);
+    }
+
+    @ParameterizedTest(name = "q{0}")
+    @MethodSource("queries")
+    void sameResultAsDuckDb(int n) throws Exception {
+        String sql = TpchQueries.query(n);
+        List<Object[]> expected = duck(sql);
+        List<Object[]> actual = new ArrayList<>();
+        String explain;
+        try (Transaction tx = duet.begin(true)) {
+            PlannedQuery q = (PlannedQuery) frontEnd.planSingle(sql, tx.catalog());
+            PlanNode plan = PhysicalPlanner.plan(q.plan());
+            explain = plan.explain();
+            QueryContext context = new QueryContext(allocator, 512L << 20);
+            try {
+                try (Operator op = plan.createOperator(context, tx)) {
+                    for (VectorSchemaRoot batch = op.next(); batch != null; batch = op.next()) {
+                        actual.addAll(Batches.rows(batch));
+                    }
+                }
+            } finally {
+                context.close(); // fails if any Arrow memory is left
+            }
+        }
+        assertFalse(expected.isEmpty(), "q" + n + " returns no rows in DuckDB: the comparison would be empty");
+        boolean ordered = ORDER_BY.matcher(sql).find();
+        compare("q" + n, ordered ? expected : sorted(expected), ordered ? actual : sorted(actual), explain);
+    }
+
+    private static void compare(String name, List<Object[]> expected, List<Object[]> actual, String explain) {
+        if (expected.size() != actual.size()) {
+            fail(name + ": DuckDB returned " + expected.size() + " rows, Duet " + actual.size() + "\n" + explain);
+        }
+        for (int r = 0; r < expected.size(); r++) {
+            Object[] e = expected.get(r);
+            Object[] a = actual.get(r);
+            assertEquals(e.length, a.length, name + ": column count");
+            for (int c = 0; c < e.length; c++) {
+                if (!same(e[c], a[c])) {
+                    fail(name + " row " + r + " column " + (c + 1) + ": DuckDB " + e[c] + ", Duet " + a[c]
+                            + "\nDuckDB row " + Arrays.toString(e) + "\nDuet row   " + Arrays.toString(a) + "\n" + explain);
+                }
+            }
+        }
+    }
+
+    private static List<Object[]> duck(String sql) throws Exception {
+        List<Object[]> out = new ArrayList<>();
+        try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            ResultSetMetaData md = rs.getMetaData();
+            int n = md.getColumnCount();
+            while (rs.next()) {
+                Object[] row = new Object[n];
+                for (int c = 0; c < n; c++) {
+                    row[c] = md.getColumnTypeName(c + 1).equals("DATE")
+                            ? rs.getObject(c + 1, LocalDate.class) : rs.getObject(c + 1);
+                }
+                out.add(row);
+            }
+        }
+        return out;
+    }
+
+    /** Rows in a canonical order, for queries without ORDER BY (one-row queries in TPC-H). */
+    private static List<Object[]> sorted(List<Object[]> rows) {
+        List<Object[]> out = new ArrayList<>(rows);
+        out.sort(Comparator.comparing(Arrays::toString));
+        return out;
+    }
+
+    /** Equal values across the two engines' Java types: numbers by value, doubles within 1e-9 relative. */
+    private static boolean same(Object expected, Object actual) {
+        if (expected == null || actual == null) {
+            return expected == actual;
+        }
+        if (expected instanceof Number x && actual instanceof Number y) {
+            if (x instanceof Double || x instanceof Float || y instanceof Double || y instanceof Float) {
+                double a = x.doubleValue();
+                double b = y.doubleValue();
+                return a == b || Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
+            }
+            return new BigDecimal(x.toString()).compareTo(new BigDecimal(y.toString())) == 0;
+        }
+        return expected.equals(actual);
+    }
+}

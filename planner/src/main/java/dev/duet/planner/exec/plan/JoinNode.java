@@ -1,0 +1,123 @@
+package dev.duet.planner.exec.plan;
+
+import dev.duet.core.exec.BatchColumn;
+import dev.duet.core.exec.Operator;
+import dev.duet.core.exec.QueryContext;
+import dev.duet.planner.exec.expr.CompiledExpression;
+import dev.duet.planner.exec.join.HashJoinOperator;
+import dev.duet.planner.exec.join.HashJoinSpec;
+import dev.duet.planner.exec.join.JoinKey;
+import dev.duet.planner.exec.join.JoinType;
+import dev.duet.planner.exec.join.NestedLoopJoinOperator;
+import dev.duet.planner.exec.join.NestedLoopJoinSpec;
+import dev.duet.planner.exec.ops.ExpressionJoinFilter;
+import dev.duet.rowstore.Transaction;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A join of two inputs: a {@link HashJoinOperator} on equi-join keys (columns of one type each)
+ * with an optional residual condition, or a {@link NestedLoopJoinOperator} when there are no keys.
+ * The output is the left input's columns, then (all types but SEMI and ANTI) the right's. The
+ * residual is compiled over {@link #candidateColumns} (left columns, then right columns) and
+ * opened per execution, so it may read statement parameters.
+ */
+public final class JoinNode implements PlanNode {
+    private final PlanNode left;
+    private final PlanNode right;
+    private final JoinType type;
+    private final List<JoinKey> keys;
+    private final CompiledExpression residual;
+    private final long buildRowsEstimate;
+    private final List<BatchColumn> columns;
+
+    /**
+     * @param keys     equi-join keys; empty for a nested-loop join
+     * @param residual the rest of the condition over {@link #candidateColumns}, or null
+     * @param buildRowsEstimate expected rows of the right input; zero or negative if unknown
+     */
+    public JoinNode(PlanNode left, PlanNode right, JoinType type, List<JoinKey> keys, CompiledExpression residual,
+            long buildRowsEstimate) {
+        this.left = Objects.requireNonNull(left, "left is null");
+        this.right = Objects.requireNonNull(right, "right is null");
+        this.type = Objects.requireNonNull(type, "type is null");
+        this.keys = List.copyOf(keys);
+        this.residual = residual;
+        this.buildRowsEstimate = buildRowsEstimate;
+        List<BatchColumn> out = new ArrayList<>();
+        for (BatchColumn c : left.columns()) {
+            out.add(new BatchColumn(c.name(), c.type(), c.nullable() || type.keepsUnmatchedRight()));
+        }
+        if (type.outputsRight()) {
+            for (BatchColumn c : right.columns()) {
+                out.add(new BatchColumn(c.name(), c.type(), c.nullable() || type.keepsUnmatchedLeft()));
+            }
+        }
+        this.columns = List.copyOf(out);
+    }
+
+    /** The columns a residual condition of a join of {@code left} and {@code right} is evaluated over. */
+    public static List<BatchColumn> candidateColumns(PlanNode left, PlanNode right) {
+        List<BatchColumn> out = new ArrayList<>();
+        for (BatchColumn c : left.columns()) {
+            out.add(new BatchColumn(c.name(), c.type(), true));
+        }
+        for (BatchColumn c : right.columns()) {
+            out.add(new BatchColumn(c.name(), c.type(), true));
+        }
+        return out;
+    }
+
+    public JoinType type() {
+        return type;
+    }
+
+    public List<JoinKey> keys() {
+        return keys;
+    }
+
+    @Override
+    public List<BatchColumn> columns() {
+        return columns;
+    }
+
+    @Override
+    public List<PlanNode> inputs() {
+        return List.of(left, right);
+    }
+
+    @Override
+    public String describe() {
+        StringBuilder sb = new StringBuilder(keys.isEmpty() ? "NestedLoopJoin(" : "HashJoin(").append(type);
+        for (int i = 0; i < keys.size(); i++) {
+            sb.append(i == 0 ? ", keys=" : " AND ").append(keys.get(i));
+        }
+        if (residual != null) {
+            sb.append(keys.isEmpty() ? ", condition=" : ", residual=").append(residual);
+        }
+        if (buildRowsEstimate > 0) {
+            sb.append(", build rows ~").append(buildRowsEstimate);
+        }
+        return sb.append(')').toString();
+    }
+
+    @Override
+    public Operator createOperator(QueryContext context, Transaction transaction) {
+        return PlanNode.createOver(inputs(), context, transaction, in -> {
+            ExpressionJoinFilter filter = residual == null ? null : new ExpressionJoinFilter(residual, context);
+            try {
+                return keys.isEmpty()
+                        ? new NestedLoopJoinOperator(context, new NestedLoopJoinSpec(type, filter, buildRowsEstimate),
+                                in.get(0), in.get(1))
+                        : new HashJoinOperator(context, new HashJoinSpec(type, keys, filter, buildRowsEstimate),
+                                in.get(0), in.get(1));
+            } catch (RuntimeException e) {
+                if (filter != null) {
+                    filter.close();
+                }
+                throw e;
+            }
+        });
+    }
+}
