@@ -498,6 +498,26 @@ class DriverManagerTest {
             assertEquals("public", c.getSchema());
             assertNull(c.getWarnings());
             assertNotNull(c.unwrap(DuetConnection.class));
+            st.setMaxRows(0);
+            st.cancel(); // nothing runs: the next statement is not affected
+            assertEquals(List.of(1, 2), ids(st.executeQuery("SELECT id FROM m WHERE id > 0")));
         }
+    }
+
+    @Test
+    void closingAConnectionClosesWhatIsStillOpen() throws SQLException {
+        Connection c = DriverManager.getConnection("jdbc:duet:mem:");
+        Statement st = c.createStatement();
+        st.execute("CREATE TABLE o (id INTEGER)");
+        st.execute("INSERT INTO o VALUES (1), (2)");
+        ResultSet query = st.executeQuery("SELECT id FROM o WHERE id > 0");
+        assertTrue(query.next());
+        ResultSet tables = c.getMetaData().getTables(null, null, "%", null);
+        c.close(); // would fail with a leak report if the open results held memory past the session
+        assertTrue(st.isClosed());
+        assertTrue(query.isClosed());
+        assertTrue(tables.isClosed());
+        assertTrue(c.isClosed());
+        c.close(); // idempotent
     }
 }

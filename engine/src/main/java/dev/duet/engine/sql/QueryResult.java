@@ -13,10 +13,11 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 /**
  * The rows of a query, pulled from its operator tree batch by batch as the consumer asks. Each
  * batch's buffers are transferred (not copied) from the operator into this result's own batch,
- * so the consumer's batch stays valid even when the rest of the rows must be read ahead: when
- * the session runs another statement in the transaction this query reads, the remaining rows are
- * moved into {@link #readAhead} and the operator is closed (a later write must not change what
- * an open result returns, and the row store's scans must not run across writes).
+ * so the consumer's batch stays valid even when the rest of the rows must be read ahead: before
+ * the session runs a statement that writes to (or ends) the transaction this query reads, the
+ * remaining rows are moved into {@link #readAhead} and the operator is closed (a later write
+ * must not change what an open result returns, and the row store's scans must not run across
+ * writes).
  *
  * <p>All memory (operator state, batches, read-ahead rows) is in the query's
  * {@link QueryContext}, closed with the result; its allocator must then be at zero.

@@ -5,10 +5,11 @@ import java.util.List;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
- * The outcome of one statement. A query's rows stream: read them before the next statement on
- * the same {@link Session} (starting another statement first buffers the rows not yet read).
- * Always close a result: closing frees the query's memory and ends the read-only transaction of
- * an auto-commit query.
+ * The outcome of one statement. A query's rows stream from its operators as they are read;
+ * several results of one {@link Session} may be open at once (a statement that writes to the
+ * transaction an open result reads first buffers that result's remaining rows). Always close a
+ * result: closing frees the query's memory and ends the read-only transaction of an auto-commit
+ * query.
  */
 public interface Result extends AutoCloseable {
     /** True for statements that return rows (queries, SHOW, EXPLAIN). */

@@ -135,8 +135,10 @@ public final class Session implements AutoCloseable {
         Objects.requireNonNull(statement, "statement is null");
         Objects.requireNonNull(parameters, "parameters is null");
         checkOpen();
-        readAheadOfSessionTransaction();
         PlannedStatement s = statement.statement();
+        if (s.kind() == PlannedStatement.Kind.DML || s.kind() == PlannedStatement.Kind.DDL || endsTransaction(s)) {
+            readAheadOfSessionTransaction(); // reads may go on side by side; writes may not
+        }
         if (txFailed && !endsTransaction(s)) {
             throw inFailedTransaction();
         }
@@ -157,8 +159,10 @@ public final class Session implements AutoCloseable {
      * Runs every statement of a script in order and returns their results. The whole script is
      * parsed first (a syntax error anywhere runs none of it); each statement is then planned
      * against the catalog the ones before it left. A failing statement stops the script: its
-     * error is thrown and the results of the statements before it are closed. Row results before
-     * the last are read completely before the next statement runs.
+     * error is thrown and the results of the statements before it are closed. In auto-commit mode
+     * each statement commits on its own (as psql runs a file), so the statements before a failing
+     * one stay done. Row results before the last are read completely before the next statement
+     * runs.
      */
     public List<Result> executeScript(String sql) {
         Objects.requireNonNull(sql, "sql is null");
@@ -252,8 +256,8 @@ public final class Session implements AutoCloseable {
 
     /**
      * Reads ahead the rows of every result still streaming from the explicit transaction: the
-     * next statement may write to it or end it, which must not change (or break) what an open
-     * result returns.
+     * next statement writes to it or ends it, which must not change (or break) what an open
+     * result returns. Queries need not wait: scans of one transaction may run side by side.
      */
     private void readAheadOfSessionTransaction() {
         for (QueryResult r : List.copyOf(streaming)) {

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the SQL sessions of one database share: the SQL front end, the plan cache, and the set of
@@ -36,6 +37,8 @@ public final class Sessions {
         }
     };
     private final Set<Session> open = ConcurrentHashMap.newKeySet();
+    /** Statements planned by {@link #prepare} (cache misses), for tests of plan reuse. */
+    private final AtomicLong planned = new AtomicLong();
 
     public Sessions() {
     }
@@ -56,6 +59,7 @@ public final class Sessions {
         }
         // planned outside the lock: planning takes milliseconds and sessions must not queue on it
         Prepared p = prepared(sql, catalog, frontEnd.planSingle(sql, catalog));
+        planned.incrementAndGet();
         synchronized (plans) {
             plans.put(sql, p);
         }
@@ -79,11 +83,9 @@ public final class Sessions {
         return new Prepared(sql, catalog, statement, parameters, columns);
     }
 
-    /** Number of statements in the plan cache (for tests). */
-    int cachedPlans() {
-        synchronized (plans) {
-            return plans.size();
-        }
+    /** How many statements {@link #prepare} has planned (cache misses) so far. */
+    long plannedStatements() {
+        return planned.get();
     }
 
     void opened(Session session) {

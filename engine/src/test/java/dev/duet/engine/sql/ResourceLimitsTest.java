@@ -64,6 +64,50 @@ class ResourceLimitsTest {
     }
 
     @Test
+    void sortOverTheMemoryLimitFailsWith53200() {
+        run(session, "SET duet.memory_limit = '4MB'");
+        assertFails(SqlState.OUT_OF_MEMORY, () -> rows(session.execute("SELECT id, pad FROM big ORDER BY pad, id DESC")));
+        assertFails(SqlState.OUT_OF_MEMORY,
+                () -> rows(session.execute("SELECT pad || id, count(*) FROM big GROUP BY pad || id")));
+        run(session, "RESET duet.memory_limit");
+        assertEquals(List.of(List.of((long) ROWS)), query(session, "SELECT count(*) FROM big"));
+    }
+
+    @Test
+    void crossJoinTimesOut() {
+        // 3.6 billion row pairs: no machine finishes them within the timeout
+        run(session, "SET statement_timeout = '200ms'");
+        assertFails(SqlState.QUERY_CANCELED, () -> rows(session.execute("SELECT count(*) FROM big a, big b WHERE a.pad < b.pad")));
+        run(session, "RESET statement_timeout");
+    }
+
+    @Test
+    void crossJoinCancelledFromAnotherThread() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread canceller = new Thread(() -> {
+            // cancel() reaches statements running at the moment it is called: repeat until the
+            // query has failed (it cannot finish by itself within the test's lifetime)
+            while (!done.get()) {
+                session.cancel();
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        canceller.start();
+        try {
+            assertFails(SqlState.QUERY_CANCELED,
+                    () -> rows(session.execute("SELECT count(*) FROM big a, big b WHERE a.pad < b.pad")));
+        } finally {
+            done.set(true);
+            canceller.join();
+        }
+        assertEquals(List.of(List.of((long) ROWS)), query(session, "SELECT count(*) FROM big"));
+    }
+
+    @Test
     void databaseWideQueryLimit() {
         try (Duet small = Duet.inMemory(DuetConfig.defaults().withQueryMemoryLimit(256 << 10));
                 Session s = small.newSession()) {

@@ -70,7 +70,15 @@ class SessionBasicsTest {
         assertEquals(List.of(), p.parameterTypes());
         assertEquals(1, p.columns().size());
         run(session, "INSERT INTO t VALUES (1), (2)");
-        assertEquals(List.of(List.of(1), List.of(2)), rows(session.execute(p, List.of())));
+        long planned = db.sessions().plannedStatements();
+        for (int i = 0; i < 5; i++) {
+            assertEquals(List.of(List.of(1), List.of(2)), rows(session.execute(p, List.of())));
+            assertEquals(List.of(List.of(1), List.of(2)), query(session, "SELECT id FROM t"));
+        }
+        try (Session other = db.newSession()) {
+            assertSame(p, other.prepare("SELECT id FROM t")); // shared by the database's sessions
+        }
+        assertEquals(planned, db.sessions().plannedStatements(), "executions must not plan again");
         run(session, "CREATE TABLE other (x INT)");
         Prepared again = session.prepare("SELECT id FROM t");
         assertNotSame(p, again);

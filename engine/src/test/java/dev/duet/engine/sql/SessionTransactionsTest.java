@@ -190,7 +190,10 @@ class SessionTransactionsTest {
         VectorSchemaRoot first = open.nextBatch();
         int firstRows = first.getRowCount();
         Object firstId = dev.duet.core.exec.Batches.get(first.getVector(0), 0);
+        assertEquals(List.of(List.of(10_000L)), query(a, "SELECT count(*) FROM acct")); // a read beside it
+        assertTrue(((QueryResult) open).streaming(), "a query does not make an open result read ahead");
         run(a, "UPDATE acct SET balance = -1");        // reads the rest of `open` ahead first
+        assertFalse(((QueryResult) open).streaming());
         run(a, "DELETE FROM acct WHERE id > 5000");
         // the batch in hand is still valid, and the rest is what the query saw when it ran
         assertEquals(firstRows, first.getRowCount());
@@ -207,6 +210,38 @@ class SessionTransactionsTest {
         open.close();
         run(a, "COMMIT");
         assertEquals(5000, balances(b).size());
+    }
+
+    @Test
+    void transactionControlSpellings() {
+        assertEquals("BEGIN", run(a, "BEGIN ISOLATION LEVEL SERIALIZABLE"));
+        assertEquals("BEGIN", run(a, "BEGIN")); // already in one: PostgreSQL warns and goes on
+        assertEquals("SET", run(a, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"));
+        run(a, "INSERT INTO acct VALUES (3, 3)");
+        assertEquals("COMMIT", run(a, "COMMIT AND CHAIN"));
+        assertTrue(a.inTransaction());
+        run(a, "INSERT INTO acct VALUES (4, 4)");
+        assertEquals("ROLLBACK", run(a, "ROLLBACK AND NO CHAIN"));
+        assertFalse(a.inTransaction());
+        run(a, "START TRANSACTION");
+        run(a, "DELETE FROM acct WHERE id = 3");
+        assertEquals("COMMIT", run(a, "END"));
+        assertEquals("COMMIT", run(a, "COMMIT")); // none open: PostgreSQL warns and goes on
+        assertEquals(List.of(List.of(1, 100), List.of(2, 200)), balances(b));
+    }
+
+    @Test
+    void scriptInAutoCommitKeepsWhatRanBeforeAFailure() {
+        assertFails(SqlState.UNIQUE_VIOLATION, () -> a.executeScript(
+                "INSERT INTO acct VALUES (3, 3); SELECT id FROM acct; INSERT INTO acct VALUES (1, 1); INSERT INTO acct VALUES (4, 4)"));
+        assertEquals(List.of(List.of(1, 100), List.of(2, 200), List.of(3, 3)), balances(b));
+        // inside BEGIN the failure aborts the transaction
+        assertFails(SqlState.UNIQUE_VIOLATION, () -> a.executeScript(
+                "BEGIN; DELETE FROM acct WHERE id = 3; INSERT INTO acct VALUES (1, 1)"));
+        assertTrue(a.transactionFailed());
+        List<Result> end = a.executeScript("ROLLBACK");
+        assertEquals("ROLLBACK", end.get(0).commandTag());
+        assertEquals(3, balances(b).size());
     }
 
     @Test

@@ -84,8 +84,14 @@ class SqlErrorsTest {
     void writesCoerceToTheColumnType() {
         assertFails(SqlState.NUMERIC_VALUE_OUT_OF_RANGE, () -> session.execute("INSERT INTO t VALUES (4, 'x', 40000, 1)"));
         assertFails(SqlState.NUMERIC_VALUE_OUT_OF_RANGE, () -> session.execute("UPDATE t SET s = n * 10000"));
-        // Parameters are coerced to the column type here. (Literals and expressions are cast to
-        // VARCHAR(n) by the planner, which truncates like an explicit cast: see docs/limitations.md.)
+        // computed values and parameters are checked against the column type; a too-long string
+        // is an error, never cut (string literals are cut by the planner: docs/limitations.md)
+        assertFails(SqlState.STRING_DATA_RIGHT_TRUNCATION,
+                () -> session.execute("UPDATE t SET name = name || 'xyz' WHERE id = 2"));
+        assertFails(SqlState.STRING_DATA_RIGHT_TRUNCATION,
+                () -> session.execute("INSERT INTO t SELECT id + 10, name || name, s, n FROM t"));
+        assertFails(SqlState.STRING_DATA_RIGHT_TRUNCATION,
+                () -> session.execute("UPDATE t SET name = CAST(id AS VARCHAR) || 'abcdef'"));
         Prepared insert = session.prepare("INSERT INTO t VALUES (?, ?, ?, ?)");
         assertFails(SqlState.STRING_DATA_RIGHT_TRUNCATION, () -> session.execute(insert, List.of(4, "toolong", 1, 1)));
         assertFails(SqlState.NUMERIC_VALUE_OUT_OF_RANGE, () -> session.execute(insert, List.of(4, "x", 40000, 1)));

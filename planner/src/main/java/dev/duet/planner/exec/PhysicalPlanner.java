@@ -336,8 +336,27 @@ public final class PhysicalPlanner {
         List<RexNode> leftKeys = new ArrayList<>();
         List<RexNode> rightKeys = new ArrayList<>();
         List<RexNode> rest = new ArrayList<>();
-        for (RexNode c : RelOptUtil.conjunctions(join.getCondition())) {
+        // Conjuncts over one input that can filter it before the join: those whose failing rows
+        // could only ever be unmatched, and unmatched rows of that side are not kept.
+        boolean filterLeft = type == JoinType.INNER || type == JoinType.SEMI || type == JoinType.RIGHT;
+        boolean filterRight = type == JoinType.INNER || type == JoinType.SEMI || type == JoinType.ANTI
+                || type == JoinType.LEFT;
+        List<RexNode> leftOnly = new ArrayList<>();
+        List<RexNode> rightOnly = new ArrayList<>();
+        // OR of ANDs sharing a conjunct (TPC-H q19's "p_partkey = l_partkey AND ... OR ..."): pull
+        // the shared conjuncts out, so that an equi-join key becomes visible.
+        RexNode factored = RexUtil.pullFactors(rex, join.getCondition());
+        for (RexNode c : RelOptUtil.conjunctions(factored)) {
             if (c.isAlwaysTrue()) {
+                continue;
+            }
+            ImmutableBitSet bits = RelOptUtil.InputFinder.bits(c);
+            if (!bits.isEmpty() && filterLeft && bits.nextSetBit(leftCount) < 0) {
+                leftOnly.add(c);
+                continue;
+            }
+            if (!bits.isEmpty() && filterRight && bits.nextSetBit(0) >= leftCount) {
+                rightOnly.add(RexUtil.shift(c, -leftCount));
                 continue;
             }
             if (c.getKind() == SqlKind.EQUALS) {
@@ -378,8 +397,12 @@ public final class PhysicalPlanner {
         }
         leftKeys.forEach(k -> leftNeeded.addAll(RelOptUtil.InputFinder.bits(k)));
         rightKeys.forEach(k -> rightNeeded.addAll(RelOptUtil.InputFinder.bits(k)));
-        Keyed leftKeyed = withKeys(join.getLeft(), plan(join.getLeft(), leftNeeded.build()), leftKeys);
-        Keyed rightKeyed = withKeys(join.getRight(), plan(join.getRight(), rightNeeded.build()), rightKeys);
+        leftOnly.forEach(c -> leftNeeded.addAll(RelOptUtil.InputFinder.bits(c)));
+        rightOnly.forEach(c -> rightNeeded.addAll(RelOptUtil.InputFinder.bits(c)));
+        Planned leftInput = filtered(join.getLeft(), plan(join.getLeft(), leftNeeded.build()), leftOnly);
+        Planned rightInput = filtered(join.getRight(), plan(join.getRight(), rightNeeded.build()), rightOnly);
+        Keyed leftKeyed = withKeys(join.getLeft(), leftInput, leftKeys);
+        Keyed rightKeyed = withKeys(join.getRight(), rightInput, rightKeys);
         Planned left = leftKeyed.planned;
         Planned right = rightKeyed.planned;
 
@@ -423,6 +446,15 @@ public final class PhysicalPlanner {
         long estimate = buildRows == null || buildRows.isInfinite() ? -1 : (long) Math.ceil(buildRows);
         JoinNode node = new JoinNode(probe.node, build.node, physicalType, keys, condition, estimate);
         return new Planned(node, type.outputsRight() ? map : Arrays.copyOf(map, leftCount));
+    }
+
+    /** {@code in} with the rows for which all {@code conditions} (over {@code rel}'s fields) are TRUE. */
+    private static Planned filtered(RelNode rel, Planned in, List<RexNode> conditions) {
+        if (conditions.isEmpty()) {
+            return in;
+        }
+        RexNode condition = RexUtil.composeConjunction(rel.getCluster().getRexBuilder(), conditions);
+        return new Planned(new FilterNode(in.node, compile(rel, condition, in)), in.fieldToColumn);
     }
 
     /** The type both sides of an equi-join key are compared in, or null if they cannot be hashed alike. */

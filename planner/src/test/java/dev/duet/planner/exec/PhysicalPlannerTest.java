@@ -71,6 +71,29 @@ class PhysicalPlannerTest {
         assertTrue(filter.explain().startsWith("Filter(condition=>($2, 0))"), filter.explain());
     }
 
+    /** Joins, aggregates, sorts and set operations ask their inputs only for the columns they use. */
+    @Test
+    void columnPruningReachesTheScansThroughEveryNode() {
+        PlanNode plan = physical("select t1.name, count(*) from t t1 join t t2 on t1.i = t2.s and t1.d > t2.r "
+                + "where t2.flag group by t1.name order by 2 desc limit 5");
+        List<String> scans = new ArrayList<>();
+        collectScans(plan, scans);
+        scans.sort(null);
+        assertEquals(List.of("[i, d, name]", "[s, r, flag]"), scans, plan.explain());
+        List<String> unionScans = new ArrayList<>();
+        collectScans(physical("select x from (select id, name as x from t union all select i, v from t) u"), unionScans);
+        assertEquals(List.of("[name]", "[v]"), unionScans);
+    }
+
+    private static void collectScans(PlanNode node, List<String> out) {
+        if (node instanceof TableScanNode scan) {
+            out.add(scan.columns().stream().map(c -> c.name()).toList().toString());
+        }
+        for (PlanNode input : node.inputs()) {
+            collectScans(input, out);
+        }
+    }
+
     @Test
     void values() {
         db.check("select * from (values (1, 'a', 2.5), (2, null, -1), (3, 'ccc', 0)) as v(a, b, c)");

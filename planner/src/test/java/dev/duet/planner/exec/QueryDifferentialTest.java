@@ -99,6 +99,11 @@ class QueryDifferentialTest {
             // two keys, one an expression (cast to a common type)
             db.check("select a.id, b.id from a " + join + " b on a.k = b.k and a.v = b.w");
             db.check("select a.id, b.id from a " + join + " b on a.k + 1 = b.n");
+            // conjuncts over one side: filter that side before the join only where its unmatched rows are dropped
+            db.check("select a.id, b.id from a " + join + " b on a.k = b.k and a.id < 100 and b.id > 300");
+            // OR of ANDs that share the equi-join conjunct: the key is pulled out of the OR
+            db.check("select a.id, b.id from a " + join + " b on (a.k = b.k and a.x > 0 and b.n = 1) "
+                    + "or (a.k = b.k and a.v = 'fig' and b.n > 5) or (b.k = a.k and a.id = b.n)");
             // no equi-key: nested loop, with and without residual
             db.check("select a.id, b.id from a " + join + " b on a.k < b.n - 3 and a.id < 40");
         }
@@ -116,6 +121,8 @@ class QueryDifferentialTest {
         db.check("select id, k from a where not exists (select * from b where b.k = a.k)");
         db.check("select id, k from a where exists (select * from b where b.k = a.k and b.y > a.x)");
         db.check("select id, k from a where not exists (select * from b where b.k = a.k and b.n <> a.id % 10)");
+        db.check("select id, k from a where exists (select * from b where b.k = a.k and a.id < 50 and b.n > 2)");
+        db.check("select id, k from a where not exists (select * from b where b.k = a.k and a.id < 50 and b.n > 2)");
         db.check("select id, k from a where k in (select n from b)");
         db.check("select id, k from a where (k, v) in (select k, w from b)");
         // NOT IN: UNKNOWN (so not kept) when the sub-query yields a NULL or the value is NULL
@@ -268,6 +275,13 @@ class QueryDifferentialTest {
             assertTrue(explain.startsWith("TopN(order=[$1 DESC NULLS FIRST], limit=3)"), explain);
             assertTrue(explain.contains("HashAggregate(group=[$0] aggregates=[COUNT(*) AS EXPR$1 BIGINT])"), explain);
             assertTrue(explain.contains("HashJoin(INNER, keys=") && explain.contains("residual=>("), explain);
+        }
+        try (Transaction tx = db.store().begin(true)) {
+            // the equi-join conjunct shared by every branch of an OR makes a hash join, not a nested loop
+            String explain = PhysicalPlanner.plan(((PlannedQuery) db.frontEnd().planSingle(
+                    "select a.id, b.id from a join b on (a.k = b.k and a.x > 0) or (a.k = b.k and b.n > 5)",
+                    tx.catalog())).plan()).explain();
+            assertTrue(explain.contains("HashJoin(INNER, keys=") && !explain.contains("NestedLoop"), explain);
         }
         DuetException e = assertThrows(DuetException.class, () -> db.duet("select k, count(*) from a group by cube(k)"));
         assertEquals("0A000", e.sqlState());

@@ -8,9 +8,11 @@ import org.apache.arrow.memory.util.MemoryUtil;
  * A signed 128-bit integer register ({@link #hi}, {@link #lo}): the unscaled value of a DECIMAL,
  * as Arrow's Decimal128 stores it (little-endian two's complement). DECIMAL values stay below
  * 10^38 &lt; 2^127 in magnitude. Mutable so that the decimal kernels allocate nothing per row; the
- * {@code BigDecimal} conversions are for the rare paths (formatting, division results).
+ * {@code BigDecimal} conversions are for the rare paths (formatting, division results). The
+ * public static methods serve code that keeps 128-bit values in (hi, lo) arrays (the exact
+ * SUM/AVG/MIN/MAX accumulators).
  */
-final class Int128 {
+public final class Int128 {
     /** 10^i for i in 0..38 as 128-bit values. */
     static final long[] POW10_HI = new long[39];
     static final long[] POW10_LO = new long[39];
@@ -91,13 +93,19 @@ final class Int128 {
         return add(nh, nl);
     }
 
-    static int compare(long aHi, long aLo, long bHi, long bLo) {
+    /** Signed comparison of (aHi, aLo) with (bHi, bLo). */
+    public static int compare(long aHi, long aLo, long bHi, long bLo) {
         int c = Long.compare(aHi, bHi);
         return c != 0 ? c : Long.compareUnsigned(aLo, bLo);
     }
 
     /** Whether {@code |this| < 10^digits}: the value fits a DECIMAL of that precision. */
     boolean fitsPrecision(int digits) {
+        return fitsPrecision(hi, lo, digits);
+    }
+
+    /** Whether {@code |(hi, lo)| < 10^digits}: the value fits a DECIMAL of that precision. */
+    public static boolean fitsPrecision(long hi, long lo, int digits) {
         long h = hi;
         long l = lo;
         if (h < 0) {
@@ -243,6 +251,16 @@ final class Int128 {
         hi = (q3 << 32) | q2;
         lo = (q1 << 32) | q0;
         return r;
+    }
+
+    /** (hi, lo) as a double, rounded at most twice (for averages, not for exact results). */
+    public static double toDouble(long hi, long lo) {
+        if (hi == (lo >> 63)) {
+            return lo;
+        }
+        // hi * 2^64 + unsigned(lo)
+        double ulo = (double) (lo >>> 1) * 2.0 + (lo & 1);
+        return hi * 0x1p64 + ulo;
     }
 
     /** The value divided by 10^scale, correctly rounded to a double. */

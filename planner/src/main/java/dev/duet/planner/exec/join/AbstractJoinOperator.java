@@ -1,5 +1,6 @@
 package dev.duet.planner.exec.join;
 
+import dev.duet.core.exec.HeapReservation;
 import dev.duet.core.exec.BatchColumn;
 import dev.duet.core.exec.Batches;
 import dev.duet.core.exec.Operator;
@@ -79,7 +80,7 @@ abstract class AbstractJoinOperator implements Operator {
         this.right = Objects.requireNonNull(right, "right is null");
         this.residual = residual;
         this.batchSize = ctx.batchSize();
-        this.memory = new HeapReservation(ctx.allocator(), getClass().getSimpleName());
+        this.memory = new HeapReservation(ctx, getClass().getSimpleName());
         List<BatchColumn> leftColumns = left.columns();
         this.rightColumns = right.columns();
         this.leftWidth = leftColumns.size();
@@ -174,7 +175,7 @@ abstract class AbstractJoinOperator implements Operator {
     }
 
     private void buildSide() {
-        memory.reserve(3L * Integer.BYTES * batchSize);
+        memory.add(3L * Integer.BYTES * batchSize);
         pairProbe = new int[batchSize];
         pairBuild = new int[batchSize];
         selection = new int[batchSize];
@@ -190,7 +191,7 @@ abstract class AbstractJoinOperator implements Operator {
         right.close(); // its buffers are not needed any more
         if (type.keepsUnmatchedRight()) {
             int words = (build.size() + 63) >>> 6;
-            memory.reserve((long) words * Long.BYTES);
+            memory.add((long) words * Long.BYTES);
             buildMatched = new long[words];
         }
         buildComplete();
@@ -246,7 +247,7 @@ abstract class AbstractJoinOperator implements Operator {
         }
         if (type.keepsUnmatchedLeft() || !type.outputsRight()) {
             if (probeMatched == null || probeMatched.length < probeRows) {
-                memory.reserve(probeRows);
+                memory.add(probeRows);
                 probeMatched = new boolean[probeRows];
             } else {
                 Arrays.fill(probeMatched, 0, probeRows, false);

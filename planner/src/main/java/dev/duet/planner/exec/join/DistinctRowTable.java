@@ -1,5 +1,6 @@
 package dev.duet.planner.exec.join;
 
+import dev.duet.core.exec.HeapReservation;
 import dev.duet.core.exec.BatchColumn;
 import dev.duet.core.types.DataType;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ final class DistinctRowTable implements AutoCloseable {
         this.keys = KeyColumns.forSetOperation(types);
         this.memory = memory;
         int slotCount = slotsFor(Math.max(expectedRows, 8));
-        memory.reserve((long) slotCount * Integer.BYTES + (long) (slotCount / 2) * Long.BYTES);
+        memory.add((long) slotCount * Integer.BYTES + (long) (slotCount / 2) * Long.BYTES);
         this.slots = new int[slotCount];
         this.mask = slotCount - 1;
         this.entryHashes = new long[slotCount / 2];
@@ -160,14 +161,14 @@ final class DistinctRowTable implements AutoCloseable {
     private void ensureRoom(int entries) {
         if (entries > entryHashes.length) {
             int length = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(entries, 2L * entryHashes.length));
-            memory.reserve((long) length * Long.BYTES);
+            memory.add((long) length * Long.BYTES);
             entryHashes = Arrays.copyOf(entryHashes, length);
         }
         if (2L * entries <= slots.length) {
             return;
         }
         int slotCount = slotsFor(entries);
-        memory.reserve((long) slotCount * Integer.BYTES);
+        memory.add((long) slotCount * Integer.BYTES);
         int[] grown = new int[slotCount];
         int m = slotCount - 1;
         for (int e = 0; e < size; e++) {
@@ -185,7 +186,7 @@ final class DistinctRowTable implements AutoCloseable {
         if (hashes.length >= count) {
             return;
         }
-        memory.reserve((long) count * (Long.BYTES + 5 * Integer.BYTES + 1));
+        memory.add((long) count * (Long.BYTES + 5 * Integer.BYTES + 1));
         hashes = new long[count];
         position = new int[count];
         active = new int[count];

@@ -91,13 +91,13 @@ public final class HashJoinOperator extends AbstractJoinOperator {
         for (int i = 0; i < rightKeys.length; i++) {
             buildKeyVectors[i] = build.vector(rightKeys[i]);
         }
-        memory.reserve((long) batchSize);
+        memory.add((long) batchSize);
         equal = new boolean[batchSize];
         int rows = build.size();
         if (rows == 0) {
             return;
         }
-        memory.reserve((long) rows * (Long.BYTES + 1) + JoinHashTable.bytesFor(rows));
+        memory.add((long) rows * (Long.BYTES + 1) + JoinHashTable.bytesFor(rows));
         long[] buildKeys = new long[rows];
         boolean[] nulls = new boolean[rows];
         keys.encode(buildKeyVectors, rows, buildKeys, nulls);
@@ -115,7 +115,7 @@ public final class HashJoinOperator extends AbstractJoinOperator {
             return;
         }
         if (cursor == null || cursor.length < rows) {
-            memory.reserve((long) rows * (Long.BYTES + 2 * Integer.BYTES + 1));
+            memory.add((long) rows * (Long.BYTES + 2 * Integer.BYTES + 1));
             probeKeys = new long[rows];
             probeNulls = new boolean[rows];
             cursor = new int[rows];

@@ -1,5 +1,6 @@
 package dev.duet.planner.exec.join;
 
+import dev.duet.core.exec.HeapReservation;
 import dev.duet.core.exec.BatchColumn;
 import dev.duet.core.exec.Batches;
 import dev.duet.core.exec.Operator;
@@ -56,7 +57,7 @@ public final class SetOperationOperator implements Operator {
         }
         this.columns = SetOperationColumns.of(spec.kind().name(), this.inputs);
         this.batchSize = ctx.batchSize();
-        this.memory = new HeapReservation(ctx.allocator(), "SetOperationOperator");
+        this.memory = new HeapReservation(ctx, "SetOperationOperator");
     }
 
     @Override
@@ -127,7 +128,7 @@ public final class SetOperationOperator implements Operator {
         }
         int rows = batch.getRowCount();
         if (entries.length < rows) {
-            memory.reserve((long) rows * Integer.BYTES);
+            memory.add((long) rows * Integer.BYTES);
             entries = new int[rows];
         }
         return batch;
@@ -137,7 +138,7 @@ public final class SetOperationOperator implements Operator {
         if (!built) {
             count();
             built = true;
-            memory.reserve((long) batchSize * Integer.BYTES);
+            memory.add((long) batchSize * Integer.BYTES);
             selection = new int[batchSize];
         }
         int n = 0;
@@ -177,7 +178,7 @@ public final class SetOperationOperator implements Operator {
             table.add(batchVectors, rows, entries);
             if (counts.length < table.size()) {
                 int length = Math.max(table.size(), 2 * counts.length);
-                memory.reserve((long) length * Integer.BYTES);
+                memory.add((long) length * Integer.BYTES);
                 counts = Arrays.copyOf(counts, length);
             }
             for (int i = 0; i < rows; i++) {
@@ -189,7 +190,7 @@ public final class SetOperationOperator implements Operator {
         boolean intersect = spec.kind() == SetOperationSpec.Kind.INTERSECT;
         int[] seen = null;
         if (intersect && size > 0) {
-            memory.reserve((long) size * Integer.BYTES);
+            memory.add((long) size * Integer.BYTES);
             seen = new int[size];
         }
         while (currentInput < inputs.size()) {

@@ -1,5 +1,7 @@
 package dev.duet.planner.exec.ops;
 
+import dev.duet.planner.exec.expr.Int128;
+import dev.duet.core.exec.HeapReservation;
 import dev.duet.core.DuetException;
 import dev.duet.core.SqlState;
 import dev.duet.core.exec.Batches;

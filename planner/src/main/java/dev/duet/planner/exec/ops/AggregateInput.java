@@ -1,5 +1,6 @@
 package dev.duet.planner.exec.ops;
 
+import dev.duet.core.exec.HeapReservation;
 import dev.duet.core.types.DataType;
 import org.apache.arrow.vector.FieldVector;
 

@@ -1,5 +1,6 @@
 package dev.duet.planner.exec.ops;
 
+import dev.duet.planner.exec.expr.Int128;
 import dev.duet.core.types.DataType;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;

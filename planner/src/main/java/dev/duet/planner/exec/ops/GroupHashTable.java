@@ -1,5 +1,6 @@
 package dev.duet.planner.exec.ops;
 
+import dev.duet.core.exec.HeapReservation;
 import dev.duet.core.DuetException;
 import dev.duet.core.SqlState;
 import dev.duet.core.types.DataType;

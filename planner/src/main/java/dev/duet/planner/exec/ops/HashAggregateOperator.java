@@ -1,5 +1,6 @@
 package dev.duet.planner.exec.ops;
 
+import dev.duet.core.exec.HeapReservation;
 import dev.duet.core.exec.BatchColumn;
 import dev.duet.core.exec.Batches;
 import dev.duet.core.exec.Operator;

@@ -1,5 +1,6 @@
 package dev.duet.planner.exec.ops;
 
+import dev.duet.core.exec.HeapReservation;
 /**
  * Sorts row ids by their {@link NormalizedSortKeys}, stably. Each row's first eight key bytes (an
  * unsigned long) travel with its id through an LSD radix sort, one pass per byte that is not the

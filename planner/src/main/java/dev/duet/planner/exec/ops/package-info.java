@@ -10,7 +10,7 @@
  *
  * <p>Hot loops read the vectors' buffers by address and keep per-group and per-row state in
  * primitive arrays; that heap state is charged to the query's allocator through
- * {@link dev.duet.planner.exec.ops.HeapReservation}, so the query's memory limit (53200) covers
+ * {@link dev.duet.core.exec.HeapReservation}, so the query's memory limit (53200) covers
  * it as well as the Arrow buffers.
  */
 package dev.duet.planner.exec.ops;

@@ -1,15 +1,15 @@
-package dev.duet.planner.exec.ops;
+package dev.duet.core.exec;
 
 import dev.duet.core.DuetException;
 import dev.duet.core.SqlState;
-import dev.duet.core.exec.QueryContext;
 import java.util.Arrays;
 import java.util.Objects;
 import org.apache.arrow.memory.AllocationReservation;
 import org.apache.arrow.memory.BufferAllocator;
 
 /**
- * Charges Java-heap state that an operator holds (hash tables, accumulators, sort keys) to the
+ * Charges Java-heap state that an operator holds (hash tables, accumulators, sort keys, join
+ * match flags) to the
  * query's Arrow allocator, so that the query's memory limit covers it like the Arrow buffers:
  * growing past the limit fails with 53200 instead of running the JVM out of heap, and a
  * reservation not closed shows up as a leak when the {@link QueryContext} closes.
@@ -79,7 +79,7 @@ public final class HeapReservation implements AutoCloseable {
             long piece = Long.highestOneBit(remaining);
             if (!reservation.add(piece)) {
                 throw new DuetException(SqlState.OUT_OF_MEMORY, String.format(
-                        "out of memory: query memory limit of %d bytes exceeded (query holds %d bytes, %s needed %d more)",
+                        "out of memory: query memory limit of %d bytes exceeded (query holds %d bytes; %s needed %d more for heap arrays)",
                         context.memoryLimit(), allocator.getAllocatedMemory(), owner, remaining));
             }
             reserved += piece;
@@ -87,33 +87,33 @@ public final class HeapReservation implements AutoCloseable {
         }
     }
 
-    /** A copy of {@code a} with {@code length} elements, counting the growth. */
-    long[] grow(long[] a, int length) {
+    /** A copy of {@code a} with {@code length} elements, counting the growth (the other {@code grow}s alike). */
+    public long[] grow(long[] a, int length) {
         add(8L * (length - a.length));
         return Arrays.copyOf(a, length);
     }
 
-    int[] grow(int[] a, int length) {
+    public int[] grow(int[] a, int length) {
         add(4L * (length - a.length));
         return Arrays.copyOf(a, length);
     }
 
-    double[] grow(double[] a, int length) {
+    public double[] grow(double[] a, int length) {
         add(8L * (length - a.length));
         return Arrays.copyOf(a, length);
     }
 
-    byte[] grow(byte[] a, int length) {
+    public byte[] grow(byte[] a, int length) {
         add(length - a.length);
         return Arrays.copyOf(a, length);
     }
 
-    boolean[] grow(boolean[] a, int length) {
+    public boolean[] grow(boolean[] a, int length) {
         add(length - a.length);
         return Arrays.copyOf(a, length);
     }
 
-    <T> T[] grow(T[] a, int length) {
+    public <T> T[] grow(T[] a, int length) {
         add(8L * (length - a.length));
         return Arrays.copyOf(a, length);
     }
