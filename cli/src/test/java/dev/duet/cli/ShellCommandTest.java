@@ -113,6 +113,29 @@ class ShellCommandTest {
     }
 
     @Test
+    void orderedAndAggregatedResults() {
+        Outcome o = shell(CREATE + """
+                SELECT id, name, price FROM items ORDER BY price DESC;
+                SELECT count(*) AS n, sum(price) AS total, max(qty) AS most FROM items;
+                """);
+        assertEquals(new Outcome(0, """
+                CREATE TABLE
+                INSERT 0 2
+                 id |    name    | price
+                ----+------------+-------
+                  2 | semi;colon | 12.25
+                  1 | apple      |  1.50
+                (2 rows)
+
+                 n | total | most
+                ---+-------+------
+                 2 | 13.75 |    3
+                (1 row)
+
+                """, ""), o);
+    }
+
+    @Test
     void usageAndMissingFile() {
         assertEquals(2, shell("", "-x").status());
         assertEquals(2, shell("", "-c").status());
