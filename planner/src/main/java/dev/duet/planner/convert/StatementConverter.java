@@ -3,6 +3,7 @@ package dev.duet.planner.convert;
 import dev.duet.core.DuetException;
 import dev.duet.core.SqlState;
 import dev.duet.planner.types.DuetTypeSystem;
+import dev.duet.planner.types.TypeMapping;
 import dev.duet.planner.validate.DuetOperatorTable;
 import dev.duet.planner.validate.DuetTypeCoercion;
 import dev.duet.planner.validate.PostgresSyntax;
@@ -27,6 +28,7 @@ import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlDataTypeSpec;
+import org.apache.calcite.sql.SqlInsert;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
 import org.apache.calcite.sql.validate.SqlValidator;
@@ -90,6 +92,11 @@ public final class StatementConverter {
     /** Validates {@code node} (rewriting it in place) and converts it to logical operators. */
     public Converted convert(SqlNode node) {
         SqlNode validated = validate(node);
+        if (validated instanceof SqlInsert insert) {
+            // Conversion casts an INSERT's VALUES to this type, folding the cast into a literal.
+            validator.setValidatedNodeType(insert,
+                    TypeMapping.assignmentRowType(typeFactory, validator.getValidatedNodeType(insert)));
+        }
         SqlToRelConverter converter = new SqlToRelConverter(StatementConverter::noViews, validator, catalogReader,
                 cluster, StandardConvertletTable.INSTANCE, CONVERTER_CONFIG);
         return new Converted(validated, converter.convertQuery(validated, false, true));

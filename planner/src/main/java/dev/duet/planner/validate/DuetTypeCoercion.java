@@ -1,5 +1,6 @@
 package dev.duet.planner.validate;
 
+import dev.duet.planner.types.TypeMapping;
 import java.util.List;
 import java.util.Set;
 import org.apache.calcite.rel.type.RelDataType;
@@ -10,6 +11,7 @@ import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.type.SqlTypeFamily;
 import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.sql.validate.SqlValidator;
+import org.apache.calcite.sql.validate.SqlValidatorScope;
 import org.apache.calcite.sql.validate.implicit.TypeCoercionImpl;
 
 /**
@@ -51,6 +53,14 @@ public final class DuetTypeCoercion extends TypeCoercionImpl {
             }
         }
         return super.builtinFunctionCoercion(binding, operandTypes, expectedFamilies);
+    }
+
+    /** Assigned values are coerced to {@link TypeMapping#assignmentType}, never cut to a VARCHAR(n) column's length. */
+    @Override
+    public boolean querySourceCoercion(SqlValidatorScope scope, RelDataType sourceRowType, RelDataType targetRowType,
+            SqlNode query) {
+        return super.querySourceCoercion(scope, sourceRowType, TypeMapping.assignmentRowType(factory, targetRowType),
+                query);
     }
 
     private static final Set<SqlTypeFamily> NON_STRING_FAMILIES = Set.of(SqlTypeFamily.NUMERIC,
