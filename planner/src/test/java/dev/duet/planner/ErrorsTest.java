@@ -156,6 +156,16 @@ class ErrorsTest {
     }
 
     @Test
+    void negativeLimitOrOffset() {
+        positioned("select id from t limit -1", "2201W", "LIMIT must not be negative", 24);
+        positioned("select id from t order by id limit 5 offset -2", "2201X", "OFFSET must not be negative", 45);
+        positioned("select * from (select id from t offset -1) s", "2201X", "OFFSET must not be negative", 40);
+        // a sign is now part of the grammar: these still parse and plan
+        FRONT_END.planAll("select id from t limit -0; select id from t limit +3 offset +1; select id from t limit 1, 2; "
+                + "select id from t limit all offset 0", CATALOG);
+    }
+
+    @Test
     void planSingleWantsOneStatement() {
         DuetException e = assertThrows(DuetException.class, () -> FRONT_END.planSingle("select 1; select 2", CATALOG));
         assertEquals("42601", e.sqlState());
