@@ -26,7 +26,6 @@ import org.apache.calcite.rel.RelRoot;
 import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
-import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlDataTypeSpec;
 import org.apache.calcite.sql.SqlInsert;
 import org.apache.calcite.sql.SqlNode;
@@ -81,7 +80,7 @@ public final class StatementConverter {
                 VALIDATOR_CONFIG);
         HepPlanner clusterPlanner = new HepPlanner(HepProgram.builder().build());
         // ReduceExpressionsRule folds constants only if the cluster's planner has an executor.
-        clusterPlanner.setExecutor(RexUtil.EXECUTOR);
+        clusterPlanner.setExecutor(ConstantFolding.INSTANCE);
         this.cluster = RelOptCluster.create(clusterPlanner, new RexBuilder(typeFactory));
     }
 
