@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.duet.core.DuetException;
 import dev.duet.core.catalog.ColumnDef;
 import dev.duet.core.catalog.TableDef;
-import dev.duet.core.exec.Batches;
-import dev.duet.core.exec.Operator;
-import dev.duet.core.exec.QueryContext;
 import dev.duet.core.types.DataType;
 import dev.duet.core.types.Values;
 import dev.duet.planner.PlannedDml;
@@ -16,7 +13,6 @@ import dev.duet.rowstore.Transaction;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,22 +54,13 @@ class AssignmentTest {
                     ? dml.modify().getUpdateColumnList()
                     : table.columns().stream().map(ColumnDef::name).toList();
             int first = dml.operation() == PlannedDml.Operation.UPDATE ? table.columnCount() : 0;
-            QueryContext context = new QueryContext(db.allocator(), 64L << 20);
-            try {
-                try (Operator op = PhysicalPlanner.plan(dml.modify().getInput(), context, tx)) {
-                    for (VectorSchemaRoot batch = op.next(); batch != null; batch = op.next()) {
-                        for (Object[] row : Batches.rows(batch)) {
-                            List<Object> values = new ArrayList<>();
-                            for (int i = 0; i < targets.size(); i++) {
-                                ColumnDef c = table.column(table.requireColumn(targets.get(i)));
-                                values.add(Values.coerce(c.type(), row[first + i], c.name()));
-                            }
-                            out.add(values);
-                        }
-                    }
+            for (Object[] row : db.run(dml.modify().getInput(), tx)) {
+                List<Object> values = new ArrayList<>();
+                for (int i = 0; i < targets.size(); i++) {
+                    ColumnDef c = table.column(table.requireColumn(targets.get(i)));
+                    values.add(Values.coerce(c.type(), row[first + i], c.name()));
                 }
-            } finally {
-                context.close();
+                out.add(values);
             }
         }
         return out;

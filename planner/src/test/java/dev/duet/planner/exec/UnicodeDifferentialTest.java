@@ -3,14 +3,11 @@ package dev.duet.planner.exec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.duet.core.catalog.TableDef;
-import dev.duet.core.exec.Batches;
-import dev.duet.core.exec.Operator;
-import dev.duet.core.exec.QueryContext;
 import dev.duet.core.types.DataType;
 import dev.duet.planner.PlannedDml;
 import dev.duet.rowstore.Transaction;
+import java.util.ArrayList;
 import java.util.List;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,7 +32,7 @@ class UnicodeDifferentialTest {
                 .column("s", DataType.TEXT)
                 .column("c", DataType.varchar(8))
                 .primaryKey("id").build(), "CREATE TABLE u (id INTEGER PRIMARY KEY, s VARCHAR, c VARCHAR(8))");
-        List<Object[]> rows = new java.util.ArrayList<>();
+        List<Object[]> rows = new ArrayList<>();
         for (int i = 0; i < WORDS.length; i++) {
             String c = WORDS[i].codePointCount(0, WORDS[i].length()) <= 8 ? WORDS[i] : null;
             rows.add(new Object[] {i, WORDS[i], c});
@@ -83,17 +80,8 @@ class UnicodeDifferentialTest {
                 + "(102, upper('ünï'), 'x' || '✓')";
         try (Transaction tx = db.store().begin()) {
             PlannedDml dml = (PlannedDml) db.frontEnd().planSingle(insert, tx.catalog());
-            QueryContext context = new QueryContext(db.allocator(), 64L << 20);
-            try {
-                try (Operator op = PhysicalPlanner.plan(dml.modify().getInput(), context, tx)) {
-                    for (VectorSchemaRoot batch = op.next(); batch != null; batch = op.next()) {
-                        for (Object[] row : Batches.rows(batch)) {
-                            tx.insert("u", row);
-                        }
-                    }
-                }
-            } finally {
-                context.close();
+            for (Object[] row : db.run(dml.modify().getInput(), tx)) {
+                tx.insert("u", row);
             }
             tx.commit();
         }
