@@ -103,7 +103,12 @@ class ErrorsTest {
         positioned("select id + name from t", "42804", "operator does not exist: integer + varchar", 8);
         positioned("select 1 + true", "42804", "operator does not exist: integer + boolean", 8);
         positioned("select abs(name) from t", "42883", "function abs(varchar) does not exist", 8);
+        positioned("update t set qty = date '2024-01-01'", "42804",
+                "column \"qty\" is of type integer but expression is of type date", 20);
+        positioned("update t set name = 'x', flag = d where id = 1", "42804",
+                "column \"flag\" is of type boolean but expression is of type date", 33);
         // string literals still coerce, as PostgreSQL's unknown-typed literals do
+        FRONT_END.planAll("update t set qty = '5', d = '2024-01-01' where id = 1", CATALOG);
         FRONT_END.planAll("select * from t where id = '1' and d > '2020-01-01' and ts < '2020-01-01 10:00:00'", CATALOG);
     }
 
@@ -148,6 +153,16 @@ class ErrorsTest {
         positioned("select date_trunc('fortnight', d) from t", "22023", "unit \"fortnight\" not recognized", 19);
         positioned("select date_trunc(name, d) from t", "0A000",
                 "date_trunc unit must be a string literal such as 'month'", 19);
+    }
+
+    @Test
+    void negativeLimitOrOffset() {
+        positioned("select id from t limit -1", "2201W", "LIMIT must not be negative", 24);
+        positioned("select id from t order by id limit 5 offset -2", "2201X", "OFFSET must not be negative", 45);
+        positioned("select * from (select id from t offset -1) s", "2201X", "OFFSET must not be negative", 40);
+        // a sign is now part of the grammar: these still parse and plan
+        FRONT_END.planAll("select id from t limit -0; select id from t limit +3 offset +1; select id from t limit 1, 2; "
+                + "select id from t limit all offset 0", CATALOG);
     }
 
     @Test

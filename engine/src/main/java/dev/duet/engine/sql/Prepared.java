@@ -92,7 +92,7 @@ public final class Prepared {
             return PhysicalPlanner.plan(q.plan());
         }
         if (statement instanceof PlannedDml d) {
-            return PhysicalPlanner.plan(AssignmentCasts.unwrap(d.modify().getInput()));
+            return PhysicalPlanner.plan(d.modify().getInput());
         }
         if (statement instanceof CreateTable c && c.query() != null) {
             return PhysicalPlanner.plan(c.query().plan());

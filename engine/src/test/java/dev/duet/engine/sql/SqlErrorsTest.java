@@ -84,8 +84,13 @@ class SqlErrorsTest {
     void writesCoerceToTheColumnType() {
         assertFails(SqlState.NUMERIC_VALUE_OUT_OF_RANGE, () -> session.execute("INSERT INTO t VALUES (4, 'x', 40000, 1)"));
         assertFails(SqlState.NUMERIC_VALUE_OUT_OF_RANGE, () -> session.execute("UPDATE t SET s = n * 10000"));
-        // computed values and parameters are checked against the column type; a too-long string
-        // is an error, never cut (string literals are cut by the planner: docs/limitations.md)
+        // literals, computed values and parameters are checked against the column type: a too-long
+        // string is an error, never cut; only an explicit cast cuts (as in PostgreSQL)
+        assertFails(SqlState.STRING_DATA_RIGHT_TRUNCATION, () -> session.execute("INSERT INTO t VALUES (7, 'toolong', 1, 1)"));
+        assertFails(SqlState.STRING_DATA_RIGHT_TRUNCATION, () -> session.execute("UPDATE t SET name = 'abcdefgh' WHERE id = 2"));
+        run(session, "UPDATE t SET name = CAST('abcdefgh' AS VARCHAR(5)) WHERE id = 2");
+        assertEquals(List.of(List.of("abcde")), query(session, "SELECT name FROM t WHERE id = 2"));
+        run(session, "UPDATE t SET name = 'two' WHERE id = 2");
         assertFails(SqlState.STRING_DATA_RIGHT_TRUNCATION,
                 () -> session.execute("UPDATE t SET name = name || 'xyz' WHERE id = 2"));
         assertFails(SqlState.STRING_DATA_RIGHT_TRUNCATION,

@@ -30,8 +30,9 @@ import org.apache.calcite.tools.RelBuilder;
  * {@code LogicalWindow}s. Fails with 0A000 if a correlation survives: the executor has no
  * nested-loop apply.
  *
- * <p>Constant folding uses Calcite's default {@code RexExecutor}, which compiles each reduced
- * expression with Janino (a few ms per statement); an own folder is a later optimisation.
+ * <p>Constant folding uses Calcite's default {@code RexExecutor} (through {@link ConstantFolding}),
+ * which compiles each reduced expression with Janino (a few ms per statement); an own folder is a
+ * later optimisation.
  */
 public final class LogicalOptimizer {
     /**

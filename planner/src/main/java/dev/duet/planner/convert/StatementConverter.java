@@ -5,6 +5,7 @@ import dev.duet.core.SqlState;
 import dev.duet.planner.parse.SourceText;
 import dev.duet.planner.parse.StatementParser;
 import dev.duet.planner.types.DuetTypeSystem;
+import dev.duet.planner.types.TypeMapping;
 import dev.duet.planner.validate.DuetOperatorTable;
 import dev.duet.planner.validate.DuetTypeCoercion;
 import dev.duet.planner.validate.PostgresSyntax;
@@ -28,8 +29,8 @@ import org.apache.calcite.rel.RelRoot;
 import org.apache.calcite.rel.core.RelFactories;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
-import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlDataTypeSpec;
+import org.apache.calcite.sql.SqlInsert;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.validate.SqlConformanceEnum;
 import org.apache.calcite.sql.validate.SqlValidator;
@@ -87,7 +88,7 @@ public final class StatementConverter {
                 VALIDATOR_CONFIG);
         HepPlanner clusterPlanner = new HepPlanner(HepProgram.builder().build());
         // ReduceExpressionsRule folds constants only if the cluster's planner has an executor.
-        clusterPlanner.setExecutor(RexUtil.EXECUTOR);
+        clusterPlanner.setExecutor(ConstantFolding.INSTANCE);
         this.cluster = RelOptCluster.create(clusterPlanner, new RexBuilder(typeFactory));
     }
 
@@ -98,6 +99,11 @@ public final class StatementConverter {
     /** Validates {@code node} (rewriting it in place) and converts it to logical operators. */
     public Converted convert(SqlNode node) {
         SqlNode validated = validate(node);
+        if (validated instanceof SqlInsert insert) {
+            // Conversion casts an INSERT's VALUES to this type, folding the cast into a literal.
+            validator.setValidatedNodeType(insert,
+                    TypeMapping.assignmentRowType(typeFactory, validator.getValidatedNodeType(insert)));
+        }
         SqlToRelConverter converter = new SqlToRelConverter(this::expandView, validator, catalogReader,
                 cluster, StandardConvertletTable.INSTANCE, CONVERTER_CONFIG);
         return new Converted(validated, converter.convertQuery(validated, false, true));

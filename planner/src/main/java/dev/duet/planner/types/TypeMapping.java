@@ -71,6 +71,27 @@ public final class TypeMapping {
         };
     }
 
+    /**
+     * The type a value assigned to a column of type {@code column} (an INSERT source column, an
+     * UPDATE SET value) keeps in the plan. PostgreSQL's assignment to VARCHAR(n) fails with 22001
+     * on a longer value, where only an explicit cast cuts it; so a bounded character column takes
+     * its value at unbounded VARCHAR, never through a truncating cast, and the DML layer's
+     * coercion to the column type checks the length. Other types are unchanged.
+     */
+    public static RelDataType assignmentType(RelDataTypeFactory factory, RelDataType column) {
+        if ((column.getSqlTypeName() == SqlTypeName.VARCHAR || column.getSqlTypeName() == SqlTypeName.CHAR)
+                && column.getPrecision() > 0 && column.getPrecision() < DuetTypeSystem.MAX_LENGTH) {
+            return factory.createTypeWithNullability(factory.createSqlType(SqlTypeName.VARCHAR), column.isNullable());
+        }
+        return column;
+    }
+
+    /** {@link #assignmentType} of every field of {@code row}. */
+    public static RelDataType assignmentRowType(RelDataTypeFactory factory, RelDataType row) {
+        return factory.createStructType(row.getFieldList().stream().map(f -> assignmentType(factory, f.getType())).toList(),
+                row.getFieldNames());
+    }
+
     /** A type as a user reads it in an error message, e.g. {@code TIME(0)} or {@code INTERVAL MONTH}. */
     public static String describe(RelDataType type) {
         return type.getFullTypeString().replace(" NOT NULL", "");

@@ -1,15 +1,22 @@
 package dev.duet.planner.validate;
 
+import dev.duet.core.SqlState;
+import dev.duet.planner.types.TypeMapping;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.sql.SqlCallBinding;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlUpdate;
 import org.apache.calcite.sql.type.SqlTypeFamily;
 import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.sql.validate.SqlValidator;
+import org.apache.calcite.sql.validate.SqlValidatorScope;
 import org.apache.calcite.sql.validate.implicit.TypeCoercionImpl;
 
 /**
@@ -51,6 +58,48 @@ public final class DuetTypeCoercion extends TypeCoercionImpl {
             }
         }
         return super.builtinFunctionCoercion(binding, operandTypes, expectedFamilies);
+    }
+
+    /** Assigned values are coerced to {@link TypeMapping#assignmentType}, never cut to a VARCHAR(n) column's length. */
+    @Override
+    public boolean querySourceCoercion(SqlValidatorScope scope, RelDataType sourceRowType, RelDataType targetRowType,
+            SqlNode query) {
+        if (super.querySourceCoercion(scope, sourceRowType, TypeMapping.assignmentRowType(factory, targetRowType),
+                query)) {
+            return true;
+        }
+        if (query instanceof SqlUpdate update) {
+            NodeError e = unassignableSetValue(update, sourceRowType, targetRowType);
+            if (e != null) {
+                throw e;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * 42804 at the first SET value its column cannot take, null if there is none. (Calcite's own
+     * report of this error looks the value up at the wrong index and fails.) The rows compared
+     * are the table's columns followed by the SET columns and values.
+     */
+    private static NodeError unassignableSetValue(SqlUpdate update, RelDataType sourceRowType,
+            RelDataType targetRowType) {
+        SqlNodeList values = update.getSourceExpressionList();
+        int first = targetRowType.getFieldCount() - values.size();
+        for (int i = 0; i < values.size(); i++) {
+            RelDataTypeField target = targetRowType.getFieldList().get(first + i);
+            RelDataType source = sourceRowType.getFieldList().get(first + i).getType();
+            if (!SqlTypeUtil.canAssignFrom(target.getType(), source)) {
+                return new NodeError(SqlState.DATATYPE_MISMATCH, "column \"" + target.getName() + "\" is of type "
+                        + typeName(target.getType()) + " but expression is of type " + typeName(source),
+                        values.get(i).getParserPosition());
+            }
+        }
+        return null;
+    }
+
+    private static String typeName(RelDataType type) {
+        return TypeMapping.describe(type).toLowerCase(Locale.ROOT);
     }
 
     private static final Set<SqlTypeFamily> NON_STRING_FAMILIES = Set.of(SqlTypeFamily.NUMERIC,

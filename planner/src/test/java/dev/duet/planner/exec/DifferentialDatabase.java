@@ -31,6 +31,7 @@ import java.util.HexFormat;
 import java.util.List;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.calcite.rel.RelNode;
 
 /**
  * The same tables in a Duet row store and an in-memory DuckDB: runs a query on both and compares
@@ -124,22 +125,30 @@ final class DifferentialDatabase implements AutoCloseable {
      * allocator ends at zero.
      */
     List<Object[]> duet(String sql, Object... parameters) {
-        List<Object[]> out = new ArrayList<>();
         try (Transaction tx = store.begin(true)) {
             PlannedQuery q = (PlannedQuery) frontEnd.planSingle(sql, tx.catalog());
-            QueryContext context = new QueryContext(root, 256L << 20);
-            context.setBatchSize(batchSize);
-            context.setParameters(parameters);
-            try {
-                try (Operator op = PhysicalPlanner.plan(q.plan(), context, tx)) {
-                    for (VectorSchemaRoot batch = op.next(); batch != null; batch = op.next()) {
-                        assertEquals(op.columns().size(), batch.getFieldVectors().size());
-                        out.addAll(Batches.rows(batch));
-                    }
+            return run(q.plan(), tx, parameters);
+        }
+    }
+
+    /**
+     * Runs a logical plan (a query's, or the input of a DML statement) in {@code tx} with
+     * {@code parameters} bound and returns its rows; asserts the query allocator ends at zero.
+     */
+    List<Object[]> run(RelNode plan, Transaction tx, Object... parameters) {
+        List<Object[]> out = new ArrayList<>();
+        QueryContext context = new QueryContext(root, 256L << 20);
+        context.setBatchSize(batchSize);
+        context.setParameters(parameters);
+        try {
+            try (Operator op = PhysicalPlanner.plan(plan, context, tx)) {
+                for (VectorSchemaRoot batch = op.next(); batch != null; batch = op.next()) {
+                    assertEquals(op.columns().size(), batch.getFieldVectors().size());
+                    out.addAll(Batches.rows(batch));
                 }
-            } finally {
-                context.close(); // throws if any Arrow memory leaked
             }
+        } finally {
+            context.close(); // throws if any Arrow memory leaked
         }
         return out;
     }
