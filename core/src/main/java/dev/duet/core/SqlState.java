@@ -91,6 +91,8 @@ public enum SqlState {
     SUBSTRING_ERROR("22011"),
     /** An invalid escape sequence (e.g. in a LIKE pattern). */
     INVALID_ESCAPE_SEQUENCE("22025"),
+    /** A view that reads itself, e.g. after {@code CREATE OR REPLACE VIEW v AS SELECT * FROM v}. */
+    INVALID_OBJECT_DEFINITION("42P17"),
     /** {@code Statement.executeQuery} of a statement that returns no rows (JDBC). */
     NO_DATA("02000"),
     /**

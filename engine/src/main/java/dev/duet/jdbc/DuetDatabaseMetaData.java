@@ -2,7 +2,9 @@ package dev.duet.jdbc;
 
 import dev.duet.core.catalog.Catalog;
 import dev.duet.core.catalog.ColumnDef;
+import dev.duet.core.catalog.IndexDef;
 import dev.duet.core.catalog.TableDef;
+import dev.duet.core.catalog.ViewDef;
 import dev.duet.core.types.DataType;
 import dev.duet.core.types.Values;
 import dev.duet.planner.OutputColumn;
@@ -17,14 +19,16 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * What generic JDBC tools ask about a Duet database. Table, column, key and schema rows come from
- * the catalog the connection's session sees ({@link dev.duet.engine.sql.Session#catalog()}), built
- * in memory and read through the same {@link DuetResultSet} as query results. Identifiers follow
+ * What generic JDBC tools ask about a Duet database. Table, view, column, key, index and schema
+ * rows come from the catalog the connection's session sees
+ * ({@link dev.duet.engine.sql.Session#catalog()}), built in memory and read through the same
+ * {@link DuetResultSet} as query results. Identifiers follow
  * PostgreSQL: unquoted ones are folded to lower case, quoted ones keep their case; name patterns
  * are matched as stored (case-sensitively) with {@code %}, {@code _} and the escape {@code \}.
  * Duet has no catalogs (the catalog arguments only match {@code null} or {@code ""}), no
  * procedures, foreign keys, privileges or user-defined types: those calls return no rows. The
- * primary key is reported as the table's one (unique) index.
+ * primary key is reported as a unique index named {@code <table>_pkey}, beside the secondary
+ * indexes; views are listed with table type {@code VIEW}.
  */
 final class DuetDatabaseMetaData implements DatabaseMetaData {
     private static final String VERSION = DuetDriver.MAJOR_VERSION + "." + DuetDriver.MINOR_VERSION + ".0";
@@ -107,9 +111,17 @@ final class DuetDatabaseMetaData implements DatabaseMetaData {
         return catalog == null || catalog.isEmpty();
     }
 
-    /** Tables whose schema and name match the patterns, ordered by schema then name. */
-    private List<TableDef> tables(String catalog, String schemaPattern, String tablePattern) throws SQLException {
-        List<TableDef> out = new ArrayList<>();
+    /** A table or a view, as getTables and getColumns list them. */
+    private record Relation(String schema, String name, String type, List<ColumnDef> columns) {
+    }
+
+    /**
+     * Tables and views whose schema and name match the patterns, of the wanted types, ordered by
+     * type, schema, then name (the order getTables promises).
+     */
+    private List<Relation> relations(String catalog, String schemaPattern, String tablePattern, boolean wantTables,
+            boolean wantViews) throws SQLException {
+        List<Relation> out = new ArrayList<>();
         if (!catalogMatches(catalog)) {
             return out;
         }
@@ -117,14 +129,21 @@ final class DuetDatabaseMetaData implements DatabaseMetaData {
         Pattern sp = pattern(schemaPattern);
         Pattern tp = pattern(tablePattern);
         for (String schema : cat.schemaNames()) {
-            if (matches(sp, schema)) {
-                for (TableDef t : cat.tables(schema)) {
-                    if (matches(tp, t.name())) {
-                        out.add(t);
-                    }
+            if (!matches(sp, schema)) {
+                continue;
+            }
+            for (TableDef t : wantTables ? cat.tables(schema) : List.<TableDef>of()) {
+                if (matches(tp, t.name())) {
+                    out.add(new Relation(t.schema(), t.name(), TABLE, t.columns()));
+                }
+            }
+            for (ViewDef v : wantViews ? cat.views(schema) : List.<ViewDef>of()) {
+                if (matches(tp, v.name())) {
+                    out.add(new Relation(v.schema(), v.name(), VIEW, v.columns()));
                 }
             }
         }
+        out.sort(Comparator.comparing(Relation::type).thenComparing(Relation::schema).thenComparing(Relation::name));
         return out;
     }
 
@@ -153,21 +172,22 @@ final class DuetDatabaseMetaData implements DatabaseMetaData {
     // ---------------------------------------------------------------- tables, columns, keys
 
     private static final String TABLE = "TABLE";
+    private static final String VIEW = "VIEW";
 
     @Override
     public ResultSet getTables(String catalog, String schemaPattern, String tableNamePattern, String[] types)
             throws SQLException {
         List<Object[]> rows = new ArrayList<>();
         boolean wantTables = types == null;
+        boolean wantViews = types == null;
         if (types != null) {
             for (String t : types) {
                 wantTables |= TABLE.equalsIgnoreCase(t);
+                wantViews |= VIEW.equalsIgnoreCase(t);
             }
         }
-        if (wantTables) {
-            for (TableDef t : tables(catalog, schemaPattern, tableNamePattern)) {
-                rows.add(new Object[] {null, t.schema(), t.name(), TABLE, null, null, null, null, null, null});
-            }
+        for (Relation r : relations(catalog, schemaPattern, tableNamePattern, wantTables, wantViews)) {
+            rows.add(new Object[] {null, r.schema(), r.name(), r.type(), null, null, null, null, null, null});
         }
         return rows("TABLE_CAT, TABLE_SCHEM, TABLE_NAME, TABLE_TYPE, REMARKS, TYPE_CAT, TYPE_SCHEM, TYPE_NAME, "
                 + "SELF_REFERENCING_COL_NAME, REF_GENERATION", rows);
@@ -177,6 +197,7 @@ final class DuetDatabaseMetaData implements DatabaseMetaData {
     public ResultSet getTableTypes() throws SQLException {
         List<Object[]> rows = new ArrayList<>();
         rows.add(new Object[] {TABLE});
+        rows.add(new Object[] {VIEW});
         return rows("TABLE_TYPE", rows);
     }
 
@@ -185,9 +206,11 @@ final class DuetDatabaseMetaData implements DatabaseMetaData {
             throws SQLException {
         List<Object[]> rows = new ArrayList<>();
         Pattern cp = pattern(columnNamePattern);
-        for (TableDef t : tables(catalog, schemaPattern, tableNamePattern)) {
-            for (int i = 0; i < t.columnCount(); i++) {
-                ColumnDef c = t.column(i);
+        List<Relation> relations = relations(catalog, schemaPattern, tableNamePattern, true, true);
+        relations.sort(Comparator.comparing(Relation::schema).thenComparing(Relation::name)); // JDBC's column order
+        for (Relation t : relations) {
+            for (int i = 0; i < t.columns().size(); i++) {
+                ColumnDef c = t.columns().get(i);
                 if (!matches(cp, c.name())) {
                     continue;
                 }
@@ -234,19 +257,37 @@ final class DuetDatabaseMetaData implements DatabaseMetaData {
         return rows("TABLE_CAT, TABLE_SCHEM, TABLE_NAME, COLUMN_NAME, KEY_SEQ:h, PK_NAME", rows);
     }
 
-    /** The primary key, reported as a unique index named {@code <table>_pkey}; there are no other indexes. */
+    /**
+     * The primary key, reported as a unique index named {@code <table>_pkey}, and the secondary
+     * indexes (only the unique ones if {@code unique}), ordered as JDBC asks: NON_UNIQUE, INDEX_NAME,
+     * ORDINAL_POSITION.
+     */
     @Override
     public ResultSet getIndexInfo(String catalog, String schema, String table, boolean unique, boolean approximate)
             throws SQLException {
         List<Object[]> rows = new ArrayList<>();
+        Catalog cat = catalog();
         for (TableDef t : exactTables(catalog, schema, table)) {
             for (int k = 0; k < t.primaryKeyLength(); k++) {
-                rows.add(new Object[] {null, t.schema(), t.name(), false, null, pkName(t), (short) tableIndexOther,
-                    (short) (k + 1), t.column(t.primaryKeyColumn(k)).name(), "A", null, null, null});
+                rows.add(indexRow(t, false, pkName(t), k, t.primaryKeyColumn(k)));
+            }
+            for (IndexDef i : cat.indexes(t.id())) {
+                if (i.unique() || !unique) {
+                    for (int k = 0; k < i.columns().length; k++) {
+                        rows.add(indexRow(t, !i.unique(), i.name(), k, i.columns()[k]));
+                    }
+                }
             }
         }
+        rows.sort(Comparator.comparing((Object[] r) -> (Boolean) r[3]).thenComparing(r -> (String) r[5])
+                .thenComparing(r -> (Short) r[7]));
         return rows("TABLE_CAT, TABLE_SCHEM, TABLE_NAME, NON_UNIQUE:b, INDEX_QUALIFIER, INDEX_NAME, TYPE:h, "
                 + "ORDINAL_POSITION:h, COLUMN_NAME, ASC_OR_DESC, CARDINALITY:l, PAGES:l, FILTER_CONDITION", rows);
+    }
+
+    private static Object[] indexRow(TableDef t, boolean nonUnique, String name, int position, int column) {
+        return new Object[] {null, t.schema(), t.name(), nonUnique, null, name, (short) tableIndexOther,
+            (short) (position + 1), t.column(column).name(), "A", null, null, null};
     }
 
     /** The primary key columns identify a row for as long as the session lasts. */

@@ -3,7 +3,9 @@ package dev.duet.rowstore;
 import dev.duet.core.DuetException;
 import dev.duet.core.SqlState;
 import dev.duet.core.catalog.CatalogCodec;
+import dev.duet.core.catalog.IndexDef;
 import dev.duet.core.catalog.TableDef;
+import dev.duet.core.catalog.ViewDef;
 import dev.duet.core.io.ByteSink;
 import dev.duet.core.io.ByteSource;
 
@@ -14,7 +16,9 @@ import dev.duet.core.io.ByteSource;
  *
  * <p>Layout: {@code long ts, int opCount, ops...}; each op starts with a kind byte:
  * CREATE_SCHEMA name | DROP_SCHEMA name | CREATE_TABLE tableDef | DROP_TABLE long id |
- * INSERT/UPDATE long tableId, blob key, blob row | DELETE long tableId, blob key.
+ * CREATE_VIEW boolean orReplace, viewDef | DROP_VIEW schema, name | CREATE_INDEX indexDef |
+ * DROP_INDEX long id | INSERT/UPDATE long tableId, blob key, blob row | DELETE long tableId, blob key.
+ * Index entries are not logged: recovery rebuilds every index from the recovered rows.
  */
 final class CommitRecord {
     /** WAL record type of a commit. */
@@ -24,6 +28,10 @@ final class CommitRecord {
     static final byte DROP_SCHEMA = 2;
     static final byte CREATE_TABLE = 3;
     static final byte DROP_TABLE = 4;
+    static final byte CREATE_VIEW = 5;
+    static final byte DROP_VIEW = 6;
+    static final byte CREATE_INDEX = 7;
+    static final byte DROP_INDEX = 8;
     static final byte INSERT = 10;
     static final byte UPDATE = 11;
     static final byte DELETE = 12;
@@ -41,6 +49,14 @@ final class CommitRecord {
 
         void dropTable(long tableId);
 
+        void createView(ViewDef view, boolean orReplace);
+
+        void dropView(String schema, String name);
+
+        void createIndex(IndexDef index);
+
+        void dropIndex(long indexId);
+
         /** INSERT or UPDATE (kind tells which); {@code row} is the full new row. */
         void put(byte kind, long tableId, byte[] key, byte[] row);
 
@@ -53,6 +69,16 @@ final class CommitRecord {
             case CREATE_SCHEMA, DROP_SCHEMA -> out.writeString(op.schema());
             case CREATE_TABLE -> CatalogCodec.writeTable(out, op.table());
             case DROP_TABLE -> out.writeLong(op.table().id());
+            case CREATE_VIEW -> {
+                out.writeBoolean(op.orReplace());
+                CatalogCodec.writeView(out, op.view());
+            }
+            case DROP_VIEW -> {
+                out.writeString(op.view().schema());
+                out.writeString(op.view().name());
+            }
+            case CREATE_INDEX -> CatalogCodec.writeIndex(out, op.index());
+            case DROP_INDEX -> out.writeLong(op.index().id());
             default -> throw new IllegalStateException("not a DDL kind: " + op.kind());
         }
     }
@@ -82,6 +108,13 @@ final class CommitRecord {
                 case DROP_SCHEMA -> v.dropSchema(in.readString());
                 case CREATE_TABLE -> v.createTable(CatalogCodec.readTable(in));
                 case DROP_TABLE -> v.dropTable(in.readLong());
+                case CREATE_VIEW -> {
+                    boolean orReplace = in.readBoolean();
+                    v.createView(CatalogCodec.readView(in), orReplace);
+                }
+                case DROP_VIEW -> v.dropView(in.readString(), in.readString());
+                case CREATE_INDEX -> v.createIndex(CatalogCodec.readIndex(in));
+                case DROP_INDEX -> v.dropIndex(in.readLong());
                 case INSERT, UPDATE -> v.put(kind, in.readLong(), in.readBlob(), in.readBlob());
                 case DELETE -> v.delete(in.readLong(), in.readBlob());
                 default -> throw DuetException.of(SqlState.DATA_CORRUPTED,
@@ -99,7 +132,18 @@ final class CommitRecord {
         return new ByteSource(payload, off, len, "WAL commit record").readLong();
     }
 
-    /** A catalog change made by a transaction, kept in its order. */
-    record DdlOp(byte kind, String schema, TableDef table) {
+    /** A catalog change made by a transaction, kept in its order; the fields its kind does not use are null. */
+    record DdlOp(byte kind, String schema, TableDef table, ViewDef view, IndexDef index, boolean orReplace) {
+        DdlOp(byte kind, String schema, TableDef table) {
+            this(kind, schema, table, null, null, false);
+        }
+
+        static DdlOp view(byte kind, ViewDef view, boolean orReplace) {
+            return new DdlOp(kind, null, null, view, null, orReplace);
+        }
+
+        static DdlOp index(byte kind, IndexDef index) {
+            return new DdlOp(kind, null, null, null, index, false);
+        }
     }
 }

@@ -3,7 +3,9 @@ package dev.duet.rowstore;
 import dev.duet.core.DuetException;
 import dev.duet.core.SqlState;
 import dev.duet.core.catalog.Catalog;
+import dev.duet.core.catalog.IndexDef;
 import dev.duet.core.catalog.TableDef;
+import dev.duet.core.catalog.ViewDef;
 import dev.duet.core.io.ByteSink;
 import dev.duet.core.types.KeyCodec;
 import dev.duet.rowstore.wal.WalReader;
@@ -199,6 +201,11 @@ public final class RowStore implements AutoCloseable {
         if (replay.catalogChanged) {
             latestCatalogTs = lastTs;
         }
+        // Index entries are not logged or checkpointed: every index is built again from the rows.
+        for (IndexDef index : latestCatalog.indexes()) {
+            TableDef t = latestCatalog.tableById(index.tableId());
+            tables.put(index.id(), buildIndex(t, index, tables.get(t.id()), null, lastTs));
+        }
         catalogs.clear();
         catalogs.put(latestCatalogTs, latestCatalog);
         snapshots.publish(lastTs, endLsn);
@@ -248,6 +255,30 @@ public final class RowStore implements AutoCloseable {
         public void dropTable(long tableId) {
             latestCatalog = latestCatalog.withoutTable(tableId);
             tables.remove(tableId);
+            catalogChanged = true;
+        }
+
+        @Override
+        public void createView(ViewDef view, boolean orReplace) {
+            latestCatalog = latestCatalog.withView(view, orReplace);
+            catalogChanged = true;
+        }
+
+        @Override
+        public void dropView(String schema, String name) {
+            latestCatalog = latestCatalog.withoutView(schema, name);
+            catalogChanged = true;
+        }
+
+        @Override
+        public void createIndex(IndexDef index) {
+            latestCatalog = latestCatalog.withIndex(index);
+            catalogChanged = true;
+        }
+
+        @Override
+        public void dropIndex(long indexId) {
+            latestCatalog = latestCatalog.withoutIndex(indexId);
             catalogChanged = true;
         }
 
@@ -351,6 +382,11 @@ public final class RowStore implements AutoCloseable {
                             "could not serialize access: relation \"%s\" was dropped by a concurrent transaction",
                             old == null ? String.valueOf(tableId) : old.name());
                 }
+                if (!target.indexes(tableId).equals(tx.catalog().indexes(tableId))) {
+                    // our writes maintained the indexes our snapshot had, not the ones committed since
+                    throw DuetException.of(SqlState.SERIALIZATION_FAILURE,
+                            "could not serialize access: the indexes of relation \"%s\" changed concurrently", def.name());
+                }
                 VersionedTable vt = tables.get(tableId);
                 for (Map.Entry<byte[], byte[]> w : e.getValue().entrySet()) {
                     byte[] key = w.getKey();
@@ -376,6 +412,18 @@ public final class RowStore implements AutoCloseable {
                     }
                 }
             }
+            checkUniqueEntries(tx, target);
+            List<IndexDef> built = new ArrayList<>();
+            List<VersionedTable> builtEntries = new ArrayList<>();
+            for (long id : tx.createdIndexes) {
+                IndexDef index = target.indexById(id);
+                if (index != null) {
+                    TableDef def = target.tableById(index.tableId());
+                    built.add(index);
+                    builtEntries.add(buildIndex(def, index, tx.createdTables.containsKey(def.id()) ? null : tables.get(def.id()),
+                            tx.writes.get(def.id()), ts));
+                }
+            }
             payload.setInt(countAt, ops);
             end = wal == null ? 0 : wal.append(CommitRecord.WAL_TYPE, payload.array(), 0, payload.size());
             lastTs = ts;
@@ -384,7 +432,15 @@ public final class RowStore implements AutoCloseable {
                 for (CommitRecord.DdlOp op : tx.ddl) {
                     if (op.kind() == CommitRecord.DROP_TABLE) {
                         dropped.add(new long[] {ts, op.table().id()});
+                        for (IndexDef index : latestCatalog.indexes(op.table().id())) {
+                            dropped.add(new long[] {ts, index.id()});
+                        }
+                    } else if (op.kind() == CommitRecord.DROP_INDEX) {
+                        dropped.add(new long[] {ts, op.index().id()});
                     }
+                }
+                for (int i = 0; i < built.size(); i++) {
+                    tables.put(built.get(i).id(), builtEntries.get(i));
                 }
                 tables.putAll(tx.createdTables);
                 latestCatalog = target;
@@ -412,6 +468,7 @@ public final class RowStore implements AutoCloseable {
                 }
             }
             commitSlots.clear();
+            installIndexWrites(tx, target, ts, horizon);
         } finally {
             commitLock.unlock();
         }
@@ -424,6 +481,99 @@ public final class RowStore implements AutoCloseable {
             }
         }
         snapshots.publish(ts, end);
+    }
+
+    /**
+     * 23505 if an entry this transaction adds to a unique index has the values of a live entry of
+     * another row committed meanwhile (one it has not removed itself). Commit lock held.
+     */
+    private void checkUniqueEntries(Transaction tx, Catalog target) {
+        for (Map.Entry<Long, List<byte[][]>> e : tx.uniqueEntries.entrySet()) {
+            IndexDef index = target.indexById(e.getKey());
+            VersionedTable entries = tables.get(e.getKey());
+            TreeMap<byte[], byte[]> own = tx.indexWrites.get(e.getKey());
+            if (index == null || entries == null || own == null || tx.createdIndexes.contains(index.id())) {
+                continue;
+            }
+            for (byte[][] added : e.getValue()) {
+                byte[] pk = own.get(added[0]);
+                if (pk == null || pk == Transaction.DELETED) {
+                    continue;
+                }
+                for (VersionedTable.Slot slot : entries.range(added[1], KeyCodec.prefixEnd(added[1])).values()) {
+                    byte[] other = slot.head.row;
+                    if (other != null && !java.util.Arrays.equals(other, pk) && own.get(slot.key) == null) {
+                        TableDef def = target.tableById(index.tableId());
+                        byte[] row = tx.writes.get(def.id()).get(pk);
+                        throw Transaction.uniqueViolation(def, index, def.rowCodec().decode(row));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Installs the index entries of {@code tx}'s row writes as versions at {@code ts}. Commit lock held. */
+    private void installIndexWrites(Transaction tx, Catalog target, long ts, long horizon) {
+        for (Map.Entry<Long, TreeMap<byte[], byte[]>> e : tx.indexWrites.entrySet()) {
+            VersionedTable entries = tables.get(e.getKey());
+            if (target.indexById(e.getKey()) == null || tx.createdIndexes.contains(e.getKey()) || entries == null) {
+                continue;
+            }
+            for (Map.Entry<byte[], byte[]> w : e.getValue().entrySet()) {
+                VersionedTable.Slot slot = entries.slot(w.getKey());
+                RowVersion head = slot == null ? null : slot.head;
+                byte[] pk = w.getValue();
+                if (pk == Transaction.DELETED) {
+                    if (head == null || head.row == null) {
+                        continue;
+                    }
+                    pk = null;
+                }
+                RowVersion v = new RowVersion(ts, pk, head);
+                entries.install(slot, w.getKey(), v);
+                RowVersion.prune(v, horizon);
+            }
+        }
+    }
+
+    /**
+     * The entries of {@code index} for the newest committed rows of {@code committed} (null: none)
+     * overlaid with {@code own} (a transaction's writes to the table, or null), each a version at
+     * {@code ts}; 23505 if the index is unique and two rows have the same non-null values. Commit
+     * lock held (or recovery): a concurrent commit would change the rows.
+     */
+    static VersionedTable buildIndex(TableDef table, IndexDef index, VersionedTable committed,
+            TreeMap<byte[], byte[]> own, long ts) {
+        IndexKeys keys = new IndexKeys(table, index);
+        List<VersionedTable.Slot> slots = new ArrayList<>();
+        TreeMap<byte[], Object[]> unique = index.unique() ? new TreeMap<>(VersionedTable.KEY_ORDER) : null;
+        java.util.function.BiConsumer<byte[], byte[]> add = (pk, encoded) -> {
+            Object[] row = table.rowCodec().decode(encoded);
+            byte[] values = keys.values(row);
+            if (unique != null && keys.allNonNull(row) && unique.put(values, row) != null) {
+                throw DuetException.of(SqlState.UNIQUE_VIOLATION, "could not create unique index \"%s\": key (%s) is duplicated",
+                        index.name(), Transaction.describeIndexKey(table, index, row));
+            }
+            slots.add(new VersionedTable.Slot(IndexKeys.entry(values, pk), new RowVersion(ts, pk, null)));
+        };
+        if (committed != null) {
+            for (VersionedTable.Slot slot : committed.slots()) {
+                RowVersion head = slot.head;
+                if (head.row != null && (own == null || !own.containsKey(slot.key))) {
+                    add.accept(slot.key, head.row);
+                }
+            }
+        }
+        if (own != null) {
+            for (Map.Entry<byte[], byte[]> w : own.entrySet()) {
+                if (w.getValue() != Transaction.DELETED) {
+                    add.accept(w.getKey(), w.getValue());
+                }
+            }
+        }
+        VersionedTable entries = VersionedTable.forIndex(index.id());
+        entries.load(slots);
+        return entries;
     }
 
     // ------------------------------------------------------------------ maintenance
@@ -512,7 +662,7 @@ public final class RowStore implements AutoCloseable {
             if (d[0] <= horizon) {
                 commitLock.lock();
                 try {
-                    if (latestCatalog.tableById(d[1]) == null) {
+                    if (latestCatalog.tableById(d[1]) == null && latestCatalog.indexById(d[1]) == null) {
                         tables.remove(d[1]);
                     }
                 } finally {

@@ -3,6 +3,7 @@ package dev.duet.rowstore;
 import dev.duet.core.DuetException;
 import dev.duet.core.SqlState;
 import dev.duet.core.catalog.ColumnDef;
+import dev.duet.core.catalog.IndexDef;
 import dev.duet.core.catalog.TableDef;
 import dev.duet.core.exec.BatchColumn;
 import dev.duet.core.exec.Batches;
@@ -39,7 +40,8 @@ public final class RowStoreScan implements Operator {
     private final QueryContext context;
     private final Transaction tx;
     private final TableDef table;
-    private final KeyRange range;
+    /** Opens the rows to read, at the first {@link #next()}. */
+    private final java.util.function.Supplier<Iterator<Map.Entry<byte[], byte[]>>> source;
     private final int[] columns;
     private final List<BatchColumn> output;
     private final int batchSize;
@@ -66,14 +68,62 @@ public final class RowStoreScan implements Operator {
 
     /** As above, with an explicit batch size (1 to {@link Operator#MAX_BATCH_SIZE} rows). */
     public RowStoreScan(QueryContext context, Transaction tx, String table, KeyRange range, int[] columns, int batchSize) {
+        this(context, tx, tx.table(Objects.requireNonNull(table, "table is null")), columns, batchSize, range, null, null);
+    }
+
+    /**
+     * Reads the rows of {@code table} whose primary key falls in any of {@code ranges} (each row
+     * once, in key order; a range from and to the same complete key is a hash-index lookup).
+     */
+    public static RowStoreScan ofKeyRanges(QueryContext context, Transaction tx, String table, List<KeyRange> ranges,
+            int[] columns) {
+        return ofKeyRanges(context, tx, table, ranges, columns, context.batchSize());
+    }
+
+    /** As above, with an explicit batch size (a few point lookups need no batch of thousands of rows). */
+    public static RowStoreScan ofKeyRanges(QueryContext context, Transaction tx, String table, List<KeyRange> ranges,
+            int[] columns, int batchSize) {
+        Objects.requireNonNull(ranges, "ranges is null");
+        return new RowStoreScan(context, tx, tx.table(Objects.requireNonNull(table, "table is null")), columns,
+                batchSize, null, List.copyOf(ranges), null);
+    }
+
+    /**
+     * Reads the rows of {@code table} whose values in the leading columns of secondary index
+     * {@code index} fall in any of {@code ranges} (bounds are non-null values of those columns),
+     * through the index, in primary-key order, each row once, as this transaction sees them.
+     */
+    public static RowStoreScan ofIndex(QueryContext context, Transaction tx, String table, String index,
+            List<KeyRange> ranges, int[] columns) {
+        return ofIndex(context, tx, table, index, ranges, columns, context.batchSize());
+    }
+
+    /** As above, with an explicit batch size. */
+    public static RowStoreScan ofIndex(QueryContext context, Transaction tx, String table, String index,
+            List<KeyRange> ranges, int[] columns, int batchSize) {
+        Objects.requireNonNull(ranges, "ranges is null");
+        IndexDef def = tx.findIndex(Objects.requireNonNull(index, "index is null"));
+        TableDef t = tx.table(Objects.requireNonNull(table, "table is null"));
+        if (def == null || def.tableId() != t.id()) {
+            throw DuetException.of(SqlState.UNDEFINED_OBJECT, "index \"%s\" of \"%s\" does not exist", index, t.name());
+        }
+        return new RowStoreScan(context, tx, t, columns, batchSize, null, List.copyOf(ranges), def);
+    }
+
+    private RowStoreScan(QueryContext context, Transaction tx, TableDef table, int[] columns, int batchSize,
+            KeyRange range, List<KeyRange> ranges, IndexDef index) {
         this.context = Objects.requireNonNull(context, "context is null");
         this.tx = Objects.requireNonNull(tx, "tx is null");
-        this.range = Objects.requireNonNull(range, "range is null");
-        Objects.requireNonNull(table, "table is null");
+        if (range == null && ranges == null) {
+            throw new NullPointerException("range is null");
+        }
         if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
             throw new IllegalArgumentException("batch size must be between 1 and " + MAX_BATCH_SIZE + ", got " + batchSize);
         }
-        this.table = tx.table(table);
+        this.table = table;
+        this.source = index != null ? () -> tx.indexScan(table, index, ranges)
+                : ranges != null ? () -> tx.encodedScan(table, ranges)
+                : () -> tx.encodedScan(table, range);
         this.batchSize = batchSize;
         if (columns == null) {
             columns = new int[this.table.columnCount()];
@@ -120,7 +170,7 @@ public final class RowStoreScan implements Operator {
                     "the transaction of a scan of \"%s\" ended before the scan", table.name());
         }
         if (rows == null) {
-            rows = tx.encodedScan(table, range);
+            rows = source.get();
         }
         if (batch == null) {
             VectorSchemaRoot b = Batches.create(context.allocator(), output);

@@ -4,19 +4,25 @@ import dev.duet.core.DuetException;
 import dev.duet.core.SqlState;
 import dev.duet.core.catalog.Catalog;
 import dev.duet.core.catalog.ColumnDef;
+import dev.duet.core.catalog.IndexDef;
 import dev.duet.core.catalog.TableDef;
+import dev.duet.core.catalog.ViewDef;
+import dev.duet.core.types.DataType;
 import dev.duet.core.types.KeyCodec;
 import dev.duet.core.types.RowCodec;
 import dev.duet.core.types.Values;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -51,16 +57,33 @@ public final class Transaction implements AutoCloseable {
     final Map<Long, TreeMap<byte[], byte[]>> writes = new HashMap<>();
     /** Tables created by this transaction, not yet in the store. */
     final Map<Long, VersionedTable> createdTables = new HashMap<>();
+    /**
+     * Index id → (entry key → the row's primary key, or {@link #DELETED}): the index changes of this
+     * transaction's row writes, for the indexes its catalog has (see {@link IndexKeys}).
+     */
+    final Map<Long, TreeMap<byte[], byte[]>> indexWrites = new HashMap<>();
+    /** Indexes created by this transaction: built whole from the rows at commit. */
+    final Set<Long> createdIndexes = new HashSet<>();
+    /**
+     * Index id → {entry key, encoded values} of each entry this transaction added to a unique index
+     * with all values non-null: commit checks them against entries committed meanwhile. An entry
+     * removed again later is skipped then (its {@link #indexWrites} value is {@link #DELETED}).
+     */
+    final Map<Long, List<byte[][]>> uniqueEntries = new HashMap<>();
+    /** Encoders of the indexes this transaction has used, by index id. */
+    private final Map<Long, IndexKeys> indexKeys = new HashMap<>();
     /** Open savepoints, oldest first; while any is open, {@link #undo} records every write. */
     private final List<Savepoint> savepoints = new ArrayList<>();
     /** How to take back the writes made since the oldest open savepoint, in write order. */
     private final List<Undo> undo = new ArrayList<>();
 
     /**
-     * One write set change to take back: the key's previous entry ({@code previous} null if the
-     * key had none), or, with a null {@code key}, a whole table's write map removed by DROP TABLE.
+     * One change to take back in {@code map} ({@link #writes} or {@link #indexWrites}): the key's
+     * previous entry ({@code previous} null if the key had none), or, with a null {@code key}, a
+     * whole table's or index's write map removed by DROP TABLE or DROP INDEX.
      */
-    private record Undo(long tableId, byte[] key, byte[] previous, TreeMap<byte[], byte[]> tableWrites) {
+    private record Undo(Map<Long, TreeMap<byte[], byte[]>> map, long id, byte[] key, byte[] previous,
+            TreeMap<byte[], byte[]> whole) {
     }
 
     /**
@@ -75,6 +98,13 @@ public final class Transaction implements AutoCloseable {
         private final int ddlMark;
         private final Catalog catalog;
         private final Map<Long, VersionedTable> createdTables;
+        private final Set<Long> createdIndexes;
+        /**
+         * Each index's unique-entry list and its length then: the lists only grow (or go whole with
+         * their index), so cutting each back to its length restores them.
+         */
+        private final Map<Long, List<byte[][]>> uniqueEntries;
+        private final Map<Long, Integer> uniqueCounts;
 
         private Savepoint(Transaction owner) {
             this.owner = owner;
@@ -82,6 +112,15 @@ public final class Transaction implements AutoCloseable {
             this.ddlMark = owner.ddl.size();
             this.catalog = owner.catalog;
             this.createdTables = owner.createdTables.isEmpty() ? Map.of() : new HashMap<>(owner.createdTables);
+            this.createdIndexes = owner.createdIndexes.isEmpty() ? Set.of() : new HashSet<>(owner.createdIndexes);
+            if (owner.uniqueEntries.isEmpty()) {
+                this.uniqueEntries = Map.of();
+                this.uniqueCounts = Map.of();
+            } else {
+                this.uniqueEntries = new HashMap<>(owner.uniqueEntries);
+                this.uniqueCounts = new HashMap<>();
+                owner.uniqueEntries.forEach((id, list) -> uniqueCounts.put(id, list.size()));
+            }
         }
     }
 
@@ -119,12 +158,30 @@ public final class Transaction implements AutoCloseable {
 
     /** Resolves {@code name} or {@code schema.name} (default schema {@code public}); 42P01 if absent. */
     public TableDef table(String name) {
-        Objects.requireNonNull(name, "table name is null");
+        String[] n = resolve(name);
+        return catalog.table(n[0], n[1]);
+    }
+
+    /** The view named {@code name} or {@code schema.name}, or null. */
+    public ViewDef findView(String name) {
+        String[] n = resolve(name);
+        return catalog.findView(n[0], n[1]);
+    }
+
+    /** The index named {@code name} or {@code schema.name}, or null. */
+    public IndexDef findIndex(String name) {
+        String[] n = resolve(name);
+        return catalog.findIndex(n[0], n[1]);
+    }
+
+    /** {schema, name} of {@code name} or {@code schema.name}. */
+    private String[] resolve(String name) {
+        Objects.requireNonNull(name, "name is null");
         int dot = name.indexOf('.');
         if (dot > 0 && catalog.hasSchema(name.substring(0, dot))) {
-            return catalog.table(name.substring(0, dot), name.substring(dot + 1));
+            return new String[] {name.substring(0, dot), name.substring(dot + 1)};
         }
-        return catalog.table(Catalog.DEFAULT_SCHEMA, name);
+        return new String[] {Catalog.DEFAULT_SCHEMA, name};
     }
 
     // ---------------------------------------------------------------- DDL
@@ -152,16 +209,97 @@ public final class Transaction implements AutoCloseable {
         return created;
     }
 
+    /** Drops a table and its indexes; 42P01 if absent, 2BP01 if a view reads it. */
     public void dropTable(String name) {
         checkWritable();
         TableDef t = table(name);
+        List<IndexDef> indexes = catalog.indexes(t.id());
         catalog = catalog.withoutTable(t.id());
+        for (IndexDef i : indexes) {
+            TreeMap<byte[], byte[]> droppedEntries = indexWrites.remove(i.id());
+            if (droppedEntries != null && !savepoints.isEmpty()) {
+                undo.add(new Undo(indexWrites, i.id(), null, null, droppedEntries));
+            }
+            createdIndexes.remove(i.id());
+            uniqueEntries.remove(i.id());
+        }
         TreeMap<byte[], byte[]> dropped = writes.remove(t.id());
         if (dropped != null && !savepoints.isEmpty()) {
-            undo.add(new Undo(t.id(), null, null, dropped));
+            undo.add(new Undo(writes, t.id(), null, null, dropped));
         }
         createdTables.remove(t.id());
         ddl.add(new CommitRecord.DdlOp(CommitRecord.DROP_TABLE, null, t));
+    }
+
+    /**
+     * Creates a view (or replaces the view of that name when {@code orReplace}); 42P07 if another
+     * relation has the name. The view's text is not checked here: the SQL layer plans it first.
+     */
+    public void createView(ViewDef view, boolean orReplace) {
+        checkWritable();
+        Objects.requireNonNull(view, "view is null");
+        catalog = catalog.withView(view, orReplace);
+        ddl.add(CommitRecord.DdlOp.view(CommitRecord.CREATE_VIEW, view, orReplace));
+    }
+
+    /** Drops the view named {@code name} or {@code schema.name}; 42P01 if there is none. */
+    public void dropView(String name) {
+        checkWritable();
+        String[] n = resolve(name);
+        ViewDef v = catalog.findView(n[0], n[1]);
+        catalog = catalog.withoutView(n[0], n[1]);
+        ddl.add(CommitRecord.DdlOp.view(CommitRecord.DROP_VIEW, v, false));
+    }
+
+    /**
+     * Creates an index (its id is assigned here) over the rows this transaction sees and returns the
+     * definition with that id; 42P07 if the name is taken, 23505 if it is unique and two rows have
+     * the same non-null values. Its entries are built at commit from the newest committed rows and
+     * this transaction's writes.
+     */
+    public IndexDef createIndex(IndexDef spec) {
+        checkWritable();
+        Objects.requireNonNull(spec, "spec is null");
+        TableDef t = catalog.tableById(spec.tableId());
+        if (t == null) {
+            throw DuetException.of(SqlState.UNDEFINED_TABLE, "table of index \"%s\" does not exist", spec.name());
+        }
+        Catalog next = catalog.withNewIndex(spec);
+        IndexDef created = next.findIndex(spec.schema(), spec.name());
+        if (created.unique()) {
+            IndexKeys keys = new IndexKeys(t, created);
+            TreeMap<byte[], Object[]> seen = new TreeMap<>(VersionedTable.KEY_ORDER);
+            for (Iterator<Map.Entry<byte[], byte[]>> it = mergedScan(t.id(), null, null); it.hasNext(); ) {
+                Object[] row = t.rowCodec().decode(it.next().getValue());
+                if (keys.allNonNull(row) && seen.put(keys.values(row), row) != null) {
+                    throw DuetException.of(SqlState.UNIQUE_VIOLATION,
+                            "could not create unique index \"%s\": key (%s) is duplicated", created.name(),
+                            describeIndexKey(t, created, row));
+                }
+            }
+        }
+        catalog = next;
+        createdIndexes.add(created.id());
+        ddl.add(CommitRecord.DdlOp.index(CommitRecord.CREATE_INDEX, created));
+        return created;
+    }
+
+    /** Drops the index named {@code name} or {@code schema.name}; 42704 if there is none. */
+    public void dropIndex(String name) {
+        checkWritable();
+        String[] n = resolve(name);
+        IndexDef i = catalog.findIndex(n[0], n[1]);
+        if (i == null) {
+            throw DuetException.of(SqlState.UNDEFINED_OBJECT, "index \"%s\" does not exist", n[1]);
+        }
+        catalog = catalog.withoutIndex(i.id());
+        TreeMap<byte[], byte[]> dropped = indexWrites.remove(i.id());
+        if (dropped != null && !savepoints.isEmpty()) {
+            undo.add(new Undo(indexWrites, i.id(), null, null, dropped));
+        }
+        createdIndexes.remove(i.id());
+        uniqueEntries.remove(i.id());
+        ddl.add(CommitRecord.DdlOp.index(CommitRecord.DROP_INDEX, i));
     }
 
     // ---------------------------------------------------------------- reads
@@ -185,19 +323,40 @@ public final class Transaction implements AutoCloseable {
         checkActive();
         TableDef t = table(table);
         Iterator<Map.Entry<byte[], byte[]>> merged = encodedScan(t, range);
+        return cursor(t, merged);
+    }
+
+    /** Decodes encoded (key, row) pairs of {@code t} into a cursor of rows. */
+    private static RowCursor cursor(TableDef t, Iterator<Map.Entry<byte[], byte[]>> rows) {
         RowCodec codec = t.rowCodec();
         return new RowCursor(new Iterator<>() {
             @Override
             public boolean hasNext() {
-                return merged.hasNext();
+                return rows.hasNext();
             }
 
             @Override
             public Row next() {
-                Map.Entry<byte[], byte[]> e = merged.next();
+                Map.Entry<byte[], byte[]> e = rows.next();
                 return new Row(t, e.getKey(), codec.decode(e.getValue()));
             }
         });
+    }
+
+    /**
+     * The rows whose values in the leading columns of secondary index {@code index} fall in
+     * {@code range} (bounds are non-null values of those columns), in primary-key order; 42704 if
+     * there is no such index.
+     */
+    public RowCursor scanIndex(String index, KeyRange range) {
+        checkActive();
+        Objects.requireNonNull(range, "range is null");
+        IndexDef def = findIndex(index);
+        if (def == null) {
+            throw DuetException.of(SqlState.UNDEFINED_OBJECT, "index \"%s\" does not exist", index);
+        }
+        TableDef t = catalog.tableById(def.tableId());
+        return cursor(t, indexScan(t, def, List.of(range)));
     }
 
     /**
@@ -229,6 +388,224 @@ public final class Transaction implements AutoCloseable {
             }
         }
         return mergedScan(t.id(), from, to);
+    }
+
+    /**
+     * The encoded (key, row) pairs of every row whose primary key falls in any of {@code ranges}, in
+     * key order, each row once (overlapping ranges are merged). A range whose bounds are the same
+     * complete key is a point lookup through the hash index. Bound values are compared, not stored:
+     * a string longer than its column cannot match but is a valid bound.
+     */
+    Iterator<Map.Entry<byte[], byte[]>> encodedScan(TableDef t, List<KeyRange> ranges) {
+        checkActive();
+        if (!t.hasPrimaryKey()) {
+            throw DuetException.of(SqlState.FEATURE_NOT_SUPPORTED,
+                    "table \"%s\" has no primary key to scan a range of", t.name());
+        }
+        KeyCodec codec = t.keyCodec();
+        List<byte[][]> spans = new ArrayList<>(ranges.size());
+        for (KeyRange r : ranges) {
+            boolean point = r.low != null && r.high != null && r.lowInclusive && r.highInclusive
+                    && r.low.length == t.primaryKeyLength() && Arrays.equals(r.low, r.high);
+            byte[][] span = span(r, v -> codec.encodePrefix(coerceKeyPrefix(t, v), v.length));
+            if (span != null) {
+                spans.add(point ? new byte[][] {span[0], span[1], span[0]} : span);
+            }
+        }
+        long tableId = t.id();
+        return chain(merge(spans), span -> {
+            if (span.length == 3) {
+                byte[] row = read(tableId, span[2]);
+                return row == null ? Collections.emptyIterator() : List.of(Map.entry(span[2], row)).iterator();
+            }
+            return mergedScan(tableId, span[0], span[1]);
+        });
+    }
+
+    /**
+     * The encoded (key, row) pairs of the rows whose values in {@code index}'s leading columns fall
+     * in any of {@code ranges} (bounds are values of those columns, non-null), in primary-key
+     * order, each row once. Candidates come from the index entries visible at the snapshot and
+     * those this transaction wrote; if it wrote to the table, each candidate row is checked again
+     * (an entry of the snapshot may belong to a row this transaction changed since). An index this
+     * transaction created is not built until commit: its lookups check every row of the table.
+     */
+    Iterator<Map.Entry<byte[], byte[]>> indexScan(TableDef t, IndexDef index, List<KeyRange> ranges) {
+        checkActive();
+        IndexKeys keys = indexKeys(t, index);
+        List<byte[][]> spans = merge(spansOf(ranges, keys));
+        VersionedTable entries = committedIndex(index);
+        if (entries == null) {
+            return matching(t, keys, spans, mergedScan(t.id(), null, null));
+        }
+        TreeMap<byte[], byte[]> own = indexWrites.get(index.id());
+        java.util.TreeSet<byte[]> pks = new java.util.TreeSet<>(VersionedTable.KEY_ORDER);
+        for (byte[][] span : spans) {
+            for (VersionedTable.Slot slot : entries.range(span[0], span[1]).values()) {
+                byte[] pk = RowVersion.visibleRow(slot.head, snapshotTs);
+                if (pk != null) {
+                    pks.add(pk);
+                }
+            }
+            if (own != null) {
+                for (byte[] pk : range(own, span[0], span[1]).values()) {
+                    if (pk != DELETED) {
+                        pks.add(pk);
+                    }
+                }
+            }
+        }
+        long tableId = t.id();
+        Iterator<byte[]> it = pks.iterator();
+        Iterator<Map.Entry<byte[], byte[]>> rows = new Lookahead() {
+            @Override
+            Map.Entry<byte[], byte[]> advance() {
+                while (it.hasNext()) {
+                    byte[] pk = it.next();
+                    byte[] row = read(tableId, pk);
+                    if (row != null) {
+                        return Map.entry(pk, row);
+                    }
+                }
+                return null;
+            }
+        };
+        return writes.containsKey(tableId) ? matching(t, keys, spans, rows) : rows;
+    }
+
+    /** The rows of {@code rows} whose indexed values fall in one of {@code spans}. */
+    private static Iterator<Map.Entry<byte[], byte[]>> matching(TableDef t, IndexKeys keys, List<byte[][]> spans,
+            Iterator<Map.Entry<byte[], byte[]>> rows) {
+        return new Lookahead() {
+            @Override
+            Map.Entry<byte[], byte[]> advance() {
+                while (rows.hasNext()) {
+                    Map.Entry<byte[], byte[]> e = rows.next();
+                    if (inAny(spans, keys.values(t.rowCodec().decode(e.getValue())))) {
+                        return e;
+                    }
+                }
+                return null;
+            }
+        };
+    }
+
+    /** An iterator that finds each element ahead of time; {@link #advance} returns null at the end. */
+    private abstract static class Lookahead implements Iterator<Map.Entry<byte[], byte[]>> {
+        private Map.Entry<byte[], byte[]> next;
+        private boolean started;
+
+        abstract Map.Entry<byte[], byte[]> advance();
+
+        @Override
+        public boolean hasNext() {
+            if (!started) {
+                started = true;
+                next = advance();
+            }
+            return next != null;
+        }
+
+        @Override
+        public Map.Entry<byte[], byte[]> next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            Map.Entry<byte[], byte[]> r = next;
+            next = advance();
+            return r;
+        }
+    }
+
+    /** True if {@code key} is in one of {@code spans} ({from inclusive, to exclusive}, null: open). */
+    private static boolean inAny(List<byte[][]> spans, byte[] key) {
+        for (byte[][] s : spans) {
+            if ((s[0] == null || VersionedTable.KEY_ORDER.compare(key, s[0]) >= 0)
+                    && (s[1] == null || VersionedTable.KEY_ORDER.compare(key, s[1]) < 0)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<byte[][]> spansOf(List<KeyRange> ranges, IndexKeys keys) {
+        List<byte[][]> spans = new ArrayList<>(ranges.size());
+        for (KeyRange r : ranges) {
+            byte[][] span = span(r, keys::prefix);
+            if (span != null) {
+                spans.add(span);
+            }
+        }
+        return spans;
+    }
+
+    /** {from (inclusive), to (exclusive)} of a range (null: open), or null if it is empty. */
+    private static byte[][] span(KeyRange r, java.util.function.Function<Object[], byte[]> encode) {
+        byte[] from = null;
+        byte[] to = null;
+        if (r.low != null) {
+            byte[] p = encode.apply(r.low);
+            from = r.lowInclusive ? p : KeyCodec.prefixEnd(p);
+            if (from == null) {
+                return null;
+            }
+        }
+        if (r.high != null) {
+            byte[] p = encode.apply(r.high);
+            to = r.highInclusive ? KeyCodec.prefixEnd(p) : p;
+        }
+        if (from != null && to != null && VersionedTable.KEY_ORDER.compare(from, to) >= 0) {
+            return null;
+        }
+        return new byte[][] {from, to};
+    }
+
+    /** Spans sorted by start and merged where they overlap (a merged point stops being one). */
+    private static List<byte[][]> merge(List<byte[][]> spans) {
+        spans.sort((a, b) -> a[0] == null ? (b[0] == null ? 0 : -1) : b[0] == null ? 1 : VersionedTable.KEY_ORDER.compare(a[0], b[0]));
+        List<byte[][]> out = new ArrayList<>(spans.size());
+        for (byte[][] s : spans) {
+            byte[][] last = out.isEmpty() ? null : out.get(out.size() - 1);
+            if (last != null && (last[1] == null || s[0] == null || VersionedTable.KEY_ORDER.compare(s[0], last[1]) < 0)) {
+                if (last.length == 3 && s.length == 3 && Arrays.equals(last[2], s[2])) {
+                    continue; // the same point twice
+                }
+                byte[] end = last[1] == null || s[1] == null ? null
+                        : VersionedTable.KEY_ORDER.compare(last[1], s[1]) >= 0 ? last[1] : s[1];
+                out.set(out.size() - 1, new byte[][] {last[0], end});
+            } else {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** The concatenation of the iterators {@code open} gives for each span, opened lazily in order. */
+    private static Iterator<Map.Entry<byte[], byte[]>> chain(List<byte[][]> spans,
+            java.util.function.Function<byte[][], Iterator<Map.Entry<byte[], byte[]>>> open) {
+        Iterator<byte[][]> outer = spans.iterator();
+        return new Iterator<>() {
+            Iterator<Map.Entry<byte[], byte[]>> current = Collections.emptyIterator();
+
+            @Override
+            public boolean hasNext() {
+                while (!current.hasNext()) {
+                    if (!outer.hasNext()) {
+                        return false;
+                    }
+                    current = open.apply(outer.next());
+                }
+                return true;
+            }
+
+            @Override
+            public Map.Entry<byte[], byte[]> next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return current.next();
+            }
+        };
     }
 
     /** Number of rows visible to this transaction. */
@@ -375,7 +752,12 @@ public final class Transaction implements AutoCloseable {
         } else {
             key = KeyCodec.encodeRowId(tableFor(t.id()).nextRowId.getAndIncrement());
         }
-        write(t.id(), key, t.rowCodec().encode(row));
+        byte[] encoded = t.rowCodec().encode(row);
+        if (!catalog.indexes(t.id()).isEmpty()) {
+            checkUnique(t, null, null, key, row);
+            maintainIndexes(t, null, null, key, row);
+        }
+        write(t.id(), key, encoded);
     }
 
     /** Sets the named columns of the row with primary key {@code key}; false if there is none. */
@@ -400,6 +782,7 @@ public final class Transaction implements AutoCloseable {
         }
         checkNoNewerCommit(t, key);
         Object[] row = t.rowCodec().decode(current);
+        Object[] old = catalog.indexes(t.id()).isEmpty() ? null : row.clone();
         boolean keyChanged = false;
         for (Map.Entry<String, ?> e : changes.entrySet()) {
             int c = t.requireColumn(e.getKey());
@@ -411,13 +794,17 @@ public final class Transaction implements AutoCloseable {
         }
         checkNotNull(t, row);
         byte[] encoded = t.rowCodec().encode(row);
+        byte[] newKey = keyChanged ? t.keyCodec().encode(keyValues(t, row)) : key;
+        if (keyChanged && keyTaken(t.id(), newKey)) {
+            throw duplicateKey(t, row);
+        }
+        if (old != null) {
+            checkUnique(t, key, old, newKey, row);
+            maintainIndexes(t, key, old, newKey, row);
+        }
         if (!keyChanged) {
             write(t.id(), key, encoded);
             return true;
-        }
-        byte[] newKey = t.keyCodec().encode(keyValues(t, row));
-        if (keyTaken(t.id(), newKey)) {
-            throw duplicateKey(t, row);
         }
         write(t.id(), key, DELETED);
         write(t.id(), newKey, encoded);
@@ -439,18 +826,27 @@ public final class Transaction implements AutoCloseable {
     }
 
     private boolean deleteAt(TableDef t, byte[] key) {
-        if (read(t.id(), key) == null) {
+        byte[] current = read(t.id(), key);
+        if (current == null) {
             return false;
         }
         checkNoNewerCommit(t, key);
+        if (!catalog.indexes(t.id()).isEmpty()) {
+            maintainIndexes(t, key, t.rowCodec().decode(current), null, null);
+        }
         write(t.id(), key, DELETED);
         return true;
     }
 
     private void write(long tableId, byte[] key, byte[] row) {
-        byte[] previous = writes.computeIfAbsent(tableId, id -> new TreeMap<>(VersionedTable.KEY_ORDER)).put(key, row);
+        put(writes, tableId, key, row);
+    }
+
+    /** Puts {@code key → value} into the write map {@code map} holds for {@code id}, undoably. */
+    private void put(Map<Long, TreeMap<byte[], byte[]>> map, long id, byte[] key, byte[] value) {
+        byte[] previous = map.computeIfAbsent(id, i -> new TreeMap<>(VersionedTable.KEY_ORDER)).put(key, value);
         if (!savepoints.isEmpty()) {
-            undo.add(new Undo(tableId, key, previous, null));
+            undo.add(new Undo(map, id, key, previous, null));
         }
     }
 
@@ -475,24 +871,34 @@ public final class Transaction implements AutoCloseable {
         for (int i = undo.size() - 1; i >= savepoint.undoMark; i--) {
             Undo u = undo.get(i);
             if (u.key == null) {
-                writes.put(u.tableId, u.tableWrites);
+                u.map.put(u.id, u.whole);
                 continue;
             }
-            TreeMap<byte[], byte[]> w = writes.get(u.tableId);
+            TreeMap<byte[], byte[]> w = u.map.get(u.id);
             if (u.previous != null) {
                 w.put(u.key, u.previous);
             } else {
                 w.remove(u.key);
                 if (w.isEmpty()) {
-                    writes.remove(u.tableId);
+                    u.map.remove(u.id);
                 }
             }
         }
         undo.subList(savepoint.undoMark, undo.size()).clear();
-        ddl.subList(savepoint.ddlMark, ddl.size()).clear();
+        if (ddl.size() > savepoint.ddlMark) {
+            ddl.subList(savepoint.ddlMark, ddl.size()).clear();
+            indexKeys.clear(); // an index id handed out since may be handed out again for another index
+        }
         catalog = savepoint.catalog;
         createdTables.clear();
         createdTables.putAll(savepoint.createdTables);
+        createdIndexes.clear();
+        createdIndexes.addAll(savepoint.createdIndexes);
+        uniqueEntries.clear();
+        savepoint.uniqueEntries.forEach((id, list) -> {
+            list.subList(savepoint.uniqueCounts.get(id), list.size()).clear();
+            uniqueEntries.put(id, list);
+        });
         savepoints.subList(at + 1, savepoints.size()).clear();
     }
 
@@ -512,6 +918,111 @@ public final class Transaction implements AutoCloseable {
             throw new IllegalStateException("savepoint is not open in this transaction");
         }
         return at;
+    }
+
+    IndexKeys indexKeys(TableDef t, IndexDef index) {
+        IndexKeys k = indexKeys.get(index.id());
+        if (k == null) {
+            k = new IndexKeys(t, index);
+            indexKeys.put(index.id(), k);
+        }
+        return k;
+    }
+
+    /**
+     * Records in {@link #indexWrites} that the row at {@code oldKey} with values {@code oldRow} (none
+     * if null) becomes the row at {@code newKey} with values {@code newRow} (none if null).
+     */
+    private void maintainIndexes(TableDef t, byte[] oldKey, Object[] oldRow, byte[] newKey, Object[] newRow) {
+        for (IndexDef index : catalog.indexes(t.id())) {
+            IndexKeys keys = indexKeys(t, index);
+            byte[] oldEntry = oldRow == null ? null : IndexKeys.entry(keys.values(oldRow), oldKey);
+            byte[] newEntry = newRow == null ? null : IndexKeys.entry(keys.values(newRow), newKey);
+            if (oldEntry != null && newEntry != null && Arrays.equals(oldEntry, newEntry)) {
+                continue;
+            }
+            if (oldEntry != null) {
+                put(indexWrites, index.id(), oldEntry, DELETED);
+            }
+            if (newEntry != null) {
+                put(indexWrites, index.id(), newEntry, newKey);
+                if (index.unique() && keys.allNonNull(newRow)) {
+                    uniqueEntries.computeIfAbsent(index.id(), id -> new ArrayList<>())
+                            .add(new byte[][] {newEntry, Arrays.copyOf(newEntry, newEntry.length - newKey.length)});
+                }
+            }
+        }
+    }
+
+    /**
+     * 23505 if writing {@code newRow} at {@code newKey} (replacing {@code oldRow} at {@code oldKey},
+     * if not null) gives a unique index's non-null values to two rows: another row holds them in
+     * this transaction's writes, or in the newest committed entry (even one after our snapshot, as
+     * in PostgreSQL) that this transaction has not removed. A concurrent insert we cannot see yet
+     * is caught at commit.
+     */
+    private void checkUnique(TableDef t, byte[] oldKey, Object[] oldRow, byte[] newKey, Object[] newRow) {
+        for (IndexDef index : catalog.indexes(t.id())) {
+            if (!index.unique()) {
+                continue;
+            }
+            IndexKeys keys = indexKeys(t, index);
+            if (!keys.allNonNull(newRow)) {
+                continue;
+            }
+            byte[] values = keys.values(newRow);
+            if (oldRow != null && Arrays.equals(values, keys.values(oldRow))) {
+                continue;
+            }
+            if (valuesTaken(t, index, keys, values, oldKey, newKey)) {
+                throw uniqueViolation(t, index, newRow);
+            }
+        }
+    }
+
+    private boolean valuesTaken(TableDef t, IndexDef index, IndexKeys keys, byte[] values, byte[] oldKey, byte[] newKey) {
+        byte[] to = KeyCodec.prefixEnd(values);
+        TreeMap<byte[], byte[]> own = indexWrites.get(index.id());
+        if (own != null) {
+            for (byte[] pk : range(own, values, to).values()) {
+                if (pk != DELETED && !Arrays.equals(pk, newKey) && !Arrays.equals(pk, oldKey)) {
+                    return true;
+                }
+            }
+        }
+        VersionedTable entries = committedIndex(index);
+        if (entries == null) {
+            // created by this transaction: not built yet, so look at the rows themselves
+            for (Iterator<Map.Entry<byte[], byte[]>> it = mergedScan(t.id(), null, null); it.hasNext(); ) {
+                Map.Entry<byte[], byte[]> e = it.next();
+                Object[] row = t.rowCodec().decode(e.getValue());
+                if (!Arrays.equals(e.getKey(), newKey) && !Arrays.equals(e.getKey(), oldKey)
+                        && keys.allNonNull(row) && Arrays.equals(keys.values(row), values)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        for (VersionedTable.Slot slot : entries.range(values, to).values()) {
+            if (own != null && own.containsKey(slot.key)) {
+                continue;
+            }
+            RowVersion head = slot.head;
+            byte[] pk = head.row != null ? head.row : RowVersion.visibleRow(head, snapshotTs);
+            if (pk != null && !Arrays.equals(pk, newKey) && !Arrays.equals(pk, oldKey)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The committed entries of {@code index}, or null if this transaction's snapshot does not have
+     * the index (it created it): a concurrent transaction may have committed another index under the
+     * same id.
+     */
+    private VersionedTable committedIndex(IndexDef index) {
+        return snapshotCatalog.indexById(index.id()) == null ? null : store.table(index.id());
     }
 
     /**
@@ -606,6 +1117,9 @@ public final class Transaction implements AutoCloseable {
         writes.clear();
         ddl.clear();
         createdTables.clear();
+        indexWrites.clear();
+        createdIndexes.clear();
+        uniqueEntries.clear();
         store.release(snapshotTs);
     }
 
@@ -643,6 +1157,10 @@ public final class Transaction implements AutoCloseable {
         return k;
     }
 
+    /**
+     * Coerces key values given for a lookup. They are compared with stored keys, never stored, so a
+     * string longer than its VARCHAR(n) column is fine (it matches nothing).
+     */
     private static Object[] coerceKeyPrefix(TableDef t, Object[] values) {
         if (values.length > t.primaryKeyLength()) {
             throw DuetException.of(SqlState.SYNTAX_ERROR, "table \"%s\" has a %d-column key but %d values were given",
@@ -651,7 +1169,8 @@ public final class Transaction implements AutoCloseable {
         Object[] out = new Object[values.length];
         for (int i = 0; i < values.length; i++) {
             ColumnDef c = t.column(t.primaryKeyColumn(i));
-            out[i] = Values.coerce(c.type(), values[i], c.name());
+            DataType type = c.type().kind() == DataType.Kind.VARCHAR ? DataType.TEXT : c.type();
+            out[i] = Values.coerce(type, values[i], c.name());
             if (out[i] == null) {
                 throw DuetException.of(SqlState.NULL_VALUE_NOT_ALLOWED, "key column \"%s\" must not be null", c.name());
             }
@@ -692,6 +1211,24 @@ public final class Transaction implements AutoCloseable {
         return DuetException.of(SqlState.UNIQUE_VIOLATION,
                 "duplicate key value violates unique constraint \"%s_pkey\": key (%s)=(%s) already exists",
                 t.name(), cols, vals);
+    }
+
+    static DuetException uniqueViolation(TableDef t, IndexDef index, Object[] row) {
+        return DuetException.of(SqlState.UNIQUE_VIOLATION,
+                "duplicate key value violates unique constraint \"%s\": key (%s) already exists",
+                index.name(), describeIndexKey(t, index, row));
+    }
+
+    /** {@code b, c)=(1, 'x'} for an index on (b, c): the column list and values of a message. */
+    static String describeIndexKey(TableDef t, IndexDef index, Object[] row) {
+        StringBuilder cols = new StringBuilder();
+        StringBuilder vals = new StringBuilder();
+        for (int i = 0; i < index.columnCount(); i++) {
+            ColumnDef c = t.column(index.column(i));
+            cols.append(i == 0 ? "" : ", ").append(c.name());
+            vals.append(i == 0 ? "" : ", ").append(Values.toSqlLiteral(c.type(), row[index.column(i)]));
+        }
+        return cols + ")=(" + vals;
     }
 
     static DuetException serializationFailure(TableDef t) {

@@ -19,6 +19,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * misses) and a skip list in key order for scans. Both indexes and every {@code Slot.head} are
  * written only by committers holding the store's commit lock (or by single-threaded recovery);
  * readers go lock-free through either index and follow immutable chains.
+ *
+ * <p>The entries of a secondary index are stored the same way ({@link #forIndex}): the key is the
+ * encoded indexed values followed by the row's primary key, a version's "row" is that primary key
+ * (null: the entry was removed), and there is no hash index (index entries are only ever scanned
+ * by prefix).
  */
 final class VersionedTable {
     static final Comparator<byte[]> KEY_ORDER = Arrays::compareUnsigned;
@@ -82,7 +87,7 @@ final class VersionedTable {
     final long id;
     /** Key order, for scans. Guarded for writes by the commit lock. */
     private final ConcurrentSkipListMap<byte[], Slot> ordered = new ConcurrentSkipListMap<>(KEY_ORDER);
-    /** Point lookups. Guarded for writes by the commit lock. */
+    /** Point lookups; null for index storage, which finds keys in {@link #ordered}. Guarded for writes by the commit lock. */
     private final ConcurrentHashMap<Key, Slot> byKey;
     /** Next hidden row id for tables without a primary key; ids are never reused. */
     final AtomicLong nextRowId = new AtomicLong(1);
@@ -99,19 +104,28 @@ final class VersionedTable {
     }
 
     VersionedTable(long id, int expectedKeys) {
+        this(id, new ConcurrentHashMap<>(Math.max(16, expectedKeys + expectedKeys / 3)));
+    }
+
+    private VersionedTable(long id, ConcurrentHashMap<Key, Slot> byKey) {
         this.id = id;
-        this.byKey = new ConcurrentHashMap<>(Math.max(16, expectedKeys + expectedKeys / 3));
+        this.byKey = byKey;
+    }
+
+    /** Storage for the entries of index {@code indexId}: ordered only. */
+    static VersionedTable forIndex(long indexId) {
+        return new VersionedTable(indexId, null);
     }
 
     /** The newest version of a key (committed, possibly after the caller's snapshot), or null. */
     RowVersion head(byte[] key) {
-        Slot s = byKey.get(new Key(key));
+        Slot s = slot(key);
         return s == null ? null : s.head;
     }
 
     /** The slot of a key, or null. */
     Slot slot(byte[] key) {
-        return byKey.get(new Key(key));
+        return byKey == null ? ordered.get(key) : byKey.get(new Key(key));
     }
 
     /** Makes {@code v} the newest version of {@code key}. Commit lock held (or recovery). */
@@ -127,7 +141,9 @@ final class VersionedTable {
         lastWriteTs = v.ts;
         if (slot == null) {
             Slot s = new Slot(key, v);
-            byKey.put(new Key(key), s);
+            if (byKey != null) {
+                byKey.put(new Key(key), s);
+            }
             ordered.put(key, s);
         } else {
             slot.head = v;
@@ -136,7 +152,7 @@ final class VersionedTable {
 
     /** Forgets a key entirely (recovery replaying a deletion). */
     void remove(byte[] key) {
-        Slot s = byKey.remove(new Key(key));
+        Slot s = byKey == null ? ordered.get(key) : byKey.remove(new Key(key));
         if (s != null) {
             ordered.remove(key, s);
         }
@@ -149,7 +165,9 @@ final class VersionedTable {
     void load(List<Slot> slots) {
         slots.sort((a, b) -> KEY_ORDER.compare(a.key, b.key));
         for (Slot s : slots) {
-            byKey.put(new Key(s.key), s);
+            if (byKey != null) {
+                byKey.put(new Key(s.key), s);
+            }
             ordered.put(s.key, s);
         }
     }
@@ -202,7 +220,9 @@ final class VersionedTable {
         if (head.row != null || head.ts > horizon) {
             return false;
         }
-        byKey.remove(new Key(s.key), s);
+        if (byKey != null) {
+            byKey.remove(new Key(s.key), s);
+        }
         ordered.remove(s.key, s);
         return true;
     }

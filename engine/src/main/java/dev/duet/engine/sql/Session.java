@@ -3,6 +3,7 @@ package dev.duet.engine.sql;
 import dev.duet.core.DuetException;
 import dev.duet.core.SqlState;
 import dev.duet.core.catalog.Catalog;
+import dev.duet.core.catalog.IndexDef;
 import dev.duet.core.catalog.TableDef;
 import dev.duet.core.exec.BatchColumn;
 import dev.duet.core.exec.Batches;
@@ -25,6 +26,7 @@ import dev.duet.planner.ddl.DdlStatement;
 import dev.duet.planner.ddl.DropIndex;
 import dev.duet.planner.ddl.DropTable;
 import dev.duet.planner.ddl.DropView;
+import dev.duet.planner.ddl.QualifiedName;
 import dev.duet.planner.exec.plan.PlanNode;
 import dev.duet.planner.parse.ParsedStatement;
 import dev.duet.rowstore.RowStore;
@@ -38,6 +40,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.calcite.sql.SqlCharStringLiteral;
@@ -340,9 +343,6 @@ public final class Session implements AutoCloseable {
 
     private Result write(Prepared statement, List<?> parameters) {
         PlannedStatement s = statement.statement();
-        if (s instanceof CreateView || s instanceof DropView || s instanceof CreateIndex || s instanceof DropIndex) {
-            throw DuetException.of(SqlState.FEATURE_NOT_SUPPORTED, "%s is not supported yet", commandOf(s));
-        }
         if (readOnly || txReadOnly) {
             throw DuetException.of(SqlState.READ_ONLY_SQL_TRANSACTION,
                     "cannot execute %s in a read-only transaction", commandOf(s));
@@ -401,9 +401,7 @@ public final class Session implements AutoCloseable {
 
     private static Result ddl(DdlStatement ddl, DmlExecutor executor, Prepared p, Transaction t) {
         if (ddl instanceof CreateTable create) {
-            boolean exists = t.catalog().hasSchema(create.name().schema())
-                    && t.catalog().findTable(create.name().schema(), create.name().name()) != null;
-            if (exists && create.ifNotExists()) {
+            if (create.ifNotExists() && exists(t, create.name(), t.catalog()::findTable)) {
                 return StatusResult.of(create.query() == null ? "CREATE TABLE" : "SELECT 0");
             }
             TableDef created = t.createTable(create.tableDef());
@@ -414,14 +412,48 @@ public final class Session implements AutoCloseable {
             return new StatusResult("SELECT " + n, n);
         }
         if (ddl instanceof DropTable drop) {
-            boolean exists = t.catalog().hasSchema(drop.name().schema())
-                    && t.catalog().findTable(drop.name().schema(), drop.name().name()) != null;
-            if (exists || !drop.ifExists()) {
-                t.dropTable(drop.name().schema() + "." + drop.name().name());
+            if (!drop.ifExists() || exists(t, drop.name(), t.catalog()::findTable)) {
+                t.dropTable(qualified(drop.name()));
             }
             return StatusResult.of("DROP TABLE");
         }
+        if (ddl instanceof CreateView create) {
+            t.createView(create.viewDef(), create.orReplace());
+            return StatusResult.of("CREATE VIEW");
+        }
+        if (ddl instanceof DropView drop) {
+            if (!drop.ifExists() || exists(t, drop.name(), t.catalog()::findView)) {
+                t.dropView(qualified(drop.name()));
+            }
+            return StatusResult.of("DROP VIEW");
+        }
+        if (ddl instanceof CreateIndex create) {
+            TableDef table = t.table(qualified(create.table()));
+            QualifiedName name = new QualifiedName(table.schema(), create.indexName());
+            Catalog c = t.catalog();
+            boolean taken = exists(t, name, c::findIndex) || exists(t, name, c::findTable) || exists(t, name, c::findView);
+            if (!(taken && create.ifNotExists())) { // PostgreSQL: IF NOT EXISTS skips on any relation of that name
+                t.createIndex(IndexDef.on(table, create.indexName(), create.unique(),
+                        create.columns().toArray(String[]::new)));
+            }
+            return StatusResult.of("CREATE INDEX");
+        }
+        if (ddl instanceof DropIndex drop) {
+            if (!drop.ifExists() || exists(t, drop.name(), t.catalog()::findIndex)) {
+                t.dropIndex(qualified(drop.name()));
+            }
+            return StatusResult.of("DROP INDEX");
+        }
         throw DuetException.of(SqlState.FEATURE_NOT_SUPPORTED, "%s is not supported yet", commandOf(ddl));
+    }
+
+    /** True if {@code name}'s schema exists and {@code find} (a catalog lookup) has {@code name} in it. */
+    private static boolean exists(Transaction t, QualifiedName name, BiFunction<String, String, ?> find) {
+        return t.catalog().hasSchema(name.schema()) && find.apply(name.schema(), name.name()) != null;
+    }
+
+    private static String qualified(QualifiedName name) {
+        return name.schema() + "." + name.name();
     }
 
     /** The SQL command a statement is, for messages: {@code INSERT}, {@code CREATE TABLE}, ... */

@@ -66,10 +66,19 @@ final class DuckDbOracle implements AutoCloseable {
         return duetError;
     }
 
+    /** {@code query} returns the same rows (as multisets) in both. */
+    void check(String query) {
+        assertEquals(rows(duck, query), rows(duet, query), query);
+    }
+
     /** The rows of a table in DuckDB, normalized and sorted. */
     private static List<String> contents(Connection c, String table) {
+        return rows(c, "SELECT * FROM " + table);
+    }
+
+    private static List<String> rows(Connection c, String query) {
         List<String> rows = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
             int n = rs.getMetaData().getColumnCount();
             while (rs.next()) {
                 List<String> row = new ArrayList<>();
@@ -86,8 +95,12 @@ final class DuckDbOracle implements AutoCloseable {
     }
 
     private static List<String> contents(Session s, String table) {
+        return rows(s, "SELECT * FROM " + table);
+    }
+
+    private static List<String> rows(Session s, String query) {
         List<String> rows = new ArrayList<>();
-        for (List<Object> row : SqlTestSupport.query(s, "SELECT * FROM " + table)) {
+        for (List<Object> row : SqlTestSupport.query(s, query)) {
             rows.add(String.join(" | ", row.stream().map(DuckDbOracle::normalize).toList()));
         }
         rows.sort(null);

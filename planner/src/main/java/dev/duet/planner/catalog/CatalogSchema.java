@@ -2,6 +2,7 @@ package dev.duet.planner.catalog;
 
 import dev.duet.core.catalog.Catalog;
 import dev.duet.core.catalog.TableDef;
+import dev.duet.core.catalog.ViewDef;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
@@ -21,7 +22,8 @@ import org.apache.calcite.sql.type.SqlTypeName;
 
 /**
  * One immutable {@link Catalog} version as a Calcite root schema: each Duet schema is a
- * sub-schema, each table a {@link DuetTable} built on first lookup. The root also holds the
+ * sub-schema, each table a {@link DuetTable} and each view a {@link DuetView}, built on first
+ * lookup. The root also holds the
  * PostgreSQL type names Calcite's grammar does not know ({@code text}, {@code bytea},
  * {@code bool}, {@code int4}, ...), so that {@code x::text} and {@code CAST(x AS bytea)} resolve.
  * Names are matched exactly: the parser has already folded unquoted identifiers to lower case.
@@ -77,10 +79,10 @@ public final class CatalogSchema extends AbstractSchema {
         return TYPE_ALIASES;
     }
 
-    /** One Duet schema: its tables. */
+    /** One Duet schema: its tables and views. */
     private final class Namespace extends AbstractSchema {
         private final String name;
-        private final Map<String, DuetTable> tables = new ConcurrentHashMap<>();
+        private final Map<String, Table> tables = new ConcurrentHashMap<>();
 
         Namespace(String name) {
             this.name = name;
@@ -92,13 +94,20 @@ public final class CatalogSchema extends AbstractSchema {
             for (TableDef t : catalog.tables(name)) {
                 names.add(t.name());
             }
+            for (ViewDef v : catalog.views(name)) {
+                names.add(v.name());
+            }
             return new ExactLookup<>(names, this::table);
         }
 
         private Table table(String tableName) {
             TableDef def = catalog.findTable(name, tableName);
-            return def == null ? null : tables.computeIfAbsent(tableName,
-                    n -> new DuetTable(def, rowCounts.rowCount(def)));
+            if (def != null) {
+                return tables.computeIfAbsent(tableName,
+                        n -> new DuetTable(def, rowCounts.rowCount(def), catalog.indexes(def.id())));
+            }
+            ViewDef view = catalog.findView(name, tableName);
+            return view == null ? null : tables.computeIfAbsent(tableName, n -> new DuetView(view));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.duet.planner.catalog;
 
 import dev.duet.core.catalog.ColumnDef;
+import dev.duet.core.catalog.IndexDef;
 import dev.duet.core.catalog.TableDef;
 import dev.duet.planner.types.TypeMapping;
 import java.util.ArrayList;
@@ -17,17 +18,24 @@ import org.apache.calcite.util.ImmutableBitSet;
 
 /**
  * One Duet table as Calcite sees it: the row type (columns, types, nullability), the primary key
- * as a unique key, an optional row count for join ordering, and column defaults for INSERT. The
+ * as a unique key, its secondary indexes (for the physical planner), an optional row count for join ordering, and column defaults for INSERT. The
  * executor finds the {@link TableDef} of a scan or modify again with
  * {@code relOptTable.unwrap(DuetTable.class).tableDef()}.
  */
 public final class DuetTable extends AbstractTable {
     private final TableDef tableDef;
+    private final List<IndexDef> indexes;
     private final Statistic statistic;
     private final ColumnDefaults defaults;
 
     public DuetTable(TableDef tableDef, OptionalDouble rowCount) {
+        this(tableDef, rowCount, List.of());
+    }
+
+    /** @param indexes the table's secondary indexes (the physical planner may read through them) */
+    public DuetTable(TableDef tableDef, OptionalDouble rowCount, List<IndexDef> indexes) {
         this.tableDef = Objects.requireNonNull(tableDef, "tableDef is null");
+        this.indexes = List.copyOf(indexes);
         List<ImmutableBitSet> keys = new ArrayList<>();
         if (tableDef.hasPrimaryKey()) {
             keys.add(ImmutableBitSet.of(tableDef.primaryKey()));
@@ -39,6 +47,11 @@ public final class DuetTable extends AbstractTable {
     /** The Duet definition this table stands for. */
     public TableDef tableDef() {
         return tableDef;
+    }
+
+    /** The table's secondary indexes, by id. */
+    public List<IndexDef> indexes() {
+        return indexes;
     }
 
     @Override

@@ -2,11 +2,14 @@ package dev.duet.planner.convert;
 
 import dev.duet.core.DuetException;
 import dev.duet.core.SqlState;
+import dev.duet.planner.parse.SourceText;
+import dev.duet.planner.parse.StatementParser;
 import dev.duet.planner.types.DuetTypeSystem;
 import dev.duet.planner.validate.DuetOperatorTable;
 import dev.duet.planner.validate.DuetTypeCoercion;
 import dev.duet.planner.validate.PostgresSyntax;
 import dev.duet.planner.validate.StrictComparisons;
+import dev.duet.planner.validate.ValidationErrors;
 import java.util.List;
 import java.util.Properties;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
@@ -67,8 +70,13 @@ public final class StatementConverter {
             .withTrimUnusedFields(false)
             .withInSubQueryThreshold(Integer.MAX_VALUE);
 
+    /** Views nested deeper than this are taken for a cycle (a view replaced to read itself). */
+    private static final int MAX_VIEW_DEPTH = 32;
+
     private final JavaTypeFactory typeFactory;
     private final CalciteCatalogReader catalogReader;
+    /** Views being expanded, outermost first (one statement, one thread). */
+    private final java.util.ArrayDeque<String> expanding = new java.util.ArrayDeque<>();
     private final SqlValidator validator;
     private final RelOptCluster cluster;
 
@@ -90,7 +98,7 @@ public final class StatementConverter {
     /** Validates {@code node} (rewriting it in place) and converts it to logical operators. */
     public Converted convert(SqlNode node) {
         SqlNode validated = validate(node);
-        SqlToRelConverter converter = new SqlToRelConverter(StatementConverter::noViews, validator, catalogReader,
+        SqlToRelConverter converter = new SqlToRelConverter(this::expandView, validator, catalogReader,
                 cluster, StandardConvertletTable.INSTANCE, CONVERTER_CONFIG);
         return new Converted(validated, converter.convertQuery(validated, false, true));
     }
@@ -125,9 +133,33 @@ public final class StatementConverter {
         return RelFactories.LOGICAL_BUILDER.create(cluster, catalogReader);
     }
 
-    private static RelRoot noViews(RelDataType rowType, String queryString, List<String> schemaPath,
-            List<String> viewPath) {
-        throw new DuetException(SqlState.FEATURE_NOT_SUPPORTED, "views are not supported yet");
+    /**
+     * The plan of a view's query text, validated and converted against this statement's catalog
+     * in its cluster (Calcite's view expander). Errors name the view: a relation it reads may
+     * have been dropped since it was created.
+     */
+    private RelRoot expandView(RelDataType rowType, String queryString, List<String> schemaPath, List<String> viewPath) {
+        String view = String.join(".", viewPath);
+        if (expanding.size() >= MAX_VIEW_DEPTH || expanding.contains(view)) {
+            throw new DuetException(SqlState.INVALID_OBJECT_DEFINITION, "infinite recursion detected in view \"" + view + "\"");
+        }
+        expanding.push(view);
+        try {
+            SqlNode node = new StatementParser().parse(queryString).get(0).node();
+            SqlValidator viewValidator = SqlValidatorUtil.newValidator(DuetOperatorTable.INSTANCE, catalogReader,
+                    typeFactory, VALIDATOR_CONFIG);
+            PostgresSyntax.rewrite(node);
+            SqlNode validated = viewValidator.validate(node);
+            StrictComparisons.check(validated, viewValidator);
+            SqlToRelConverter converter = new SqlToRelConverter(this::expandView, viewValidator, catalogReader,
+                    cluster, StandardConvertletTable.INSTANCE, CONVERTER_CONFIG);
+            return converter.convertQuery(validated, false, true);
+        } catch (RuntimeException e) {
+            DuetException d = ValidationErrors.translate(e, SourceText.of(queryString));
+            throw new DuetException(d.state(), "view \"" + viewPath.get(viewPath.size() - 1) + "\": " + d.getMessage(), d);
+        } finally {
+            expanding.pop();
+        }
     }
 
     /** The table behind a {@link RelOptTable}, for the executor. */

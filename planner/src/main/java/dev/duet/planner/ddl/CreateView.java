@@ -1,8 +1,17 @@
 package dev.duet.planner.ddl;
 
+import dev.duet.core.catalog.ColumnDef;
+import dev.duet.core.catalog.ViewDef;
+import dev.duet.planner.OutputColumn;
 import dev.duet.planner.PlannedQuery;
+import dev.duet.planner.catalog.DuetTable;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import org.apache.calcite.plan.RelOptTable;
+import org.apache.calcite.plan.RelOptUtil;
 
 /**
  * {@code CREATE [OR REPLACE] VIEW name [(columns)] AS query}. {@link #queryText()} is the text
@@ -20,5 +29,25 @@ public record CreateView(QualifiedName name, boolean orReplace, PlannedQuery que
 
     public List<String> columnNames() {
         return query.columnNames();
+    }
+
+    /**
+     * The catalog entry for this view: its text, its columns (types and nullability as planned
+     * now) and the tables its plan reads (those of views it uses included), which DROP TABLE
+     * protects. Store it with {@code Transaction.createView(viewDef(), orReplace())}.
+     */
+    public ViewDef viewDef() {
+        List<ColumnDef> columns = new ArrayList<>();
+        for (OutputColumn c : query.columns()) {
+            columns.add(new ColumnDef(c.name(), c.type(), !c.nullable(), null));
+        }
+        Set<String> tables = new LinkedHashSet<>();
+        for (RelOptTable t : RelOptUtil.findAllTables(query.plan())) {
+            DuetTable table = t.unwrap(DuetTable.class);
+            if (table != null) {
+                tables.add(table.tableDef().qualifiedName());
+            }
+        }
+        return new ViewDef(name.schema(), name.name(), queryText, columns, List.copyOf(tables));
     }
 }

@@ -171,6 +171,10 @@ public final class PhysicalPlanner {
 
     private Planned filter(Filter filter, ImmutableBitSet needed) {
         RexNode condition = filter.getCondition();
+        KeyAccessPlanner.Access key = KeyAccessPlanner.plan(filter.getInput(), condition, needed);
+        if (key != null) {
+            return new Planned(key.node(), key.fieldToColumn());
+        }
         Planned in = plan(filter.getInput(), needed.union(RelOptUtil.InputFinder.bits(condition)));
         CompiledExpression c = compile(filter, condition, in);
         return new Planned(new FilterNode(in.node, c), in.fieldToColumn);
@@ -186,8 +190,9 @@ public final class PhysicalPlanner {
             below = f.getInput();
             used = used.union(RelOptUtil.InputFinder.bits(condition));
         }
-        Planned in = plan(below, used);
-        CompiledExpression filter = condition == null ? null : compile(project, condition, in);
+        KeyAccessPlanner.Access key = condition == null ? null : KeyAccessPlanner.plan(below, condition, used);
+        Planned in = key != null ? new Planned(key.node(), key.fieldToColumn()) : plan(below, used);
+        CompiledExpression filter = condition == null || key != null ? null : compile(project, condition, in);
         List<CompiledExpression> compiled = new ArrayList<>();
         List<String> names = new ArrayList<>();
         int[] map = new int[exprs.size()];

@@ -58,6 +58,12 @@ public final class TableScanNode implements PlanNode {
 
     @Override
     public Operator createOperator(QueryContext context, Transaction transaction) {
+        checkUnchanged(table, transaction);
+        return new RowStoreScan(context, transaction, table.qualifiedName(), KeyRange.all(), columnIndexes);
+    }
+
+    /** Fails if {@code transaction} sees another table (or other columns) under the planned table's name. */
+    static void checkUnchanged(TableDef table, Transaction transaction) {
         TableDef current = transaction.table(table.qualifiedName());
         if (current.id() != table.id() || !current.columns().equals(table.columns())) {
             // PostgreSQL's error for a prepared plan whose table changed under it
@@ -65,7 +71,6 @@ public final class TableScanNode implements PlanNode {
                     "cached plan must not change result type: table \"%s\" changed since the query was planned",
                     table.name());
         }
-        return new RowStoreScan(context, transaction, table.qualifiedName(), KeyRange.all(), columnIndexes);
     }
 
     @Override
