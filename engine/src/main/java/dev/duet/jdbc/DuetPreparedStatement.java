@@ -125,6 +125,11 @@ final class DuetPreparedStatement extends DuetStatement implements PreparedState
         batch.clear();
     }
 
+    /**
+     * Runs the batch through {@link dev.duet.engine.sql.Session#executeBatch}: in auto-commit mode,
+     * one transaction for the whole batch; a failure stops it, keeps the statements before the
+     * failing one, and reports their counts in the {@link java.sql.BatchUpdateException}.
+     */
     @Override
     public long[] executeLargeBatch() throws SQLException {
         checkOpen();
