@@ -861,7 +861,8 @@ public final class Transaction implements AutoCloseable {
     }
 
     /**
-     * Takes back every write and DDL change made since {@code savepoint} was taken (row ids
+     * Takes back every write and DDL change made since {@code savepoint} was taken, with the index
+     * entries, unique checks left for commit, and index and view definitions they brought (row ids
      * handed out meanwhile are not reused). The savepoint stays open; those taken after it are
      * released.
      */
