@@ -6,6 +6,7 @@ import dev.duet.core.DuetException;
 import dev.duet.core.SqlState;
 import dev.duet.core.types.DataType;
 import dev.duet.core.types.TextValues;
+import dev.duet.engine.sql.BatchOutcome;
 import dev.duet.engine.sql.Prepared;
 import dev.duet.engine.sql.Result;
 import java.io.ByteArrayOutputStream;
@@ -62,7 +63,7 @@ final class DuetPreparedStatement extends DuetStatement implements PreparedState
     private final List<DataType> parameterTypes;
     private final Object[] values;
     private final boolean[] bound;
-    private final List<Object[]> batch = new ArrayList<>();
+    private final List<List<Object>> batch = new ArrayList<>();
 
     DuetPreparedStatement(DuetConnection connection, String sql) throws SQLException {
         super(connection);
@@ -115,7 +116,7 @@ final class DuetPreparedStatement extends DuetStatement implements PreparedState
     @Override
     public void addBatch() throws SQLException {
         checkOpen();
-        batch.add(boundValues().toArray());
+        batch.add(boundValues());
     }
 
     @Override
@@ -124,22 +125,22 @@ final class DuetPreparedStatement extends DuetStatement implements PreparedState
         batch.clear();
     }
 
+    /**
+     * Runs the batch through {@link dev.duet.engine.sql.Session#executeBatch}: in auto-commit mode,
+     * one transaction for the whole batch; a failure stops it, keeps the statements before the
+     * failing one, and reports their counts in the {@link java.sql.BatchUpdateException}.
+     */
     @Override
     public long[] executeLargeBatch() throws SQLException {
         checkOpen();
         clearResults();
-        List<Object[]> sets = List.copyOf(batch);
+        List<List<Object>> sets = List.copyOf(batch);
         batch.clear();
-        long[] counts = new long[sets.size()];
-        for (int i = 0; i < counts.length; i++) {
-            List<Object> parameters = Arrays.asList(sets.get(i));
-            try {
-                counts[i] = batchCount(run(() -> connection.session().execute(prepared, parameters)));
-            } catch (SQLException e) {
-                throw batchFailure(e, Arrays.copyOf(counts, i));
-            }
+        BatchOutcome outcome = run(() -> connection.session().executeBatch(prepared, sets));
+        if (outcome.failure() != null) {
+            throw batchFailure(JdbcErrors.translate(outcome.failure()), outcome.counts());
         }
-        return counts;
+        return outcome.counts();
     }
 
     @Override

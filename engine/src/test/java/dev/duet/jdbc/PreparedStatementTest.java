@@ -190,6 +190,61 @@ class PreparedStatementTest {
         }
     }
 
+    @Test
+    void singleRowInsertsOfParametersAndLiteralsAgreeWithDuckDb() throws SQLException {
+        try (Connection duet = DriverManager.getConnection("jdbc:duet:mem:"); Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
+            for (Connection c : List.of(duet, duck)) {
+                c.createStatement().execute("CREATE TABLE w (id INTEGER PRIMARY KEY, name VARCHAR(8), "
+                        + "qty INTEGER DEFAULT 7, price DECIMAL(8,2), day DATE)");
+                try (PreparedStatement all = c.prepareStatement("INSERT INTO w VALUES (?, ?, ?, ?, ?)");
+                        PreparedStatement some = c.prepareStatement("INSERT INTO w (price, id, name) VALUES (?, ?, 'lit')");
+                        PreparedStatement mixed = c.prepareStatement("INSERT INTO w VALUES (?, ?, 3, 2.5, DATE '2024-02-29')")) {
+                    for (int k = 0; k < 30; k++) {
+                        PreparedStatement ps = k % 3 == 0 ? all : k % 3 == 1 ? some : mixed;
+                        if (ps == some) {
+                            ps.setInt(1, k * 3); // an INTEGER into DECIMAL(8,2)
+                            ps.setLong(2, k);
+                        } else {
+                            ps.setInt(1, k);
+                            ps.setString(2, k % 4 == 0 ? null : "n" + k);
+                        }
+                        if (ps == all) {
+                            ps.setShort(3, (short) -k);
+                            ps.setBigDecimal(4, k % 5 == 0 ? null : BigDecimal.valueOf(k * 125L, 2));
+                            ps.setDate(5, java.sql.Date.valueOf(DAY.plusDays(k)));
+                        }
+                        if (k < 20) {
+                            assertEquals(1, ps.executeUpdate());
+                        } else {
+                            ps.addBatch();
+                            if (k == 29) {
+                                for (PreparedStatement b : List.of(all, some, mixed)) {
+                                    b.executeBatch();
+                                }
+                            }
+                        }
+                    }
+                    if (c == duet) { // values that do not fit the column fail the statement and insert nothing
+                        all.setInt(1, 100);
+                        all.setString(2, "too long a name");
+                        all.setInt(3, 1);
+                        all.setNull(4, Types.DECIMAL);
+                        all.setNull(5, Types.DATE);
+                        assertSqlState("22001", all::executeUpdate);
+                        all.setString(2, "ok");
+                        all.setLong(3, 1L << 40);
+                        assertSqlState("22003", all::executeUpdate);
+                    }
+                }
+            }
+            Object[] query = {"SELECT id, name, qty, price, day FROM w"};
+            List<String> expected = run(duck, query);
+            assertEquals(30, expected.size());
+            assertEquals(expected, run(duet, query));
+            assertEquals(0, DriverManagerTest.databaseMemory(duet));
+        }
+    }
+
     private static PreparedStatement prepare(Connection c, String ddl, String sql) throws SQLException {
         c.createStatement().execute(ddl);
         return c.prepareStatement(sql);

@@ -15,8 +15,15 @@ public final class KeyRange {
     final boolean lowInclusive;
     final Object[] high;
     final boolean highInclusive;
+    /** Made by {@link #prefix}: both bounds are the same values, inclusive. */
+    private final boolean prefix;
 
     private KeyRange(Object[] low, boolean lowInclusive, Object[] high, boolean highInclusive) {
+        this(low, lowInclusive, high, highInclusive, false);
+    }
+
+    private KeyRange(Object[] low, boolean lowInclusive, Object[] high, boolean highInclusive, boolean prefix) {
+        this.prefix = prefix;
         this.low = low == null ? null : low.clone();
         this.lowInclusive = lowInclusive;
         this.high = high == null ? null : high.clone();
@@ -30,7 +37,12 @@ public final class KeyRange {
     /** Every key whose leading columns equal {@code values}. */
     public static KeyRange prefix(Object... values) {
         Objects.requireNonNull(values, "values is null");
-        return new KeyRange(values, true, values, true);
+        return new KeyRange(values, true, values, true, true);
+    }
+
+    /** True if this range holds at most one key of a key with {@code keyLength} columns (all of them are fixed). */
+    boolean isSingleKey(int keyLength) {
+        return prefix && low.length == keyLength;
     }
 
     public static KeyRange between(Object[] low, boolean lowInclusive, Object[] high, boolean highInclusive) {

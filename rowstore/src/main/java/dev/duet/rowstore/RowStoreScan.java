@@ -44,6 +44,7 @@ public final class RowStoreScan implements Operator {
     private final java.util.function.Supplier<Iterator<Map.Entry<byte[], byte[]>>> source;
     private final int[] columns;
     private final List<BatchColumn> output;
+    /** Rows per batch: the batch size, or fewer when the scan cannot return that many (point lookups). */
     private final int batchSize;
 
     private Iterator<Map.Entry<byte[], byte[]>> rows;
@@ -124,7 +125,8 @@ public final class RowStoreScan implements Operator {
         this.source = index != null ? () -> tx.indexScan(table, index, ranges)
                 : ranges != null ? () -> tx.encodedScan(table, ranges)
                 : () -> tx.encodedScan(table, range);
-        this.batchSize = batchSize;
+        this.batchSize = index == null && ranges != null && table.hasPrimaryKey()
+                ? Math.min(batchSize, maxRows(ranges, table.primaryKeyLength())) : batchSize;
         if (columns == null) {
             columns = new int[this.table.columnCount()];
             for (int i = 0; i < columns.length; i++) {
@@ -144,6 +146,20 @@ public final class RowStoreScan implements Operator {
             out.add(new BatchColumn(def.name(), def.type(), !def.notNull()));
         }
         this.output = List.copyOf(out);
+    }
+
+    /**
+     * The most rows {@code ranges} of a primary key of {@code keyLength} columns can hold when
+     * each fixes the whole key (a point lookup, whose batch then needs one row, not thousands:
+     * allocating and zeroing a full batch costs more than the lookup); else {@link Integer#MAX_VALUE}.
+     */
+    private static int maxRows(List<KeyRange> ranges, int keyLength) {
+        for (KeyRange r : ranges) {
+            if (!r.isSingleKey(keyLength)) {
+                return Integer.MAX_VALUE;
+            }
+        }
+        return Math.max(1, ranges.size());
     }
 
     /** The table being scanned, as the transaction sees it. */

@@ -297,6 +297,31 @@ class RowStoreScanTest {
     }
 
     @Test
+    void pointLookupsAllocateBatchesForTheirKeysOnly() {
+        fillEveryTypeTable("t", 5000, 5); // ids 0, 2, ..., 9998
+        try (QueryContext ctx = query(); Transaction tx = store.begin(true)) {
+            List<KeyRange> points = List.of(KeyRange.prefix(42L), KeyRange.prefix(43L), KeyRange.prefix(9998L));
+            try (RowStoreScan scan = RowStoreScan.ofKeyRanges(ctx, tx, "t", points, null)) {
+                VectorSchemaRoot b = scan.next();
+                assertEquals(2, b.getRowCount());
+                assertTrue(b.getVector(0).getValueCapacity() < ctx.batchSize(),
+                        "capacity " + b.getVector(0).getValueCapacity() + " for 3 keys");
+                assertEquals(List.of(42L, 9998L), Batches.rows(b).stream().map(r -> r[0]).toList());
+                assertNull(scan.next());
+            }
+            List<KeyRange> many = new ArrayList<>();
+            for (long id = 0; id < 10_000; id++) {
+                many.add(KeyRange.prefix(id));
+            }
+            try (RowStoreScan scan = RowStoreScan.ofKeyRanges(ctx, tx, "t", many, new int[] {0})) {
+                Result r = drain(scan);
+                assertEquals(List.of(4096, 904), r.batchSizes(), "no more rows per batch than the batch size");
+            }
+            assertEquals(0, ctx.allocatedBytes());
+        }
+    }
+
+    @Test
     void compositeKeyPrefixRangesAndTablesWithoutAKey() {
         try (Transaction tx = store.begin()) {
             tx.createTable(TableDef.builder("ev").column("year", DataType.INTEGER).column("name", DataType.TEXT)

@@ -30,11 +30,21 @@ import org.apache.arrow.memory.OutOfMemoryException;
  *
  * <p>{@link #close()} comes last, after every operator is closed: it closes the allocator and
  * fails with {@link IllegalStateException} if any Arrow memory is still held (a leak).
+ *
+ * <p>The child allocator is made on the first call of {@link #allocator()}: making and closing
+ * one costs more than a whole single-row prepared INSERT, which allocates no Arrow memory at all.
  */
 public final class QueryContext implements AutoCloseable {
     private static final AtomicLong QUERY_IDS = new AtomicLong();
 
-    private final BufferAllocator allocator;
+    private final BufferAllocator parent;
+    /** The allocator's name, or null for {@code query-<n>} (numbered when the allocator is made). */
+    private final String name;
+    /**
+     * The query's allocator, null until {@link #allocator()} first asks for it. Operators of one
+     * query may run on several threads: written once under {@code this}, read through the volatile.
+     */
+    private volatile BufferAllocator allocator;
     private final long memoryLimit;
     private int batchSize = Operator.DEFAULT_BATCH_SIZE;
     private volatile boolean cancelled;
@@ -50,22 +60,39 @@ public final class QueryContext implements AutoCloseable {
      * limited to {@code memoryLimit} bytes.
      */
     public QueryContext(BufferAllocator parent, long memoryLimit) {
-        this(parent, "query-" + QUERY_IDS.incrementAndGet(), memoryLimit);
+        this(parent, null, memoryLimit);
     }
 
-    /** As {@link #QueryContext(BufferAllocator, long)}, with a name for the allocator (shown in leak reports). */
+    /**
+     * As {@link #QueryContext(BufferAllocator, long)}, with a name for the allocator (shown in leak
+     * reports); null names it {@code query-<n>}.
+     */
     public QueryContext(BufferAllocator parent, String name, long memoryLimit) {
-        Objects.requireNonNull(parent, "parent is null");
-        Objects.requireNonNull(name, "name is null");
+        this.parent = Objects.requireNonNull(parent, "parent is null");
         if (memoryLimit <= 0) {
             throw new IllegalArgumentException("memoryLimit must be positive, got " + memoryLimit);
         }
+        this.name = name;
         this.memoryLimit = memoryLimit;
-        this.allocator = parent.newChildAllocator(name, new LimitListener(), 0, memoryLimit);
     }
 
-    /** The query's allocator: everything the query's operators hold is allocated here. */
+    /**
+     * The query's allocator: everything the query's operators hold is allocated here. Made on the
+     * first call; {@link IllegalStateException} if the context is closed before that.
+     */
     public BufferAllocator allocator() {
+        BufferAllocator a = allocator;
+        return a != null ? a : createAllocator();
+    }
+
+    private synchronized BufferAllocator createAllocator() {
+        if (allocator == null) {
+            if (closed) {
+                throw new IllegalStateException("the query context is closed");
+            }
+            allocator = parent.newChildAllocator(name != null ? name : "query-" + QUERY_IDS.incrementAndGet(),
+                    new LimitListener(), 0, memoryLimit);
+        }
         return allocator;
     }
 
@@ -177,17 +204,19 @@ public final class QueryContext implements AutoCloseable {
     public DuetException outOfMemory(OutOfMemoryException e) {
         return new DuetException(SqlState.OUT_OF_MEMORY, String.format(
                 "out of memory: query memory limit of %d bytes, %d bytes in use (%s)",
-                memoryLimit, allocator.getAllocatedMemory(), e.getMessage()), e);
+                memoryLimit, allocatedBytes(), e.getMessage()), e);
     }
 
     /** Bytes the query's allocator holds now. */
     public long allocatedBytes() {
-        return allocator.getAllocatedMemory();
+        BufferAllocator a = allocator;
+        return a == null ? 0 : a.getAllocatedMemory();
     }
 
     /** Most bytes the query's allocator has held at once. */
     public long peakBytes() {
-        return allocator.getPeakMemoryAllocation();
+        BufferAllocator a = allocator;
+        return a == null ? 0 : a.getPeakMemoryAllocation();
     }
 
     /**
@@ -197,10 +226,17 @@ public final class QueryContext implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (closed) {
+        BufferAllocator allocator;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            allocator = this.allocator;
+        }
+        if (allocator == null) {
             return;
         }
-        closed = true;
         long leaked = allocator.getAllocatedMemory();
         if (leaked == 0) {
             allocator.close();

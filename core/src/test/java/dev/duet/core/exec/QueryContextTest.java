@@ -127,6 +127,24 @@ class QueryContextTest {
     }
 
     @Test
+    void theAllocatorIsMadeOnlyWhenAskedFor() {
+        QueryContext unused = new QueryContext(root, 1 << 20);
+        assertTrue(root.getChildAllocators().isEmpty(), "no allocator before one is asked for");
+        assertEquals(0, unused.allocatedBytes());
+        assertEquals(0, unused.peakBytes());
+        unused.close();
+        assertThrows(IllegalStateException.class, unused::allocator, "a closed context makes no allocator");
+        assertTrue(root.getChildAllocators().isEmpty());
+
+        QueryContext used = new QueryContext(root, 1 << 20);
+        BufferAllocator a = used.allocator();
+        assertSame(a, used.allocator());
+        assertEquals(1, root.getChildAllocators().size());
+        used.close();
+        assertTrue(root.getChildAllocators().isEmpty());
+    }
+
+    @Test
     void cancelFromAnotherThreadIs57014() throws Exception {
         try (QueryContext ctx = new QueryContext(root, 1 << 20)) {
             ctx.checkCancelled();

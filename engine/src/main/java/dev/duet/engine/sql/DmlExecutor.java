@@ -72,6 +72,14 @@ final class DmlExecutor {
         return n;
     }
 
+    /** Inserts the one row {@code row} makes of the bound parameters into {@code planned}; 1. */
+    long insert(TableDef planned, ParameterRow row) {
+        TableDef table = current(planned);
+        context.checkCancelled();
+        tx.insert(table.qualifiedName(), row.values(context));
+        return 1;
+    }
+
     private long insertRows(TableDef table, List<Object[]> rows) {
         String name = table.qualifiedName();
         for (Object[] row : rows) {

@@ -31,6 +31,11 @@ public final class Prepared {
      * {@link #physicalPlanOf}), so a plain volatile suffices.
      */
     private volatile PlanNode physical;
+    /**
+     * For an INSERT of one row of parameters and literals, that row (see {@link ParameterRow});
+     * else null. Set before {@link #physical}, whose volatile write publishes it.
+     */
+    private ParameterRow parameterRow;
 
     Prepared(String sql, Catalog catalog, PlannedStatement statement, List<DataType> parameterTypes,
             List<OutputColumn> columns) {
@@ -73,9 +78,18 @@ public final class Prepared {
         PlanNode p = physical;
         if (p == null) {
             p = physicalPlanOf(statement);
+            if (statement instanceof PlannedDml d && d.operation() == PlannedDml.Operation.INSERT) {
+                parameterRow = ParameterRow.of(p);
+            }
             physical = p;
         }
         return p;
+    }
+
+    /** The row an INSERT of parameters and literals inserts, computed without its plan; null otherwise. */
+    ParameterRow parameterRow() {
+        physicalPlan();
+        return parameterRow;
     }
 
     /** The physical plan of what {@code statement} reads (see {@link #physicalPlan()}). */

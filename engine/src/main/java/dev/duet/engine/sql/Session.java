@@ -33,6 +33,7 @@ import dev.duet.rowstore.RowStore;
 import dev.duet.rowstore.Transaction;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -159,6 +160,74 @@ public final class Session implements AutoCloseable {
     }
 
     /**
+     * Runs a prepared statement once for each parameter set (JDBC's {@code executeBatch}) and
+     * stops at the first failure. In auto-commit mode outside an explicit transaction, a batch of
+     * INSERT / UPDATE / DELETE runs in one transaction committed at its end (one commit for the
+     * batch instead of one per statement), each statement under a savepoint: a failing statement
+     * is taken back and the statements before it are committed, which is what running them one
+     * by one leaves. Only if that final commit fails (40001, an I/O error) does none of the batch
+     * remain: the outcome then has no counts. Other statements, and batches inside a transaction,
+     * run one by one as {@link #execute(Prepared, List)} runs them. A statement that returns rows
+     * fails the batch (0100E).
+     *
+     * @return the update counts of the statements that took effect, in order, and the failure
+     *     that stopped the batch (null if every statement ran)
+     */
+    public BatchOutcome executeBatch(Prepared statement, List<? extends List<?>> parameterSets) {
+        Objects.requireNonNull(statement, "statement is null");
+        Objects.requireNonNull(parameterSets, "parameterSets is null");
+        checkOpen();
+        long[] counts = new long[parameterSets.size()];
+        boolean oneTransaction = tx == null && autoCommit && !readOnly
+                && statement.statement().kind() == PlannedStatement.Kind.DML;
+        if (!oneTransaction) {
+            for (int i = 0; i < counts.length; i++) {
+                try {
+                    counts[i] = updateCountOf(execute(statement, parameterSets.get(i)));
+                } catch (RuntimeException e) {
+                    return new BatchOutcome(Arrays.copyOf(counts, i), e);
+                }
+            }
+            return new BatchOutcome(counts, null);
+        }
+        int done = 0;
+        RuntimeException failure = null;
+        try (Transaction t = store.begin(false)) {
+            try {
+                for (; done < counts.length; done++) {
+                    counts[done] = writeIn(t, statement, parameterSets.get(done), true).updateCount();
+                }
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            if (!t.isActive()) {
+                return new BatchOutcome(new long[0], failure); // the row store ended it: nothing remains
+            }
+            try {
+                t.commit();
+            } catch (RuntimeException e) {
+                if (failure != null) {
+                    e.addSuppressed(failure);
+                }
+                return new BatchOutcome(new long[0], e);
+            }
+        }
+        return new BatchOutcome(done == counts.length ? counts : Arrays.copyOf(counts, done), failure);
+    }
+
+    /** The update count of one statement of a batch, which must not return rows (0100E). */
+    private static long updateCountOf(Result result) {
+        try {
+            if (result.returnsRows()) {
+                throw new DuetException(SqlState.TOO_MANY_RESULTS, "a statement in a batch returned rows");
+            }
+            return result.updateCount();
+        } finally {
+            result.close();
+        }
+    }
+
+    /**
      * Runs every statement of a script in order and returns their results. The whole script is
      * parsed first (a syntax error anywhere runs none of it); each statement is then planned
      * against the catalog the ones before it left. A failing statement stops the script: its
@@ -279,8 +348,23 @@ public final class Session implements AutoCloseable {
                     "cannot execute %s in a read-only transaction", commandOf(s));
         }
         boolean own = tx == null && autoCommit;
-        Transaction t = own ? store.begin(false) : transaction();
-        Transaction.Savepoint savepoint = own ? null : t.savepoint();
+        if (!own) {
+            return writeIn(transaction(), statement, parameters, true);
+        }
+        try (Transaction t = store.begin(false)) {
+            Result result = writeIn(t, statement, parameters, false);
+            t.commit();
+            return result;
+        }
+    }
+
+    /**
+     * Runs a DML or DDL statement in {@code t}. With {@code atomic}, a failure first takes back
+     * the statement's writes (a savepoint), leaving {@code t} as it was before; without, the
+     * caller discards {@code t} on failure.
+     */
+    private Result writeIn(Transaction t, Prepared statement, List<?> parameters, boolean atomic) {
+        Transaction.Savepoint savepoint = atomic ? t.savepoint() : null;
         QueryContext context = newContext(settings.memoryLimit());
         Result result;
         try {
@@ -290,15 +374,11 @@ public final class Session implements AutoCloseable {
             result = p.statement() instanceof PlannedDml dml
                     ? dml(dml, executor, p)
                     : ddl((DdlStatement) p.statement(), executor, p, t);
-            if (own) {
-                t.commit();
-            } else {
+            if (atomic) {
                 t.release(savepoint);
             }
         } catch (RuntimeException e) {
-            if (own) {
-                t.close();
-            } else if (t.isActive()) {
+            if (atomic && t.isActive()) {
                 t.rollbackTo(savepoint);
                 t.release(savepoint);
             }
@@ -310,7 +390,8 @@ public final class Session implements AutoCloseable {
     }
 
     private static Result dml(PlannedDml dml, DmlExecutor executor, Prepared p) {
-        long n = executor.execute(dml, p.physicalPlan());
+        ParameterRow row = p.parameterRow();
+        long n = row != null ? executor.insert(dml.table(), row) : executor.execute(dml, p.physicalPlan());
         return new StatusResult(switch (dml.operation()) {
             case INSERT -> "INSERT 0 " + n;
             case UPDATE -> "UPDATE " + n;

@@ -4,10 +4,13 @@ import static dev.duet.engine.sql.SqlTestSupport.assertFails;
 import static dev.duet.engine.sql.SqlTestSupport.query;
 import static dev.duet.engine.sql.SqlTestSupport.rows;
 import static dev.duet.engine.sql.SqlTestSupport.run;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.duet.core.DuetException;
 import dev.duet.core.SqlState;
 import dev.duet.engine.Duet;
 import dev.duet.engine.DuetConfig;
@@ -52,6 +55,57 @@ class SessionTransactionsTest {
 
     private static List<List<Object>> balances(Session s) {
         return query(s, "SELECT id, balance FROM acct");
+    }
+
+    @Test
+    void anAutoCommitBatchIsOneCommitAndKeepsWhatPrecedesItsFailingStatement() {
+        Prepared insert = a.prepare("INSERT INTO acct VALUES (?, ?)");
+        long before = db.rowStore().lastCommitTimestamp();
+        BatchOutcome ok = a.executeBatch(insert, List.of(List.of(3, 300), List.of(4, 400), List.of(5, 500)));
+        assertNull(ok.failure());
+        assertArrayEquals(new long[] {1, 1, 1}, ok.counts());
+        assertEquals(before + 1, db.rowStore().lastCommitTimestamp(), "one commit for the whole batch");
+
+        BatchOutcome failed = a.executeBatch(insert,
+                List.of(List.of(6, 600), List.of(7, 700), List.of(1, 0), List.of(8, 800)));
+        assertEquals(SqlState.UNIQUE_VIOLATION, ((DuetException) failed.failure()).state());
+        assertArrayEquals(new long[] {1, 1}, failed.counts());
+        assertEquals(before + 2, db.rowStore().lastCommitTimestamp());
+        assertEquals(List.of(List.of(1, 100), List.of(2, 200), List.of(3, 300), List.of(4, 400), List.of(5, 500),
+                List.of(6, 600), List.of(7, 700)), balances(b));
+        assertFalse(a.inTransaction());
+    }
+
+    @Test
+    void aFailingStatementOfABatchLeavesNoneOfItsRows() {
+        run(a, "INSERT INTO acct VALUES (12, 0)");
+        Prepared copy = a.prepare("INSERT INTO acct SELECT id + ?, balance FROM acct WHERE id <= 2");
+        // +20 inserts 21 and 22; +10 inserts 11, then fails on 12: 11 must go too
+        BatchOutcome outcome = a.executeBatch(copy, List.of(List.of(20), List.of(10), List.of(30)));
+        assertEquals(SqlState.UNIQUE_VIOLATION, ((DuetException) outcome.failure()).state());
+        assertArrayEquals(new long[] {2}, outcome.counts());
+        assertEquals(List.of(List.of(1, 100), List.of(2, 200), List.of(12, 0), List.of(21, 100), List.of(22, 200)),
+                balances(b));
+    }
+
+    @Test
+    void aBatchInsideATransactionRunsInItAndAFailureAbortsIt() {
+        Prepared insert = a.prepare("INSERT INTO acct VALUES (?, ?)");
+        run(a, "BEGIN");
+        BatchOutcome outcome = a.executeBatch(insert, List.of(List.of(3, 300), List.of(2, 0)));
+        assertEquals(SqlState.UNIQUE_VIOLATION, ((DuetException) outcome.failure()).state());
+        assertArrayEquals(new long[] {1}, outcome.counts());
+        assertTrue(a.transactionFailed());
+        assertEquals(List.of(List.of(1, 100), List.of(2, 200)), balances(b));
+        run(a, "ROLLBACK");
+        assertEquals(List.of(List.of(1, 100), List.of(2, 200)), balances(a));
+
+        a.setReadOnly(true);
+        BatchOutcome readOnly = a.executeBatch(insert, List.of(List.of(3, 300)));
+        assertEquals(SqlState.READ_ONLY_SQL_TRANSACTION, ((DuetException) readOnly.failure()).state());
+        assertArrayEquals(new long[0], readOnly.counts());
+        BatchOutcome rows = b.executeBatch(b.prepare("SELECT id FROM acct WHERE id = ?"), List.of(List.of(1)));
+        assertEquals(SqlState.TOO_MANY_RESULTS, ((DuetException) rows.failure()).state());
     }
 
     @Test

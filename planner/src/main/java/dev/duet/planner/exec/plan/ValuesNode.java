@@ -24,6 +24,11 @@ public final class ValuesNode implements PlanNode {
         return spec.columns();
     }
 
+    /** The rows, canonical values of the columns' types. */
+    public List<List<Object>> rows() {
+        return spec.rows();
+    }
+
     @Override
     public List<PlanNode> inputs() {
         return List.of();
