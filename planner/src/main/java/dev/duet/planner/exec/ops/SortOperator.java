@@ -4,7 +4,6 @@ import dev.duet.core.exec.HeapReservation;
 import dev.duet.core.DuetException;
 import dev.duet.core.SqlState;
 import dev.duet.core.exec.BatchColumn;
-import dev.duet.core.exec.Batches;
 import dev.duet.core.exec.Operator;
 import dev.duet.core.exec.QueryContext;
 import java.util.Arrays;
@@ -43,12 +42,9 @@ public final class SortOperator implements Operator {
     /** Batch index of each row id; ids are given in input order, so a batch's ids are consecutive. */
     private int[] batchOf;
     private int[] batchStart = new int[0];
-    private int[] outBatch = new int[0];
-    private int[] outRow = new int[0];
     private int rowCount;
     private int emitted;
-    private VectorGather[] gathers;
-    private VectorSchemaRoot output;
+    private GatherOutput gather;
     private boolean sorted;
     private boolean done;
     private boolean closed;
@@ -87,27 +83,17 @@ public final class SortOperator implements Operator {
             return null;
         }
         int n = Math.min(batchSize, rowCount - emitted);
-        if (output == null) {
-            output = Batches.create(context.allocator(), columns);
-        }
-        Batches.allocate(output, n);
-        if (outBatch.length < n) {
-            outBatch = memory.grow(outBatch, n);
-            outRow = memory.grow(outRow, n);
-        }
+        gather.reserve(n);
+        int[] outBatch = gather.batchIndexes();
+        int[] outRow = gather.rowIndexes();
         for (int i = 0; i < n; i++) {
             int id = ids[emitted + i];
             int b = batchOf[id];
             outBatch[i] = b;
             outRow[i] = id - batchStart[b];
         }
-        List<FieldVector> out = output.getFieldVectors();
-        for (int c = 0; c < gathers.length; c++) {
-            gathers[c].gather(out.get(c), outBatch, outRow, n);
-        }
-        output.setRowCount(n);
         emitted += n;
-        return output;
+        return gather.emit(n);
     }
 
     private void consume() {
@@ -162,15 +148,14 @@ public final class SortOperator implements Operator {
         }, null, memory);
         memory.release(keys.length);
         keys = null; // the order is known: the keys are no longer needed
-        gathers = new VectorGather[columns.size()];
-        for (int c = 0; c < gathers.length; c++) {
-            gathers[c] = new VectorGather(columns.get(c).type());
-            gathers[c].bind(batches, batchCount, c);
-        }
+        gather = new GatherOutput(context, columns, memory, batches, batchCount);
     }
 
     private void release() {
-        gathers = null;
+        if (gather != null) {
+            gather.close();
+            gather = null;
+        }
         for (int b = 0; b < batchCount; b++) {
             for (FieldVector v : batches[b]) {
                 v.close();
@@ -183,11 +168,6 @@ public final class SortOperator implements Operator {
         batchOf = null;
         if (memory != null) {
             memory.close();
-        }
-        if (output != null) {
-            VectorSchemaRoot o = output;
-            output = null;
-            o.close();
         }
     }
 

@@ -57,8 +57,6 @@ public final class TopNOperator implements Operator {
     private long retainedRows;
 
     private int[] order;
-    private int[] outBatch = new int[0];
-    private int[] outRow = new int[0];
     private int emitted;
     private FieldVector[] current;
     /** Kept rows: key position = entry id. */
@@ -85,8 +83,7 @@ public final class TopNOperator implements Operator {
             return position;
         }
     };
-    private VectorGather[] gathers;
-    private VectorSchemaRoot output;
+    private GatherOutput gather;
     private boolean built;
     private boolean done;
     private boolean closed;
@@ -126,26 +123,16 @@ public final class TopNOperator implements Operator {
             return null;
         }
         int n = Math.min(batchSize, size - emitted);
-        if (output == null) {
-            output = Batches.create(context.allocator(), columns);
-        }
-        Batches.allocate(output, n);
-        if (outBatch.length < n) {
-            outBatch = memory.grow(outBatch, n);
-            outRow = memory.grow(outRow, n);
-        }
+        gather.reserve(n);
+        int[] outBatch = gather.batchIndexes();
+        int[] outRow = gather.rowIndexes();
         for (int i = 0; i < n; i++) {
             int e = order[emitted + i];
             outBatch[i] = entryBatch[e];
             outRow[i] = entryRow[e];
         }
-        List<FieldVector> out = output.getFieldVectors();
-        for (int c = 0; c < gathers.length; c++) {
-            gathers[c].gather(out.get(c), outBatch, outRow, n);
-        }
-        output.setRowCount(n);
         emitted += n;
-        return output;
+        return gather.emit(n);
     }
 
     private void build() {
@@ -171,7 +158,7 @@ public final class TopNOperator implements Operator {
         }
         RowSorter.sort(encoding, heapKeys, order, size, entries, entrySeq, memory);
         emitted = (int) Math.min(spec.offset(), size);
-        gathers = bindGathers();
+        gather = new GatherOutput(context, columns, memory, batches, batchCount);
     }
 
     private void addBatch(VectorSchemaRoot b) {
@@ -352,7 +339,10 @@ public final class TopNOperator implements Operator {
     }
 
     private void release() {
-        gathers = null;
+        if (gather != null) {
+            gather.close();
+            gather = null;
+        }
         for (int b = 0; b < batchCount; b++) {
             freeBatch(b); // closes only batches taken over; the others belong to the input
         }
@@ -362,11 +352,6 @@ public final class TopNOperator implements Operator {
         order = null;
         if (memory != null) {
             memory.close();
-        }
-        if (output != null) {
-            VectorSchemaRoot o = output;
-            output = null;
-            o.close();
         }
     }
 
