@@ -67,6 +67,11 @@ public final class RowStore implements AutoCloseable {
 
     /** Catalog versions by commit timestamp. Added under commitLock; pruned by maintenance below the horizon. */
     private final ConcurrentSkipListMap<Long, Catalog> catalogs = new ConcurrentSkipListMap<>();
+    /**
+     * The newest entry of {@link #catalogs}. Written with it (under commitLock) before the commit
+     * that made it is published; volatile, so a snapshot taken after that publication reads it.
+     */
+    private volatile Map.Entry<Long, Catalog> newestCatalog;
     /** Table storage by id. Changed under commitLock (and by maintenance, for dropped tables past the horizon). */
     private final ConcurrentHashMap<Long, VersionedTable> tables = new ConcurrentHashMap<>();
     /** (drop timestamp, table id) of dropped tables whose storage old snapshots may still read. */
@@ -92,7 +97,7 @@ public final class RowStore implements AutoCloseable {
         this.checkpointer = dir == null ? null : new Checkpointer(dir);
         this.snapshots = new SnapshotRegistry(0, 0);
         this.latestCatalog = Catalog.empty();
-        catalogs.put(0L, latestCatalog);
+        putCatalog(0L, latestCatalog);
     }
 
     /** A database that lives in memory only and disappears when closed. */
@@ -207,7 +212,7 @@ public final class RowStore implements AutoCloseable {
             tables.put(index.id(), buildIndex(t, index, tables.get(t.id()), null, lastTs));
         }
         catalogs.clear();
-        catalogs.put(latestCatalogTs, latestCatalog);
+        putCatalog(latestCatalogTs, latestCatalog);
         snapshots.publish(lastTs, endLsn);
         wal = WalWriter.open(walDir, endLsn, walOptions(options));
         try {
@@ -331,7 +336,18 @@ public final class RowStore implements AutoCloseable {
         return catalogAt(snapshots.visibleTs());
     }
 
+    /** Adds catalog version {@code ts}, the newest one. Commit lock held (or the store not yet handed out). */
+    private void putCatalog(long ts, Catalog catalog) {
+        catalogs.put(ts, catalog);
+        newestCatalog = Map.entry(ts, catalog);
+    }
+
     private Catalog catalogAt(long ts) {
+        // Nearly every snapshot reads the newest catalog: no search of the map then.
+        Map.Entry<Long, Catalog> newest = newestCatalog;
+        if (ts >= newest.getKey()) {
+            return newest.getValue();
+        }
         Map.Entry<Long, Catalog> e = catalogs.floorEntry(ts);
         if (e == null) {
             throw new IllegalStateException("no catalog version at or before " + ts);
@@ -445,7 +461,7 @@ public final class RowStore implements AutoCloseable {
                 tables.putAll(tx.createdTables);
                 latestCatalog = target;
                 latestCatalogTs = ts;
-                catalogs.put(ts, target);
+                putCatalog(ts, target);
             }
             long horizon = snapshots.horizon();
             int w = 0;

@@ -61,16 +61,24 @@ public final class Batches {
 
     /**
      * Allocates room for {@code rows} rows in every vector of {@code batch} (variable-width ones
-     * with a guess of 8 bytes per value; they grow when written with {@code setSafe}). On failure
-     * the vectors allocated so far stay in the batch and are freed by closing it.
+     * with a guess of 8 bytes per value, and at least {@value #MIN_VARIABLE_BYTES} bytes, so that
+     * a batch of a few rows does not grow its data buffer on its first string; they grow when
+     * written with {@code setSafe}). On failure the vectors allocated so far stay in the batch and
+     * are freed by closing it.
      */
     public static void allocate(VectorSchemaRoot batch, int rows) {
         for (FieldVector v : batch.getFieldVectors()) {
-            v.setInitialCapacity(rows);
+            if (v instanceof BaseVariableWidthVector variable) {
+                variable.setInitialCapacity(rows, Math.max(8.0, (double) MIN_VARIABLE_BYTES / Math.max(rows, 1)));
+            } else {
+                v.setInitialCapacity(rows);
+            }
             v.allocateNew();
         }
         batch.setRowCount(0);
     }
+
+    private static final int MIN_VARIABLE_BYTES = 256;
 
     /**
      * A new batch holding {@code rows} (each one canonical value or null per column). The caller

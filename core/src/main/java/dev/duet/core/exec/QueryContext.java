@@ -3,6 +3,7 @@ package dev.duet.core.exec;
 import dev.duet.core.DuetException;
 import dev.duet.core.SqlState;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -54,6 +55,8 @@ public final class QueryContext implements AutoCloseable {
     private boolean closed;
     /** The statement's parameter values, canonical per {@link dev.duet.core.types.DataType}; set before operators run. */
     private Object[] parameters = new Object[0];
+    /** Pairs (type, value) of {@link #attach}: a statement has one or two, so no map. */
+    private Object[] attachments = new Object[0];
 
     /**
      * A context whose allocator is a child of {@code parent} (the database's root allocator),
@@ -112,6 +115,38 @@ public final class QueryContext implements AutoCloseable {
             throw new IllegalArgumentException("batch size must be between 1 and " + Operator.MAX_BATCH_SIZE + ", got " + rows);
         }
         this.batchSize = rows;
+    }
+
+    // ---------------------------------------------------------------- attachments
+
+    /**
+     * Attaches {@code value} as the statement's object of type {@code type}, replacing an earlier
+     * one: how the layer that runs a statement hands operators what {@code core} cannot name
+     * (the planner's scan routing, for one). Set before any operator is created, like the
+     * parameters; read by the statement's operators.
+     */
+    public <T> void attach(Class<T> type, T value) {
+        Objects.requireNonNull(type, "type is null");
+        for (int i = 0; i < attachments.length; i += 2) {
+            if (attachments[i] == type) {
+                attachments[i + 1] = value;
+                return;
+            }
+        }
+        Object[] grown = Arrays.copyOf(attachments, attachments.length + 2);
+        grown[attachments.length] = type;
+        grown[attachments.length + 1] = value;
+        attachments = grown;
+    }
+
+    /** The object attached as {@code type}, or null. */
+    public <T> T attachment(Class<T> type) {
+        for (int i = 0; i < attachments.length; i += 2) {
+            if (attachments[i] == type) {
+                return type.cast(attachments[i + 1]);
+            }
+        }
+        return null;
     }
 
     // ---------------------------------------------------------------- parameters

@@ -11,13 +11,15 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
- * The rows of a query, pulled from its operator tree batch by batch as the consumer asks. Each
- * batch's buffers are transferred (not copied) from the operator into this result's own batch,
- * so the consumer's batch stays valid even when the rest of the rows must be read ahead: before
- * the session runs a statement that writes to (or ends) the transaction this query reads, the
- * remaining rows are moved into {@link #readAhead} and the operator is closed (a later write
- * must not change what an open result returns, and the row store's scans must not run across
- * writes).
+ * The rows of a query, pulled from its operator tree batch by batch as the consumer asks. A query
+ * that reads the session's explicit transaction may have to read ahead: before the session runs a
+ * statement that writes to (or ends) that transaction, the remaining rows are moved into {@link
+ * #readAhead} and the operator is closed (a later write must not change what an open result
+ * returns, and the row store's scans must not run across writes). Its batches' buffers are
+ * therefore transferred (not copied) from the operator into this result's own batch, which stays
+ * valid across a read-ahead. A query with its own auto-commit transaction is never read ahead, so
+ * it hands the operator's batches to the consumer as they are (no transfer: for a point lookup
+ * that is a fifth of the statement).
  *
  * <p>All memory (operator state, batches, read-ahead rows) is in the query's
  * {@link QueryContext}, closed with the result; its allocator must then be at zero.
@@ -34,6 +36,8 @@ final class QueryResult implements Result {
     private final boolean readsSessionTransaction;
     /** The batch handed to the consumer; created on the first batch. */
     private VectorSchemaRoot out;
+    /** True while the consumer holds a batch that belongs to the operator (direct hand-over). */
+    private boolean holdsOperatorBatch;
     /** Batches read ahead of the consumer, oldest first. */
     private final ArrayDeque<VectorSchemaRoot> readAhead = new ArrayDeque<>();
     private long rows;
@@ -97,6 +101,7 @@ final class QueryResult implements Result {
         if (out != null) {
             out.clear(); // the previous batch is no longer needed: free it now
         }
+        holdsOperatorBatch = false;
         VectorSchemaRoot ahead = readAhead.poll();
         if (ahead != null) {
             try {
@@ -120,6 +125,11 @@ final class QueryResult implements Result {
             endOperator();
             session.resultEnded(this);
             return null;
+        }
+        if (!readsSessionTransaction) {
+            holdsOperatorBatch = true;
+            rows += batch.getRowCount();
+            return batch;
         }
         return handOver(batch);
     }
@@ -156,6 +166,10 @@ final class QueryResult implements Result {
     void readRemaining() {
         if (operator == null) {
             return;
+        }
+        if (holdsOperatorBatch) {
+            // only results read before their consumer starts (a script's) reach here
+            throw new IllegalStateException("cannot read ahead of a batch handed over directly");
         }
         try {
             for (VectorSchemaRoot batch; (batch = context.allocating(operator::next)) != null; ) {
