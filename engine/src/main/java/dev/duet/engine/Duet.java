@@ -3,6 +3,7 @@ package dev.duet.engine;
 import dev.duet.core.catalog.Catalog;
 import dev.duet.core.catalog.TableDef;
 import dev.duet.engine.sql.Session;
+import dev.duet.planner.exec.route.ColumnScans;
 import dev.duet.engine.sql.Sessions;
 import dev.duet.rowstore.KeyRange;
 import dev.duet.rowstore.Row;
@@ -154,6 +155,14 @@ public final class Duet implements AutoCloseable {
     /** Checkpoints now (the background does this by itself; useful before a backup). */
     public void checkpoint() {
         store.checkpoint();
+    }
+
+    /**
+     * The column store as table scans see it, or null while this database has none (every scan
+     * then reads the row store).
+     */
+    public ColumnScans columnScans() {
+        return null;
     }
 
     /** The row store under this database (for the SQL layer and tests). */

@@ -304,6 +304,15 @@ public final class Transaction implements AutoCloseable {
 
     // ---------------------------------------------------------------- reads
 
+    /**
+     * True if this transaction has written rows of table {@code tableId}, or created it: those
+     * writes are seen only through this transaction's own reads of the row store.
+     */
+    public boolean hasWrites(long tableId) {
+        TreeMap<byte[], byte[]> w = writes.get(tableId);
+        return w != null && !w.isEmpty() || createdTables.containsKey(tableId);
+    }
+
     /** The row with this primary key, or null. Tables without a primary key have no key lookups. */
     public Row get(String table, Object... key) {
         checkActive();

@@ -9,8 +9,10 @@ import dev.duet.planner.PlannedStatement;
 import dev.duet.planner.ddl.CreateTable;
 import dev.duet.planner.exec.PhysicalPlanner;
 import dev.duet.planner.exec.plan.PlanNode;
+import dev.duet.planner.exec.route.RouteMode;
 import java.util.List;
 import java.util.Objects;
+import org.apache.calcite.rel.RelNode;
 
 /**
  * One statement planned against one catalog version: immutable, shareable between sessions and
@@ -31,6 +33,8 @@ public final class Prepared {
      * {@link #physicalPlanOf}), so a plain volatile suffices.
      */
     private volatile PlanNode physical;
+    /** As {@link #physical}, without key lookups (for {@link RouteMode#COLUMN}); set the same way. */
+    private volatile PlanNode physicalWithoutKeys;
     /**
      * For an INSERT of one row of parameters and literals, that row (see {@link ParameterRow});
      * else null. Set before {@link #physical}, whose volatile write publishes it.
@@ -86,6 +90,23 @@ public final class Prepared {
         return p;
     }
 
+    /**
+     * The physical plan for a session routed by {@code mode}: under {@link RouteMode#COLUMN}, a
+     * plan without key lookups (made on first use and kept beside the other), else
+     * {@link #physicalPlan()}.
+     */
+    PlanNode physicalPlan(RouteMode mode) {
+        if (mode != RouteMode.COLUMN) {
+            return physicalPlan();
+        }
+        PlanNode p = physicalWithoutKeys;
+        if (p == null) {
+            p = physicalPlanOf(statement, false);
+            physicalWithoutKeys = p;
+        }
+        return p;
+    }
+
     /** The row an INSERT of parameters and literals inserts, computed without its plan; null otherwise. */
     ParameterRow parameterRow() {
         physicalPlan();
@@ -94,22 +115,27 @@ public final class Prepared {
 
     /** The physical plan of what {@code statement} reads (see {@link #physicalPlan()}). */
     static PlanNode physicalPlanOf(PlannedStatement statement) {
+        return physicalPlanOf(statement, true);
+    }
+
+    /** As above; without {@code keyAccess}, key filters stay filters (see {@link PhysicalPlanner#plan(RelNode, boolean)}). */
+    static PlanNode physicalPlanOf(PlannedStatement statement, boolean keyAccess) {
         // A cached statement is shared between sessions, and Calcite's metadata caches on the
         // plan's cluster are not thread-safe: one physical planning of a statement at a time.
         synchronized (statement) {
-            return physicalPlanOfLocked(statement);
+            return physicalPlanOfLocked(statement, keyAccess);
         }
     }
 
-    private static PlanNode physicalPlanOfLocked(PlannedStatement statement) {
+    private static PlanNode physicalPlanOfLocked(PlannedStatement statement, boolean keyAccess) {
         if (statement instanceof PlannedQuery q) {
-            return PhysicalPlanner.plan(q.plan());
+            return PhysicalPlanner.plan(q.plan(), keyAccess);
         }
         if (statement instanceof PlannedDml d) {
-            return PhysicalPlanner.plan(d.modify().getInput());
+            return PhysicalPlanner.plan(d.modify().getInput(), keyAccess);
         }
         if (statement instanceof CreateTable c && c.query() != null) {
-            return PhysicalPlanner.plan(c.query().plan());
+            return PhysicalPlanner.plan(c.query().plan(), keyAccess);
         }
         throw new IllegalStateException("statement reads no rows: " + statement.sql());
     }

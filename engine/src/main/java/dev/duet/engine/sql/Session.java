@@ -28,6 +28,8 @@ import dev.duet.planner.ddl.DropTable;
 import dev.duet.planner.ddl.DropView;
 import dev.duet.planner.ddl.QualifiedName;
 import dev.duet.planner.exec.plan.PlanNode;
+import dev.duet.planner.exec.route.RouteMode;
+import dev.duet.planner.exec.route.ScanRouting;
 import dev.duet.planner.parse.ParsedStatement;
 import dev.duet.rowstore.RowStore;
 import dev.duet.rowstore.Transaction;
@@ -92,6 +94,8 @@ public final class Session implements AutoCloseable {
     /** Row results not closed yet (they hold memory until closed); closed with the session. */
     private final List<QueryResult> unclosed = new ArrayList<>();
     private boolean closed;
+    /** The routing attached to each statement's context (see {@link #routing()}). */
+    private ScanRouting routing;
 
     /** The contexts of statements running or streaming now: {@link #cancel()} (any thread) cancels them. */
     private final Set<QueryContext> active = ConcurrentHashMap.newKeySet();
@@ -287,7 +291,7 @@ public final class Session implements AutoCloseable {
         try {
             Prepared p = current(statement, t.catalog());
             Object[] values = bind(p, parameters);
-            PlanNode plan = p.physicalPlan();
+            PlanNode plan = p.physicalPlan(settings.route());
             context = newContext(settings.memoryLimit());
             context.setParameters(values);
             QueryContext c = context;
@@ -372,8 +376,8 @@ public final class Session implements AutoCloseable {
             context.setParameters(bind(p, parameters));
             DmlExecutor executor = new DmlExecutor(context, t);
             result = p.statement() instanceof PlannedDml dml
-                    ? dml(dml, executor, p)
-                    : ddl((DdlStatement) p.statement(), executor, p, t);
+                    ? dml(dml, executor, p, settings.route())
+                    : ddl((DdlStatement) p.statement(), executor, p, t, settings.route());
             if (atomic) {
                 t.release(savepoint);
             }
@@ -389,17 +393,17 @@ public final class Session implements AutoCloseable {
         return result;
     }
 
-    private static Result dml(PlannedDml dml, DmlExecutor executor, Prepared p) {
+    private static Result dml(PlannedDml dml, DmlExecutor executor, Prepared p, RouteMode mode) {
         ParameterRow row = p.parameterRow();
-        long n = row != null ? executor.insert(dml.table(), row) : executor.execute(dml, p.physicalPlan());
-        return new StatusResult(switch (dml.operation()) {
-            case INSERT -> "INSERT 0 " + n;
-            case UPDATE -> "UPDATE " + n;
-            case DELETE -> "DELETE " + n;
+        long n = row != null ? executor.insert(dml.table(), row) : executor.execute(dml, p.physicalPlan(mode));
+        return StatusResult.counted(switch (dml.operation()) {
+            case INSERT -> "INSERT 0 ";
+            case UPDATE -> "UPDATE ";
+            case DELETE -> "DELETE ";
         }, n);
     }
 
-    private static Result ddl(DdlStatement ddl, DmlExecutor executor, Prepared p, Transaction t) {
+    private static Result ddl(DdlStatement ddl, DmlExecutor executor, Prepared p, Transaction t, RouteMode mode) {
         if (ddl instanceof CreateTable create) {
             if (create.ifNotExists() && exists(t, create.name(), t.catalog()::findTable)) {
                 return StatusResult.of(create.query() == null ? "CREATE TABLE" : "SELECT 0");
@@ -408,8 +412,8 @@ public final class Session implements AutoCloseable {
             if (create.query() == null) {
                 return StatusResult.of("CREATE TABLE");
             }
-            long n = executor.insert(created, p.physicalPlan());
-            return new StatusResult("SELECT " + n, n);
+            long n = executor.insert(created, p.physicalPlan(mode));
+            return StatusResult.counted("SELECT ", n);
         }
         if (ddl instanceof DropTable drop) {
             if (!drop.ifExists() || exists(t, drop.name(), t.catalog()::findTable)) {
@@ -802,8 +806,19 @@ public final class Session implements AutoCloseable {
     private QueryContext newContext(long memoryLimit) {
         QueryContext c = new QueryContext(duet.allocator(), memoryLimit);
         c.setTimeout(settings.statementTimeout());
+        c.attach(ScanRouting.class, routing());
         active.add(c);
         return c;
+    }
+
+    /** The routing of this session's scans: one object per {@code duet.route} value, made when it changes. */
+    private ScanRouting routing() {
+        ScanRouting r = routing;
+        if (r == null || r.mode() != settings.route()) {
+            r = new ScanRouting(settings.route(), duet.columnScans());
+            routing = r;
+        }
+        return r;
     }
 
     /** Closes a statement's context; a leak is reported (added to {@code failure} if there is one). */

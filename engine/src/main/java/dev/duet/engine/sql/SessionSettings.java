@@ -2,6 +2,7 @@ package dev.duet.engine.sql;
 
 import dev.duet.core.DuetException;
 import dev.duet.core.SqlState;
+import dev.duet.planner.exec.route.RouteMode;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -13,8 +14,10 @@ import java.util.Objects;
 
 /**
  * A session's run-time parameters, as {@code SET}, {@code SHOW} and {@code RESET} see them.
- * Two change how statements run: {@code statement_timeout} (milliseconds, or with a unit:
- * {@code '5s'}) and {@code duet.memory_limit} (bytes, or with a unit: {@code '64MB'}). The others
+ * Three change how statements run: {@code statement_timeout} (milliseconds, or with a unit:
+ * {@code '5s'}), {@code duet.memory_limit} (bytes, or with a unit: {@code '64MB'}) and
+ * {@code duet.route} ({@code auto}, {@code row} or {@code column}: the store table scans read,
+ * see {@link RouteMode}). The others
  * are the ones PostgreSQL clients set or read when they connect; Duet accepts the values that
  * describe how it works anyway (UTF8, ISO dates, standard strings) and keeps the rest (such as
  * {@code application_name}) for {@code SHOW}. Unknown names fail with 42704. Used by its
@@ -23,6 +26,7 @@ import java.util.Objects;
 final class SessionSettings {
     private static final String TIMEOUT = "statement_timeout";
     private static final String MEMORY = "duet.memory_limit";
+    private static final String ROUTE = "duet.route";
 
     /** Parameters that only read: their fixed values. */
     private static final Map<String, String> FIXED = Map.of(
@@ -37,6 +41,7 @@ final class SessionSettings {
     private final long defaultMemoryLimit;
     private Duration statementTimeout = Duration.ZERO;
     private long memoryLimit;
+    private RouteMode route = RouteMode.AUTO;
     /** The other settable parameters, by lower-case name; defaults from {@link #defaults()}. */
     private final Map<String, String> values = defaults();
 
@@ -72,12 +77,18 @@ final class SessionSettings {
         return memoryLimit;
     }
 
+    /** {@code duet.route}: which store table scans read. */
+    RouteMode route() {
+        return route;
+    }
+
     /** {@code SET name = value}; {@code value} is the text of the value (a literal or a word). */
     void set(String name, String value) {
         String n = normalize(name);
         switch (n) {
             case TIMEOUT -> statementTimeout = parseDuration(value);
             case MEMORY -> memoryLimit = parseBytes(value);
+            case ROUTE -> route = RouteMode.parse(value);
             case "client_encoding" -> values.put(n, oneOf(n, value, "UTF8", "UTF8", "UTF-8", "UNICODE"));
             case "standard_conforming_strings" -> values.put(n, oneOf(n, value, "on", "on", "true", "1"));
             case "datestyle" -> {
@@ -126,6 +137,7 @@ final class SessionSettings {
         switch (n) {
             case TIMEOUT -> statementTimeout = Duration.ZERO;
             case MEMORY -> memoryLimit = defaultMemoryLimit;
+            case ROUTE -> route = RouteMode.AUTO;
             default -> {
                 if (FIXED.containsKey(n)) {
                     throw DuetException.of(SqlState.CANT_CHANGE_RUNTIME_PARAM, "parameter \"%s\" cannot be changed", n);
@@ -143,6 +155,7 @@ final class SessionSettings {
     void resetAll() {
         statementTimeout = Duration.ZERO;
         memoryLimit = defaultMemoryLimit;
+        route = RouteMode.AUTO;
         values.clear();
         values.putAll(defaults());
     }
@@ -153,6 +166,7 @@ final class SessionSettings {
         return switch (n) {
             case TIMEOUT -> formatDuration(statementTimeout);
             case MEMORY -> formatBytes(memoryLimit);
+            case ROUTE -> route.setting();
             default -> {
                 String v = FIXED.containsKey(n) ? FIXED.get(n) : values.get(n);
                 if (v == null) {
@@ -169,6 +183,7 @@ final class SessionSettings {
         all.putAll(FIXED);
         all.put(TIMEOUT, formatDuration(statementTimeout));
         all.put(MEMORY, formatBytes(memoryLimit));
+        all.put(ROUTE, route.setting());
         return all.entrySet().stream().map(e -> new String[] {e.getKey(), e.getValue()}).toList();
     }
 

@@ -80,14 +80,27 @@ import org.apache.calcite.util.ImmutableBitSet;
  * root's columns are exactly the logical plan's fields, in order.
  */
 public final class PhysicalPlanner {
-    private PhysicalPlanner() {
+    /** False: filters on keys are not turned into key lookups (a session routed to the column store). */
+    private final boolean keyAccess;
+
+    private PhysicalPlanner(boolean keyAccess) {
+        this.keyAccess = keyAccess;
     }
 
     /** The physical plan of {@code rel}; 0A000 if it contains a node the executor cannot run yet. */
     public static PlanNode plan(RelNode rel) {
+        return plan(rel, true);
+    }
+
+    /**
+     * As {@link #plan(RelNode)}; without {@code keyAccess}, filters on primary-key or indexed
+     * columns stay filters over full scans instead of becoming key lookups (which only the row
+     * store serves), as a session with {@code duet.route = column} asks.
+     */
+    public static PlanNode plan(RelNode rel, boolean keyAccess) {
         Objects.requireNonNull(rel, "rel is null");
         int n = rel.getRowType().getFieldCount();
-        Planned p = new PhysicalPlanner().plan(rel, ImmutableBitSet.range(n));
+        Planned p = new PhysicalPlanner(keyAccess).plan(rel, ImmutableBitSet.range(n));
         boolean identity = p.node.columns().size() == n;
         for (int i = 0; i < n && identity; i++) {
             identity = p.fieldToColumn[i] == i;
@@ -171,7 +184,7 @@ public final class PhysicalPlanner {
 
     private Planned filter(Filter filter, ImmutableBitSet needed) {
         RexNode condition = filter.getCondition();
-        KeyAccessPlanner.Access key = KeyAccessPlanner.plan(filter.getInput(), condition, needed);
+        KeyAccessPlanner.Access key = keyAccess ? KeyAccessPlanner.plan(filter.getInput(), condition, needed) : null;
         if (key != null) {
             return new Planned(key.node(), key.fieldToColumn());
         }
@@ -190,7 +203,7 @@ public final class PhysicalPlanner {
             below = f.getInput();
             used = used.union(RelOptUtil.InputFinder.bits(condition));
         }
-        KeyAccessPlanner.Access key = condition == null ? null : KeyAccessPlanner.plan(below, condition, used);
+        KeyAccessPlanner.Access key = condition == null || !keyAccess ? null : KeyAccessPlanner.plan(below, condition, used);
         Planned in = key != null ? new Planned(key.node(), key.fieldToColumn()) : plan(below, used);
         CompiledExpression filter = condition == null || key != null ? null : compile(project, condition, in);
         List<CompiledExpression> compiled = new ArrayList<>();

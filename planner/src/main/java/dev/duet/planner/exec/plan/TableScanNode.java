@@ -7,6 +7,8 @@ import dev.duet.core.catalog.TableDef;
 import dev.duet.core.exec.BatchColumn;
 import dev.duet.core.exec.Operator;
 import dev.duet.core.exec.QueryContext;
+import dev.duet.planner.exec.route.Route;
+import dev.duet.planner.exec.route.ScanRouting;
 import dev.duet.rowstore.KeyRange;
 import dev.duet.rowstore.RowStoreScan;
 import dev.duet.rowstore.Transaction;
@@ -56,10 +58,24 @@ public final class TableScanNode implements PlanNode {
         return "TableScan(table=" + table.qualifiedName() + ", columns=" + columns.stream().map(BatchColumn::name).toList() + ")";
     }
 
+    /**
+     * Reads the row store or the column store, as the statement's {@link ScanRouting} (attached to
+     * the context by the engine) decides at this moment: the route depends on the transaction's
+     * writes and the table's size, so a cached plan is routed anew at each execution.
+     */
     @Override
     public Operator createOperator(QueryContext context, Transaction transaction) {
         checkUnchanged(table, transaction);
+        ScanRouting routing = context.attachment(ScanRouting.class);
+        if (routing != null && routing.route(table, transaction).column()) {
+            return routing.columnScan(context, transaction, table, columnIndexes);
+        }
         return new RowStoreScan(context, transaction, table.qualifiedName(), KeyRange.all(), columnIndexes);
+    }
+
+    /** The route this scan would take in {@code transaction} under {@code routing} (for EXPLAIN). */
+    public Route route(ScanRouting routing, Transaction transaction) {
+        return routing == null ? new Route(false, "no column store", -1) : routing.route(table, transaction);
     }
 
     /** Fails if {@code transaction} sees another table (or other columns) under the planned table's name. */

@@ -1,0 +1,22 @@
+package dev.duet.planner.exec.route;
+
+import dev.duet.core.catalog.TableDef;
+import dev.duet.core.exec.Operator;
+import dev.duet.core.exec.QueryContext;
+import dev.duet.rowstore.Transaction;
+
+/** The column store as table scans see it; the engine implements it over its column store. */
+public interface ColumnScans {
+    /**
+     * The number of rows the column store holds for {@code table} (an estimate: live rows of its
+     * segments), or -1 if it cannot serve the table at all.
+     */
+    long estimatedRows(TableDef table);
+
+    /**
+     * An operator returning exactly the rows of {@code table} visible at {@code transaction}'s
+     * snapshot, reading only {@code columns} (indexes into the table's columns, in output order),
+     * in the query's allocator. The transaction has no uncommitted writes to the table.
+     */
+    Operator scan(QueryContext context, Transaction transaction, TableDef table, int[] columns);
+}
