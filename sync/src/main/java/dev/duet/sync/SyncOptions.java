@@ -1,0 +1,27 @@
+package dev.duet.sync;
+
+/**
+ * Settings of the sync. {@code maxReplayBytes}: once the WAL a restart would have to replay (from
+ * the column store's persisted watermark to its applied one) exceeds this, every open segment is
+ * sealed, however small, so that the WAL can be truncated. {@code maxQueueBytes}: commits received
+ * but not yet applied may hold this many bytes before committers wait for the sync (backpressure).
+ */
+public record SyncOptions(long maxReplayBytes, long maxQueueBytes) {
+    public SyncOptions {
+        if (maxReplayBytes < 1 || maxQueueBytes < 1) {
+            throw new IllegalArgumentException("limits must be positive");
+        }
+    }
+
+    public static SyncOptions defaults() {
+        return new SyncOptions(64L << 20, 64L << 20);
+    }
+
+    public SyncOptions withMaxReplayBytes(long value) {
+        return new SyncOptions(value, maxQueueBytes);
+    }
+
+    public SyncOptions withMaxQueueBytes(long value) {
+        return new SyncOptions(maxReplayBytes, value);
+    }
+}
