@@ -354,10 +354,32 @@ public final class ColumnSync implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (stop() && failure == null) {
+            try {
+                columns.persist();
+                if (retention != null && columns.replayFromLsn() != lastRetained) {
+                    retention.advance(CONSUMER, columns.replayFromLsn());
+                }
+            } catch (DuetException e) {
+                LOG.log(System.Logger.Level.WARNING, "could not persist the column store on close; the next open replays the WAL", e);
+            }
+        }
+    }
+
+    /**
+     * Stops following the row store without persisting the open segments: the next start replays
+     * the WAL from the persisted watermark, as after a crash (which is what tests use it for).
+     */
+    public void abandon() {
+        stop();
+    }
+
+    /** Stops the thread after it applied what is durable; false if already stopped. */
+    private boolean stop() {
         queueLock.lock();
         try {
             if (stopping) {
-                return;
+                return false;
             }
             stopping = true;
             work.signalAll();
@@ -378,15 +400,6 @@ public final class ColumnSync implements AutoCloseable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        if (failure == null) {
-            try {
-                columns.persist();
-                if (retention != null && columns.replayFromLsn() != lastRetained) {
-                    retention.advance(CONSUMER, columns.replayFromLsn());
-                }
-            } catch (DuetException e) {
-                LOG.log(System.Logger.Level.WARNING, "could not persist the column store on close; the next open replays the WAL", e);
-            }
-        }
+        return true;
     }
 }
