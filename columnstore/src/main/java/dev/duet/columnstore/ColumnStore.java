@@ -97,6 +97,14 @@ public final class ColumnStore implements AutoCloseable {
     private final AtomicLong rowGroupsSkipped = new AtomicLong();
     private final AtomicLong rowGroupsRead = new AtomicLong();
 
+    static {
+        // Arrow's type classes initialise each other in a cycle (Types.MinorType and the ArrowType
+        // visitors): two threads doing it at once — the sync thread building its first segment and
+        // a query thread — can deadlock in class initialisation. Do it once, here, first.
+        org.apache.arrow.vector.types.Types.MinorType.values();
+        org.apache.arrow.vector.types.Types.getMinorTypeForArrowType(new org.apache.arrow.vector.types.pojo.ArrowType.Int(64, true));
+    }
+
     private ColumnStore(Path dir, boolean temporary, ColumnStoreOptions options) {
         this.dir = dir;
         this.temporary = temporary;
@@ -121,6 +129,26 @@ public final class ColumnStore implements AutoCloseable {
             throw e;
         }
         return s;
+    }
+
+    /**
+     * The WAL position from which the column store in {@code dir} must replay (0 if it has no
+     * manifest yet), read without opening it: for registering WAL retention before the row store's
+     * first checkpoint can run.
+     */
+    public static long persistedReplayLsn(Path dir) {
+        byte[] body = DurableFiles.read(dir.resolve(MANIFEST));
+        if (body == null) {
+            return 0;
+        }
+        ByteSource in = new ByteSource(body, "column store manifest");
+        if (in.readInt() != MANIFEST_MAGIC) {
+            throw DuetException.of(SqlState.DATA_CORRUPTED, "%s is not a column store manifest", dir.resolve(MANIFEST));
+        }
+        in.readLong();
+        in.readLong();
+        in.readLong();
+        return in.readLong();
     }
 
     /**

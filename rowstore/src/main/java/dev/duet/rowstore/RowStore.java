@@ -114,7 +114,17 @@ public final class RowStore implements AutoCloseable {
      * the WAL refuses to open (XX001) rather than lose committed data.
      */
     public static RowStore open(Path dir, RowStoreOptions options) {
+        return open(dir, options, Map.of());
+    }
+
+    /**
+     * Like {@link #open(Path, RowStoreOptions)}, and registers {@code walConsumers} (name to the
+     * first LSN it needs, capped at the end of the log) with the {@link #walRetention()} before any
+     * checkpoint can run, so that no segment such a consumer needs is deleted before it starts.
+     */
+    public static RowStore open(Path dir, RowStoreOptions options, Map<String, Long> walConsumers) {
         Objects.requireNonNull(dir, "dir is null");
+        Objects.requireNonNull(walConsumers, "walConsumers is null");
         Objects.requireNonNull(options, "options is null");
         try {
             if (!Files.isDirectory(dir)) {
@@ -132,6 +142,9 @@ public final class RowStore implements AutoCloseable {
         RowStore s = new RowStore(dir, options, lock);
         try {
             s.recover();
+            for (Map.Entry<String, Long> c : walConsumers.entrySet()) {
+                s.retention.register(c.getKey(), Math.min(c.getValue(), s.wal.endLsn()));
+            }
         } catch (RuntimeException | Error e) {
             s.closeFiles();
             throw e;

@@ -81,6 +81,15 @@ public final class ColumnSync implements AutoCloseable {
     }
 
     /**
+     * The WAL position a column store in {@code columnStoreDir} will replay from, to register as
+     * consumer {@value #CONSUMER} when opening the row store ({@link RowStore#open(java.nio.file.Path,
+     * dev.duet.rowstore.RowStoreOptions, java.util.Map)}), before a checkpoint could delete what it needs.
+     */
+    public static java.util.Map<String, Long> walConsumers(java.nio.file.Path columnStoreDir) {
+        return java.util.Map.of(CONSUMER, ColumnStore.persistedReplayLsn(columnStoreDir));
+    }
+
+    /**
      * Catches {@code columns} up with {@code rows} and keeps it in step from then on. The replay of
      * the WAL from the column store's watermark runs on the sync thread: scans wait for it like for
      * any other lag.
@@ -97,7 +106,13 @@ public final class ColumnSync implements AutoCloseable {
                         "column store %s has applied the WAL up to lsn %d, but the log ends at %d",
                         columns.directory(), from, rows.walEndLsn());
             }
-            sync.retention.register(CONSUMER, from);
+            long registered = sync.retention.position(CONSUMER);
+            if (registered < 0) {
+                sync.retention.register(CONSUMER, from);
+            } else if (registered != from) {
+                throw new IllegalStateException("WAL consumer " + CONSUMER + " was registered at lsn " + registered
+                        + ", but the column store replays from " + from);
+            }
             sync.lastRetained = from;
             long first = WalReader.open(rows.walDirectory()).firstSegmentBase();
             if (first > from) {

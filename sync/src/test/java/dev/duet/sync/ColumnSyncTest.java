@@ -29,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * snapshot taken along the way the column store holds exactly the row store's rows.
  */
 class ColumnSyncTest {
+    /** A bound for scans waiting on the sync, generous for a loaded machine (the first seal in a JVM loads Parquet and Hadoop). */
+    static final java.time.Duration WAIT = java.time.Duration.ofMinutes(1);
     @TempDir
     Path dir;
     final RootAllocator root = new RootAllocator();
@@ -47,7 +49,7 @@ class ColumnSyncTest {
 
     void openAll(int sealRows) {
         rows = RowStore.open(dir.resolve("db"), RowStoreOptions.defaults().withWalSegmentBytes(64 * 1024));
-        columns = ColumnStore.open(dir.resolve("columns"), ColumnStoreOptions.defaults().withSealRows(sealRows).withRowGroupRows(16));
+        columns = ColumnStore.open(dir.resolve("columns"), ColumnStoreOptions.defaults().withSealRows(sealRows).withRowGroupRows(16).withScanWait(WAIT));
         sync = ColumnSync.start(rows, columns, SyncOptions.defaults());
     }
 
@@ -234,7 +236,7 @@ class ColumnSyncTest {
     @Test
     void inMemoryDatabase() {
         rows = RowStore.inMemory(RowStoreOptions.defaults());
-        columns = ColumnStore.temporary(ColumnStoreOptions.defaults().withSealRows(30));
+        columns = ColumnStore.temporary(ColumnStoreOptions.defaults().withSealRows(30).withScanWait(WAIT));
         sync = ColumnSync.start(rows, columns, SyncOptions.defaults());
         createTable(allTypes("a", true));
         List<Transaction> snapshots = new ArrayList<>();
