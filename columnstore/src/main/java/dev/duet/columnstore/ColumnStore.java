@@ -92,7 +92,9 @@ public final class ColumnStore implements AutoCloseable {
     private volatile DuetException failure;
     private volatile boolean closed;
 
-    private final AtomicLong rowsApplied = new AtomicLong();
+    /** Sync thread (volatile for metric readers): rows inserted since open; rows of the commit being applied. */
+    private volatile long rowsApplied;
+    private long commitRows;
     private final AtomicLong segmentsSealed = new AtomicLong();
     private final AtomicLong rowGroupsSkipped = new AtomicLong();
     private final AtomicLong rowGroupsRead = new AtomicLong();
@@ -214,6 +216,10 @@ public final class ColumnStore implements AutoCloseable {
             return;
         }
         touched.remove(t);
+        if (t.writing) {
+            t.writing = false;
+            t.lock.writeLock().unlock();
+        }
         t.lock.writeLock().lock();
         try {
             for (Segment s : t.segments) {
@@ -251,16 +257,15 @@ public final class ColumnStore implements AutoCloseable {
             t.pendingFromLsn = appliedLsn;
         }
         Segment open = t.open;
-        int at;
-        t.lock.writeLock().lock();
-        try {
-            at = open.rows.append(currentTs, key, row);
-        } finally {
-            t.lock.writeLock().unlock();
+        if (!t.writing) {
+            // held until endCommit: one lock round trip per table and commit, not per row
+            t.lock.writeLock().lock();
+            t.writing = true;
         }
+        int at = open.rows.append(currentTs, key, row);
         t.keys.put(k, ColumnTable.position(open.id, at));
         touch(t);
-        rowsApplied.incrementAndGet();
+        commitRows++;
     }
 
     /** The commit deleted the row with encoded key {@code key}. */
@@ -286,10 +291,13 @@ public final class ColumnStore implements AutoCloseable {
         long ts = currentTs;
         boolean seal = false;
         for (ColumnTable t : touched) {
-            t.lock.writeLock().lock();
+            if (!t.writing) {
+                t.lock.writeLock().lock();
+            }
             try {
                 t.open.rows.publish();
             } finally {
+                t.writing = false;
                 t.lock.writeLock().unlock();
             }
             t.touched = false;
@@ -303,6 +311,8 @@ public final class ColumnStore implements AutoCloseable {
         }
         touched.clear();
         currentTs = -1;
+        rowsApplied += commitRows;
+        commitRows = 0;
         advance(ts, endLsn);
         if (seal) {
             for (ColumnTable t : full) {
@@ -327,6 +337,21 @@ public final class ColumnStore implements AutoCloseable {
             }
         }
         writeManifest();
+    }
+
+    /**
+     * Gives up the commit being applied (the applier failed halfway; call {@link #fail} too): releases
+     * the table locks it holds. Sync thread; a no-op between commits.
+     */
+    public void abortCommit() {
+        for (ColumnTable t : touched) {
+            if (t.writing) {
+                t.writing = false;
+                t.lock.writeLock().unlock();
+            }
+        }
+        touched.clear();
+        currentTs = -1;
     }
 
     /** Stops answering scans: the applier failed and the store no longer follows the log. */
@@ -655,7 +680,7 @@ public final class ColumnStore implements AutoCloseable {
 
     /** Rows inserted (INSERT or the new side of an UPDATE) since open, replay included. */
     public long rowsApplied() {
-        return rowsApplied.get();
+        return rowsApplied;
     }
 
     public long segmentsSealed() {

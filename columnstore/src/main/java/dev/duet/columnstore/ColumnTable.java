@@ -37,8 +37,9 @@ final class ColumnTable {
      */
     long pendingFromTs = -1;
     long pendingFromLsn = -1;
-    /** Sync thread: rows appended since the last publish. */
+    /** Sync thread: rows appended since the last publish; the write lock is held for the commit being applied. */
     boolean touched;
+    boolean writing;
 
     ColumnTable(TableDef def, long persistedTs) {
         this.def = def;

@@ -144,6 +144,15 @@ public final class ColumnSync implements AutoCloseable {
     private final class Feed implements CommitListener {
         @Override
         public void committed(long ts, long endLsn, byte[] payload, int off, int len) {
+            try {
+                enqueue(ts, endLsn, payload, off, len);
+            } catch (RuntimeException | Error e) {
+                // Never fail the commit (it is in the WAL already); the column store missed it, so it stops.
+                fail(new DuetException(SqlState.INTERNAL_ERROR, "sync lost commit " + ts + ": " + e, e));
+            }
+        }
+
+        private void enqueue(long ts, long endLsn, byte[] payload, int off, int len) {
             byte[] copy = Arrays.copyOfRange(payload, off, off + len);
             queueLock.lock();
             try {
@@ -180,10 +189,13 @@ public final class ColumnSync implements AutoCloseable {
             replay();
             follow();
         } catch (InterruptedException e) {
+            columns.abortCommit();
             fail(DuetException.of(SqlState.QUERY_CANCELED, "sync thread interrupted"));
         } catch (DuetException e) {
+            columns.abortCommit();
             fail(e);
         } catch (RuntimeException | Error e) {
+            columns.abortCommit();
             fail(new DuetException(SqlState.INTERNAL_ERROR, "sync failed: " + e, e));
         }
     }
@@ -363,13 +375,15 @@ public final class ColumnSync implements AutoCloseable {
     }
 
     /**
-     * Applies every durable commit received, seals the open segments and writes the manifest (so
-     * the next open replays nothing), and leaves the feed. Call before closing the row store; the
-     * column store stays open (its owner closes it). Idempotent.
+     * Applies every durable commit received and leaves the feed; then, if the next open would
+     * replay more than {@link SyncOptions#closePersistBytes()} of WAL, seals the open segments and
+     * writes the manifest. Call before closing the row store; the column store stays open (its
+     * owner closes it). An in-memory database persists nothing. Idempotent.
      */
     @Override
     public void close() {
-        if (stop() && failure == null) {
+        if (stop() && failure == null && retention != null
+                && columns.watermarkLsn() - columns.replayFromLsn() > options.closePersistBytes()) {
             try {
                 columns.persist();
                 if (retention != null && columns.replayFromLsn() != lastRetained) {
