@@ -108,6 +108,12 @@ public enum SqlState {
     FEATURE_NOT_SUPPORTED("0A000"),
     /** An I/O error reading or writing database files. */
     IO_ERROR("58030"),
+    /** {@code COPY t FROM 'missing.parquet'}: a file named by the user does not exist. */
+    UNDEFINED_FILE("58P01"),
+    /** Writing a file that exists when the caller asked not to overwrite it. */
+    DUPLICATE_FILE("58P02"),
+    /** {@code COPY t FROM 'notes.txt' (FORMAT parquet)}: the file is not in the format named. */
+    BAD_COPY_FILE_FORMAT("22P04"),
     /** Damaged database files (e.g. a corrupt record in the middle of the WAL). */
     DATA_CORRUPTED("XX001"),
     /** A broken internal invariant: always a Duet bug. */

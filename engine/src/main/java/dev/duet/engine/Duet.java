@@ -1,5 +1,7 @@
 package dev.duet.engine;
 
+import dev.duet.columnstore.ColumnStore;
+import dev.duet.core.DuetException;
 import dev.duet.core.catalog.Catalog;
 import dev.duet.core.catalog.TableDef;
 import dev.duet.engine.sql.Session;
@@ -9,6 +11,8 @@ import dev.duet.rowstore.KeyRange;
 import dev.duet.rowstore.Row;
 import dev.duet.rowstore.RowStore;
 import dev.duet.rowstore.Transaction;
+import dev.duet.sync.ColumnSync;
+import dev.duet.sync.SyncOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -45,11 +49,53 @@ public final class Duet implements AutoCloseable {
     /** Every query's allocator is a child of this one; closed last. */
     private final BufferAllocator allocator;
     private final Sessions sessions = new Sessions();
+    /** The column store and the sync feeding it; null when configured off or unavailable (see {@link #startColumnStore}). */
+    private final ColumnStore columnStore;
+    private final ColumnSync sync;
 
     private Duet(RowStore store, DuetConfig config) {
         this.store = store;
         this.config = config;
+        ColumnStore cs = null;
+        ColumnSync s = null;
+        try {
+            if (config.columnStore() != null) {
+                cs = store.directory() == null ? ColumnStore.temporary(config.columnStore())
+                        : ColumnStore.open(store.directory().resolve("columns"), config.columnStore());
+                s = startColumnStore(store, cs);
+                if (s == null) {
+                    cs.close();
+                    cs = null;
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            if (cs != null) {
+                cs.close();
+            }
+            store.close();
+            throw e;
+        }
+        this.columnStore = cs;
+        this.sync = s;
         this.allocator = new RootAllocator(Long.MAX_VALUE);
+    }
+
+    /**
+     * Starts the sync; null (with a warning) when the WAL no longer reaches back to the column
+     * store's watermark (a database checkpointed while it ran without a column store): rebuilding
+     * the column store from a row store snapshot is not implemented, so the database runs without.
+     */
+    private static ColumnSync startColumnStore(RowStore store, ColumnStore cs) {
+        try {
+            return ColumnSync.start(store, cs, SyncOptions.defaults());
+        } catch (DuetException e) {
+            if (e.state() != dev.duet.core.SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE) {
+                throw e;
+            }
+            System.getLogger(Duet.class.getName()).log(System.Logger.Level.WARNING,
+                    "database " + store.directory() + " runs without its column store: " + e.getMessage());
+            return null;
+        }
     }
 
     /** Opens or creates the database in {@code dir} with default settings (fsync durability). */
@@ -59,7 +105,11 @@ public final class Duet implements AutoCloseable {
 
     public static Duet open(Path dir, DuetConfig config) {
         Objects.requireNonNull(config, "config is null");
-        return new Duet(RowStore.open(dir, config.rowStore()), config);
+        if (config.columnStore() == null) {
+            return new Duet(RowStore.open(dir, config.rowStore()), config);
+        }
+        // The sync's WAL position is registered before the row store's first checkpoint can run.
+        return new Duet(RowStore.open(dir, config.rowStore(), ColumnSync.walConsumers(dir.resolve("columns"))), config);
     }
 
     /** A database in memory only; its contents are gone when it is closed. */
@@ -170,6 +220,19 @@ public final class Duet implements AutoCloseable {
         return store;
     }
 
+    /**
+     * The column store kept in step with the row store (scans at a snapshot wait for its
+     * watermark), or null when the configuration turns it off or it is unavailable.
+     */
+    public ColumnStore columnStore() {
+        return columnStore;
+    }
+
+    /** The sync feeding {@link #columnStore()} (its metrics: lag, commits applied), or null. */
+    public ColumnSync columnSync() {
+        return sync;
+    }
+
     /** A new SQL session on this database (one client connection). Close it when done. */
     public Session newSession() {
         return new Session(this);
@@ -197,7 +260,13 @@ public final class Duet implements AutoCloseable {
     @Override
     public void close() {
         sessions.closeAll();
+        if (sync != null) {
+            sync.close(); // before the row store: it applies what is durable and persists the column store
+        }
         store.close();
+        if (columnStore != null) {
+            columnStore.close();
+        }
         allocator.close();
     }
 }

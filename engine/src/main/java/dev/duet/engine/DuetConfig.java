@@ -1,5 +1,6 @@
 package dev.duet.engine;
 
+import dev.duet.columnstore.ColumnStoreOptions;
 import dev.duet.rowstore.RowStoreOptions;
 import java.util.Objects;
 
@@ -9,8 +10,10 @@ import java.util.Objects;
  * within about 10 ms, trading a small window of recent commits on a machine crash for speed.
  * {@link #queryMemoryLimit()} is the most Arrow memory one query may hold (a session may lower or
  * raise it with {@code SET duet.memory_limit}); a query that needs more fails with 53200.
+ * {@link #columnStore()} (null: no column store) configures the column store the sync keeps in step
+ * with the row store (on by default; {@link ColumnStoreOptions#sealRows()} is its seal threshold).
  */
-public record DuetConfig(RowStoreOptions rowStore, long queryMemoryLimit) {
+public record DuetConfig(RowStoreOptions rowStore, long queryMemoryLimit, ColumnStoreOptions columnStore) {
     /** When a commit counts as done. */
     public enum Durability { FSYNC, ASYNC }
 
@@ -24,6 +27,10 @@ public record DuetConfig(RowStoreOptions rowStore, long queryMemoryLimit) {
         }
     }
 
+    public DuetConfig(RowStoreOptions rowStore, long queryMemoryLimit) {
+        this(rowStore, queryMemoryLimit, ColumnStoreOptions.defaults());
+    }
+
     public DuetConfig(RowStoreOptions rowStore) {
         this(rowStore, DEFAULT_QUERY_MEMORY_LIMIT);
     }
@@ -33,7 +40,7 @@ public record DuetConfig(RowStoreOptions rowStore, long queryMemoryLimit) {
     }
 
     public DuetConfig withDurability(Durability durability) {
-        return new DuetConfig(rowStore.withFsync(durability == Durability.FSYNC), queryMemoryLimit);
+        return new DuetConfig(rowStore.withFsync(durability == Durability.FSYNC), queryMemoryLimit, columnStore);
     }
 
     public Durability durability() {
@@ -41,11 +48,16 @@ public record DuetConfig(RowStoreOptions rowStore, long queryMemoryLimit) {
     }
 
     public DuetConfig withRowStore(RowStoreOptions options) {
-        return new DuetConfig(options, queryMemoryLimit);
+        return new DuetConfig(options, queryMemoryLimit, columnStore);
     }
 
     /** The same settings with another per-query memory limit in bytes. */
     public DuetConfig withQueryMemoryLimit(long bytes) {
-        return new DuetConfig(rowStore, bytes);
+        return new DuetConfig(rowStore, bytes, columnStore);
+    }
+
+    /** The same settings with these column store options, or without a column store (null). */
+    public DuetConfig withColumnStore(ColumnStoreOptions options) {
+        return new DuetConfig(rowStore, queryMemoryLimit, options);
     }
 }

@@ -19,10 +19,13 @@ import dev.duet.core.io.ByteSource;
  * CREATE_VIEW boolean orReplace, viewDef | DROP_VIEW schema, name | CREATE_INDEX indexDef |
  * DROP_INDEX long id | INSERT/UPDATE long tableId, blob key, blob row | DELETE long tableId, blob key.
  * Index entries are not logged: recovery rebuilds every index from the recovered rows.
+ *
+ * <p>Public for the readers of committed changes outside this package (the column-store sync reads
+ * the same bytes from the WAL and from {@link CommitListener}); writing stays package-private.
  */
-final class CommitRecord {
+public final class CommitRecord {
     /** WAL record type of a commit. */
-    static final byte WAL_TYPE = 1;
+    public static final byte WAL_TYPE = 1;
 
     static final byte CREATE_SCHEMA = 1;
     static final byte DROP_SCHEMA = 2;
@@ -32,15 +35,17 @@ final class CommitRecord {
     static final byte DROP_VIEW = 6;
     static final byte CREATE_INDEX = 7;
     static final byte DROP_INDEX = 8;
-    static final byte INSERT = 10;
-    static final byte UPDATE = 11;
+    /** {@link Visitor#put} kind of a new key. */
+    public static final byte INSERT = 10;
+    /** {@link Visitor#put} kind of a key whose live row is replaced. */
+    public static final byte UPDATE = 11;
     static final byte DELETE = 12;
 
     private CommitRecord() {
     }
 
     /** Receives the decoded operations of one commit record, in log order. */
-    interface Visitor {
+    public interface Visitor {
         void createSchema(String name);
 
         void dropSchema(String name);
@@ -97,7 +102,7 @@ final class CommitRecord {
     }
 
     /** Decodes one payload; returns its commit timestamp after feeding every op to {@code v}. */
-    static long read(byte[] payload, int off, int len, Visitor v) {
+    public static long read(byte[] payload, int off, int len, Visitor v) {
         ByteSource in = new ByteSource(payload, off, len, "WAL commit record");
         long ts = in.readLong();
         int n = in.readInt();
@@ -128,7 +133,7 @@ final class CommitRecord {
     }
 
     /** Only the timestamp of a payload. */
-    static long timestamp(byte[] payload, int off, int len) {
+    public static long timestamp(byte[] payload, int off, int len) {
         return new ByteSource(payload, off, len, "WAL commit record").readLong();
     }
 

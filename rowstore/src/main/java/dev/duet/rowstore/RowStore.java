@@ -65,6 +65,12 @@ public final class RowStore implements AutoCloseable {
     /** commitLock: the slot of each write found while validating, reused when installing (null: new key). */
     private final ArrayList<VersionedTable.Slot> commitSlots = new ArrayList<>();
 
+    /**
+     * commitLock (written; read by committers under it): the commit feed's subscribers. A fresh
+     * array per change, so that the per-commit loop allocates nothing.
+     */
+    private volatile CommitListener[] listeners = new CommitListener[0];
+
     /** Catalog versions by commit timestamp. Added under commitLock; pruned by maintenance below the horizon. */
     private final ConcurrentSkipListMap<Long, Catalog> catalogs = new ConcurrentSkipListMap<>();
     /**
@@ -113,7 +119,17 @@ public final class RowStore implements AutoCloseable {
      * the WAL refuses to open (XX001) rather than lose committed data.
      */
     public static RowStore open(Path dir, RowStoreOptions options) {
+        return open(dir, options, Map.of());
+    }
+
+    /**
+     * Like {@link #open(Path, RowStoreOptions)}, and registers {@code walConsumers} (name to the
+     * first LSN it needs, capped at the end of the log) with the {@link #walRetention()} before any
+     * checkpoint can run, so that no segment such a consumer needs is deleted before it starts.
+     */
+    public static RowStore open(Path dir, RowStoreOptions options, Map<String, Long> walConsumers) {
         Objects.requireNonNull(dir, "dir is null");
+        Objects.requireNonNull(walConsumers, "walConsumers is null");
         Objects.requireNonNull(options, "options is null");
         try {
             if (!Files.isDirectory(dir)) {
@@ -131,6 +147,9 @@ public final class RowStore implements AutoCloseable {
         RowStore s = new RowStore(dir, options, lock);
         try {
             s.recover();
+            for (Map.Entry<String, Long> c : walConsumers.entrySet()) {
+                s.retention.register(c.getKey(), Math.min(c.getValue(), s.wal.endLsn()));
+            }
         } catch (RuntimeException | Error e) {
             s.closeFiles();
             throw e;
@@ -215,6 +234,11 @@ public final class RowStore implements AutoCloseable {
         putCatalog(latestCatalogTs, latestCatalog);
         snapshots.publish(lastTs, endLsn);
         wal = WalWriter.open(walDir, endLsn, walOptions(options));
+        wal.setDurabilityListener(lsn -> {
+            for (CommitListener l : listeners) {
+                l.durable(lsn);
+            }
+        });
         try {
             Checkpointer.forceDirectory(dir); // the wal/ entry, if it was just created
         } catch (IOException e) {
@@ -443,6 +467,9 @@ public final class RowStore implements AutoCloseable {
             payload.setInt(countAt, ops);
             end = wal == null ? 0 : wal.append(CommitRecord.WAL_TYPE, payload.array(), 0, payload.size());
             lastTs = ts;
+            for (CommitListener l : listeners) {
+                l.committed(ts, end, payload.array(), 0, payload.size());
+            }
 
             if (!tx.ddl.isEmpty()) {
                 for (CommitRecord.DdlOp op : tx.ddl) {
@@ -590,6 +617,74 @@ public final class RowStore implements AutoCloseable {
         VersionedTable entries = VersionedTable.forIndex(index.id());
         entries.load(slots);
         return entries;
+    }
+
+    // ------------------------------------------------------------------ commit feed
+
+    /**
+     * Where a {@link CommitListener} joined the feed: every commit up to {@code ts} ends at or
+     * before WAL position {@code lsn} and is in the log (already written to its files, so a
+     * {@link WalReader} sees it); every later commit reaches the listener. 0 for both in an
+     * in-memory database created fresh.
+     */
+    public record FeedPosition(long ts, long lsn) {
+    }
+
+    /**
+     * Registers {@code listener} for all later commits (see {@link CommitListener}) and returns the
+     * cut between what the log holds and what the feed will deliver: no commit is in neither and
+     * none in both. Taken under the commit lock, so no commit slips between the two.
+     */
+    public FeedPosition subscribe(CommitListener listener) {
+        Objects.requireNonNull(listener, "listener is null");
+        FeedPosition at;
+        commitLock.lock();
+        try {
+            checkOpen();
+            CommitListener[] now = listeners;
+            CommitListener[] next = java.util.Arrays.copyOf(now, now.length + 1);
+            next[now.length] = listener;
+            listeners = next;
+            at = new FeedPosition(lastTs, wal == null ? 0 : wal.endLsn());
+        } finally {
+            commitLock.unlock();
+        }
+        if (wal != null) {
+            // Records before the cut may still sit in the append buffer; a reader needs them in the files.
+            wal.flush();
+        }
+        return at;
+    }
+
+    /** Stops delivering commits to {@code listener} (no-op if it is not subscribed). */
+    public void unsubscribe(CommitListener listener) {
+        commitLock.lock();
+        try {
+            List<CommitListener> next = new ArrayList<>(java.util.Arrays.asList(listeners));
+            if (next.remove(listener)) {
+                listeners = next.toArray(new CommitListener[0]);
+            }
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    /** Every WAL record ending at or before this position is on disk; Long.MAX_VALUE in memory (no log). */
+    public long durableLsn() {
+        return wal == null ? Long.MAX_VALUE : wal.durableLsn();
+    }
+
+    /**
+     * The retention of the WAL: a consumer that must read the log later (the column-store sync)
+     * registers here so that checkpoints do not delete segments it still needs. Null in memory.
+     */
+    public WalRetention walRetention() {
+        return retention;
+    }
+
+    /** The WAL directory, or null in memory. */
+    public Path walDirectory() {
+        return dir == null ? null : dir.resolve("wal");
     }
 
     // ------------------------------------------------------------------ maintenance

@@ -44,6 +44,8 @@ import net.openhft.chronicle.map.ChronicleMapBuilder;
  *
  * <p>{@code index <dir> <round> <seed>}: see {@link IndexCrashWorker}.
  *
+ * <p>{@code columns <dir> <round> <seed>}: see {@link ColumnCrashWorker}.
+ *
  * <p>Every line is written with one write and flushed, so the parent never sees an acknowledgement
  * before the commit returned; a line cut by the kill has no newline and is ignored by the parent.
  */
@@ -139,6 +141,7 @@ public final class CrashWorker {
                 case "hold" -> hold(Path.of(args[1]), Long.parseLong(args[2]), Integer.parseInt(args[3]));
                 case "iterate-checkpoint" -> iterateCheckpoint(Path.of(args[1]));
                 case "index" -> IndexCrashWorker.run(Path.of(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3]));
+                case "columns" -> ColumnCrashWorker.run(Path.of(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3]));
                 default -> throw new IllegalArgumentException("unknown mode " + args[0]);
             }
         } catch (Throwable t) {

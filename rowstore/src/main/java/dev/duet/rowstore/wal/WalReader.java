@@ -52,6 +52,11 @@ public final class WalReader {
         this.bases = bases;
     }
 
+    /** The LSN just after a record that starts at {@code lsn} with a payload of {@code payloadLength} bytes. */
+    public static long recordEnd(long lsn, int payloadLength) {
+        return lsn + WalFormat.HEADER_SIZE + payloadLength;
+    }
+
     /** Lists the segment files of {@code dir}; a missing directory is an empty log. */
     public static WalReader open(Path dir) {
         requireNonNull(dir, "dir is null");
@@ -77,9 +82,22 @@ public final class WalReader {
      * @throws IllegalArgumentException if {@code fromLsn} falls inside a record
      */
     public ReadResult read(long fromLsn, RecordHandler handler) {
+        return read(fromLsn, Long.MAX_VALUE, handler);
+    }
+
+    /**
+     * Like {@link #read(long, RecordHandler)} but looks at no byte at or after {@code toLsn}, a
+     * record boundary: for reading the durable prefix of a log that is being appended to (the
+     * bytes a writer is adding concurrently are never read, so they cannot pass for damage). The
+     * result's {@code endLsn} is {@code toLsn} unless the log ends earlier.
+     */
+    public ReadResult read(long fromLsn, long toLsn, RecordHandler handler) {
         requireNonNull(handler, "handler is null");
         if (fromLsn < 0) {
             throw new IllegalArgumentException("fromLsn is negative: " + fromLsn);
+        }
+        if (toLsn < fromLsn) {
+            throw new IllegalArgumentException("toLsn " + toLsn + " is before fromLsn " + fromLsn);
         }
         if (bases.length == 0) {
             return new ReadResult(fromLsn, 0, null, -1, null);
@@ -103,13 +121,17 @@ public final class WalReader {
         int tornOffset = -1;
         int tornReason = 0;
         int last = bases.length - 1;
-        for (int s = first; s < bases.length; s++) {
+        while (last > first && bases[last] >= toLsn) {
+            last--;
+        }
+        for (int s = first; s <= last; s++) {
             Path file = segmentPath(s);
             long base = bases[s];
-            if (sizes[s] > Integer.MAX_VALUE - 64) {
+            long bytes = Math.min(sizes[s], toLsn - base);
+            if (bytes > Integer.MAX_VALUE - 64) {
                 throw DuetException.of(SqlState.DATA_CORRUPTED, "WAL segment %s is too large to be valid: %d bytes", file, sizes[s]);
             }
-            int size = (int) sizes[s];
+            int size = (int) bytes;
             if (data.length < size) {
                 data = new byte[size];
             }

@@ -49,6 +49,12 @@ public final class WalRetention {
         consumers.put(consumer, lsn);
     }
 
+    /** The first LSN {@code consumer} still needs, or -1 if it is not registered. */
+    public synchronized long position(String consumer) {
+        Long lsn = consumers.get(requireNonNull(consumer, "consumer is null"));
+        return lsn == null ? -1 : lsn;
+    }
+
     public synchronized void unregister(String consumer) {
         requireNonNull(consumer, "consumer is null");
         if (consumers.remove(consumer) == null) {

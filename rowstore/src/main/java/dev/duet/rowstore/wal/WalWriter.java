@@ -88,6 +88,9 @@ public final class WalWriter implements AutoCloseable {
     // guarded by segmentsLock: base LSN of the current segment, the end of the last older one.
     private long currentSegmentBase;
 
+    // set once before use (volatile for the flushing threads): told each time durableLsn advances.
+    private volatile java.util.function.LongConsumer durabilityListener;
+
     // The ASYNC background writer; null in FSYNC mode.
     private final Thread flusher;
     // no lock: set once by close, polled by the flusher.
@@ -246,6 +249,14 @@ public final class WalWriter implements AutoCloseable {
         return endLsn;
     }
 
+    /**
+     * Calls {@code listener} with the new {@link #durableLsn()} each time it advances, on the
+     * thread that forced the log, with no lock held; it must be quick and must not throw.
+     */
+    public void setDurabilityListener(java.util.function.LongConsumer listener) {
+        this.durabilityListener = listener;
+    }
+
     /** Every record before this LSN is on disk and forced. */
     public long durableLsn() {
         return durableLsn;
@@ -393,6 +404,10 @@ public final class WalWriter implements AutoCloseable {
             success = true;
         } finally {
             endLeadership(batchEnd, success);
+        }
+        java.util.function.LongConsumer listener = durabilityListener;
+        if (listener != null) {
+            listener.accept(batchEnd);
         }
     }
 

@@ -1,0 +1,315 @@
+package dev.duet.columnstore;
+
+import dev.duet.columnstore.parquet.ColumnStats;
+import dev.duet.core.catalog.ColumnDef;
+import dev.duet.core.exec.BatchColumn;
+import dev.duet.core.exec.Batches;
+import dev.duet.core.exec.Operator;
+import dev.duet.core.exec.QueryContext;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.memory.OutOfMemoryException;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/**
+ * A scan of one table of the {@link ColumnStore} at a snapshot: the rows inserted at or before it
+ * and not deleted at or before it, segment by segment (sealed ones row group by row group, skipping
+ * row groups whose statistics rule out a {@link ZonePredicate}; in-memory ones in batches of the
+ * query's batch size). Batches are allocated from the query's allocator.
+ *
+ * <p>The segment list is fixed when the scan is created; an in-memory segment it includes stays
+ * readable (it holds a reference) even if it is sealed meanwhile, and the scan reads only its rows
+ * published before the scan began (rows appended later belong to commits after the snapshot).
+ * Copies out of in-memory segments are made under the table's read lock, because appending may
+ * reallocate their vectors.
+ */
+public final class ColumnScan implements Operator {
+    private final ColumnStore store;
+    private final QueryContext context;
+    private final ColumnTable table;
+    private final long snapshot;
+    private final int[] columns;
+    private final List<ZonePredicate> predicates;
+    private final List<BatchColumn> output;
+    private final List<Part> parts = new ArrayList<>();
+
+    private int part;
+    private SegmentFile.Reader reader;
+    private int rowGroup;
+    private int openCursor;
+    private VectorSchemaRoot current;
+    private boolean closed;
+    private long skipped;
+    private long read;
+
+    /** One segment as the scan sees it: a sealed file, or in-memory rows up to {@code count}. */
+    private record Part(Segment.SealedFile file, OpenRows rows, int count, DeleteVector deletes) {
+    }
+
+    ColumnScan(ColumnStore store, QueryContext context, ColumnTable table, long snapshot, int[] columns,
+            List<ZonePredicate> predicates) {
+        this.store = store;
+        this.context = context;
+        this.table = table;
+        this.snapshot = snapshot;
+        this.columns = columns;
+        this.predicates = predicates;
+        this.output = new ArrayList<>(columns.length);
+        for (int c : columns) {
+            ColumnDef def = table.def.column(c);
+            output.add(new BatchColumn(def.name(), def.type(), !def.notNull()));
+        }
+        table.lock.readLock().lock();
+        try {
+            for (Segment s : table.segments) {
+                if (s.file != null) {
+                    if (s.file.minInsertTs() <= snapshot) {
+                        parts.add(new Part(s.file, null, 0, s.deletes));
+                    }
+                } else if (s.rows != null && s.rows.published() > 0) {
+                    s.rows.retain();
+                    parts.add(new Part(null, s.rows, s.rows.published(), s.deletes));
+                }
+            }
+        } finally {
+            table.lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public List<BatchColumn> columns() {
+        return output;
+    }
+
+    /** Row groups skipped by their min/max so far. */
+    public long rowGroupsSkipped() {
+        return skipped;
+    }
+
+    /** Row groups read so far. */
+    public long rowGroupsRead() {
+        return read;
+    }
+
+    @Override
+    public VectorSchemaRoot next() {
+        if (closed) {
+            throw new IllegalStateException("scan is closed");
+        }
+        freeCurrent();
+        try {
+            while (part < parts.size()) {
+                context.checkCancelled();
+                Part p = parts.get(part);
+                VectorSchemaRoot batch = p.file != null ? nextSealed(p) : nextOpen(p);
+                if (batch != null) {
+                    current = batch;
+                    return batch;
+                }
+                endPart();
+            }
+            return null;
+        } catch (OutOfMemoryException e) {
+            throw context.outOfMemory(e);
+        }
+    }
+
+    private void endPart() {
+        Part p = parts.get(part);
+        if (reader != null) {
+            reader.close();
+            reader = null;
+        }
+        if (p.rows != null) {
+            p.rows.release();
+            parts.set(part, new Part(null, null, 0, null));
+        }
+        part++;
+        rowGroup = 0;
+        openCursor = 0;
+    }
+
+    /** The next non-empty batch of visible rows of sealed part {@code p}, or null when it is done. */
+    private VectorSchemaRoot nextSealed(Part p) {
+        if (reader == null) {
+            reader = SegmentFile.open(p.file.path());
+        }
+        long[] deletes = p.deletes.view();
+        boolean checkInsert = p.file.maxInsertTs() > snapshot;
+        int tsColumn = table.def.columnCount();
+        while (rowGroup < reader.rowGroupCount()) {
+            int rg = rowGroup++;
+            if (!mayMatch(rg)) {
+                skipped++;
+                store.countRowGroups(0, 1);
+                continue;
+            }
+            read++;
+            store.countRowGroups(1, 0);
+            int first = (int) reader.rowGroupFirstRow(rg);
+            int rows = reader.rowGroupRowCount(rg);
+            boolean anyDeleted = false;
+            for (int r = first; r < first + rows && r < deletes.length; r++) {
+                long d = deletes[r];
+                if (d != 0 && d <= snapshot) {
+                    anyDeleted = true;
+                    break;
+                }
+            }
+            boolean needTs = checkInsert || columns.length == 0;
+            int[] toRead = columns;
+            if (needTs) {
+                toRead = java.util.Arrays.copyOf(columns, columns.length + 1);
+                toRead[columns.length] = tsColumn;
+            }
+            VectorSchemaRoot raw = reader.readRowGroup(rg, toRead, context.allocator());
+            if (!anyDeleted && !checkInsert) {
+                if (!needTs) {
+                    return raw;
+                }
+                VectorSchemaRoot trimmed = dropLast(raw);
+                if (trimmed.getRowCount() > 0) {
+                    return trimmed;
+                }
+                trimmed.close();
+                continue;
+            }
+            BigIntVector ts = needTs ? (BigIntVector) raw.getVector(columns.length) : null;
+            VectorSchemaRoot out = newBatch(rows);
+            try {
+                int n = 0;
+                for (int r = 0; r < rows; r++) {
+                    int pos = first + r;
+                    long d = pos < deletes.length ? deletes[pos] : 0;
+                    if ((d != 0 && d <= snapshot) || (checkInsert && ts.get(r) > snapshot)) {
+                        continue;
+                    }
+                    copyRow(raw, r, out, n++, false);
+                }
+                out.setRowCount(n);
+            } catch (RuntimeException e) {
+                out.close();
+                throw e;
+            } finally {
+                raw.close();
+            }
+            if (out.getRowCount() > 0) {
+                return out;
+            }
+            out.close();
+        }
+        return null;
+    }
+
+    /** The next batch of visible rows of in-memory part {@code p}, or null when it is done. */
+    private VectorSchemaRoot nextOpen(Part p) {
+        int limit = context.batchSize();
+        VectorSchemaRoot out = null;
+        table.lock.readLock().lock();
+        try {
+            VectorSchemaRoot src = p.rows.root();
+            BigIntVector ts = p.rows.insertTs();
+            long[] deletes = p.deletes.view();
+            int n = 0;
+            while (openCursor < p.count && n < limit) {
+                int r = openCursor++;
+                long d = r < deletes.length ? deletes[r] : 0;
+                if (ts.get(r) > snapshot || (d != 0 && d <= snapshot)) {
+                    continue;
+                }
+                if (out == null) {
+                    out = newBatch(Math.min(limit, p.count - r));
+                }
+                copyRow(src, r, out, n++, true);
+            }
+            if (out != null) {
+                out.setRowCount(n);
+            }
+            return out;
+        } catch (RuntimeException e) {
+            if (out != null) {
+                out.close();
+            }
+            throw e;
+        } finally {
+            table.lock.readLock().unlock();
+        }
+    }
+
+    private boolean mayMatch(int rg) {
+        for (ZonePredicate pred : predicates) {
+            ColumnStats st = reader.stats(rg, pred.column());
+            if (st == null) {
+                continue;
+            }
+            if (st.nullCount() >= reader.rowGroupRowCount(rg) || !pred.mayMatch(st.min(), st.max())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private VectorSchemaRoot newBatch(int rows) {
+        VectorSchemaRoot out = Batches.create(context.allocator(), output);
+        try {
+            Batches.allocate(out, Math.max(rows, 1));
+        } catch (RuntimeException e) {
+            out.close();
+            throw e;
+        }
+        return out;
+    }
+
+    /** Copies row {@code from} of {@code src} to {@code to} of {@code out}; {@code byTableColumn}: src holds every table column. */
+    private void copyRow(VectorSchemaRoot src, int from, VectorSchemaRoot out, int to, boolean byTableColumn) {
+        for (int j = 0; j < columns.length; j++) {
+            FieldVector s = src.getVector(byTableColumn ? columns[j] : j);
+            out.getVector(j).copyFromSafe(from, to, s);
+        }
+    }
+
+    /** The batch without its last vector (the insert timestamps read for visibility). */
+    private static VectorSchemaRoot dropLast(VectorSchemaRoot raw) {
+        List<FieldVector> vectors = new ArrayList<>(raw.getFieldVectors());
+        FieldVector last = vectors.remove(vectors.size() - 1);
+        int rows = raw.getRowCount();
+        last.close();
+        VectorSchemaRoot trimmed = new VectorSchemaRoot(vectors);
+        trimmed.setRowCount(rows);
+        return trimmed;
+    }
+
+    private void freeCurrent() {
+        if (current != null) {
+            current.close();
+            current = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        freeCurrent();
+        if (reader != null) {
+            reader.close();
+            reader = null;
+        }
+        for (int i = part; i < parts.size(); i++) {
+            Part p = parts.get(i);
+            if (p.rows != null) {
+                p.rows.release();
+            }
+        }
+        parts.clear();
+    }
+
+    @Override
+    public String toString() {
+        return "ColumnScan(" + table.def.qualifiedName() + " at " + snapshot + ")";
+    }
+}

@@ -1,0 +1,788 @@
+package dev.duet.columnstore;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.duet.core.DuetException;
+import dev.duet.core.SqlState;
+import dev.duet.core.catalog.CatalogCodec;
+import dev.duet.core.catalog.TableDef;
+import dev.duet.core.exec.QueryContext;
+import dev.duet.core.io.ByteSink;
+import dev.duet.core.io.ByteSource;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+
+/**
+ * The column store of one database: per table, sealed Parquet segments plus one open Arrow segment,
+ * with per-row insert timestamps and per-segment delete vectors, answering scans at any snapshot at
+ * or below its watermark.
+ *
+ * <p><b>Applying commits</b> (one thread, the sync): {@link #beginCommit}, then the commit's
+ * operations ({@link #createTable}, {@link #dropTable}, {@link #put}, {@link #delete}) in log order,
+ * then {@link #endCommit}, which publishes the rows and advances the watermark. An UPDATE is the
+ * deletion of the key's live row plus the insertion of the new one. Applying is idempotent across a
+ * restart: a commit at or below the watermark is skipped whole, and an operation on a table whose
+ * persisted state already covers the commit is skipped.
+ *
+ * <p><b>What is persisted when.</b> The open segment is not persisted: it lives in memory and is
+ * rebuilt after a restart by replaying the WAL. (Persisting it on every commit would write the same
+ * rows twice; rebuilding it costs at most one segment's worth of replay per table.) A segment is
+ * sealed at a commit boundary once it holds {@link ColumnStoreOptions#sealRows()} rows: its rows are
+ * written to a Parquet file (ZSTD, min/max/null counts per row group) and forced, then the
+ * <em>manifest</em> is replaced atomically. The manifest lists each table's sealed segments, the
+ * commit up to which each table's persisted state is complete, the applied watermark, and the
+ * position from which the WAL must be replayed on open: the watermark before the first commit whose
+ * rows are only in some open segment. That position, not the applied watermark, is what the WAL must
+ * keep ({@link #replayFromLsn()}). Delete vectors of sealed segments are rewritten (atomically,
+ * with a CRC) just before each manifest; entries newer than their table's persisted commit are
+ * ignored on open and applied again by the replay, so a delete vector is never ahead of the
+ * manifest in a way the replay cannot repeat. {@link #persist} seals every non-empty open segment
+ * (also small ones) and writes the manifest: on close, and when the retained WAL grows too large.
+ * Files the manifest does not list (a seal cut short, a dropped table's) are deleted on open.
+ *
+ * <p><b>Reading.</b> {@link #scan} waits until the watermark reaches the snapshot (the sync is
+ * in-process and woken on every commit and every fsync, so the wait is normally milliseconds; a
+ * scan that merged the row store's unsynced tail instead would need a second read path for the
+ * same rows), then returns exactly the rows inserted at or before the snapshot and not deleted at
+ * or before it.
+ */
+public final class ColumnStore implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ColumnStore.class.getName());
+    static final String MANIFEST = "manifest";
+    private static final int MANIFEST_MAGIC = 0x44434d31; // "DCM1"
+
+    private final Path dir;
+    private final boolean temporary;
+    private final ColumnStoreOptions options;
+    private final BufferAllocator allocator;
+    /** Tables by id: changed by the sync thread, read by scans. */
+    private final ConcurrentHashMap<Long, ColumnTable> tables = new ConcurrentHashMap<>();
+
+    /** Sync thread: the next segment id; the commit being applied (-1: none); files to delete after the next manifest. */
+    private int nextSegmentId = 1;
+    private long currentTs = -1;
+    private final List<Path> obsolete = new ArrayList<>();
+    private final List<ColumnTable> touched = new ArrayList<>();
+
+    /** Written under watermarkLock by the sync thread; volatile for lock-free reads. */
+    private final ReentrantLock watermarkLock = new ReentrantLock();
+    private final Condition watermarkAdvanced = watermarkLock.newCondition();
+    private volatile long appliedTs;
+    private volatile long appliedLsn;
+    private volatile long replayFromTs;
+    private volatile long replayFromLsn;
+    /** The applied watermark the manifest read on open recorded (0 for a new store): replayed commits up to it may name tables dropped since. */
+    private long manifestTs;
+    private volatile DuetException failure;
+    private volatile boolean closed;
+
+    /** Sync thread (volatile for metric readers): rows inserted since open; rows of the commit being applied. */
+    private volatile long rowsApplied;
+    private long commitRows;
+    private final AtomicLong segmentsSealed = new AtomicLong();
+    private final AtomicLong rowGroupsSkipped = new AtomicLong();
+    private final AtomicLong rowGroupsRead = new AtomicLong();
+
+    static {
+        // Arrow's type classes initialise each other in a cycle (Types.MinorType and the ArrowType
+        // visitors): two threads doing it at once — the sync thread building its first segment and
+        // a query thread — can deadlock in class initialisation. Do it once, here, first.
+        org.apache.arrow.vector.types.Types.MinorType.values();
+        org.apache.arrow.vector.types.Types.getMinorTypeForArrowType(new org.apache.arrow.vector.types.pojo.ArrowType.Int(64, true));
+    }
+
+    private ColumnStore(Path dir, boolean temporary, ColumnStoreOptions options) {
+        this.dir = dir;
+        this.temporary = temporary;
+        this.options = options;
+        this.allocator = new RootAllocator();
+    }
+
+    /** Opens (creating if needed) the column store in {@code dir}. */
+    public static ColumnStore open(Path dir, ColumnStoreOptions options) {
+        requireNonNull(dir, "dir is null");
+        requireNonNull(options, "options is null");
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new DuetException(SqlState.IO_ERROR, "cannot create column store directory " + dir + ": " + e, e);
+        }
+        ColumnStore s = new ColumnStore(dir, false, options);
+        try {
+            s.load();
+        } catch (RuntimeException | Error e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    /**
+     * The WAL position from which the column store in {@code dir} must replay (0 if it has no
+     * manifest yet), read without opening it: for registering WAL retention before the row store's
+     * first checkpoint can run.
+     */
+    public static long persistedReplayLsn(Path dir) {
+        byte[] body = DurableFiles.read(dir.resolve(MANIFEST));
+        if (body == null) {
+            return 0;
+        }
+        ByteSource in = new ByteSource(body, "column store manifest");
+        if (in.readInt() != MANIFEST_MAGIC) {
+            throw DuetException.of(SqlState.DATA_CORRUPTED, "%s is not a column store manifest", dir.resolve(MANIFEST));
+        }
+        in.readLong();
+        in.readLong();
+        in.readLong();
+        return in.readLong();
+    }
+
+    /**
+     * A column store in a new temporary directory, deleted on close: for in-memory databases, whose
+     * commits are never replayed, so the store only needs files while it runs (sealed segments keep
+     * the heap small).
+     */
+    public static ColumnStore temporary(ColumnStoreOptions options) {
+        requireNonNull(options, "options is null");
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("duet-columns-");
+        } catch (IOException e) {
+            throw new DuetException(SqlState.IO_ERROR, "cannot create a temporary column store directory: " + e, e);
+        }
+        return new ColumnStore(dir, true, options);
+    }
+
+    public ColumnStoreOptions options() {
+        return options;
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    // ------------------------------------------------------------------ applying commits (sync thread)
+
+    /**
+     * Starts applying the commit at {@code ts}; false if it is at or below the watermark (already
+     * applied: skip it whole and do not call {@link #endCommit}).
+     */
+    public boolean beginCommit(long ts) {
+        checkUsable();
+        if (currentTs >= 0) {
+            throw new IllegalStateException("commit " + currentTs + " is still being applied");
+        }
+        if (ts <= appliedTs) {
+            return false;
+        }
+        currentTs = ts;
+        return true;
+    }
+
+    /** The commit created {@code def}. */
+    public void createTable(TableDef def) {
+        requireNonNull(def, "def is null");
+        inCommit();
+        if (tables.containsKey(def.id())) {
+            return; // replayed: the manifest already lists it
+        }
+        // nothing of it is persisted yet: the creating commit's own rows are applied
+        ColumnTable t = new ColumnTable(def, currentTs - 1);
+        newOpenSegment(t);
+        tables.put(def.id(), t);
+    }
+
+    /** The commit dropped table {@code tableId}: its storage goes, its files after the next manifest. */
+    public void dropTable(long tableId) {
+        inCommit();
+        ColumnTable t = tables.remove(tableId);
+        if (t == null) {
+            return;
+        }
+        touched.remove(t);
+        if (t.writing) {
+            t.writing = false;
+            t.lock.writeLock().unlock();
+        }
+        t.lock.writeLock().lock();
+        try {
+            for (Segment s : t.segments) {
+                if (s.file != null) {
+                    obsolete.add(s.file.path());
+                    obsolete.add(dir.resolve(Segment.deleteFileName(tableId, s.id)));
+                }
+                if (s.rows != null) {
+                    s.rows.release();
+                    s.rows = null;
+                }
+            }
+            t.segments = new Segment[0];
+        } finally {
+            t.lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * The commit inserted or updated the row with encoded primary key {@code key} (for a table
+     * without one, its row id) to {@code row} ({@link dev.duet.core.types.RowCodec} bytes).
+     */
+    public void put(long tableId, byte[] key, byte[] row) {
+        ColumnTable t = tableForWrite(tableId);
+        if (t == null) {
+            return;
+        }
+        ByteBuffer k = ByteBuffer.wrap(key);
+        Long old = t.keys.get(k);
+        if (old != null) {
+            markDeleted(t, old);
+        }
+        if (t.pendingFromTs < 0) {
+            t.pendingFromTs = appliedTs;
+            t.pendingFromLsn = appliedLsn;
+        }
+        Segment open = t.open;
+        if (!t.writing) {
+            // held until endCommit: one lock round trip per table and commit, not per row
+            t.lock.writeLock().lock();
+            t.writing = true;
+        }
+        int at = open.rows.append(currentTs, key, row);
+        t.keys.put(k, ColumnTable.position(open.id, at));
+        touch(t);
+        commitRows++;
+    }
+
+    /** The commit deleted the row with encoded key {@code key}. */
+    public void delete(long tableId, byte[] key) {
+        ColumnTable t = tableForWrite(tableId);
+        if (t == null) {
+            return;
+        }
+        Long old = t.keys.remove(ByteBuffer.wrap(key));
+        if (old != null) {
+            markDeleted(t, old);
+            touch(t);
+        }
+    }
+
+    /**
+     * Ends the commit begun last: publishes its rows to scans and advances the watermark to its
+     * timestamp and {@code endLsn} (its WAL end position; 0 without a WAL). Seals the open
+     * segments that reached the threshold, which writes the manifest.
+     */
+    public void endCommit(long endLsn) {
+        inCommit();
+        long ts = currentTs;
+        boolean seal = false;
+        for (ColumnTable t : touched) {
+            if (!t.writing) {
+                t.lock.writeLock().lock();
+            }
+            try {
+                t.open.rows.publish();
+            } finally {
+                t.writing = false;
+                t.lock.writeLock().unlock();
+            }
+            t.touched = false;
+            seal |= t.open.rows.count() >= options.sealRows();
+        }
+        List<ColumnTable> full = new ArrayList<>();
+        for (ColumnTable t : touched) {
+            if (t.open.rows.count() >= options.sealRows()) {
+                full.add(t);
+            }
+        }
+        touched.clear();
+        currentTs = -1;
+        rowsApplied += commitRows;
+        commitRows = 0;
+        advance(ts, endLsn);
+        if (seal) {
+            for (ColumnTable t : full) {
+                seal(t);
+            }
+            writeManifest();
+        }
+    }
+
+    /**
+     * Seals every non-empty open segment and writes the manifest, so that the WAL is needed from
+     * the watermark on only. Between commits (sync thread).
+     */
+    public void persist() {
+        checkUsable();
+        if (currentTs >= 0) {
+            throw new IllegalStateException("persist inside commit " + currentTs);
+        }
+        for (ColumnTable t : tables.values()) {
+            if (t.open.rows.count() > 0) {
+                seal(t);
+            }
+        }
+        writeManifest();
+    }
+
+    /**
+     * Gives up the commit being applied (the applier failed halfway; call {@link #fail} too): releases
+     * the table locks it holds. Sync thread; a no-op between commits.
+     */
+    public void abortCommit() {
+        for (ColumnTable t : touched) {
+            if (t.writing) {
+                t.writing = false;
+                t.lock.writeLock().unlock();
+            }
+        }
+        touched.clear();
+        currentTs = -1;
+    }
+
+    /** Stops answering scans: the applier failed and the store no longer follows the log. */
+    public void fail(DuetException cause) {
+        watermarkLock.lock();
+        try {
+            if (failure == null) {
+                failure = cause;
+            }
+            watermarkAdvanced.signalAll();
+        } finally {
+            watermarkLock.unlock();
+        }
+    }
+
+    private void inCommit() {
+        if (currentTs < 0) {
+            throw new IllegalStateException("no commit begun");
+        }
+    }
+
+    /** The table to apply an operation of the current commit to, or null if the operation is already persisted. */
+    private ColumnTable tableForWrite(long tableId) {
+        inCommit();
+        ColumnTable t = tables.get(tableId);
+        if (t == null) {
+            if (currentTs > manifestTs) {
+                // the row store logged a write to a table this store never saw created
+                throw DuetException.of(SqlState.DATA_CORRUPTED,
+                        "column store: commit %d writes to table id %d, which it does not know", currentTs, tableId);
+            }
+            return null;
+        }
+        return currentTs <= t.persistedTs ? null : t;
+    }
+
+    private void touch(ColumnTable t) {
+        if (!t.touched) {
+            t.touched = true;
+            touched.add(t);
+        }
+    }
+
+    private void markDeleted(ColumnTable t, long position) {
+        Segment s = t.byId.get(ColumnTable.segmentOf(position));
+        if (s == null) {
+            throw new IllegalStateException("key map of table " + t.def.name() + " names unknown segment "
+                    + ColumnTable.segmentOf(position));
+        }
+        s.deletes.mark(ColumnTable.rowOf(position), currentTs);
+    }
+
+    private void advance(long ts, long lsn) {
+        watermarkLock.lock();
+        try {
+            appliedTs = ts;
+            appliedLsn = lsn;
+            watermarkAdvanced.signalAll();
+        } finally {
+            watermarkLock.unlock();
+        }
+    }
+
+    private void newOpenSegment(ColumnTable t) {
+        Segment s = new Segment(nextSegmentId++, new DeleteVector());
+        s.rows = new OpenRows(t.def, allocator, Math.min(options.sealRows(), 1024));
+        t.lock.writeLock().lock();
+        try {
+            t.addSegment(s);
+            t.open = s;
+        } finally {
+            t.lock.writeLock().unlock();
+        }
+        t.pendingFromTs = -1;
+        t.pendingFromLsn = -1;
+    }
+
+    /** Writes the open segment of {@code t} to its file and switches scans to it; a new open segment takes its place. */
+    private void seal(ColumnTable t) {
+        Segment s = t.open;
+        OpenRows rows = s.rows;
+        Path file = dir.resolve(Segment.fileName(t.def.id(), s.id));
+        newOpenSegment(t); // the sealed rows are frozen from here on: appends go to the new segment
+        long bytes = SegmentFile.write(file, OpenRows.storedColumns(t.def), rows.root(), rows.count(), options.rowGroupRows());
+        Segment.SealedFile sealed = new Segment.SealedFile(file, rows.count(), rows.minTs(), rows.maxTs(), bytes);
+        t.lock.writeLock().lock();
+        try {
+            s.file = sealed;
+            s.rows = null;
+        } finally {
+            t.lock.writeLock().unlock();
+        }
+        rows.release();
+        segmentsSealed.incrementAndGet();
+    }
+
+    // ------------------------------------------------------------------ manifest
+
+    private void writeManifest() {
+        long ts = appliedTs;
+        long lsn = appliedLsn;
+        long fromTs = ts;
+        long fromLsn = lsn;
+        ByteSink out = new ByteSink(4096);
+        out.writeInt(MANIFEST_MAGIC);
+        out.writeLong(ts);
+        out.writeLong(lsn);
+        int replayAt = out.size();
+        out.writeLong(0);
+        out.writeLong(0);
+        out.writeInt(nextSegmentId);
+        List<ColumnTable> list = new ArrayList<>(tables.values());
+        list.sort(Comparator.comparingLong(t -> t.def.id()));
+        out.writeInt(list.size());
+        boolean forced = false;
+        for (ColumnTable t : list) {
+            long persisted = t.pendingFromTs < 0 ? ts : t.pendingFromTs;
+            if (t.pendingFromTs >= 0 && t.pendingFromTs < fromTs) {
+                fromTs = t.pendingFromTs;
+                fromLsn = t.pendingFromLsn;
+            }
+            CatalogCodec.writeTable(out, t.def);
+            out.writeLong(persisted);
+            List<Segment> sealed = new ArrayList<>();
+            for (Segment s : t.segments) {
+                if (s.file != null) {
+                    sealed.add(s);
+                    if (s.deletes.isDirty()) {
+                        s.deletes.write(dir.resolve(Segment.deleteFileName(t.def.id(), s.id)));
+                        forced = true;
+                    }
+                }
+            }
+            out.writeInt(sealed.size());
+            for (Segment s : sealed) {
+                Segment.SealedFile f = s.file;
+                out.writeInt(s.id);
+                out.writeString(f.path().getFileName().toString());
+                out.writeInt(f.rowCount());
+                out.writeLong(f.minInsertTs());
+                out.writeLong(f.maxInsertTs());
+                out.writeLong(f.bytes());
+            }
+            t.persistedTs = persisted;
+        }
+        out.setLong(replayAt, fromTs);
+        out.setLong(replayAt + 8, fromLsn);
+        DurableFiles.replace(dir.resolve(MANIFEST), out);
+        replayFromTs = fromTs;
+        replayFromLsn = fromLsn;
+        for (Path p : obsolete) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                // harmless: the next open deletes files the manifest does not list
+                LOG.log(System.Logger.Level.WARNING, "cannot delete obsolete column store file " + p + ": " + e);
+            }
+        }
+        obsolete.clear();
+    }
+
+    private void load() {
+        byte[] body = DurableFiles.read(dir.resolve(MANIFEST));
+        Set<String> listed = new HashSet<>();
+        listed.add(MANIFEST);
+        if (body != null) {
+            ByteSource in = new ByteSource(body, "column store manifest");
+            if (in.readInt() != MANIFEST_MAGIC) {
+                throw DuetException.of(SqlState.DATA_CORRUPTED, "%s is not a column store manifest", dir.resolve(MANIFEST));
+            }
+            long ts = in.readLong();
+            long lsn = in.readLong();
+            long fromTs = in.readLong();
+            long fromLsn = in.readLong();
+            nextSegmentId = in.readInt();
+            int n = in.readInt();
+            for (int i = 0; i < n; i++) {
+                TableDef def = CatalogCodec.readTable(in);
+                long persisted = in.readLong();
+                ColumnTable t = new ColumnTable(def, persisted);
+                int segs = in.readInt();
+                for (int j = 0; j < segs; j++) {
+                    int id = in.readInt();
+                    String name = in.readString();
+                    int rows = in.readInt();
+                    long minTs = in.readLong();
+                    long maxTs = in.readLong();
+                    long bytes = in.readLong();
+                    String del = Segment.deleteFileName(def.id(), id);
+                    listed.add(name);
+                    listed.add(del);
+                    Segment s = new Segment(id, DeleteVector.read(dir.resolve(del), rows, persisted));
+                    s.file = new Segment.SealedFile(dir.resolve(name), rows, minTs, maxTs, bytes);
+                    t.addSegment(s);
+                    rebuildKeys(t, s);
+                }
+                newOpenSegment(t);
+                tables.put(def.id(), t);
+            }
+            manifestTs = ts;
+            appliedTs = fromTs;
+            appliedLsn = fromLsn;
+            replayFromTs = fromTs;
+            replayFromLsn = fromLsn;
+            LOG.log(System.Logger.Level.DEBUG, "column store " + dir + ": watermark " + ts + "@" + lsn + ", replay from "
+                    + fromTs + "@" + fromLsn);
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                if (!listed.contains(p.getFileName().toString())) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new DuetException(SqlState.IO_ERROR, "cannot list column store directory " + dir + ": " + e, e);
+        }
+    }
+
+    /** Puts the live keys of sealed segment {@code s} into the key map: reads its key column. */
+    private void rebuildKeys(ColumnTable t, Segment s) {
+        long[] deleted = s.deletes.view();
+        int keyColumn = t.def.columnCount() + 1;
+        SegmentFile.forEachKey(s.file.path(), keyColumn, allocator, (row, key) -> {
+            if (row >= deleted.length || deleted[row] == 0) {
+                t.keys.put(ByteBuffer.wrap(key), ColumnTable.position(s.id, row));
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    /**
+     * The rows of table {@code tableId} visible at {@code snapshotTs}, columns {@code columns} (table
+     * column indexes, in output order), as batches under {@code context}'s allocator. Waits up to
+     * {@link ColumnStoreOptions#scanWait()} for the watermark to reach the snapshot: 55000 if it
+     * does not. {@code predicates} only skip row groups (see {@link ZonePredicate}); the caller
+     * filters. 42P01 if the store has no such table (never created, or its drop already applied).
+     */
+    public ColumnScan scan(QueryContext context, long tableId, long snapshotTs, int[] columns, List<ZonePredicate> predicates) {
+        requireNonNull(context, "context is null");
+        requireNonNull(columns, "columns is null");
+        awaitWatermark(snapshotTs, options.scanWait());
+        ColumnTable t = tables.get(tableId);
+        if (t == null) {
+            throw DuetException.of(SqlState.UNDEFINED_TABLE, "column store has no table with id %d", tableId);
+        }
+        for (int c : columns) {
+            java.util.Objects.checkIndex(c, t.def.columnCount());
+        }
+        return new ColumnScan(this, context, t, snapshotTs, columns.clone(),
+                predicates == null ? List.of() : List.copyOf(predicates));
+    }
+
+    /**
+     * Waits until the watermark is at least {@code ts}; 55000 after {@code timeout}, 57014 if the
+     * thread is interrupted, and the applier's failure if it failed.
+     */
+    public void awaitWatermark(long ts, Duration timeout) {
+        if (appliedTs >= ts) {
+            checkUsable();
+            return;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        watermarkLock.lock();
+        try {
+            while (appliedTs < ts) {
+                checkUsable();
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw DuetException.of(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE,
+                            "column store did not catch up with snapshot %d within %d ms (it has applied up to %d)",
+                            ts, timeout.toMillis(), appliedTs);
+                }
+                try {
+                    watermarkAdvanced.awaitNanos(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw DuetException.of(SqlState.QUERY_CANCELED, "interrupted while waiting for the column store");
+                }
+            }
+        } finally {
+            watermarkLock.unlock();
+        }
+        checkUsable();
+    }
+
+    void checkUsable() {
+        DuetException f = failure;
+        if (f != null) {
+            throw new DuetException(f.state(), "column store stopped following the log: " + f.getMessage(), f);
+        }
+        if (closed) {
+            throw DuetException.of(SqlState.CONNECTION_DOES_NOT_EXIST, "column store %s is closed", dir);
+        }
+    }
+
+    void countRowGroups(long read, long skipped) {
+        rowGroupsRead.addAndGet(read);
+        rowGroupsSkipped.addAndGet(skipped);
+    }
+
+    BufferAllocator storeAllocator() {
+        return allocator;
+    }
+
+    // ------------------------------------------------------------------ state and metrics
+
+    /** Timestamp of the last commit applied (scans of snapshots up to it need not wait). */
+    public long watermarkTs() {
+        return appliedTs;
+    }
+
+    /** WAL position just after the last commit applied (0 without a WAL). */
+    public long watermarkLsn() {
+        return appliedLsn;
+    }
+
+    /** The persisted watermark: a restart replays the WAL from this position (and commit timestamp). */
+    public long replayFromLsn() {
+        return replayFromLsn;
+    }
+
+    public long replayFromTs() {
+        return replayFromTs;
+    }
+
+    /** Rows inserted (INSERT or the new side of an UPDATE) since open, replay included. */
+    public long rowsApplied() {
+        return rowsApplied;
+    }
+
+    public long segmentsSealed() {
+        return segmentsSealed.get();
+    }
+
+    /** Row groups scans skipped thanks to their min/max, and row groups they read, since open. */
+    public long rowGroupsSkipped() {
+        return rowGroupsSkipped.get();
+    }
+
+    public long rowGroupsRead() {
+        return rowGroupsRead.get();
+    }
+
+    /** Ids of the tables the store holds. */
+    public Set<Long> tableIds() {
+        return Set.copyOf(tables.keySet());
+    }
+
+    /** Sealed segments of a table (0 if unknown). */
+    public int sealedSegmentCount(long tableId) {
+        ColumnTable t = tables.get(tableId);
+        if (t == null) {
+            return 0;
+        }
+        int n = 0;
+        for (Segment s : t.segments) {
+            if (s.file != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Bytes of a table's sealed segment files plus its in-memory rows. */
+    public long tableBytes(long tableId) {
+        ColumnTable t = tables.get(tableId);
+        if (t == null) {
+            return 0;
+        }
+        t.lock.readLock().lock();
+        try {
+            long n = 0;
+            for (Segment s : t.segments) {
+                n += s.file != null ? s.file.bytes() : s.rows.bytes();
+            }
+            return n;
+        } finally {
+            t.lock.readLock().unlock();
+        }
+    }
+
+    /** Rows in a table's open (not yet sealed) segment. */
+    public int openRows(long tableId) {
+        ColumnTable t = tables.get(tableId);
+        return t == null ? 0 : t.open.rows.published();
+    }
+
+    /**
+     * Frees the in-memory segments; a temporary store also deletes its directory. Does not persist:
+     * the owner calls {@link #persist} first for a clean close. Idempotent.
+     */
+    @Override
+    public void close() {
+        watermarkLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            watermarkAdvanced.signalAll();
+        } finally {
+            watermarkLock.unlock();
+        }
+        for (ColumnTable t : tables.values()) {
+            t.lock.writeLock().lock();
+            try {
+                for (Segment s : t.segments) {
+                    if (s.rows != null) {
+                        s.rows.release();
+                        s.rows = null;
+                    }
+                }
+            } finally {
+                t.lock.writeLock().unlock();
+            }
+        }
+        tables.clear();
+        if (temporary) {
+            deleteTree(dir);
+        }
+        allocator.close();
+    }
+
+    private static void deleteTree(Path root) {
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot delete temporary column store " + root + ": " + e);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.duet.columnstore;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of a column store. {@code sealRows}: an open segment is sealed into a Parquet file once
+ * it holds at least this many rows (checked at commit boundaries, so one large commit can make a
+ * segment larger). {@code scanWait}: how long a scan waits for the watermark to reach its snapshot
+ * before failing with 55000. {@code rowGroupRows}: rows per Parquet row group, the unit of zone-map
+ * skipping.
+ */
+public record ColumnStoreOptions(int sealRows, int rowGroupRows, Duration scanWait) {
+    /** Default seal threshold: 1 << 17 rows (DuckDB's row group is 122,880; a power of two keeps vectors at capacity). */
+    public static final int DEFAULT_SEAL_ROWS = 1 << 17;
+
+    public ColumnStoreOptions {
+        Objects.requireNonNull(scanWait, "scanWait is null");
+        if (sealRows < 1) {
+            throw new IllegalArgumentException("sealRows must be positive: " + sealRows);
+        }
+        if (rowGroupRows < 1) {
+            throw new IllegalArgumentException("rowGroupRows must be positive: " + rowGroupRows);
+        }
+    }
+
+    public static ColumnStoreOptions defaults() {
+        return new ColumnStoreOptions(DEFAULT_SEAL_ROWS, 1 << 14, Duration.ofSeconds(5));
+    }
+
+    public ColumnStoreOptions withSealRows(int value) {
+        return new ColumnStoreOptions(value, rowGroupRows, scanWait);
+    }
+
+    public ColumnStoreOptions withRowGroupRows(int value) {
+        return new ColumnStoreOptions(sealRows, value, scanWait);
+    }
+
+    public ColumnStoreOptions withScanWait(Duration value) {
+        return new ColumnStoreOptions(sealRows, rowGroupRows, value);
+    }
+}

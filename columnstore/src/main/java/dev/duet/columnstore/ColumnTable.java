@@ -1,0 +1,69 @@
+package dev.duet.columnstore;
+
+import dev.duet.core.catalog.TableDef;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The column storage of one table: its segments (sealed ones first, the open one last), the key
+ * map that locates each key's live row, and what of it is persisted.
+ *
+ * <p>Locking: {@link #lock}'s write lock is taken by the sync thread to append rows, publish them
+ * and switch segments; scans take the read lock to snapshot the segment list and to copy rows out
+ * of in-memory segments. The fields marked "sync thread" are only ever touched by the one thread
+ * applying commits.
+ */
+final class ColumnTable {
+    final TableDef def;
+    final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    /** Copy-on-write under the write lock; oldest first, the open segment last. */
+    volatile Segment[] segments = new Segment[0];
+
+    /** Sync thread: the segment receiving rows. */
+    Segment open;
+    /**
+     * Sync thread: encoded key (wrapped) to (segment id << 32 | row) of its live row. About 100
+     * bytes per live row on the heap; rebuilt on open from the sealed segments' key columns.
+     */
+    final HashMap<ByteBuffer, Long> keys = new HashMap<>();
+    /** Sync thread: segments by id. */
+    final HashMap<Integer, Segment> byId = new HashMap<>();
+    /** Sync thread: every commit at or before this is wholly in the persisted segments and delete vectors. */
+    long persistedTs;
+    /**
+     * Sync thread: the watermark (timestamp, WAL position) before the first commit whose rows are
+     * only in the open segment, or -1 when the open segment is empty; replay must start there.
+     */
+    long pendingFromTs = -1;
+    long pendingFromLsn = -1;
+    /** Sync thread: rows appended since the last publish; the write lock is held for the commit being applied. */
+    boolean touched;
+    boolean writing;
+
+    ColumnTable(TableDef def, long persistedTs) {
+        this.def = def;
+        this.persistedTs = persistedTs;
+    }
+
+    /** Adds a segment at the end of the list (write lock held). */
+    void addSegment(Segment s) {
+        Segment[] old = segments;
+        Segment[] next = java.util.Arrays.copyOf(old, old.length + 1);
+        next[old.length] = s;
+        segments = next;
+        byId.put(s.id, s);
+    }
+
+    static long position(int segmentId, int row) {
+        return ((long) segmentId << 32) | (row & 0xFFFFFFFFL);
+    }
+
+    static int segmentOf(long position) {
+        return (int) (position >>> 32);
+    }
+
+    static int rowOf(long position) {
+        return (int) position;
+    }
+}

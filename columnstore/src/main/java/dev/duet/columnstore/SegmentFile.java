@@ -1,0 +1,101 @@
+package dev.duet.columnstore;
+
+import dev.duet.columnstore.parquet.ColumnStats;
+import dev.duet.columnstore.parquet.ParquetBatchReader;
+import dev.duet.columnstore.parquet.ParquetBatchWriter;
+import dev.duet.columnstore.parquet.ParquetWriteOptions;
+import dev.duet.core.exec.BatchColumn;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VarBinaryVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/**
+ * The one seam between the column store and its file format (Parquet through
+ * {@link dev.duet.columnstore.parquet}): writing a sealed segment's rows, reading them back by row
+ * group with per-row-group statistics.
+ */
+final class SegmentFile {
+    private SegmentFile() {
+    }
+
+    /** Receives the key column of a segment, row by row. */
+    interface KeyConsumer {
+        void key(int row, byte[] key);
+    }
+
+    /**
+     * Writes rows {@code [0, count)} of {@code rows} (vectors in the order of {@code columns}) to
+     * {@code file} (ZSTD, row groups of {@code rowGroupRows}); the file appears complete and forced
+     * to disk, or not at all. Returns its size.
+     */
+    static long write(Path file, List<BatchColumn> columns, VectorSchemaRoot rows, int count, int rowGroupRows) {
+        ParquetWriteOptions options = ParquetWriteOptions.defaults().withRowGroupRows(rowGroupRows).withOverwrite(true);
+        ParquetBatchWriter writer = ParquetBatchWriter.create(file, columns, options);
+        try {
+            writer.write(rows, 0, count);
+        } catch (RuntimeException | Error e) {
+            writer.abort();
+            throw e;
+        }
+        writer.close();
+        return file.toFile().length();
+    }
+
+    static Reader open(Path file) {
+        return new Reader(ParquetBatchReader.open(file));
+    }
+
+    /** Calls {@code consumer} for every row's value of column {@code keyColumn} (a BYTEA column). */
+    static void forEachKey(Path file, int keyColumn, BufferAllocator allocator, KeyConsumer consumer) {
+        try (ParquetBatchReader reader = ParquetBatchReader.open(file)) {
+            int[] columns = {keyColumn};
+            for (int rg = 0; rg < reader.rowGroupCount(); rg++) {
+                int first = (int) reader.rowGroupFirstRow(rg);
+                try (VectorSchemaRoot batch = reader.readRowGroup(rg, columns, allocator)) {
+                    VarBinaryVector keys = (VarBinaryVector) batch.getVector(0);
+                    for (int r = 0; r < batch.getRowCount(); r++) {
+                        consumer.key(first + r, keys.get(r));
+                    }
+                }
+            }
+        }
+    }
+
+    /** An open segment file. One thread at a time. */
+    static final class Reader implements AutoCloseable {
+        private final ParquetBatchReader reader;
+
+        private Reader(ParquetBatchReader reader) {
+            this.reader = reader;
+        }
+
+        int rowGroupCount() {
+            return reader.rowGroupCount();
+        }
+
+        long rowGroupFirstRow(int rowGroup) {
+            return reader.rowGroupFirstRow(rowGroup);
+        }
+
+        int rowGroupRowCount(int rowGroup) {
+            return (int) reader.rowGroupRowCount(rowGroup);
+        }
+
+        /** Statistics of column {@code column} in {@code rowGroup}, or null if the file has none. */
+        ColumnStats stats(int rowGroup, int column) {
+            return reader.stats(rowGroup, column);
+        }
+
+        /** Columns {@code columns} of {@code rowGroup}, in that order, as a batch under {@code allocator}. */
+        VectorSchemaRoot readRowGroup(int rowGroup, int[] columns, BufferAllocator allocator) {
+            return reader.readRowGroup(rowGroup, columns, allocator);
+        }
+
+        @Override
+        public void close() {
+            reader.close();
+        }
+    }
+}

@@ -1,0 +1,247 @@
+package dev.duet.columnstore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.duet.core.DuetException;
+import dev.duet.core.catalog.TableDef;
+import dev.duet.core.exec.Batches;
+import dev.duet.core.exec.QueryContext;
+import dev.duet.core.types.DataType;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.TreeMap;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The column store on its own: commits applied by hand (as the sync would), scans at every
+ * snapshot compared with a model of the table at that snapshot, with the open segment only and with
+ * segments sealed every few rows; reopen from the manifest; zone-map skipping.
+ */
+class ColumnStoreTest {
+    static final TableDef T = TableDef.builder("t")
+            .column("id", DataType.BIGINT)
+            .column("name", DataType.TEXT)
+            .column("n", DataType.INTEGER)
+            .primaryKey("id").build().withId(7);
+
+    @TempDir
+    Path dir;
+    final RootAllocator root = new RootAllocator();
+
+    @AfterEach
+    void allocatorEndsAtZero() {
+        assertEquals(0, root.getAllocatedMemory());
+        root.close();
+    }
+
+    /** Model: per snapshot, the table's rows by id. */
+    final List<TreeMap<Long, Object[]>> history = new ArrayList<>();
+    final TreeMap<Long, Object[]> live = new TreeMap<>();
+    long ts;
+
+    void begin(ColumnStore cs) {
+        ts++;
+        assertTrue(cs.beginCommit(ts));
+    }
+
+    void put(ColumnStore cs, long id, String name, Integer n) {
+        Object[] row = {id, name, n};
+        cs.put(T.id(), T.keyCodec().encode(new Object[] {id}), T.rowCodec().encode(row));
+        live.put(id, row);
+    }
+
+    void delete(ColumnStore cs, long id) {
+        cs.delete(T.id(), T.keyCodec().encode(new Object[] {id}));
+        live.remove(id);
+    }
+
+    void end(ColumnStore cs) {
+        cs.endCommit(ts * 100);
+        while (history.size() <= ts) {
+            history.add(new TreeMap<>(live));
+        }
+    }
+
+    List<Object[]> scan(ColumnStore cs, long snapshot, int[] columns, List<ZonePredicate> predicates) {
+        List<Object[]> out = new ArrayList<>();
+        try (QueryContext ctx = new QueryContext(root, 1L << 30); ColumnScan scan = cs.scan(ctx, T.id(), snapshot, columns, predicates)) {
+            ctx.setBatchSize(3);
+            for (VectorSchemaRoot b = scan.next(); b != null; b = scan.next()) {
+                assertTrue(b.getRowCount() > 0);
+                out.addAll(Batches.rows(b));
+            }
+        }
+        if (columns.length > 0 && columns[0] == 0) {
+            out.sort(Comparator.comparing(r -> (Long) r[0]));
+        }
+        return out;
+    }
+
+    void checkAllSnapshots(ColumnStore cs) {
+        for (int s = 1; s < history.size(); s++) {
+            List<Object[]> expected = new ArrayList<>(history.get(s).values());
+            List<Object[]> actual = scan(cs, s, new int[] {0, 1, 2}, List.of());
+            assertEquals(expected.size(), actual.size(), "rows at snapshot " + s);
+            for (int i = 0; i < expected.size(); i++) {
+                assertEquals(Arrays.asList(expected.get(i)), Arrays.asList(actual.get(i)), "snapshot " + s);
+            }
+        }
+    }
+
+    void workload(ColumnStore cs, int commits) {
+        java.util.Random random = new java.util.Random(42);
+        for (int c = 0; c < commits; c++) {
+            begin(cs);
+            if (ts == 1) {
+                cs.createTable(T);
+            }
+            int ops = 1 + random.nextInt(5);
+            for (int i = 0; i < ops; i++) {
+                long id = random.nextInt(30);
+                int what = random.nextInt(10);
+                if (what < 2 && live.containsKey(id)) {
+                    delete(cs, id);
+                } else {
+                    put(cs, id, random.nextInt(4) == 0 ? null : "v" + random.nextInt(1000), random.nextInt(3) == 0 ? null : random.nextInt(50));
+                }
+            }
+            end(cs);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1_000_000, 4})
+    void scansSeeExactlyEachSnapshot(int sealRows) {
+        ColumnStoreOptions options = ColumnStoreOptions.defaults().withSealRows(sealRows).withRowGroupRows(3);
+        try (ColumnStore cs = ColumnStore.open(dir, options)) {
+            workload(cs, 60);
+            checkAllSnapshots(cs);
+            if (sealRows < 100) {
+                assertTrue(cs.sealedSegmentCount(T.id()) > 3, "segments were sealed");
+            }
+            // a projection in another order, and an empty one
+            List<Object[]> names = scan(cs, ts, new int[] {2, 0}, List.of());
+            assertEquals(live.size(), names.size());
+            assertEquals(live.size(), scan(cs, ts, new int[0], List.of()).size());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1_000_000, 4})
+    void reopenResumesFromTheManifest(int sealRows) {
+        ColumnStoreOptions options = ColumnStoreOptions.defaults().withSealRows(sealRows).withRowGroupRows(3);
+        try (ColumnStore cs = ColumnStore.open(dir, options)) {
+            workload(cs, 40);
+            cs.persist();
+            assertEquals(ts, cs.replayFromTs());
+            assertEquals(ts * 100, cs.replayFromLsn());
+        }
+        try (ColumnStore cs = ColumnStore.open(dir, options)) {
+            assertEquals(ts, cs.watermarkTs());
+            checkAllSnapshots(cs);
+            // replaying an old commit is a no-op
+            assertTrue(!cs.beginCommit(ts));
+            workload(cs, 20);
+            checkAllSnapshots(cs);
+        }
+    }
+
+    @Test
+    void unpersistedCommitsAreReplayedNotDuplicated() {
+        ColumnStoreOptions options = ColumnStoreOptions.defaults().withSealRows(5).withRowGroupRows(2);
+        // Record every commit so that it can be replayed into the reopened store.
+        List<Object[][]> log = new ArrayList<>();
+        try (ColumnStore cs = ColumnStore.open(dir, options)) {
+            java.util.Random random = new java.util.Random(7);
+            for (int c = 0; c < 50; c++) {
+                begin(cs);
+                List<Object[]> ops = new ArrayList<>();
+                if (ts == 1) {
+                    cs.createTable(T);
+                }
+                for (int i = 0; i < 3; i++) {
+                    long id = random.nextInt(12);
+                    if (random.nextInt(4) == 0 && live.containsKey(id)) {
+                        delete(cs, id);
+                        ops.add(new Object[] {id});
+                    } else {
+                        String name = "x" + random.nextInt(100);
+                        put(cs, id, name, (int) ts);
+                        ops.add(new Object[] {id, name, (int) ts});
+                    }
+                }
+                end(cs);
+                log.add(ops.toArray(new Object[0][]));
+            }
+            // no persist: as after a crash, only what seals wrote is on disk
+        }
+        try (ColumnStore cs = ColumnStore.open(dir, options)) {
+            long from = cs.watermarkTs();
+            assertTrue(from < ts, "some commits are only in the open segment");
+            for (long t = 1; t <= ts; t++) {
+                if (!cs.beginCommit(t)) {
+                    assertTrue(t <= from);
+                    continue;
+                }
+                if (t == 1) {
+                    cs.createTable(T);
+                }
+                for (Object[] op : log.get((int) t - 1)) {
+                    byte[] key = T.keyCodec().encode(new Object[] {op[0]});
+                    if (op.length == 1) {
+                        cs.delete(T.id(), key);
+                    } else {
+                        cs.put(T.id(), key, T.rowCodec().encode(op));
+                    }
+                }
+                cs.endCommit(t * 100);
+            }
+            checkAllSnapshots(cs);
+        }
+    }
+
+    @Test
+    void zoneMapsSkipRowGroups() {
+        ColumnStoreOptions options = ColumnStoreOptions.defaults().withSealRows(100).withRowGroupRows(10);
+        try (ColumnStore cs = ColumnStore.open(dir, options)) {
+            begin(cs);
+            cs.createTable(T);
+            for (long id = 0; id < 100; id++) {
+                put(cs, id, "n" + id, (int) id);
+            }
+            end(cs);
+            assertEquals(1, cs.sealedSegmentCount(T.id()));
+            long before = cs.rowGroupsSkipped();
+            List<Object[]> rows = scan(cs, ts, new int[] {0, 2}, List.of(new ZonePredicate(0, ZonePredicate.Op.GE, 85L)));
+            // only the row groups that may hold id >= 85 are read: 80..89 and 90..99
+            assertEquals(20, rows.size());
+            assertEquals(8, cs.rowGroupsSkipped() - before);
+            rows = scan(cs, ts, new int[] {0}, List.of(new ZonePredicate(2, ZonePredicate.Op.EQ, 1000)));
+            assertEquals(0, rows.size());
+        }
+    }
+
+    @Test
+    void scanOfAFutureSnapshotTimesOut() {
+        ColumnStoreOptions options = ColumnStoreOptions.defaults().withScanWait(Duration.ofMillis(50));
+        try (ColumnStore cs = ColumnStore.open(dir, options)) {
+            begin(cs);
+            cs.createTable(T);
+            end(cs);
+            DuetException e = assertThrows(DuetException.class, () -> scan(cs, ts + 1, new int[] {0}, List.of()));
+            assertEquals("55000", e.state().code());
+        }
+    }
+}

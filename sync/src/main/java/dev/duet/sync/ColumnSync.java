@@ -1,0 +1,434 @@
+package dev.duet.sync;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.duet.columnstore.ColumnStore;
+import dev.duet.core.DuetException;
+import dev.duet.core.SqlState;
+import dev.duet.core.catalog.IndexDef;
+import dev.duet.core.catalog.TableDef;
+import dev.duet.core.catalog.ViewDef;
+import dev.duet.rowstore.CommitListener;
+import dev.duet.rowstore.CommitRecord;
+import dev.duet.rowstore.RowStore;
+import dev.duet.rowstore.wal.WalReader;
+import dev.duet.rowstore.wal.WalRetention;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Keeps a {@link ColumnStore} in step with a {@link RowStore}: one daemon thread per database that
+ * applies every commit, in commit order, once it is durable.
+ *
+ * <p>Start: the sync registers with the WAL's retention as consumer {@value #CONSUMER} at the
+ * column store's persisted watermark (so checkpoints keep the segments it still needs), subscribes
+ * to the row store's commit feed (which gives the cut between the log and the feed), replays the WAL
+ * from the watermark up to the cut (records at or below the watermark are skipped by the column
+ * store, so replay is idempotent), then applies the feed. No commit is missed or applied twice: the
+ * cut is taken under the commit lock, and the column store skips any commit at or below its
+ * watermark.
+ *
+ * <p>Durability: a commit reaches the feed before it is on disk; the sync applies it only once the
+ * log is durable past it ({@link RowStore#durableLsn()}; always in memory), so the column store
+ * never persists a commit that a crash could take back. The committing thread (feed) and the
+ * thread that forced the log (durability) wake the sync thread through {@link #queueLock}; it never
+ * polls.
+ *
+ * <p>Persistence: the column store writes its manifest when a segment seals; when the WAL a
+ * restart would replay exceeds {@link SyncOptions#maxReplayBytes()} the sync seals everything
+ * ({@link ColumnStore#persist()}); after each manifest the retention position moves to the new
+ * replay start. {@link #close()} applies what is durable, persists, and unsubscribes.
+ */
+public final class ColumnSync implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ColumnSync.class.getName());
+    /** The WAL retention consumer name of the sync. */
+    public static final String CONSUMER = "sync";
+
+    private final RowStore rows;
+    private final ColumnStore columns;
+    private final SyncOptions options;
+    private final WalRetention retention;
+    private final Feed feed = new Feed();
+    private final Thread thread;
+
+    /** Guards the fields marked "queueLock"; held by committers only to enqueue. */
+    private final ReentrantLock queueLock = new ReentrantLock();
+    private final Condition work = queueLock.newCondition();
+    private final Condition space = queueLock.newCondition();
+    /** queueLock: commits received from the feed, in commit order. */
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private long queuedBytes;
+    private boolean stopping;
+
+    private volatile DuetException failure;
+    private volatile long commitsApplied;
+    private volatile long lastRetained = -1;
+    private final Applier applier = new Applier();
+
+    private record Pending(long ts, long endLsn, byte[] payload, long receivedNanos) {
+    }
+
+    private ColumnSync(RowStore rows, ColumnStore columns, SyncOptions options) {
+        this.rows = rows;
+        this.columns = columns;
+        this.options = options;
+        this.retention = rows.walRetention();
+        this.thread = new Thread(this::run, "duet-sync" + (rows.directory() == null ? "" : "-" + rows.directory().getFileName()));
+        this.thread.setDaemon(true);
+    }
+
+    /**
+     * The WAL position a column store in {@code columnStoreDir} will replay from, to register as
+     * consumer {@value #CONSUMER} when opening the row store ({@link RowStore#open(java.nio.file.Path,
+     * dev.duet.rowstore.RowStoreOptions, java.util.Map)}), before a checkpoint could delete what it needs.
+     */
+    public static java.util.Map<String, Long> walConsumers(java.nio.file.Path columnStoreDir) {
+        return java.util.Map.of(CONSUMER, ColumnStore.persistedReplayLsn(columnStoreDir));
+    }
+
+    /**
+     * Catches {@code columns} up with {@code rows} and keeps it in step from then on. The replay of
+     * the WAL from the column store's watermark runs on the sync thread: scans wait for it like for
+     * any other lag.
+     */
+    public static ColumnSync start(RowStore rows, ColumnStore columns, SyncOptions options) {
+        requireNonNull(rows, "rows is null");
+        requireNonNull(columns, "columns is null");
+        requireNonNull(options, "options is null");
+        ColumnSync sync = new ColumnSync(rows, columns, options);
+        long from = columns.replayFromLsn();
+        if (sync.retention != null) {
+            if (from > rows.walEndLsn()) {
+                throw DuetException.of(SqlState.DATA_CORRUPTED,
+                        "column store %s has applied the WAL up to lsn %d, but the log ends at %d",
+                        columns.directory(), from, rows.walEndLsn());
+            }
+            long registered = sync.retention.position(CONSUMER);
+            if (registered < 0) {
+                sync.retention.register(CONSUMER, from);
+            } else if (registered != from) {
+                throw new IllegalStateException("WAL consumer " + CONSUMER + " was registered at lsn " + registered
+                        + ", but the column store replays from " + from);
+            }
+            sync.lastRetained = from;
+            long first = WalReader.open(rows.walDirectory()).firstSegmentBase();
+            if (first > from) {
+                sync.retention.unregister(CONSUMER);
+                throw DuetException.of(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE,
+                        "column store %s needs the WAL from lsn %d, but the log starts at %d (checkpointed without it)",
+                        columns.directory(), from, first);
+            }
+        } else if (from != 0 || columns.watermarkTs() != 0) {
+            throw DuetException.of(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE,
+                    "an in-memory database needs an empty column store, but %s holds data", columns.directory());
+        }
+        try {
+            sync.cutLsn = rows.subscribe(sync.feed).lsn();
+        } catch (RuntimeException e) {
+            if (sync.retention != null) {
+                sync.retention.unregister(CONSUMER);
+            }
+            throw e;
+        }
+        sync.thread.start();
+        return sync;
+    }
+
+    /** Set before the thread starts: where the feed begins; the WAL before it is replayed. */
+    private long cutLsn;
+
+    /** The row store's commit feed: copies each commit into the queue. */
+    private final class Feed implements CommitListener {
+        @Override
+        public void committed(long ts, long endLsn, byte[] payload, int off, int len) {
+            try {
+                enqueue(ts, endLsn, payload, off, len);
+            } catch (RuntimeException | Error e) {
+                // Never fail the commit (it is in the WAL already); the column store missed it, so it stops.
+                fail(new DuetException(SqlState.INTERNAL_ERROR, "sync lost commit " + ts + ": " + e, e));
+            }
+        }
+
+        private void enqueue(long ts, long endLsn, byte[] payload, int off, int len) {
+            byte[] copy = Arrays.copyOfRange(payload, off, off + len);
+            queueLock.lock();
+            try {
+                // Backpressure: wait while the sync is far behind, unless it stopped for good.
+                while (queuedBytes > options.maxQueueBytes() && failure == null && !stopping) {
+                    space.awaitUninterruptibly();
+                }
+                if (failure != null) {
+                    return;
+                }
+                queue.addLast(new Pending(ts, endLsn, copy, System.nanoTime()));
+                queuedBytes += len;
+                work.signal();
+            } finally {
+                queueLock.unlock();
+            }
+        }
+
+        @Override
+        public void durable(long lsn) {
+            // RowStore.durableLsn() has advanced already; taking the lock orders this wake-up after
+            // the sync thread's check of it, so the wake-up cannot be lost.
+            queueLock.lock();
+            try {
+                work.signal();
+            } finally {
+                queueLock.unlock();
+            }
+        }
+    }
+
+    private void run() {
+        try {
+            replay();
+            follow();
+        } catch (InterruptedException e) {
+            columns.abortCommit();
+            fail(DuetException.of(SqlState.QUERY_CANCELED, "sync thread interrupted"));
+        } catch (DuetException e) {
+            columns.abortCommit();
+            fail(e);
+        } catch (RuntimeException | Error e) {
+            columns.abortCommit();
+            fail(new DuetException(SqlState.INTERNAL_ERROR, "sync failed: " + e, e));
+        }
+    }
+
+    /** Applies the WAL from the column store's persisted watermark to the feed's cut. */
+    private void replay() {
+        if (retention == null) {
+            return;
+        }
+        long from = columns.replayFromLsn();
+        if (from >= cutLsn) {
+            return;
+        }
+        WalReader.ReadResult r = WalReader.open(rows.walDirectory()).read(from, cutLsn, (lsn, type, payload, len) -> {
+            if (type != CommitRecord.WAL_TYPE) {
+                throw DuetException.of(SqlState.DATA_CORRUPTED, "unknown WAL record type %d at LSN %d", type, lsn);
+            }
+            apply(CommitRecord.timestamp(payload, 0, len), WalReader.recordEnd(lsn, len), payload, len);
+        });
+        if (r.endLsn() != cutLsn) {
+            throw DuetException.of(SqlState.DATA_CORRUPTED, "the WAL ends at lsn %d before the feed's start %d", r.endLsn(), cutLsn);
+        }
+    }
+
+    /** Applies queued commits as they become durable until closed. */
+    private void follow() throws InterruptedException {
+        while (true) {
+            Pending next;
+            queueLock.lock();
+            try {
+                while (true) {
+                    next = queue.peekFirst();
+                    if (next != null && next.endLsn <= rows.durableLsn()) {
+                        break;
+                    }
+                    if (stopping) {
+                        return;
+                    }
+                    work.await();
+                }
+            } finally {
+                queueLock.unlock();
+            }
+            apply(next.ts, next.endLsn, next.payload, next.payload.length);
+            queueLock.lock();
+            try {
+                queue.pollFirst();
+                queuedBytes -= next.payload.length;
+                space.signalAll();
+            } finally {
+                queueLock.unlock();
+            }
+        }
+    }
+
+    private void apply(long ts, long endLsn, byte[] payload, int len) {
+        if (!columns.beginCommit(ts)) {
+            return;
+        }
+        CommitRecord.read(payload, 0, len, applier);
+        columns.endCommit(endLsn);
+        commitsApplied++;
+        if (retention != null) {
+            if (endLsn - columns.replayFromLsn() > options.maxReplayBytes()) {
+                columns.persist();
+            }
+            long from = columns.replayFromLsn();
+            if (from != lastRetained) {
+                retention.advance(CONSUMER, from);
+                lastRetained = from;
+            }
+        }
+    }
+
+    /** Turns the operations of a commit record into column store operations. */
+    private final class Applier implements CommitRecord.Visitor {
+        @Override
+        public void createSchema(String name) {
+        }
+
+        @Override
+        public void dropSchema(String name) {
+        }
+
+        @Override
+        public void createTable(TableDef table) {
+            columns.createTable(table);
+        }
+
+        @Override
+        public void dropTable(long tableId) {
+            columns.dropTable(tableId);
+        }
+
+        @Override
+        public void createView(ViewDef view, boolean orReplace) {
+        }
+
+        @Override
+        public void dropView(String schema, String name) {
+        }
+
+        @Override
+        public void createIndex(IndexDef index) {
+        }
+
+        @Override
+        public void dropIndex(long indexId) {
+        }
+
+        @Override
+        public void put(byte kind, long tableId, byte[] key, byte[] row) {
+            columns.put(tableId, key, row);
+        }
+
+        @Override
+        public void delete(long tableId, byte[] key) {
+            columns.delete(tableId, key);
+        }
+    }
+
+    private void fail(DuetException e) {
+        LOG.log(System.Logger.Level.ERROR, "column store sync of " + (rows.directory() == null ? "(memory)" : rows.directory())
+                + " stopped: " + e.getMessage(), e);
+        queueLock.lock();
+        try {
+            failure = e;
+            queue.clear();
+            queuedBytes = 0;
+            space.signalAll();
+        } finally {
+            queueLock.unlock();
+        }
+        columns.fail(e);
+    }
+
+    // ------------------------------------------------------------------ metrics
+
+    /** Commits applied since start (replay included). */
+    public long commitsApplied() {
+        return commitsApplied;
+    }
+
+    /** WAL bytes between the row store's log end and the column store's watermark (0 in memory). */
+    public long lagBytes() {
+        return retention == null ? 0 : Math.max(0, rows.walEndLsn() - columns.watermarkLsn());
+    }
+
+    /** Milliseconds the oldest received but unapplied commit has waited (0 when caught up). */
+    public long lagMillis() {
+        queueLock.lock();
+        try {
+            Pending head = queue.peekFirst();
+            return head == null ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - head.receivedNanos);
+        } finally {
+            queueLock.unlock();
+        }
+    }
+
+    /** Commits received but not applied yet. */
+    public int queuedCommits() {
+        queueLock.lock();
+        try {
+            return queue.size();
+        } finally {
+            queueLock.unlock();
+        }
+    }
+
+    /** The failure that stopped the sync, or null. */
+    public DuetException failure() {
+        return failure;
+    }
+
+    public ColumnStore columnStore() {
+        return columns;
+    }
+
+    /**
+     * Applies every durable commit received and leaves the feed; then, if the next open would
+     * replay more than {@link SyncOptions#closePersistBytes()} of WAL, seals the open segments and
+     * writes the manifest. Call before closing the row store; the column store stays open (its
+     * owner closes it). An in-memory database persists nothing. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (stop() && failure == null && retention != null
+                && columns.watermarkLsn() - columns.replayFromLsn() > options.closePersistBytes()) {
+            try {
+                columns.persist();
+                if (retention != null && columns.replayFromLsn() != lastRetained) {
+                    retention.advance(CONSUMER, columns.replayFromLsn());
+                }
+            } catch (DuetException e) {
+                LOG.log(System.Logger.Level.WARNING, "could not persist the column store on close; the next open replays the WAL", e);
+            }
+        }
+    }
+
+    /**
+     * Stops following the row store without persisting the open segments: the next start replays
+     * the WAL from the persisted watermark, as after a crash (which is what tests use it for).
+     */
+    public void abandon() {
+        stop();
+    }
+
+    /** Stops the thread after it applied what is durable; false if already stopped. */
+    private boolean stop() {
+        queueLock.lock();
+        try {
+            if (stopping) {
+                return false;
+            }
+            stopping = true;
+            work.signalAll();
+            space.signalAll();
+        } finally {
+            queueLock.unlock();
+        }
+        rows.unsubscribe(feed);
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return true;
+    }
+}

@@ -1,0 +1,254 @@
+package dev.duet.sync;
+
+import static dev.duet.sync.SyncTestSupport.assertSameAt;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.duet.columnstore.ColumnStore;
+import dev.duet.columnstore.ColumnStoreOptions;
+import dev.duet.core.catalog.TableDef;
+import dev.duet.core.types.DataType;
+import dev.duet.rowstore.Row;
+import dev.duet.rowstore.RowStore;
+import dev.duet.rowstore.RowStoreOptions;
+import dev.duet.rowstore.Transaction;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.arrow.memory.RootAllocator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The sync through a real, file-backed row store: random inserts, updates and deletes on several
+ * tables of every type (NULLs included), DDL through the feed, restarts in the middle; at every
+ * snapshot taken along the way the column store holds exactly the row store's rows.
+ */
+class ColumnSyncTest {
+    /** A bound for scans waiting on the sync, generous for a loaded machine (the first seal in a JVM loads Parquet and Hadoop). */
+    static final java.time.Duration WAIT = java.time.Duration.ofMinutes(1);
+    @TempDir
+    Path dir;
+    final RootAllocator root = new RootAllocator();
+    final Random random = new Random(20261121);
+
+    RowStore rows;
+    ColumnStore columns;
+    ColumnSync sync;
+
+    @AfterEach
+    void tearDown() {
+        closeAll();
+        assertEquals(0, root.getAllocatedMemory());
+        root.close();
+    }
+
+    void openAll(int sealRows) {
+        rows = RowStore.open(dir.resolve("db"), RowStoreOptions.defaults().withWalSegmentBytes(64 * 1024));
+        columns = ColumnStore.open(dir.resolve("columns"), ColumnStoreOptions.defaults().withSealRows(sealRows).withRowGroupRows(16).withScanWait(WAIT));
+        // a clean close persists everything: the next open replays nothing
+        sync = ColumnSync.start(rows, columns, SyncOptions.defaults().withClosePersistBytes(0));
+    }
+
+    void closeAll() {
+        if (sync != null) {
+            sync.close();
+            sync = null;
+        }
+        if (columns != null) {
+            columns.close();
+            columns = null;
+        }
+        if (rows != null) {
+            rows.close();
+            rows = null;
+        }
+    }
+
+    static TableDef allTypes(String name, boolean primaryKey) {
+        TableDef.Builder b = TableDef.builder(name).column("id", DataType.BIGINT);
+        for (int i = 0; i < SyncTestSupport.TYPES.length; i++) {
+            b.column("c" + i, SyncTestSupport.TYPES[i]);
+        }
+        if (primaryKey) {
+            b.primaryKey("id");
+        }
+        return b.build();
+    }
+
+    Object[] randomRow(TableDef t, long id) {
+        Object[] row = new Object[t.columnCount()];
+        row[0] = id;
+        for (int i = 1; i < row.length; i++) {
+            row[i] = SyncTestSupport.value(random, t.column(i).type());
+        }
+        return row;
+    }
+
+    /** One random transaction of a few writes to the tables named. */
+    void randomCommit(List<String> tables) {
+        try (Transaction tx = rows.begin()) {
+            int n = 1 + random.nextInt(6);
+            for (int i = 0; i < n; i++) {
+                String name = tables.get(random.nextInt(tables.size()));
+                TableDef t = tx.table(name);
+                long id = random.nextInt(60);
+                int what = random.nextInt(10);
+                if (t.primaryKeyLength() > 1) {
+                    int k = random.nextInt(40);
+                    String s = "s" + (k % 3);
+                    if (tx.get(name, k, s) == null) {
+                        tx.insert(name, k, s, random.nextInt(5) == 0 ? null : random.nextDouble());
+                    } else if (what < 3) {
+                        tx.delete(name, k, s);
+                    } else {
+                        tx.update(name, new Object[] {k, s}, Map.of("v", random.nextDouble()));
+                    }
+                } else if (t.hasPrimaryKey()) {
+                    Row existing = tx.get(name, id);
+                    if (existing == null) {
+                        tx.insert(name, randomRow(t, id));
+                    } else if (what < 3) {
+                        tx.delete(name, id);
+                    } else {
+                        Map<String, Object> changes = new HashMap<>();
+                        int col = 1 + random.nextInt(t.columnCount() - 1);
+                        changes.put(t.column(col).name(), SyncTestSupport.value(random, t.column(col).type()));
+                        tx.update(name, new Object[] {id}, changes);
+                    }
+                } else if (what < 7) {
+                    tx.insert(name, randomRow(t, id));
+                } else {
+                    for (Row r : tx.scan(name)) {
+                        if (random.nextInt(4) == 0) {
+                            tx.delete(r);
+                            break;
+                        }
+                    }
+                }
+            }
+            tx.commit();
+        }
+    }
+
+    void createTable(TableDef def) {
+        try (Transaction tx = rows.begin()) {
+            tx.createTable(def);
+            tx.commit();
+        }
+    }
+
+    /** Runs {@code commits} random commits; every few, checks a snapshot at once and keeps it for a later check. */
+    void run(int commits, List<String> tables, List<Transaction> snapshots) {
+        for (int i = 0; i < commits; i++) {
+            randomCommit(tables);
+            if (i % 7 == 0) {
+                Transaction snap = rows.begin(true);
+                // freshness: the commit just made is visible to a column scan at once (the scan waits for the watermark)
+                assertSameAt(snap, columns, root);
+                snapshots.add(snap);
+            }
+        }
+    }
+
+    @Test
+    void columnStoreEqualsRowStoreAtEverySnapshotAcrossRestarts() {
+        openAll(40);
+        createTable(allTypes("a", true));
+        createTable(allTypes("c", false));
+        createTable(TableDef.builder("b").column("k", DataType.INTEGER).column("s", DataType.TEXT)
+                .column("v", DataType.DOUBLE).primaryKey("k", "s").build());
+        List<Transaction> snapshots = new ArrayList<>();
+        run(120, List.of("a", "c"), snapshots);
+        try (Transaction tx = rows.begin()) {
+            for (int k = 0; k < 30; k++) {
+                tx.insert("b", k, "s" + (k % 3), k * 1.5);
+            }
+            tx.commit();
+        }
+        run(60, List.of("a", "b", "c"), snapshots);
+        for (Transaction snap : snapshots) {
+            assertSameAt(snap, columns, root);
+            snap.close();
+        }
+        snapshots.clear();
+        assertTrue(columns.sealedSegmentCount(rows.catalog().table("public", "a").id()) > 0, "segments of a were sealed");
+
+        // clean restart: resumes from the persisted watermark, nothing replayed twice
+        closeAll();
+        openAll(40);
+        assertEquals(rows.lastCommitTimestamp(), columns.replayFromTs(), "the clean close persisted every commit");
+        try (Transaction snap = rows.begin(true)) {
+            assertSameAt(snap, columns, root);
+        }
+        // DDL through the feed: a new table, a dropped one
+        createTable(allTypes("d", true));
+        try (Transaction tx = rows.begin()) {
+            tx.dropTable("b");
+            tx.commit();
+        }
+        run(80, List.of("a", "c", "d"), snapshots);
+        for (Transaction snap : snapshots) {
+            assertSameAt(snap, columns, root);
+            snap.close();
+        }
+        snapshots.clear();
+        assertTrue(rows.catalog().findTable("public", "b") == null);
+        assertTrue(columns.tableIds().size() == 3, "b's column storage is gone: " + columns.tableIds());
+        closeAll();
+        openAll(40);
+        try (Transaction snap = rows.begin(true)) {
+            assertSameAt(snap, columns, root);
+        }
+    }
+
+    @Test
+    void restartWithoutPersistingReplaysTheWalFromTheWatermark() {
+        openAll(25);
+        createTable(allTypes("a", true));
+        createTable(allTypes("c", false));
+        List<Transaction> snapshots = new ArrayList<>();
+        run(100, List.of("a", "c"), snapshots);
+        snapshots.forEach(Transaction::close);
+        snapshots.clear();
+        // the column store is not persisted: its open segments exist only in memory
+        long replayFrom = columns.replayFromLsn();
+        assertTrue(replayFrom < columns.watermarkLsn(), "part of the applied log is not persisted");
+        sync.abandon();
+        sync = null;
+        columns.close();
+        columns = null;
+        rows.close();
+        rows = null;
+        openAll(25);
+        try (Transaction snap = rows.begin(true)) {
+            assertSameAt(snap, columns, root);
+        }
+        run(30, List.of("a", "c"), snapshots);
+        for (Transaction snap : snapshots) {
+            assertSameAt(snap, columns, root);
+            snap.close();
+        }
+    }
+
+    @Test
+    void inMemoryDatabase() {
+        rows = RowStore.inMemory(RowStoreOptions.defaults());
+        columns = ColumnStore.temporary(ColumnStoreOptions.defaults().withSealRows(30).withScanWait(WAIT));
+        sync = ColumnSync.start(rows, columns, SyncOptions.defaults());
+        createTable(allTypes("a", true));
+        List<Transaction> snapshots = new ArrayList<>();
+        run(80, List.of("a"), snapshots);
+        for (Transaction snap : snapshots) {
+            assertSameAt(snap, columns, root);
+            snap.close();
+        }
+        Path tmp = columns.directory();
+        closeAll();
+        assertTrue(!java.nio.file.Files.exists(tmp), "the temporary column store is deleted on close");
+    }
+}
