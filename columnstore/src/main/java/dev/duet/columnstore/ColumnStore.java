@@ -696,6 +696,27 @@ public final class ColumnStore implements AutoCloseable {
         return rowGroupsRead.get();
     }
 
+    /**
+     * The rows stored for table {@code tableId}, deleted ones included (what a full scan reads:
+     * the planner's estimate of its cost), or -1 if the store has no such table.
+     */
+    public long estimatedRows(long tableId) {
+        ColumnTable t = tables.get(tableId);
+        if (t == null) {
+            return -1;
+        }
+        t.lock.readLock().lock();
+        try {
+            long n = 0;
+            for (Segment s : t.segments) {
+                n += s.rowCount();
+            }
+            return n;
+        } finally {
+            t.lock.readLock().unlock();
+        }
+    }
+
     /** Ids of the tables the store holds. */
     public Set<Long> tableIds() {
         return Set.copyOf(tables.keySet());

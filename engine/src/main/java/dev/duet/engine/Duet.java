@@ -52,6 +52,8 @@ public final class Duet implements AutoCloseable {
     /** The column store and the sync feeding it; null when configured off or unavailable (see {@link #startColumnStore}). */
     private final ColumnStore columnStore;
     private final ColumnSync sync;
+    /** {@link #columnStore} as table scans see it; null without one. */
+    private final ColumnScans columnScans;
 
     private Duet(RowStore store, DuetConfig config) {
         this.store = store;
@@ -77,6 +79,7 @@ public final class Duet implements AutoCloseable {
         }
         this.columnStore = cs;
         this.sync = s;
+        this.columnScans = cs == null ? null : new ColumnStoreScans(cs);
         this.allocator = new RootAllocator(Long.MAX_VALUE);
     }
 
@@ -212,7 +215,7 @@ public final class Duet implements AutoCloseable {
      * then reads the row store).
      */
     public ColumnScans columnScans() {
-        return null;
+        return columnScans;
     }
 
     /** The row store under this database (for the SQL layer and tests). */

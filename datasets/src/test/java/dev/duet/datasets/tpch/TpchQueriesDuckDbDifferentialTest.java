@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.duet.columnstore.ColumnStoreOptions;
 import dev.duet.core.catalog.TableDef;
 import dev.duet.core.exec.Batches;
 import dev.duet.core.exec.Operator;
 import dev.duet.core.exec.QueryContext;
 import dev.duet.engine.Duet;
+import dev.duet.engine.DuetConfig;
 import dev.duet.planner.PlannedQuery;
 import dev.duet.planner.SqlFrontEnd;
 import dev.duet.planner.TpchQueries;
@@ -16,12 +18,15 @@ import dev.duet.planner.catalog.CatalogSchema;
 import dev.duet.planner.exec.OracleValues;
 import dev.duet.planner.exec.PhysicalPlanner;
 import dev.duet.planner.exec.plan.PlanNode;
+import dev.duet.planner.exec.route.RouteMode;
+import dev.duet.planner.exec.route.ScanRouting;
 import dev.duet.rowstore.Transaction;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,11 +37,13 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -44,7 +51,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the tables' row counts) → {@link PhysicalPlanner} → operators over a {@link Duet} transaction,
  * against the same queries in DuckDB over the same data. Same rows, in the same order where the
  * query orders (all but the one-row queries do); numbers equal, doubles within 1e-9 relative.
- * Every query runs under its own allocator, which must end at zero bytes.
+ * Each query runs twice, its scans routed to the row store and to the column store (whose small
+ * seal threshold here puts most rows in sealed Parquet segments and the rest in open ones), so
+ * both stores give DuckDB's answer. Every query runs under its own allocator, which must end at
+ * zero bytes.
  */
 class TpchQueriesDuckDbDifferentialTest {
     private static final double SF = 0.01;
@@ -57,7 +67,8 @@ class TpchQueriesDuckDbDifferentialTest {
 
     @BeforeAll
     static void load() throws Exception {
-        duet = Duet.inMemory();
+        // small segments and row groups: most rows sealed into Parquet files, some still open
+        duet = Duet.inMemory(DuetConfig.defaults().withColumnStore(new ColumnStoreOptions(8_192, 1_024, Duration.ofSeconds(30))));
         TpchLoader.load(duet, SF);
         duck = DriverManager.getConnection("jdbc:duckdb:");
         DuckDbTpch.load(duck, SF);
@@ -90,13 +101,14 @@ class TpchQueriesDuckDbDifferentialTest {
         }
     }
 
-    static IntStream queries() {
-        return IntStream.rangeClosed(1, 22);
+    static Stream<Arguments> queries() {
+        return IntStream.rangeClosed(1, 22).boxed()
+                .flatMap(n -> Stream.of(Arguments.of(n, RouteMode.ROW), Arguments.of(n, RouteMode.COLUMN)));
     }
 
-    @ParameterizedTest(name = "q{0}")
+    @ParameterizedTest(name = "q{0} {1}")
     @MethodSource("queries")
-    void sameResultAsDuckDb(int n) throws Exception {
+    void sameResultAsDuckDb(int n, RouteMode route) throws Exception {
         String sql = TpchQueries.query(n);
         long start = System.nanoTime();
         List<Object[]> expected = duck(sql);
@@ -106,9 +118,15 @@ class TpchQueriesDuckDbDifferentialTest {
         start = System.nanoTime();
         try (Transaction tx = duet.begin(true)) {
             PlannedQuery q = (PlannedQuery) frontEnd.planSingle(sql, tx.catalog());
-            PlanNode plan = PhysicalPlanner.plan(q.plan());
+            PlanNode plan = PhysicalPlanner.plan(q.plan(), route != RouteMode.COLUMN);
             explain = plan.explain();
             QueryContext context = new QueryContext(allocator, 512L << 20);
+            ScanRouting routing = new ScanRouting(route, duet.columnScans());
+            context.attach(ScanRouting.class, routing);
+            for (String table : TpchSchema.TABLE_NAMES) {
+                // the column route must really read the column store, not fall back to the row store
+                assertEquals(route == RouteMode.COLUMN, routing.route(tx.table(table), tx).column(), table);
+            }
             try {
                 try (Operator op = plan.createOperator(context, tx)) {
                     for (VectorSchemaRoot batch = op.next(); batch != null; batch = op.next()) {
@@ -120,7 +138,7 @@ class TpchQueriesDuckDbDifferentialTest {
             }
         }
         // reported, never asserted: a rough view of where the executor stands
-        System.out.printf("TPC-H SF %s q%d: %d rows, Duet %d ms (planning included), DuckDB %d ms%n", SF, n,
+        System.out.printf("TPC-H SF %s q%d (%s): %d rows, Duet %d ms (planning included), DuckDB %d ms%n", SF, n, route,
                 actual.size(), (System.nanoTime() - start) / 1_000_000, duckNanos / 1_000_000);
         assertFalse(expected.isEmpty(), "q" + n + " returns no rows in DuckDB: the comparison would be empty");
         boolean ordered = ORDER_BY.matcher(sql).find();

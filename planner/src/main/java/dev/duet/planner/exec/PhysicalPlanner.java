@@ -1,5 +1,6 @@
 package dev.duet.planner.exec;
 
+import dev.duet.columnstore.ZonePredicate;
 import dev.duet.core.DuetException;
 import dev.duet.core.SqlState;
 import dev.duet.core.catalog.TableDef;
@@ -166,7 +167,23 @@ public final class PhysicalPlanner {
                 "%s is not supported by the executor yet", rel.getRelTypeName());
     }
 
+    /**
+     * Plans {@code input} of a filter on {@code condition}: a table scan right below it gets the
+     * condition's zone predicates (row groups a column-store scan may skip).
+     */
+    private Planned filtered(RelNode input, ImmutableBitSet needed, RexNode condition) {
+        if (input instanceof TableScan scan && scan.getTable().unwrap(DuetTable.class) != null) {
+            TableDef def = scan.getTable().unwrap(DuetTable.class).tableDef();
+            return scan(scan, needed, ZonePredicates.of(condition, def, scan.getCluster().getRexBuilder()));
+        }
+        return plan(input, needed);
+    }
+
     private Planned scan(TableScan scan, ImmutableBitSet needed) {
+        return scan(scan, needed, List.of());
+    }
+
+    private Planned scan(TableScan scan, ImmutableBitSet needed, List<ZonePredicate> zonePredicates) {
         DuetTable table = scan.getTable().unwrap(DuetTable.class);
         if (table == null) {
             throw DuetException.of(SqlState.FEATURE_NOT_SUPPORTED, "scan of %s is not supported by the executor",
@@ -179,7 +196,7 @@ public final class PhysicalPlanner {
         for (int j = 0; j < columns.length; j++) {
             map[columns[j]] = j;
         }
-        return new Planned(new TableScanNode(def, columns), map);
+        return new Planned(new TableScanNode(def, columns, zonePredicates), map);
     }
 
     private Planned filter(Filter filter, ImmutableBitSet needed) {
@@ -188,7 +205,7 @@ public final class PhysicalPlanner {
         if (key != null) {
             return new Planned(key.node(), key.fieldToColumn());
         }
-        Planned in = plan(filter.getInput(), needed.union(RelOptUtil.InputFinder.bits(condition)));
+        Planned in = filtered(filter.getInput(), needed.union(RelOptUtil.InputFinder.bits(condition)), condition);
         CompiledExpression c = compile(filter, condition, in);
         return new Planned(new FilterNode(in.node, c), in.fieldToColumn);
     }
@@ -204,7 +221,8 @@ public final class PhysicalPlanner {
             used = used.union(RelOptUtil.InputFinder.bits(condition));
         }
         KeyAccessPlanner.Access key = condition == null || !keyAccess ? null : KeyAccessPlanner.plan(below, condition, used);
-        Planned in = key != null ? new Planned(key.node(), key.fieldToColumn()) : plan(below, used);
+        Planned in = key != null ? new Planned(key.node(), key.fieldToColumn())
+                : condition != null ? filtered(below, used, condition) : plan(below, used);
         CompiledExpression filter = condition == null || key != null ? null : compile(project, condition, in);
         List<CompiledExpression> compiled = new ArrayList<>();
         List<String> names = new ArrayList<>();

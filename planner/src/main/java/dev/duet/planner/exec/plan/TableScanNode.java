@@ -1,5 +1,6 @@
 package dev.duet.planner.exec.plan;
 
+import dev.duet.columnstore.ZonePredicate;
 import dev.duet.core.DuetException;
 import dev.duet.core.SqlState;
 import dev.duet.core.catalog.ColumnDef;
@@ -17,14 +18,26 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
-/** A full scan of a row-store table reading only {@code columns} (indexes into the table's columns, in output order). */
+/**
+ * A full scan of a table reading only {@code columns} (indexes into the table's columns, in output
+ * order), from the row store or the column store as routed at each execution. Its zone
+ * predicates (conditions of the filter above it) let a column-store scan skip row groups; they
+ * filter nothing themselves.
+ */
 public final class TableScanNode implements PlanNode {
     private final TableDef table;
     private final int[] columnIndexes;
     private final List<BatchColumn> columns;
+    private final List<ZonePredicate> zonePredicates;
 
     public TableScanNode(TableDef table, int[] columnIndexes) {
+        this(table, columnIndexes, List.of());
+    }
+
+    /** @param zonePredicates conditions over the table's columns (by table column index) for row-group skipping */
+    public TableScanNode(TableDef table, int[] columnIndexes, List<ZonePredicate> zonePredicates) {
         this.table = Objects.requireNonNull(table, "table is null");
+        this.zonePredicates = List.copyOf(zonePredicates);
         this.columnIndexes = columnIndexes.clone();
         List<BatchColumn> cols = new ArrayList<>();
         for (int c : this.columnIndexes) {
@@ -55,7 +68,10 @@ public final class TableScanNode implements PlanNode {
 
     @Override
     public String describe() {
-        return "TableScan(table=" + table.qualifiedName() + ", columns=" + columns.stream().map(BatchColumn::name).toList() + ")";
+        return "TableScan(table=" + table.qualifiedName() + ", columns=" + columns.stream().map(BatchColumn::name).toList()
+                + (zonePredicates.isEmpty() ? "" : ", zone=" + zonePredicates.stream()
+                        .map(p -> table.column(p.column()).name() + " " + p.op() + " " + p.value()).toList())
+                + ")";
     }
 
     /**
@@ -68,7 +84,7 @@ public final class TableScanNode implements PlanNode {
         checkUnchanged(table, transaction);
         ScanRouting routing = context.attachment(ScanRouting.class);
         if (routing != null && routing.route(table, transaction).column()) {
-            return routing.columnScan(context, transaction, table, columnIndexes);
+            return routing.columnScan(context, transaction, table, columnIndexes, zonePredicates);
         }
         return new RowStoreScan(context, transaction, table.qualifiedName(), KeyRange.all(), columnIndexes);
     }

@@ -1,9 +1,11 @@
 package dev.duet.planner.exec.route;
 
+import dev.duet.columnstore.ZonePredicate;
 import dev.duet.core.catalog.TableDef;
 import dev.duet.core.exec.Operator;
 import dev.duet.core.exec.QueryContext;
 import dev.duet.rowstore.Transaction;
+import java.util.List;
 
 /** The column store as table scans see it; the engine implements it over its column store. */
 public interface ColumnScans {
@@ -17,6 +19,9 @@ public interface ColumnScans {
      * An operator returning exactly the rows of {@code table} visible at {@code transaction}'s
      * snapshot, reading only {@code columns} (indexes into the table's columns, in output order),
      * in the query's allocator. The transaction has no uncommitted writes to the table.
+     * {@code zonePredicates} (over table column indexes) may skip row groups that cannot match;
+     * rows read are returned whether they match or not.
      */
-    Operator scan(QueryContext context, Transaction transaction, TableDef table, int[] columns);
+    Operator scan(QueryContext context, Transaction transaction, TableDef table, int[] columns,
+            List<ZonePredicate> zonePredicates);
 }

@@ -1,9 +1,11 @@
 package dev.duet.planner.exec.route;
 
+import dev.duet.columnstore.ZonePredicate;
 import dev.duet.core.catalog.TableDef;
 import dev.duet.core.exec.Operator;
 import dev.duet.core.exec.QueryContext;
 import dev.duet.rowstore.Transaction;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -57,7 +59,8 @@ public final class ScanRouting {
     }
 
     /** A column-store scan (see {@link ColumnScans#scan}); only after {@link #route} chose the column store. */
-    public Operator columnScan(QueryContext context, Transaction transaction, TableDef table, int[] columnIndexes) {
-        return columns.scan(context, transaction, table, columnIndexes);
+    public Operator columnScan(QueryContext context, Transaction transaction, TableDef table, int[] columnIndexes,
+            List<ZonePredicate> zonePredicates) {
+        return columns.scan(context, transaction, table, columnIndexes, zonePredicates);
     }
 }

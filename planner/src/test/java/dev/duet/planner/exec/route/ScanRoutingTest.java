@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.duet.columnstore.ZonePredicate;
 import dev.duet.core.DuetException;
 import dev.duet.core.SqlState;
 import dev.duet.core.catalog.TableDef;
@@ -20,6 +21,7 @@ import dev.duet.rowstore.RowStore;
 import dev.duet.rowstore.RowStoreOptions;
 import dev.duet.rowstore.RowStoreScan;
 import dev.duet.rowstore.Transaction;
+import java.util.List;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.AfterEach;
@@ -47,7 +49,8 @@ class ScanRoutingTest {
         }
 
         @Override
-        public Operator scan(QueryContext context, Transaction transaction, TableDef t, int[] columns) {
+        public Operator scan(QueryContext context, Transaction transaction, TableDef t, int[] columns,
+                List<ZonePredicate> zonePredicates) {
             scans++;
             return new RowStoreScan(context, transaction, t.qualifiedName(), KeyRange.all(), columns);
         }
