@@ -7,7 +7,9 @@ import dev.duet.core.catalog.IndexDef;
 import dev.duet.core.catalog.TableDef;
 import dev.duet.core.exec.BatchColumn;
 import dev.duet.core.exec.Batches;
+import dev.duet.core.exec.Operator;
 import dev.duet.core.exec.QueryContext;
+import dev.duet.core.exec.QueryProfile;
 import dev.duet.core.types.DataType;
 import dev.duet.core.types.TextValues;
 import dev.duet.core.types.Values;
@@ -28,6 +30,7 @@ import dev.duet.planner.ddl.DropTable;
 import dev.duet.planner.ddl.DropView;
 import dev.duet.planner.ddl.QualifiedName;
 import dev.duet.planner.exec.plan.PlanNode;
+import dev.duet.planner.exec.plan.ProfiledPlan;
 import dev.duet.planner.parse.ParsedStatement;
 import dev.duet.rowstore.RowStore;
 import dev.duet.rowstore.Transaction;
@@ -151,7 +154,7 @@ public final class Session implements AutoCloseable {
                 case QUERY -> query(statement, parameters);
                 case DML, DDL -> write(statement, parameters);
                 case UTILITY -> utility((UtilityStatement) s);
-                case EXPLAIN -> explain((PlannedExplain) s);
+                case EXPLAIN -> explain(statement, parameters);
                 case COPY -> throw new DuetException(SqlState.FEATURE_NOT_SUPPORTED, "COPY is not supported yet");
             };
         } catch (RuntimeException e) {
@@ -195,7 +198,7 @@ public final class Session implements AutoCloseable {
         try (Transaction t = store.begin(false)) {
             try {
                 for (; done < counts.length; done++) {
-                    counts[done] = writeIn(t, statement, parameterSets.get(done), true).updateCount();
+                    counts[done] = writeIn(t, statement, parameterSets.get(done), true, null).updateCount();
                 }
             } catch (RuntimeException e) {
                 failure = e;
@@ -259,7 +262,9 @@ public final class Session implements AutoCloseable {
                 }
                 try {
                     Catalog catalog = catalog();
-                    p = Sessions.prepared(parsed.sql(), catalog, shared.frontEnd().plan(parsed, catalog));
+                    long start = System.nanoTime();
+                    PlannedStatement planned = shared.frontEnd().plan(parsed, catalog);
+                    p = Sessions.prepared(parsed.sql(), catalog, planned, System.nanoTime() - start);
                 } catch (RuntimeException e) {
                     throw failed(e);
                 }
@@ -292,7 +297,7 @@ public final class Session implements AutoCloseable {
             context.setParameters(values);
             QueryContext c = context;
             QueryResult r = new QueryResult(this, ((PlannedQuery) p.statement()).columns(), c,
-                    c.allocating(() -> plan.createOperator(c, t)), own ? t : null);
+                    c.allocating(() -> PlanNode.instantiate(plan, c, t)), own ? t : null);
             streaming.add(r);
             unclosed.add(r);
             return r;
@@ -349,10 +354,10 @@ public final class Session implements AutoCloseable {
         }
         boolean own = tx == null && autoCommit;
         if (!own) {
-            return writeIn(transaction(), statement, parameters, true);
+            return writeIn(transaction(), statement, parameters, true, null);
         }
         try (Transaction t = store.begin(false)) {
-            Result result = writeIn(t, statement, parameters, false);
+            Result result = writeIn(t, statement, parameters, false, null);
             t.commit();
             return result;
         }
@@ -361,18 +366,20 @@ public final class Session implements AutoCloseable {
     /**
      * Runs a DML or DDL statement in {@code t}. With {@code atomic}, a failure first takes back
      * the statement's writes (a savepoint), leaving {@code t} as it was before; without, the
-     * caller discards {@code t} on failure.
+     * caller discards {@code t} on failure. A non-null {@code profile} runs it profiled (EXPLAIN
+     * ANALYZE).
      */
-    private Result writeIn(Transaction t, Prepared statement, List<?> parameters, boolean atomic) {
+    private Result writeIn(Transaction t, Prepared statement, List<?> parameters, boolean atomic, QueryProfile profile) {
         Transaction.Savepoint savepoint = atomic ? t.savepoint() : null;
         QueryContext context = newContext(settings.memoryLimit());
+        context.setProfile(profile);
         Result result;
         try {
             Prepared p = current(statement, t.catalog());
             context.setParameters(bind(p, parameters));
             DmlExecutor executor = new DmlExecutor(context, t);
             result = p.statement() instanceof PlannedDml dml
-                    ? dml(dml, executor, p)
+                    ? dml(dml, executor, p, profile != null)
                     : ddl((DdlStatement) p.statement(), executor, p, t);
             if (atomic) {
                 t.release(savepoint);
@@ -389,8 +396,9 @@ public final class Session implements AutoCloseable {
         return result;
     }
 
-    private static Result dml(PlannedDml dml, DmlExecutor executor, Prepared p) {
-        ParameterRow row = p.parameterRow();
+    private static Result dml(PlannedDml dml, DmlExecutor executor, Prepared p, boolean profiled) {
+        // profiled, the row goes through its plan's operators so that EXPLAIN ANALYZE shows them
+        ParameterRow row = profiled ? null : p.parameterRow();
         long n = row != null ? executor.insert(dml.table(), row) : executor.execute(dml, p.physicalPlan());
         return new StatusResult(switch (dml.operation()) {
             case INSERT -> "INSERT 0 " + n;
@@ -600,29 +608,137 @@ public final class Session implements AutoCloseable {
 
     // ---------------------------------------------------------------- EXPLAIN
 
-    private Result explain(PlannedExplain explain) {
+    private Result explain(Prepared statement, List<?> parameters) {
+        PlannedExplain explain = (PlannedExplain) statement.statement();
         if (explain.analyze()) {
-            throw new DuetException(SqlState.FEATURE_NOT_SUPPORTED, "EXPLAIN ANALYZE is not supported yet");
+            return explainAnalyze(statement, parameters);
         }
         PlannedStatement s = explain.explained();
         StringBuilder text = new StringBuilder();
         if (s instanceof PlannedQuery) {
             text.append(Prepared.physicalPlanOf(s).explain());
         } else if (s instanceof PlannedDml dml) {
-            String columns = dml.modify().getUpdateColumnList() == null ? ""
-                    : ", columns=" + dml.modify().getUpdateColumnList();
-            text.append(switch (dml.operation()) {
-                case INSERT -> "Insert";
-                case UPDATE -> "Update";
-                case DELETE -> "Delete";
-            }).append("(table=").append(dml.table().qualifiedName()).append(columns).append(")\n");
+            text.append(dmlLine(dml)).append('\n');
             Prepared.physicalPlanOf(s).explain().lines().forEach(l -> text.append("  ").append(l).append('\n'));
         } else {
             throw DuetException.of(SqlState.FEATURE_NOT_SUPPORTED, "EXPLAIN of %s is not supported", commandOf(s));
         }
+        return explainRows(explain, text);
+    }
+
+    /** The line EXPLAIN shows for the writing step of INSERT / UPDATE / DELETE. */
+    private static String dmlLine(PlannedDml dml) {
+        String columns = dml.modify().getUpdateColumnList() == null ? ""
+                : ", columns=" + dml.modify().getUpdateColumnList();
+        return switch (dml.operation()) {
+            case INSERT -> "Insert";
+            case UPDATE -> "Update";
+            case DELETE -> "Delete";
+        } + "(table=" + dml.table().qualifiedName() + columns + ")";
+    }
+
+    private Result explainRows(PlannedExplain explain, CharSequence text) {
         List<Object[]> rows = new ArrayList<>();
         text.toString().lines().forEach(l -> rows.add(new Object[] {l}));
         return rows(columnsOf(explain), rows);
+    }
+
+    /**
+     * EXPLAIN ANALYZE: runs the statement as it would run on its own, its rows discarded (a
+     * query) or its changes made (INSERT / UPDATE / DELETE, in the session's transaction, or
+     * committed in auto-commit mode, as PostgreSQL does), with every operator counting, then
+     * returns the plan with what each node did and a footer (planning and execution time, the
+     * query allocator's peak). A failure fails the statement as running it would.
+     */
+    private Result explainAnalyze(Prepared statement, List<?> parameters) {
+        PlannedStatement s = ((PlannedExplain) statement.statement()).explained();
+        if (s instanceof PlannedQuery) {
+            return analyzeQuery(statement, parameters);
+        }
+        if (s instanceof PlannedDml) {
+            if (readOnly || txReadOnly) {
+                throw DuetException.of(SqlState.READ_ONLY_SQL_TRANSACTION,
+                        "cannot execute %s in a read-only transaction", commandOf(s));
+            }
+            readAheadOfSessionTransaction();
+            boolean own = tx == null && autoCommit;
+            if (!own) {
+                return analyzeDml(transaction(), statement, parameters, true);
+            }
+            try (Transaction t = store.begin(false)) {
+                Result r = analyzeDml(t, statement, parameters, false);
+                t.commit();
+                return r;
+            }
+        }
+        throw DuetException.of(SqlState.FEATURE_NOT_SUPPORTED, "EXPLAIN ANALYZE of %s is not supported", commandOf(s));
+    }
+
+    private Result analyzeQuery(Prepared statement, List<?> parameters) {
+        boolean own = tx == null && autoCommit;
+        Transaction t = own ? store.begin(true) : transaction();
+        QueryContext context = null;
+        try {
+            Prepared p = current(statement, t.catalog());
+            PlannedExplain explain = (PlannedExplain) p.statement();
+            long planStart = System.nanoTime();
+            PlanNode plan = Prepared.physicalPlanOf(explain.explained());
+            long planning = p.planningNanos() + (System.nanoTime() - planStart);
+            QueryProfile profile = new QueryProfile();
+            context = newContext(settings.memoryLimit());
+            context.setParameters(bind(Sessions.prepared(p.sql(), p.catalog(), explain.explained()), parameters));
+            context.setProfile(profile);
+            QueryContext c = context;
+            long start = System.nanoTime();
+            try (Operator op = c.allocating(() -> PlanNode.instantiate(plan, c, t))) {
+                do {
+                    c.checkCancelled();
+                } while (c.allocating(op::next) != null);
+            }
+            long execution = System.nanoTime() - start;
+            context = null;
+            endContext(c, null);
+            StringBuilder text = new StringBuilder();
+            ProfiledPlan.append(text, plan, profile, 0);
+            return explainRows(explain, footer(text, planning, execution, profile));
+        } catch (RuntimeException e) {
+            if (context != null) {
+                endContext(context, e);
+            }
+            throw e;
+        } finally {
+            if (own) {
+                t.close();
+            }
+        }
+    }
+
+    /** Runs the DML statement of an EXPLAIN ANALYZE in {@code t}, as {@link #writeIn} runs DML. */
+    private Result analyzeDml(Transaction t, Prepared statement, List<?> parameters, boolean atomic) {
+        Prepared p = current(statement, t.catalog());
+        PlannedExplain explain = (PlannedExplain) p.statement();
+        PlannedDml dml = (PlannedDml) explain.explained();
+        // the DML on its own, planned against the catalog writeIn checks, so it is not planned again
+        Prepared inner = Sessions.prepared(p.sql(), t.catalog(), dml);
+        long planStart = System.nanoTime();
+        PlanNode plan = inner.physicalPlan();
+        long planning = p.planningNanos() + (System.nanoTime() - planStart);
+        QueryProfile profile = new QueryProfile();
+        long start = System.nanoTime();
+        long changed = writeIn(t, inner, parameters, atomic, profile).updateCount();
+        long execution = System.nanoTime() - start;
+        StringBuilder text = new StringBuilder(dmlLine(dml));
+        long inputs = ProfiledPlan.inclusiveNanos(plan, profile);
+        text.append(" (actual rows=").append(changed).append(" time=").append(ProfiledPlan.millis(execution))
+                .append(" ms self=").append(ProfiledPlan.millis(Math.max(0, execution - inputs))).append(" ms)\n");
+        ProfiledPlan.append(text, plan, profile, 1);
+        return explainRows(explain, footer(text, planning, execution, profile));
+    }
+
+    private static StringBuilder footer(StringBuilder text, long planningNanos, long executionNanos, QueryProfile profile) {
+        return text.append("Planning Time: ").append(ProfiledPlan.millis(planningNanos)).append(" ms\n")
+                .append("Execution Time: ").append(ProfiledPlan.millis(executionNanos)).append(" ms\n")
+                .append("Peak Memory: ").append(Math.max(0, profile.peakBytes())).append(" bytes\n");
     }
 
     // ---------------------------------------------------------------- parameters and plans
