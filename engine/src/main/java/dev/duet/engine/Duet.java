@@ -44,11 +44,21 @@ public final class Duet implements AutoCloseable {
     /** Every query's allocator is a child of this one; closed last. */
     private final BufferAllocator allocator;
     private final Sessions sessions = new Sessions();
+    private final DuetMetrics metrics;
 
     private Duet(RowStore store, DuetConfig config) {
         this.store = store;
         this.config = config;
         this.allocator = new RootAllocator(Long.MAX_VALUE);
+        this.metrics = new DuetMetrics(config.meterRegistry(), databaseName(store), store, sessions);
+    }
+
+    private static final java.util.concurrent.atomic.AtomicLong IN_MEMORY = new java.util.concurrent.atomic.AtomicLong();
+
+    /** The {@code database} tag of the meters: the directory, or {@code memory-<n>}. */
+    private static String databaseName(RowStore store) {
+        Path dir = store.directory();
+        return dir != null ? dir.toAbsolutePath().normalize().toString() : "memory-" + IN_MEMORY.incrementAndGet();
     }
 
     /** Opens or creates the database in {@code dir} with default settings (fsync durability). */
@@ -184,9 +194,20 @@ public final class Duet implements AutoCloseable {
         return allocator;
     }
 
-    /** Checkpoints, flushes the log and releases the directory. Idempotent. */
+    /** The registry holding this database's meters (see {@link DuetMetrics} and docs/operations.md). */
+    public io.micrometer.core.instrument.MeterRegistry meterRegistry() {
+        return metrics.registry();
+    }
+
+    /** This database's meters (the SQL layer records into them). */
+    public DuetMetrics metrics() {
+        return metrics;
+    }
+
+    /** Checkpoints, flushes the log and releases the directory; removes the meters. Idempotent. */
     @Override
     public void close() {
+        metrics.close();
         sessions.closeAll();
         store.close();
         allocator.close();

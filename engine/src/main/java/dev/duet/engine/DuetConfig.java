@@ -1,6 +1,7 @@
 package dev.duet.engine;
 
 import dev.duet.rowstore.RowStoreOptions;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Objects;
 
 /**
@@ -9,8 +10,10 @@ import java.util.Objects;
  * within about 10 ms, trading a small window of recent commits on a machine crash for speed.
  * {@link #queryMemoryLimit()} is the most Arrow memory one query may hold (a session may lower or
  * raise it with {@code SET duet.memory_limit}); a query that needs more fails with 53200.
+ * {@link #meterRegistry()} is where the database registers its meters ({@link DuetMetrics}); null
+ * (the default) gives each database a {@code SimpleMeterRegistry} of its own.
  */
-public record DuetConfig(RowStoreOptions rowStore, long queryMemoryLimit) {
+public record DuetConfig(RowStoreOptions rowStore, long queryMemoryLimit, MeterRegistry meterRegistry) {
     /** When a commit counts as done. */
     public enum Durability { FSYNC, ASYNC }
 
@@ -24,6 +27,10 @@ public record DuetConfig(RowStoreOptions rowStore, long queryMemoryLimit) {
         }
     }
 
+    public DuetConfig(RowStoreOptions rowStore, long queryMemoryLimit) {
+        this(rowStore, queryMemoryLimit, null);
+    }
+
     public DuetConfig(RowStoreOptions rowStore) {
         this(rowStore, DEFAULT_QUERY_MEMORY_LIMIT);
     }
@@ -33,7 +40,7 @@ public record DuetConfig(RowStoreOptions rowStore, long queryMemoryLimit) {
     }
 
     public DuetConfig withDurability(Durability durability) {
-        return new DuetConfig(rowStore.withFsync(durability == Durability.FSYNC), queryMemoryLimit);
+        return new DuetConfig(rowStore.withFsync(durability == Durability.FSYNC), queryMemoryLimit, meterRegistry);
     }
 
     public Durability durability() {
@@ -41,11 +48,20 @@ public record DuetConfig(RowStoreOptions rowStore, long queryMemoryLimit) {
     }
 
     public DuetConfig withRowStore(RowStoreOptions options) {
-        return new DuetConfig(options, queryMemoryLimit);
+        return new DuetConfig(options, queryMemoryLimit, meterRegistry);
     }
 
     /** The same settings with another per-query memory limit in bytes. */
     public DuetConfig withQueryMemoryLimit(long bytes) {
-        return new DuetConfig(rowStore, bytes);
+        return new DuetConfig(rowStore, bytes, meterRegistry);
+    }
+
+    /**
+     * The same settings with the registry the database registers its meters in (see
+     * {@link DuetMetrics}); null for a {@code SimpleMeterRegistry} per database. The meters are
+     * removed from it when the database closes; the registry itself stays the caller's.
+     */
+    public DuetConfig withMeterRegistry(MeterRegistry registry) {
+        return new DuetConfig(rowStore, queryMemoryLimit, registry);
     }
 }

@@ -14,6 +14,7 @@ import dev.duet.core.types.DataType;
 import dev.duet.core.types.TextValues;
 import dev.duet.core.types.Values;
 import dev.duet.engine.Duet;
+import dev.duet.engine.DuetMetrics;
 import dev.duet.planner.CopyStatement;
 import dev.duet.planner.OutputColumn;
 import dev.duet.planner.PlannedDml;
@@ -80,6 +81,7 @@ public final class Session implements AutoCloseable {
     private final Sessions shared;
     private final SessionSettings settings;
     private final BufferAllocator allocator;
+    private final DuetMetrics metrics;
 
     // The fields below are used by the session's thread only.
     /** The open explicit transaction, or null. */
@@ -105,6 +107,7 @@ public final class Session implements AutoCloseable {
         this.shared = duet.sessions();
         this.settings = new SessionSettings(duet.config().queryMemoryLimit());
         this.allocator = duet.allocator().newChildAllocator("session-" + IDS.incrementAndGet(), 0, Long.MAX_VALUE);
+        this.metrics = duet.metrics();
         shared.opened(this);
     }
 
@@ -146,11 +149,14 @@ public final class Session implements AutoCloseable {
         if (s.kind() == PlannedStatement.Kind.DML || s.kind() == PlannedStatement.Kind.DDL || endsTransaction(s)) {
             readAheadOfSessionTransaction(); // reads may go on side by side; writes may not
         }
+        long start = metrics.statementStarted(s.kind());
         if (txFailed && !endsTransaction(s)) {
-            throw inFailedTransaction();
+            metrics.statementEnded(start);
+            throw failed(inFailedTransaction());
         }
+        Result result;
         try {
-            return switch (s.kind()) {
+            result = switch (s.kind()) {
                 case QUERY -> query(statement, parameters);
                 case DML, DDL -> write(statement, parameters);
                 case UTILITY -> utility((UtilityStatement) s);
@@ -158,8 +164,15 @@ public final class Session implements AutoCloseable {
                 case COPY -> throw new DuetException(SqlState.FEATURE_NOT_SUPPORTED, "COPY is not supported yet");
             };
         } catch (RuntimeException e) {
+            metrics.statementEnded(start);
             throw failed(e);
         }
+        if (result instanceof QueryResult q && q.streaming()) {
+            q.timeFrom(start); // a query lasts until its rows are read
+        } else {
+            metrics.statementEnded(start);
+        }
+        return result;
     }
 
     /**
@@ -198,17 +211,27 @@ public final class Session implements AutoCloseable {
         try (Transaction t = store.begin(false)) {
             try {
                 for (; done < counts.length; done++) {
-                    counts[done] = writeIn(t, statement, parameterSets.get(done), true, null).updateCount();
+                    long start = metrics.statementStarted(PlannedStatement.Kind.DML);
+                    try {
+                        counts[done] = writeIn(t, statement, parameterSets.get(done), true, null).updateCount();
+                    } finally {
+                        metrics.statementEnded(start);
+                    }
                 }
             } catch (RuntimeException e) {
                 failure = e;
+                metrics.error(e);
             }
             if (!t.isActive()) {
+                metrics.rolledBack();
                 return new BatchOutcome(new long[0], failure); // the row store ended it: nothing remains
             }
             try {
                 t.commit();
+                metrics.committed();
             } catch (RuntimeException e) {
+                metrics.rolledBack();
+                metrics.error(e);
                 if (failure != null) {
                     e.addSuppressed(failure);
                 }
@@ -318,13 +341,20 @@ public final class Session implements AutoCloseable {
         active.remove(result.context());
     }
 
-    /** Called by a result when it is closed. */
+    /** Called by a result when it is closed, before it closes its context. */
     void resultClosed(QueryResult result) {
         unclosed.remove(result);
+        metrics.queryMemoryPeak(result.context().peakBytes());
+    }
+
+    /** Called by a result whose rows ended (or that was closed) with the start of its statement. */
+    void statementEnded(long startNanos) {
+        metrics.statementEnded(startNanos);
     }
 
     /** Called by a result whose operator failed: the failure is the statement's. */
     void resultFailed(QueryResult result, RuntimeException e) {
+        metrics.error(e);
         resultEnded(result);
         if (result.readsSessionTransaction() && tx != null) {
             txFailed = true;
@@ -356,10 +386,23 @@ public final class Session implements AutoCloseable {
         if (!own) {
             return writeIn(transaction(), statement, parameters, true, null);
         }
+        return inOwnTransaction(t -> writeIn(t, statement, parameters, false, null));
+    }
+
+    /** Runs {@code work} in a read-write transaction of its own and commits it (auto-commit). */
+    private Result inOwnTransaction(java.util.function.Function<Transaction, Result> work) {
+        boolean committed = false;
         try (Transaction t = store.begin(false)) {
-            Result result = writeIn(t, statement, parameters, false, null);
+            Result result = work.apply(t);
             t.commit();
+            committed = true;
             return result;
+        } finally {
+            if (committed) {
+                metrics.committed();
+            } else {
+                metrics.rolledBack();
+            }
         }
     }
 
@@ -665,11 +708,7 @@ public final class Session implements AutoCloseable {
             if (!own) {
                 return analyzeDml(transaction(), statement, parameters, true);
             }
-            try (Transaction t = store.begin(false)) {
-                Result r = analyzeDml(t, statement, parameters, false);
-                t.commit();
-                return r;
-            }
+            return inOwnTransaction(t -> analyzeDml(t, statement, parameters, false));
         }
         throw DuetException.of(SqlState.FEATURE_NOT_SUPPORTED, "EXPLAIN ANALYZE of %s is not supported", commandOf(s));
     }
@@ -788,9 +827,16 @@ public final class Session implements AutoCloseable {
             return;
         }
         if (commit) {
-            t.commit(); // on 40001 the row store has rolled it back
+            try {
+                t.commit(); // on 40001 the row store has rolled it back
+            } catch (RuntimeException e) {
+                metrics.rolledBack();
+                throw e;
+            }
+            metrics.committed();
         } else {
             t.rollback();
+            metrics.rolledBack();
         }
     }
 
@@ -810,6 +856,7 @@ public final class Session implements AutoCloseable {
 
     /** Marks the explicit transaction failed (PostgreSQL aborts it on any error) and returns {@code e}. */
     private RuntimeException failed(RuntimeException e) {
+        metrics.error(e);
         if (tx != null) {
             txFailed = true;
         }
@@ -925,6 +972,7 @@ public final class Session implements AutoCloseable {
     /** Closes a statement's context; a leak is reported (added to {@code failure} if there is one). */
     private void endContext(QueryContext context, RuntimeException failure) {
         active.remove(context);
+        metrics.queryMemoryPeak(context.peakBytes());
         try {
             context.close();
         } catch (IllegalStateException leak) {

@@ -102,6 +102,11 @@ public final class Sessions {
         return planned.get();
     }
 
+    /** How many sessions are open now. */
+    public int openSessions() {
+        return open.size();
+    }
+
     void opened(Session session) {
         open.add(session);
     }
