@@ -269,6 +269,20 @@ class ExplainAnalyzeTest {
     }
 
     @Test
+    void jdbcQueryTimeout() throws Exception {
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.setQueryTimeout(1);
+            java.sql.SQLException e = org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+                    () -> st.executeQuery("EXPLAIN ANALYZE SELECT count(*) FROM big a, big b WHERE a.pad < b.pad").close());
+            assertEquals(SqlState.QUERY_CANCELED.code(), e.getSQLState());
+            st.setQueryTimeout(0);
+            try (ResultSet rs = st.executeQuery("EXPLAIN ANALYZE SELECT id FROM t")) {
+                assertTrue(rs.next());
+            }
+        }
+    }
+
+    @Test
     void parametersOfAPreparedExplainAnalyze() {
         Prepared p = session.prepare("EXPLAIN ANALYZE SELECT id FROM t WHERE v = ?");
         assertEquals(1, p.parameterTypes().size());
