@@ -136,6 +136,8 @@ class ExplainAnalyzeTest {
         assertTrue(line(plan, "TableScan").startsWith("  -> "), () -> String.join("\n", plan));
         assertTrue(peakMemory(plan) > 0, () -> String.join("\n", plan));
         assertTrue(actualRows(plan.get(0)) < actualRows(line(plan, "TableScan")), () -> String.join("\n", plan));
+        String removed = "rows removed by filter: " + (count("SELECT id FROM t") - count(sql));
+        assertTrue(plan.stream().anyMatch(l -> l.strip().equals(removed)), () -> removed + " not in\n" + String.join("\n", plan));
     }
 
     @Test

@@ -13,14 +13,18 @@ import java.util.Objects;
  *
  * <pre>
  * Sort(keys=[0 DESC]) (actual rows=3 batches=1 time=2.104 ms self=0.310 ms)
- *   -&gt; Aggregate(...) (actual rows=3 batches=1 time=1.794 ms self=0.902 ms)
- *     -&gt; TableScan(table=public.t, columns=[k, v]) (actual rows=1000 batches=1 time=0.892 ms self=0.892 ms)
- *          segments skipped: 4
+ *   -&gt; HashAggregate(...) (actual rows=3 batches=1 time=1.794 ms self=0.602 ms)
+ *     -&gt; Filter(condition=...) (actual rows=600 batches=1 time=1.192 ms self=0.300 ms)
+ *          rows removed by filter: 400
+ *       -&gt; TableScan(table=public.t, columns=[k, v]) (actual rows=1000 batches=1 time=0.892 ms self=0.892 ms)
+ *            segments skipped: 4
  * </pre>
  *
  * <p>{@code time} is the wall time spent in the node's {@code next()} calls including its inputs;
  * {@code self} subtracts the inputs' time. {@code loops=n} appears when n operators were created
- * for the node; a node whose operator was never created shows {@code (never executed)}.
+ * for the node; a node whose operator was never created shows {@code (never executed)}. A filter
+ * (or a project with a fused filter) also shows the rows it removed, derived from its input's
+ * count: nothing is counted for it while the query runs.
  */
 public final class ProfiledPlan {
     private ProfiledPlan() {
@@ -61,6 +65,10 @@ public final class ProfiledPlan {
             out.append(" time=").append(millis(p.nanos())).append(" ms self=")
                     .append(millis(Math.max(0, p.nanos() - inputs))).append(" ms)\n");
             String detailIndent = indent + (depth > 0 ? "     " : "  ");
+            long removed = removedByFilter(node, p, profile);
+            if (removed >= 0) {
+                out.append(detailIndent).append("rows removed by filter: ").append(removed).append('\n');
+            }
             for (Map.Entry<String, Long> d : p.details().entrySet()) {
                 out.append(detailIndent).append(d.getKey()).append(": ").append(d.getValue()).append('\n');
             }
@@ -68,6 +76,17 @@ public final class ProfiledPlan {
         for (PlanNode input : node.inputs()) {
             appendNode(out, input, profile, depth + 1);
         }
+    }
+
+    /**
+     * The input rows a filter (or a project's fused filter) dropped, or -1 for other nodes. Both
+     * operators turn each input batch into at most one output batch and hold nothing back, so
+     * this is exactly input rows minus output rows, even when the consumer stopped early.
+     */
+    private static long removedByFilter(PlanNode node, OperatorProfile p, QueryProfile profile) {
+        boolean filters = node instanceof FilterNode || node instanceof ProjectNode project && project.filter() != null;
+        OperatorProfile input = filters ? profile.of(node.inputs().get(0)) : null;
+        return input == null ? -1 : input.rows() - p.rows();
     }
 
     private static String prefix(int depth) {
