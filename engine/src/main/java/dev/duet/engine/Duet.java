@@ -8,10 +8,12 @@ import dev.duet.rowstore.KeyRange;
 import dev.duet.rowstore.Row;
 import dev.duet.rowstore.RowStore;
 import dev.duet.rowstore.Transaction;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.arrow.memory.BufferAllocator;
@@ -53,7 +55,8 @@ public final class Duet implements AutoCloseable {
         this.metrics = new DuetMetrics(config.meterRegistry(), databaseName(store), store, sessions);
     }
 
-    private static final java.util.concurrent.atomic.AtomicLong IN_MEMORY = new java.util.concurrent.atomic.AtomicLong();
+    /** Numbers the in-memory databases of this JVM for their {@code database} tag. */
+    private static final AtomicLong IN_MEMORY = new AtomicLong();
 
     /** The {@code database} tag of the meters: the directory, or {@code memory-<n>}. */
     private static String databaseName(RowStore store) {
@@ -195,7 +198,7 @@ public final class Duet implements AutoCloseable {
     }
 
     /** The registry holding this database's meters (see {@link DuetMetrics} and docs/operations.md). */
-    public io.micrometer.core.instrument.MeterRegistry meterRegistry() {
+    public MeterRegistry meterRegistry() {
         return metrics.registry();
     }
 

@@ -45,6 +45,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.calcite.sql.SqlCharStringLiteral;
@@ -390,7 +391,7 @@ public final class Session implements AutoCloseable {
     }
 
     /** Runs {@code work} in a read-write transaction of its own and commits it (auto-commit). */
-    private Result inOwnTransaction(java.util.function.Function<Transaction, Result> work) {
+    private Result inOwnTransaction(Function<Transaction, Result> work) {
         boolean committed = false;
         try (Transaction t = store.begin(false)) {
             Result result = work.apply(t);
