@@ -164,6 +164,18 @@ class ExplainAnalyzeTest {
     }
 
     @Test
+    void setOperationsAndNonEquiJoins() {
+        String union = "SELECT id FROM t WHERE v = 1 UNION ALL SELECT id FROM u WHERE w = 2";
+        List<String> plan = analyze("EXPLAIN ANALYZE " + union);
+        assertWellFormed(plan);
+        assertEquals(count(union), actualRows(plan.get(0)), () -> String.join("\n", plan));
+        String nested = "SELECT t.id, u.id FROM t JOIN u ON t.id < u.t_id AND u.w = 3 WHERE t.v = 9";
+        List<String> joined = analyze("EXPLAIN ANALYZE " + nested);
+        assertWellFormed(joined);
+        assertEquals(count(nested), actualRows(line(joined, "NestedLoopJoin")), () -> String.join("\n", joined));
+    }
+
+    @Test
     void limitStopsTheScanEarly() {
         List<String> plan = analyze("EXPLAIN ANALYZE SELECT id FROM big LIMIT 5");
         assertWellFormed(plan);
