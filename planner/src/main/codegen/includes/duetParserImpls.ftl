@@ -265,11 +265,74 @@ SqlNode DuetSqlExplain() :
                 depth.symbol(SqlParserPos.ZERO), format.symbol(SqlParserPos.ZERO), nDynamicParams);
         }
     |
-        [ <ANALYZE> { analyze = true; } ]
+        (
+            LOOKAHEAD(2)
+            <LPAREN> analyze = DuetExplainOption()
+            ( <COMMA> analyze = DuetExplainOption() )*
+            <RPAREN>
+        |
+            [ <ANALYZE> { analyze = true; } ]
+        )
         stmt = SqlQueryOrDml() {
             return new SqlExplainStatement(s.end(this), stmt, analyze);
         }
     )
+}
+
+/**
+ * One option of PostgreSQL's EXPLAIN (option [value], ...): ANALYZE [boolean]; returns whether
+ * the statement is analyzed after it (the last ANALYZE wins). Other options fail.
+ */
+boolean DuetExplainOption() :
+{
+    SqlIdentifier other;
+    boolean value = true;
+}
+{
+    (
+        <ANALYZE> [ value = DuetExplainBoolean() ] { return value; }
+    |
+        other = SimpleIdentifier() {
+            throw new ParseException("EXPLAIN option " + other.getSimple().toUpperCase(Locale.ROOT)
+                + " is not supported (only ANALYZE)");
+        }
+    )
+}
+
+/** A boolean option value as PostgreSQL takes it: TRUE, FALSE, ON, OFF, 1, 0. */
+boolean DuetExplainBoolean() :
+{
+    SqlIdentifier word;
+    SqlNode number;
+}
+{
+    <TRUE> { return true; }
+|
+    <FALSE> { return false; }
+|
+    <ON> { return true; }
+|
+    number = UnsignedNumericLiteral() {
+        String n = ((SqlLiteral) number).toValue();
+        if (n.equals("1")) {
+            return true;
+        }
+        if (n.equals("0")) {
+            return false;
+        }
+        throw new ParseException("EXPLAIN option ANALYZE requires a Boolean value, not " + n);
+    }
+|
+    word = SimpleIdentifier() {
+        String w = word.getSimple().toLowerCase(Locale.ROOT);
+        if (w.equals("off") || w.equals("no")) {
+            return false;
+        }
+        if (w.equals("yes")) {
+            return true;
+        }
+        throw new ParseException("EXPLAIN option ANALYZE requires a Boolean value, not " + word.getSimple());
+    }
 }
 
 // ---- COPY --------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import dev.duet.core.catalog.ColumnDef;
 import dev.duet.core.exec.BatchColumn;
 import dev.duet.core.exec.Batches;
 import dev.duet.core.exec.Operator;
+import dev.duet.core.exec.OperatorDetails;
 import dev.duet.core.exec.QueryContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,6 +82,13 @@ public final class ColumnScan implements Operator {
     @Override
     public List<BatchColumn> columns() {
         return output;
+    }
+
+    /** For EXPLAIN ANALYZE: the row groups of sealed segments this scan read and skipped by their min/max. */
+    @Override
+    public void reportDetails(OperatorDetails details) {
+        details.add("row groups read", read);
+        details.add("row groups skipped", skipped);
     }
 
     /** Row groups skipped by their min/max so far. */

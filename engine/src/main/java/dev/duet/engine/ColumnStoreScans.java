@@ -22,9 +22,19 @@ final class ColumnStoreScans implements ColumnScans {
         this.store = Objects.requireNonNull(store, "store is null");
     }
 
+    /**
+     * The store's row count of the table; if the store does not know the table yet but has not
+     * caught up with the snapshot either (the table is new), waits for the snapshot first, as the
+     * scan would.
+     */
     @Override
-    public long estimatedRows(TableDef table) {
-        return store.estimatedRows(table.id());
+    public long estimatedRows(TableDef table, Transaction transaction) {
+        long rows = store.estimatedRows(table.id());
+        if (rows < 0 && store.watermarkTs() < transaction.snapshot()) {
+            store.awaitWatermark(transaction.snapshot(), store.options().scanWait());
+            rows = store.estimatedRows(table.id());
+        }
+        return rows;
     }
 
     @Override

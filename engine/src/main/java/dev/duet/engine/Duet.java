@@ -13,10 +13,12 @@ import dev.duet.rowstore.RowStore;
 import dev.duet.rowstore.Transaction;
 import dev.duet.sync.ColumnSync;
 import dev.duet.sync.SyncOptions;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.arrow.memory.BufferAllocator;
@@ -54,6 +56,7 @@ public final class Duet implements AutoCloseable {
     private final ColumnSync sync;
     /** {@link #columnStore} as table scans see it; null without one. */
     private final ColumnScans columnScans;
+    private final DuetMetrics metrics;
 
     private Duet(RowStore store, DuetConfig config) {
         this.store = store;
@@ -81,6 +84,19 @@ public final class Duet implements AutoCloseable {
         this.sync = s;
         this.columnScans = cs == null ? null : new ColumnStoreScans(cs);
         this.allocator = new RootAllocator(Long.MAX_VALUE);
+        this.metrics = new DuetMetrics(config.meterRegistry(), databaseName(store), store, sessions);
+        if (s != null) {
+            metrics.columnStore(cs, s);
+        }
+    }
+
+    /** Numbers the in-memory databases of this JVM for their {@code database} tag. */
+    private static final AtomicLong IN_MEMORY = new AtomicLong();
+
+    /** The {@code database} tag of the meters: the directory, or {@code memory-<n>}. */
+    private static String databaseName(RowStore store) {
+        Path dir = store.directory();
+        return dir != null ? dir.toAbsolutePath().normalize().toString() : "memory-" + IN_MEMORY.incrementAndGet();
     }
 
     /**
@@ -259,9 +275,20 @@ public final class Duet implements AutoCloseable {
         return allocator;
     }
 
-    /** Checkpoints, flushes the log and releases the directory. Idempotent. */
+    /** The registry holding this database's meters (see {@link DuetMetrics} and docs/operations.md). */
+    public MeterRegistry meterRegistry() {
+        return metrics.registry();
+    }
+
+    /** This database's meters (the SQL layer records into them). */
+    public DuetMetrics metrics() {
+        return metrics;
+    }
+
+    /** Checkpoints, flushes the log and releases the directory; removes the meters. Idempotent. */
     @Override
     public void close() {
+        metrics.close();
         sessions.closeAll();
         if (sync != null) {
             sync.close(); // before the row store: it applies what is durable and persists the column store

@@ -2,6 +2,7 @@ package dev.duet.engine;
 
 import dev.duet.columnstore.ColumnStoreOptions;
 import dev.duet.rowstore.RowStoreOptions;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Objects;
 
 /**
@@ -12,8 +13,11 @@ import java.util.Objects;
  * raise it with {@code SET duet.memory_limit}); a query that needs more fails with 53200.
  * {@link #columnStore()} (null: no column store) configures the column store the sync keeps in step
  * with the row store (on by default; {@link ColumnStoreOptions#sealRows()} is its seal threshold).
+ * {@link #meterRegistry()} is where the database registers its meters ({@link DuetMetrics}); null
+ * (the default) gives each database a {@code SimpleMeterRegistry} of its own.
  */
-public record DuetConfig(RowStoreOptions rowStore, long queryMemoryLimit, ColumnStoreOptions columnStore) {
+public record DuetConfig(RowStoreOptions rowStore, long queryMemoryLimit, ColumnStoreOptions columnStore,
+        MeterRegistry meterRegistry) {
     /** When a commit counts as done. */
     public enum Durability { FSYNC, ASYNC }
 
@@ -28,7 +32,7 @@ public record DuetConfig(RowStoreOptions rowStore, long queryMemoryLimit, Column
     }
 
     public DuetConfig(RowStoreOptions rowStore, long queryMemoryLimit) {
-        this(rowStore, queryMemoryLimit, ColumnStoreOptions.defaults());
+        this(rowStore, queryMemoryLimit, ColumnStoreOptions.defaults(), null);
     }
 
     public DuetConfig(RowStoreOptions rowStore) {
@@ -40,7 +44,8 @@ public record DuetConfig(RowStoreOptions rowStore, long queryMemoryLimit, Column
     }
 
     public DuetConfig withDurability(Durability durability) {
-        return new DuetConfig(rowStore.withFsync(durability == Durability.FSYNC), queryMemoryLimit, columnStore);
+        return new DuetConfig(rowStore.withFsync(durability == Durability.FSYNC), queryMemoryLimit, columnStore,
+                meterRegistry);
     }
 
     public Durability durability() {
@@ -48,16 +53,25 @@ public record DuetConfig(RowStoreOptions rowStore, long queryMemoryLimit, Column
     }
 
     public DuetConfig withRowStore(RowStoreOptions options) {
-        return new DuetConfig(options, queryMemoryLimit, columnStore);
+        return new DuetConfig(options, queryMemoryLimit, columnStore, meterRegistry);
     }
 
     /** The same settings with another per-query memory limit in bytes. */
     public DuetConfig withQueryMemoryLimit(long bytes) {
-        return new DuetConfig(rowStore, bytes, columnStore);
+        return new DuetConfig(rowStore, bytes, columnStore, meterRegistry);
     }
 
     /** The same settings with these column store options, or without a column store (null). */
     public DuetConfig withColumnStore(ColumnStoreOptions options) {
-        return new DuetConfig(rowStore, queryMemoryLimit, options);
+        return new DuetConfig(rowStore, queryMemoryLimit, options, meterRegistry);
+    }
+
+    /**
+     * The same settings with the registry the database registers its meters in (see
+     * {@link DuetMetrics}); null for a {@code SimpleMeterRegistry} per database. The meters are
+     * removed from it when the database closes; the registry itself stays the caller's.
+     */
+    public DuetConfig withMeterRegistry(MeterRegistry registry) {
+        return new DuetConfig(rowStore, queryMemoryLimit, columnStore, registry);
     }
 }

@@ -1,6 +1,7 @@
 package dev.duet.planner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -65,6 +66,23 @@ class GrammarTest {
         SqlExplainStatement e = assertInstanceOf(SqlExplainStatement.class, p.node());
         assertTrue(e.analyze());
         assertEquals("EXPLAIN ANALYZE SELECT 1", e.toString().replace('\n', ' '));
+    }
+
+    @Test
+    void explainOptionList() {
+        for (String options : List.of("(analyze)", "(ANALYZE TRUE)", "(analyze on)", "(analyze 1)", "(analyze off, analyze yes)")) {
+            SqlExplainStatement e = assertInstanceOf(SqlExplainStatement.class,
+                    FRONT_END.parse("explain " + options + " select 1").get(0).node());
+            assertTrue(e.analyze(), options);
+        }
+        for (String options : List.of("(analyze false)", "(ANALYZE off)", "(analyze 0)", "(analyze no)")) {
+            SqlExplainStatement e = assertInstanceOf(SqlExplainStatement.class,
+                    FRONT_END.parse("explain " + options + " select 1").get(0).node());
+            assertFalse(e.analyze(), options);
+        }
+        SqlExplainStatement parenthesized = assertInstanceOf(SqlExplainStatement.class,
+                FRONT_END.parse("explain (select 1)").get(0).node());
+        assertFalse(parenthesized.analyze());
     }
 
     @Test

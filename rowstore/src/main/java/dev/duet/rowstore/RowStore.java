@@ -870,6 +870,12 @@ public final class RowStore implements AutoCloseable {
         return wal == null ? 0 : wal.endLsn();
     }
 
+    /** How many times the WAL has been forced to disk since the database opened (0 for in-memory). */
+    public long walSyncCount() {
+        WalWriter w = wal;
+        return w == null ? 0 : w.syncCount();
+    }
+
     void checkOpen() {
         DuetException f = failure;
         if (f != null) {

@@ -50,6 +50,17 @@ public interface Operator extends AutoCloseable {
      */
     VectorSchemaRoot next();
 
+    /**
+     * Reports counters beyond rows and time for {@code EXPLAIN ANALYZE}: the hook where a scan
+     * tells how many segments or row groups it skipped, how many rows it read before filtering,
+     * and so on. Called at most once per operator, when a profiled query closes it (after its
+     * last {@code next()}, before {@code close()}); never called when the query is not profiled.
+     * Keep the counts in plain {@code long} fields as the operator runs (no allocation per batch)
+     * and hand them over here. The default reports nothing.
+     */
+    default void reportDetails(OperatorDetails details) {
+    }
+
     /** Frees the operator's memory and closes its inputs. Idempotent; never throws for a query error. */
     @Override
     void close();

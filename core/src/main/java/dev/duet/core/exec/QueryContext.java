@@ -53,6 +53,8 @@ public final class QueryContext implements AutoCloseable {
     private volatile long deadline;
     private volatile boolean hasDeadline;
     private boolean closed;
+    /** Non-null only for EXPLAIN ANALYZE; set before operators are created, by the creating thread. */
+    private QueryProfile profile;
     /** The statement's parameter values, canonical per {@link dev.duet.core.types.DataType}; set before operators run. */
     private Object[] parameters = new Object[0];
     /** Pairs (type, value) of {@link #attach}: a statement has one or two, so no map. */
@@ -175,6 +177,22 @@ public final class QueryContext implements AutoCloseable {
         return parameters[index];
     }
 
+    // ---------------------------------------------------------------- profiling
+
+    /**
+     * Makes the query profiled ({@code EXPLAIN ANALYZE}): operators created from now on for plan
+     * nodes are wrapped by {@link QueryProfile#instrument} and count rows, batches and time. Set
+     * before any operator is created; null (the default) runs the query without any counting.
+     */
+    public void setProfile(QueryProfile profile) {
+        this.profile = profile;
+    }
+
+    /** The profile operators count into, or null when the query is not profiled (the normal case). */
+    public QueryProfile profile() {
+        return profile;
+    }
+
     // ---------------------------------------------------------------- cancellation
 
     /** Asks the query to stop; it fails with 57014 at its next {@link #checkCancelled()}. Any thread. */
@@ -268,6 +286,9 @@ public final class QueryContext implements AutoCloseable {
             }
             closed = true;
             allocator = this.allocator;
+        }
+        if (profile != null) {
+            profile.recordPeak(allocator == null ? 0 : allocator.getPeakMemoryAllocation());
         }
         if (allocator == null) {
             return;

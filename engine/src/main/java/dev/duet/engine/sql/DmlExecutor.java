@@ -59,7 +59,7 @@ final class DmlExecutor {
     /** Inserts every row {@code source} produces (complete rows in column order) into {@code table}. */
     long insert(TableDef table, PlanNode source) {
         long n = 0;
-        try (Operator op = source.createOperator(context, tx)) {
+        try (Operator op = PlanNode.instantiate(source, context, tx)) {
             String name = table.qualifiedName();
             for (VectorSchemaRoot batch; (batch = next(op)) != null; ) {
                 int rows = batch.getRowCount();
@@ -225,7 +225,7 @@ final class DmlExecutor {
     /** Every row the plan produces, read before anything is written. */
     private List<Object[]> readAll(PlanNode input) {
         List<Object[]> rows = new ArrayList<>();
-        try (Operator op = input.createOperator(context, tx)) {
+        try (Operator op = PlanNode.instantiate(input, context, tx)) {
             for (VectorSchemaRoot batch; (batch = next(op)) != null; ) {
                 rows.addAll(Batches.rows(batch));
             }

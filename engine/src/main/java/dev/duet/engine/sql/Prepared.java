@@ -26,6 +26,8 @@ public final class Prepared {
     private final PlannedStatement statement;
     private final List<DataType> parameterTypes;
     private final List<OutputColumn> columns;
+    /** Nanoseconds the front end took to plan the statement (parse, validate, optimize); 0 if not measured. */
+    private final long planningNanos;
     /**
      * The physical plan of the rows the statement reads, made on first execution (so that a
      * statement the executor cannot run yet still prepares). Immutable once set; two threads
@@ -42,7 +44,8 @@ public final class Prepared {
     private ParameterRow parameterRow;
 
     Prepared(String sql, Catalog catalog, PlannedStatement statement, List<DataType> parameterTypes,
-            List<OutputColumn> columns) {
+            List<OutputColumn> columns, long planningNanos) {
+        this.planningNanos = planningNanos;
         this.sql = Objects.requireNonNull(sql, "sql is null");
         this.catalog = Objects.requireNonNull(catalog, "catalog is null");
         this.statement = Objects.requireNonNull(statement, "statement is null");
@@ -72,6 +75,14 @@ public final class Prepared {
 
     PlannedStatement statement() {
         return statement;
+    }
+
+    /**
+     * The time the front end took to plan this statement, in nanoseconds (EXPLAIN ANALYZE's
+     * planning time). For a statement taken from the plan cache, the time of its first planning.
+     */
+    long planningNanos() {
+        return planningNanos;
     }
 
     /**

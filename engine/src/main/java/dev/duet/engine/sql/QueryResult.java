@@ -42,6 +42,8 @@ final class QueryResult implements Result {
     private final ArrayDeque<VectorSchemaRoot> readAhead = new ArrayDeque<>();
     private long rows;
     private boolean closed;
+    /** {@link System#nanoTime()} at which the statement began, -1 if its time is not (or no longer) to be recorded. */
+    private long started = -1;
 
     /**
      * @param ownTransaction the read-only transaction to end with the query, or null if the query
@@ -86,6 +88,11 @@ final class QueryResult implements Result {
 
     boolean readsSessionTransaction() {
         return readsSessionTransaction;
+    }
+
+    /** Makes the statement's time (started at {@code startNanos}) end when the operator ends. */
+    void timeFrom(long startNanos) {
+        started = startNanos;
     }
 
     /** True while rows still come from the operator. */
@@ -187,6 +194,10 @@ final class QueryResult implements Result {
     }
 
     private void endOperator() {
+        if (started >= 0) {
+            session.statementEnded(started);
+            started = -1;
+        }
         Operator op = operator;
         operator = null;
         if (op != null) {

@@ -7,11 +7,14 @@ import dev.duet.core.catalog.IndexDef;
 import dev.duet.core.catalog.TableDef;
 import dev.duet.core.exec.BatchColumn;
 import dev.duet.core.exec.Batches;
+import dev.duet.core.exec.Operator;
 import dev.duet.core.exec.QueryContext;
+import dev.duet.core.exec.QueryProfile;
 import dev.duet.core.types.DataType;
 import dev.duet.core.types.TextValues;
 import dev.duet.core.types.Values;
 import dev.duet.engine.Duet;
+import dev.duet.engine.DuetMetrics;
 import dev.duet.planner.CopyStatement;
 import dev.duet.planner.OutputColumn;
 import dev.duet.planner.PlannedDml;
@@ -28,21 +31,27 @@ import dev.duet.planner.ddl.DropTable;
 import dev.duet.planner.ddl.DropView;
 import dev.duet.planner.ddl.QualifiedName;
 import dev.duet.planner.exec.plan.PlanNode;
+import dev.duet.planner.exec.plan.ProfiledPlan;
+import dev.duet.planner.exec.plan.TableScanNode;
 import dev.duet.planner.exec.route.RouteMode;
 import dev.duet.planner.exec.route.ScanRouting;
 import dev.duet.planner.parse.ParsedStatement;
 import dev.duet.rowstore.RowStore;
 import dev.duet.rowstore.Transaction;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.calcite.sql.SqlCharStringLiteral;
@@ -79,6 +88,7 @@ public final class Session implements AutoCloseable {
     private final Sessions shared;
     private final SessionSettings settings;
     private final BufferAllocator allocator;
+    private final DuetMetrics metrics;
 
     // The fields below are used by the session's thread only.
     /** The open explicit transaction, or null. */
@@ -106,6 +116,7 @@ public final class Session implements AutoCloseable {
         this.shared = duet.sessions();
         this.settings = new SessionSettings(duet.config().queryMemoryLimit());
         this.allocator = duet.allocator().newChildAllocator("session-" + IDS.incrementAndGet(), 0, Long.MAX_VALUE);
+        this.metrics = duet.metrics();
         shared.opened(this);
     }
 
@@ -147,20 +158,30 @@ public final class Session implements AutoCloseable {
         if (s.kind() == PlannedStatement.Kind.DML || s.kind() == PlannedStatement.Kind.DDL || endsTransaction(s)) {
             readAheadOfSessionTransaction(); // reads may go on side by side; writes may not
         }
+        long start = metrics.statementStarted(s.kind());
         if (txFailed && !endsTransaction(s)) {
-            throw inFailedTransaction();
+            metrics.statementEnded(start);
+            throw failed(inFailedTransaction());
         }
+        Result result;
         try {
-            return switch (s.kind()) {
+            result = switch (s.kind()) {
                 case QUERY -> query(statement, parameters);
                 case DML, DDL -> write(statement, parameters);
                 case UTILITY -> utility((UtilityStatement) s);
-                case EXPLAIN -> explain((PlannedExplain) s);
+                case EXPLAIN -> explain(statement, parameters);
                 case COPY -> throw new DuetException(SqlState.FEATURE_NOT_SUPPORTED, "COPY is not supported yet");
             };
         } catch (RuntimeException e) {
+            metrics.statementEnded(start);
             throw failed(e);
         }
+        if (result instanceof QueryResult q && q.streaming()) {
+            q.timeFrom(start); // a query lasts until its rows are read
+        } else {
+            metrics.statementEnded(start);
+        }
+        return result;
     }
 
     /**
@@ -199,17 +220,27 @@ public final class Session implements AutoCloseable {
         try (Transaction t = store.begin(false)) {
             try {
                 for (; done < counts.length; done++) {
-                    counts[done] = writeIn(t, statement, parameterSets.get(done), true).updateCount();
+                    long start = metrics.statementStarted(PlannedStatement.Kind.DML);
+                    try {
+                        counts[done] = writeIn(t, statement, parameterSets.get(done), true, null).updateCount();
+                    } finally {
+                        metrics.statementEnded(start);
+                    }
                 }
             } catch (RuntimeException e) {
                 failure = e;
+                metrics.error(e);
             }
             if (!t.isActive()) {
+                metrics.rolledBack();
                 return new BatchOutcome(new long[0], failure); // the row store ended it: nothing remains
             }
             try {
                 t.commit();
+                metrics.committed();
             } catch (RuntimeException e) {
+                metrics.rolledBack();
+                metrics.error(e);
                 if (failure != null) {
                     e.addSuppressed(failure);
                 }
@@ -263,7 +294,9 @@ public final class Session implements AutoCloseable {
                 }
                 try {
                     Catalog catalog = catalog();
-                    p = Sessions.prepared(parsed.sql(), catalog, shared.frontEnd().plan(parsed, catalog));
+                    long start = System.nanoTime();
+                    PlannedStatement planned = shared.frontEnd().plan(parsed, catalog);
+                    p = Sessions.prepared(parsed.sql(), catalog, planned, System.nanoTime() - start);
                 } catch (RuntimeException e) {
                     throw failed(e);
                 }
@@ -296,7 +329,7 @@ public final class Session implements AutoCloseable {
             context.setParameters(values);
             QueryContext c = context;
             QueryResult r = new QueryResult(this, ((PlannedQuery) p.statement()).columns(), c,
-                    c.allocating(() -> plan.createOperator(c, t)), own ? t : null);
+                    c.allocating(() -> PlanNode.instantiate(plan, c, t)), own ? t : null);
             streaming.add(r);
             unclosed.add(r);
             return r;
@@ -317,13 +350,20 @@ public final class Session implements AutoCloseable {
         active.remove(result.context());
     }
 
-    /** Called by a result when it is closed. */
+    /** Called by a result when it is closed, before it closes its context. */
     void resultClosed(QueryResult result) {
         unclosed.remove(result);
+        metrics.queryMemoryPeak(result.context().peakBytes());
+    }
+
+    /** Called by a result whose rows ended (or that was closed) with the start of its statement. */
+    void statementEnded(long startNanos) {
+        metrics.statementEnded(startNanos);
     }
 
     /** Called by a result whose operator failed: the failure is the statement's. */
     void resultFailed(QueryResult result, RuntimeException e) {
+        metrics.error(e);
         resultEnded(result);
         if (result.readsSessionTransaction() && tx != null) {
             txFailed = true;
@@ -353,30 +393,45 @@ public final class Session implements AutoCloseable {
         }
         boolean own = tx == null && autoCommit;
         if (!own) {
-            return writeIn(transaction(), statement, parameters, true);
+            return writeIn(transaction(), statement, parameters, true, null);
         }
+        return inOwnTransaction(t -> writeIn(t, statement, parameters, false, null));
+    }
+
+    /** Runs {@code work} in a read-write transaction of its own and commits it (auto-commit). */
+    private Result inOwnTransaction(Function<Transaction, Result> work) {
+        boolean committed = false;
         try (Transaction t = store.begin(false)) {
-            Result result = writeIn(t, statement, parameters, false);
+            Result result = work.apply(t);
             t.commit();
+            committed = true;
             return result;
+        } finally {
+            if (committed) {
+                metrics.committed();
+            } else {
+                metrics.rolledBack();
+            }
         }
     }
 
     /**
      * Runs a DML or DDL statement in {@code t}. With {@code atomic}, a failure first takes back
      * the statement's writes (a savepoint), leaving {@code t} as it was before; without, the
-     * caller discards {@code t} on failure.
+     * caller discards {@code t} on failure. A non-null {@code profile} runs it profiled (EXPLAIN
+     * ANALYZE).
      */
-    private Result writeIn(Transaction t, Prepared statement, List<?> parameters, boolean atomic) {
+    private Result writeIn(Transaction t, Prepared statement, List<?> parameters, boolean atomic, QueryProfile profile) {
         Transaction.Savepoint savepoint = atomic ? t.savepoint() : null;
         QueryContext context = newContext(settings.memoryLimit());
+        context.setProfile(profile);
         Result result;
         try {
             Prepared p = current(statement, t.catalog());
             context.setParameters(bind(p, parameters));
             DmlExecutor executor = new DmlExecutor(context, t);
             result = p.statement() instanceof PlannedDml dml
-                    ? dml(dml, executor, p, settings.route())
+                    ? dml(dml, executor, p, settings.route(), profile != null)
                     : ddl((DdlStatement) p.statement(), executor, p, t, settings.route());
             if (atomic) {
                 t.release(savepoint);
@@ -393,8 +448,9 @@ public final class Session implements AutoCloseable {
         return result;
     }
 
-    private static Result dml(PlannedDml dml, DmlExecutor executor, Prepared p, RouteMode mode) {
-        ParameterRow row = p.parameterRow();
+    private static Result dml(PlannedDml dml, DmlExecutor executor, Prepared p, RouteMode mode, boolean profiled) {
+        // profiled, the row goes through its plan's operators so that EXPLAIN ANALYZE shows them
+        ParameterRow row = profiled ? null : p.parameterRow();
         long n = row != null ? executor.insert(dml.table(), row) : executor.execute(dml, p.physicalPlan(mode));
         return StatusResult.counted(switch (dml.operation()) {
             case INSERT -> "INSERT 0 ";
@@ -604,29 +660,161 @@ public final class Session implements AutoCloseable {
 
     // ---------------------------------------------------------------- EXPLAIN
 
-    private Result explain(PlannedExplain explain) {
+    private Result explain(Prepared statement, List<?> parameters) {
+        PlannedExplain explain = (PlannedExplain) statement.statement();
         if (explain.analyze()) {
-            throw new DuetException(SqlState.FEATURE_NOT_SUPPORTED, "EXPLAIN ANALYZE is not supported yet");
+            return explainAnalyze(statement, parameters);
         }
         PlannedStatement s = explain.explained();
-        StringBuilder text = new StringBuilder();
-        if (s instanceof PlannedQuery) {
-            text.append(Prepared.physicalPlanOf(s).explain());
-        } else if (s instanceof PlannedDml dml) {
-            String columns = dml.modify().getUpdateColumnList() == null ? ""
-                    : ", columns=" + dml.modify().getUpdateColumnList();
-            text.append(switch (dml.operation()) {
-                case INSERT -> "Insert";
-                case UPDATE -> "Update";
-                case DELETE -> "Delete";
-            }).append("(table=").append(dml.table().qualifiedName()).append(columns).append(")\n");
-            Prepared.physicalPlanOf(s).explain().lines().forEach(l -> text.append("  ").append(l).append('\n'));
-        } else {
+        if (!(s instanceof PlannedQuery) && !(s instanceof PlannedDml)) {
             throw DuetException.of(SqlState.FEATURE_NOT_SUPPORTED, "EXPLAIN of %s is not supported", commandOf(s));
         }
+        PlanNode plan = Prepared.physicalPlanOf(s, settings.route() != RouteMode.COLUMN);
+        StringBuilder text = new StringBuilder();
+        Transaction t = tx != null ? tx : store.begin(true);
+        try {
+            if (s instanceof PlannedDml dml) {
+                text.append(dmlLine(dml)).append('\n');
+                plan.explain(describer(plan, t)).lines().forEach(l -> text.append("  ").append(l).append('\n'));
+            } else {
+                text.append(plan.explain(describer(plan, t)));
+            }
+        } finally {
+            if (t != tx) {
+                t.close();
+            }
+        }
+        return explainRows(explain, text);
+    }
+
+    /**
+     * How EXPLAIN describes the nodes of {@code plan} run in {@code t}: a table scan adds the store
+     * it is routed to now, why, and the column store's row estimate. Decided before the statement
+     * runs (EXPLAIN ANALYZE of a write would otherwise see the table as written).
+     */
+    private Function<PlanNode, String> describer(PlanNode plan, Transaction t) {
+        Map<PlanNode, String> routes = new IdentityHashMap<>();
+        ArrayDeque<PlanNode> pending = new ArrayDeque<>(List.of(plan));
+        for (PlanNode n; (n = pending.poll()) != null; ) {
+            if (n instanceof TableScanNode scan) {
+                routes.put(n, scan.describe() + " " + scan.route(routing(), t).describe());
+            }
+            pending.addAll(n.inputs());
+        }
+        return n -> routes.getOrDefault(n, n.describe());
+    }
+
+    /** The line EXPLAIN shows for the writing step of INSERT / UPDATE / DELETE. */
+    private static String dmlLine(PlannedDml dml) {
+        String columns = dml.modify().getUpdateColumnList() == null ? ""
+                : ", columns=" + dml.modify().getUpdateColumnList();
+        return switch (dml.operation()) {
+            case INSERT -> "Insert";
+            case UPDATE -> "Update";
+            case DELETE -> "Delete";
+        } + "(table=" + dml.table().qualifiedName() + columns + ")";
+    }
+
+    private Result explainRows(PlannedExplain explain, CharSequence text) {
         List<Object[]> rows = new ArrayList<>();
         text.toString().lines().forEach(l -> rows.add(new Object[] {l}));
         return rows(columnsOf(explain), rows);
+    }
+
+    /**
+     * EXPLAIN ANALYZE: runs the statement as it would run on its own, its rows discarded (a
+     * query) or its changes made (INSERT / UPDATE / DELETE, in the session's transaction, or
+     * committed in auto-commit mode, as PostgreSQL does), with every operator counting, then
+     * returns the plan with what each node did and a footer (planning and execution time, the
+     * query allocator's peak). A failure fails the statement as running it would.
+     */
+    private Result explainAnalyze(Prepared statement, List<?> parameters) {
+        PlannedStatement s = ((PlannedExplain) statement.statement()).explained();
+        if (s instanceof PlannedQuery) {
+            return analyzeQuery(statement, parameters);
+        }
+        if (s instanceof PlannedDml) {
+            if (readOnly || txReadOnly) {
+                throw DuetException.of(SqlState.READ_ONLY_SQL_TRANSACTION,
+                        "cannot execute %s in a read-only transaction", commandOf(s));
+            }
+            readAheadOfSessionTransaction();
+            boolean own = tx == null && autoCommit;
+            if (!own) {
+                return analyzeDml(transaction(), statement, parameters, true);
+            }
+            return inOwnTransaction(t -> analyzeDml(t, statement, parameters, false));
+        }
+        throw DuetException.of(SqlState.FEATURE_NOT_SUPPORTED, "EXPLAIN ANALYZE of %s is not supported", commandOf(s));
+    }
+
+    private Result analyzeQuery(Prepared statement, List<?> parameters) {
+        boolean own = tx == null && autoCommit;
+        Transaction t = own ? store.begin(true) : transaction();
+        QueryContext context = null;
+        try {
+            Prepared p = current(statement, t.catalog());
+            PlannedExplain explain = (PlannedExplain) p.statement();
+            long planStart = System.nanoTime();
+            PlanNode plan = Prepared.physicalPlanOf(explain.explained(), settings.route() != RouteMode.COLUMN);
+            Function<PlanNode, String> describe = describer(plan, t);
+            long planning = p.planningNanos() + (System.nanoTime() - planStart);
+            QueryProfile profile = new QueryProfile();
+            context = newContext(settings.memoryLimit());
+            context.setParameters(bind(Sessions.prepared(p.sql(), p.catalog(), explain.explained()), parameters));
+            context.setProfile(profile);
+            QueryContext c = context;
+            long start = System.nanoTime();
+            try (Operator op = c.allocating(() -> PlanNode.instantiate(plan, c, t))) {
+                do {
+                    c.checkCancelled();
+                } while (c.allocating(op::next) != null);
+            }
+            long execution = System.nanoTime() - start;
+            context = null;
+            endContext(c, null);
+            StringBuilder text = new StringBuilder();
+            ProfiledPlan.append(text, plan, profile, 0, describe);
+            return explainRows(explain, footer(text, planning, execution, profile));
+        } catch (RuntimeException e) {
+            if (context != null) {
+                endContext(context, e);
+            }
+            throw e;
+        } finally {
+            if (own) {
+                t.close();
+            }
+        }
+    }
+
+    /** Runs the DML statement of an EXPLAIN ANALYZE in {@code t}, as {@link #writeIn} runs DML. */
+    private Result analyzeDml(Transaction t, Prepared statement, List<?> parameters, boolean atomic) {
+        Prepared p = current(statement, t.catalog());
+        PlannedExplain explain = (PlannedExplain) p.statement();
+        PlannedDml dml = (PlannedDml) explain.explained();
+        // the DML on its own, planned against the catalog writeIn checks, so it is not planned again
+        Prepared inner = Sessions.prepared(p.sql(), t.catalog(), dml);
+        long planStart = System.nanoTime();
+        PlanNode plan = inner.physicalPlan(settings.route());
+        long planning = p.planningNanos() + (System.nanoTime() - planStart);
+        Function<PlanNode, String> describe = describer(plan, t);
+        QueryProfile profile = new QueryProfile();
+        long start = System.nanoTime();
+        long changed = writeIn(t, inner, parameters, atomic, profile).updateCount();
+        long execution = System.nanoTime() - start;
+        StringBuilder text = new StringBuilder(dmlLine(dml));
+        long inputs = ProfiledPlan.inclusiveNanos(plan, profile);
+        text.append(" (actual rows=").append(changed).append(" time=").append(ProfiledPlan.millis(execution))
+                .append(" ms self=").append(ProfiledPlan.millis(Math.max(0, execution - inputs))).append(" ms)\n");
+        ProfiledPlan.append(text, plan, profile, 1, describe);
+        return explainRows(explain, footer(text, planning, execution, profile));
+    }
+
+    private static StringBuilder footer(StringBuilder text, long planningNanos, long executionNanos, QueryProfile profile) {
+        return text.append("Planning Time: ").append(ProfiledPlan.millis(planningNanos)).append(" ms\n")
+                .append("Execution Time: ").append(ProfiledPlan.millis(executionNanos)).append(" ms\n")
+                .append("Peak Memory: ").append(Math.max(0, profile.peakBytes())).append(" bytes\n");
     }
 
     // ---------------------------------------------------------------- parameters and plans
@@ -676,9 +864,16 @@ public final class Session implements AutoCloseable {
             return;
         }
         if (commit) {
-            t.commit(); // on 40001 the row store has rolled it back
+            try {
+                t.commit(); // on 40001 the row store has rolled it back
+            } catch (RuntimeException e) {
+                metrics.rolledBack();
+                throw e;
+            }
+            metrics.committed();
         } else {
             t.rollback();
+            metrics.rolledBack();
         }
     }
 
@@ -698,6 +893,7 @@ public final class Session implements AutoCloseable {
 
     /** Marks the explicit transaction failed (PostgreSQL aborts it on any error) and returns {@code e}. */
     private RuntimeException failed(RuntimeException e) {
+        metrics.error(e);
         if (tx != null) {
             txFailed = true;
         }
@@ -824,6 +1020,7 @@ public final class Session implements AutoCloseable {
     /** Closes a statement's context; a leak is reported (added to {@code failure} if there is one). */
     private void endContext(QueryContext context, RuntimeException failure) {
         active.remove(context);
+        metrics.queryMemoryPeak(context.peakBytes());
         try {
             context.close();
         } catch (IllegalStateException leak) {

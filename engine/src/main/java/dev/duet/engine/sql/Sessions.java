@@ -2,6 +2,7 @@ package dev.duet.engine.sql;
 
 import dev.duet.core.catalog.Catalog;
 import dev.duet.planner.PlannedDml;
+import dev.duet.planner.PlannedExplain;
 import dev.duet.planner.PlannedQuery;
 import dev.duet.planner.PlannedStatement;
 import dev.duet.planner.SqlFrontEnd;
@@ -58,7 +59,9 @@ public final class Sessions {
             return cached;
         }
         // planned outside the lock: planning takes milliseconds and sessions must not queue on it
-        Prepared p = prepared(sql, catalog, frontEnd.planSingle(sql, catalog));
+        long start = System.nanoTime();
+        PlannedStatement statement = frontEnd.planSingle(sql, catalog);
+        Prepared p = prepared(sql, catalog, statement, System.nanoTime() - start);
         planned.incrementAndGet();
         synchronized (plans) {
             plans.put(sql, p);
@@ -68,6 +71,17 @@ public final class Sessions {
 
     /** A prepared statement of an already planned statement (not cached). */
     static Prepared prepared(String sql, Catalog catalog, PlannedStatement statement) {
+        return prepared(sql, catalog, statement, 0);
+    }
+
+    /** As {@link #prepared(String, Catalog, PlannedStatement)}, planned by the front end in {@code planningNanos}. */
+    static Prepared prepared(String sql, Catalog catalog, PlannedStatement statement, long planningNanos) {
+        if (statement instanceof PlannedExplain e && e.analyze()) {
+            // EXPLAIN ANALYZE runs the statement: it takes the statement's parameters
+            Prepared explained = prepared(sql, catalog, e.explained(), planningNanos);
+            return new Prepared(sql, catalog, statement, explained.parameterTypes(), Session.columnsOf(statement),
+                    planningNanos);
+        }
         List<dev.duet.core.types.DataType> parameters = new ArrayList<>();
         List<dev.duet.planner.OutputColumn> columns = List.of();
         if (statement instanceof PlannedQuery q) {
@@ -80,12 +94,17 @@ public final class Sessions {
         } else {
             columns = Session.columnsOf(statement);
         }
-        return new Prepared(sql, catalog, statement, parameters, columns);
+        return new Prepared(sql, catalog, statement, parameters, columns, planningNanos);
     }
 
     /** How many statements {@link #prepare} has planned (cache misses) so far. */
     long plannedStatements() {
         return planned.get();
+    }
+
+    /** How many sessions are open now. */
+    public int openSessions() {
+        return open.size();
     }
 
     void opened(Session session) {

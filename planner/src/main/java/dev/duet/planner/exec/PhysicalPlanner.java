@@ -124,7 +124,7 @@ public final class PhysicalPlanner {
 
     /** Plans {@code rel} and creates its operator tree for one execution (see {@link PlanNode#createOperator}). */
     public static Operator plan(RelNode rel, QueryContext context, Transaction transaction) {
-        return plan(rel).createOperator(context, transaction);
+        return PlanNode.instantiate(plan(rel), context, transaction);
     }
 
     /**

@@ -62,7 +62,7 @@ class PhysicalPlannerTest {
         assertArrayEquals(new int[] {2, 8, 12}, scan.columnIndexes()); // i, name, flag
         String explain = plan.explain();
         assertTrue(explain.startsWith("Project(") && explain.contains("filter=AND(>($0, 0), $2)")
-                && explain.contains("  TableScan(table=public.t, columns=[i, name, flag])"), explain);
+                && explain.contains("  TableScan(table=public.t, columns=[i, name, flag], zone=[i GT 0])"), explain);
         assertEquals(1, plan.columns().size());
         assertEquals(DataType.TEXT, plan.columns().get(0).type());
         // a filter alone keeps every column, in order

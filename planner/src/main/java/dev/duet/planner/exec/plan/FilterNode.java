@@ -40,7 +40,7 @@ public final class FilterNode implements PlanNode {
 
     @Override
     public Operator createOperator(QueryContext context, Transaction transaction) {
-        Operator in = input.createOperator(context, transaction);
+        Operator in = PlanNode.instantiate(input, context, transaction);
         try {
             return new FilterOperator(context, in, condition);
         } catch (RuntimeException e) {

@@ -3,6 +3,7 @@ package dev.duet.planner.exec.plan;
 import dev.duet.core.exec.BatchColumn;
 import dev.duet.core.exec.Operator;
 import dev.duet.core.exec.QueryContext;
+import dev.duet.core.exec.QueryProfile;
 import dev.duet.rowstore.Transaction;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,10 +26,23 @@ public interface PlanNode {
 
     /**
      * Creates the operator tree for one execution under {@code context}, reading the row store
-     * at {@code transaction}'s snapshot. The caller closes the returned operator (which closes its
+     * at {@code transaction}'s snapshot (callers go through {@link #instantiate}). The caller closes the returned operator (which closes its
      * inputs) before closing the context.
      */
     Operator createOperator(QueryContext context, Transaction transaction);
+
+    /**
+     * Creates {@code node}'s operator tree for one execution: {@link #createOperator}, wrapped to
+     * count rows, batches and time when the query is profiled ({@link QueryContext#profile()},
+     * EXPLAIN ANALYZE). Use this, not {@code createOperator}, for the root of a plan and for every
+     * input a node creates, so that EXPLAIN ANALYZE sees every node; unprofiled, it costs one
+     * field read per operator created.
+     */
+    static Operator instantiate(PlanNode node, QueryContext context, Transaction transaction) {
+        Operator operator = node.createOperator(context, transaction);
+        QueryProfile profile = context.profile();
+        return profile == null ? operator : profile.instrument(node, operator);
+    }
 
     /**
      * Creates the operators of {@code inputs} for one execution, then {@code operator} over them;
@@ -40,7 +54,7 @@ public interface PlanNode {
         List<Operator> created = new ArrayList<>(inputs.size());
         try {
             for (PlanNode input : inputs) {
-                created.add(input.createOperator(context, transaction));
+                created.add(instantiate(input, context, transaction));
             }
             return operator.apply(created);
         } catch (RuntimeException e) {
@@ -57,15 +71,23 @@ public interface PlanNode {
 
     /** The plan below and including this node, one node per line, inputs indented. */
     default String explain() {
+        return explain(PlanNode::describe);
+    }
+
+    /**
+     * As {@link #explain()}, each node's line written by {@code describe} (EXPLAIN adds what a
+     * node does in this execution, such as the store a scan is routed to).
+     */
+    default String explain(Function<PlanNode, String> describe) {
         StringBuilder sb = new StringBuilder();
-        explain(this, 0, sb);
+        explain(this, 0, sb, describe);
         return sb.toString();
     }
 
-    private static void explain(PlanNode node, int depth, StringBuilder sb) {
-        sb.append("  ".repeat(depth)).append(node.describe()).append('\n');
+    private static void explain(PlanNode node, int depth, StringBuilder sb, Function<PlanNode, String> describe) {
+        sb.append("  ".repeat(depth)).append(describe.apply(node)).append('\n');
         for (PlanNode input : node.inputs()) {
-            explain(input, depth + 1, sb);
+            explain(input, depth + 1, sb, describe);
         }
     }
 }

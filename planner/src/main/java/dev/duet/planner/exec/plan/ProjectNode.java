@@ -71,7 +71,7 @@ public final class ProjectNode implements PlanNode {
 
     @Override
     public Operator createOperator(QueryContext context, Transaction transaction) {
-        Operator in = input.createOperator(context, transaction);
+        Operator in = PlanNode.instantiate(input, context, transaction);
         try {
             return new ProjectOperator(context, in, projections, names, filter);
         } catch (RuntimeException e) {

@@ -10,10 +10,10 @@ import java.util.List;
 /** The column store as table scans see it; the engine implements it over its column store. */
 public interface ColumnScans {
     /**
-     * The number of rows the column store holds for {@code table} (an estimate: live rows of its
-     * segments), or -1 if it cannot serve the table at all.
+     * The number of rows the column store holds for {@code table} at about {@code transaction}'s
+     * snapshot (an estimate: the rows of its segments), or -1 if it cannot serve the table at all.
      */
-    long estimatedRows(TableDef table);
+    long estimatedRows(TableDef table, Transaction transaction);
 
     /**
      * An operator returning exactly the rows of {@code table} visible at {@code transaction}'s

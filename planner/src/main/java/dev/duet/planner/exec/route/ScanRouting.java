@@ -46,7 +46,7 @@ public final class ScanRouting {
         if (transaction.hasWrites(table.id())) {
             return new Route(false, "the transaction has written the table", -1);
         }
-        long rows = columns == null ? -1 : columns.estimatedRows(table);
+        long rows = columns == null ? -1 : columns.estimatedRows(table, transaction);
         if (rows < 0) {
             return new Route(false, columns == null ? "no column store" : "not in the column store", -1);
         }

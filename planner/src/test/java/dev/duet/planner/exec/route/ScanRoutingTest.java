@@ -44,7 +44,7 @@ class ScanRoutingTest {
         }
 
         @Override
-        public long estimatedRows(TableDef t) {
+        public long estimatedRows(TableDef t, Transaction transaction) {
             return rows;
         }
 
