@@ -420,4 +420,36 @@ class ParquetRoundTripTest {
                 List.of(cols.get(0), cols.get(0)), ParquetWriteOptions.defaults()));
         assertEquals(SqlState.DUPLICATE_COLUMN, e.state());
     }
+
+    @Test
+    void duckDbFilesOfEveryCodecReadBack() throws SQLException {
+        List<DataType> types = List.of(DataType.BIGINT, DataType.TEXT, DataType.decimal(18, 3));
+        for (String codec : List.of("uncompressed", "snappy", "gzip", "zstd", "lz4_raw", "lz4")) {
+            Path file = dir.resolve("codec-" + codec + ".parquet");
+            try (var s = duck.createStatement()) {
+                s.execute("COPY (SELECT range AS id, 'text ' || (range % 97) AS t, (range / 7)::DECIMAL(18,3) AS d"
+                        + " FROM range(5000)) TO '" + file + "' (FORMAT parquet, COMPRESSION " + codec + ")");
+            }
+            List<Object[]> expected = DuckDbRows.query(duck, "SELECT * FROM read_parquet('" + file + "') ORDER BY id",
+                    types);
+            try (ParquetBatchReader r = ParquetBatchReader.open(file)) {
+                List<Object[]> got = readAll(r, all(3), allocator);
+                got.sort((a, b) -> Long.compare((Long) a[0], (Long) b[0]));
+                assertEquals(DuckDbRows.render(expected), DuckDbRows.render(got), codec);
+            }
+        }
+    }
+
+    @Test
+    void codecWithoutJavaImplementationFailsWith0A000() throws SQLException {
+        Path file = dir.resolve("brotli.parquet");
+        try (var s = duck.createStatement()) {
+            s.execute("COPY (SELECT range AS id FROM range(10)) TO '" + file + "' (FORMAT parquet, COMPRESSION brotli)");
+        }
+        try (ParquetBatchReader r = ParquetBatchReader.open(file)) {
+            DuetException e = assertThrows(DuetException.class, () -> r.readRowGroup(0, new int[] {0}, allocator));
+            assertEquals(SqlState.FEATURE_NOT_SUPPORTED, e.state(), e.toString());
+            assertTrue(e.getMessage().contains("BROTLI"), e.getMessage());
+        }
+    }
 }
