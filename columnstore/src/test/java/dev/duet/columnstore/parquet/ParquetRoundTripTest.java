@@ -221,31 +221,36 @@ class ParquetRoundTripTest {
         Path file = dir.resolve("stats.parquet");
         write(file, COLUMNS, rows, ParquetWriteOptions.defaults().withRowGroupRows(200), allocator);
         try (ParquetBatchReader r = ParquetBatchReader.open(file)) {
-            for (int g = 0; g < r.rowGroupCount(); g++) {
-                int first = (int) r.rowGroupFirstRow(g);
-                int end = first + (int) r.rowGroupRowCount(g);
-                for (int c = 0; c < COLUMNS.size(); c++) {
-                    DataType t = COLUMNS.get(c).type();
-                    Object min = null;
-                    Object max = null;
-                    long nulls = 0;
-                    for (int row = first; row < end; row++) {
-                        Object v = rows.get(row)[c];
-                        if (v == null) {
-                            nulls++;
-                            continue;
-                        }
-                        min = min == null || Values.compare(t, v, min) < 0 ? v : min;
-                        max = max == null || Values.compare(t, v, max) > 0 ? v : max;
+            assertStatistics(r, rows);
+        }
+    }
+
+    /** Every column chunk's statistics are present and equal min/max/null count of {@code rows} (file order). */
+    static void assertStatistics(ParquetBatchReader r, List<Object[]> rows) {
+        for (int g = 0; g < r.rowGroupCount(); g++) {
+            int first = (int) r.rowGroupFirstRow(g);
+            int end = first + (int) r.rowGroupRowCount(g);
+            for (int c = 0; c < r.columns().size(); c++) {
+                DataType t = r.columns().get(c).type();
+                Object min = null;
+                Object max = null;
+                long nulls = 0;
+                for (int row = first; row < end; row++) {
+                    Object v = rows.get(row)[c];
+                    if (v == null) {
+                        nulls++;
+                        continue;
                     }
-                    ColumnStats s = r.stats(g, c);
-                    String where = "row group " + g + " column " + COLUMNS.get(c);
-                    assertNotNull(s, where);
-                    assertTrue(s.hasMinMax(), where);
-                    assertEquals(nulls, s.nullCount(), where);
-                    assertEquals(DuckDbRows.render(min), DuckDbRows.render(s.min()), "min of " + where);
-                    assertEquals(DuckDbRows.render(max), DuckDbRows.render(s.max()), "max of " + where);
+                    min = min == null || Values.compare(t, v, min) < 0 ? v : min;
+                    max = max == null || Values.compare(t, v, max) > 0 ? v : max;
                 }
+                ColumnStats s = r.stats(g, c);
+                String where = "row group " + g + " column " + r.columns().get(c);
+                assertNotNull(s, where);
+                assertEquals(min != null, s.hasMinMax(), where);
+                assertEquals(nulls, s.nullCount(), where);
+                assertEquals(DuckDbRows.render(min), DuckDbRows.render(s.min()), "min of " + where);
+                assertEquals(DuckDbRows.render(max), DuckDbRows.render(s.max()), "max of " + where);
             }
         }
     }
@@ -302,6 +307,7 @@ class ParquetRoundTripTest {
             assertEquals(expectedTypes, read);
             assertTrue(r.rowGroupCount() > 1, "DuckDB wrote several row groups");
             List<Object[]> got = readAll(r, all(COLUMNS.size()), allocator);
+            assertStatistics(r, got); // DuckDB's statistics, in its encodings, read as the data says
             got.sort((a, b) -> Long.compare((Long) a[0], (Long) b[0]));
             assertEquals(DuckDbRows.render(expected), DuckDbRows.render(got));
         }
