@@ -402,11 +402,20 @@ class CopyParquetTest {
                 assertEquals(3, rs.getLong(1));
                 assertEquals(2, rs.getLong(2));
             }
+            try (java.sql.PreparedStatement ps = c.prepareStatement("COPY (SELECT id, name FROM u WHERE id >= ?"
+                    + " ORDER BY id) TO '" + file("param.parquet") + "' (FORMAT parquet)")) {
+                ps.setInt(1, 2);
+                assertEquals(2, ps.executeUpdate());
+                ps.setInt(1, 3);
+                assertEquals(1, ps.executeUpdate());
+            }
             SQLException e = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
                     () -> st.executeUpdate("COPY u FROM '" + file("nope.parquet") + "' (FORMAT parquet)"));
             assertEquals("58P01", e.getSQLState());
         }
         assertEquals(List.of("INTEGER", "VARCHAR"), duckTypes("SELECT * FROM read_parquet('" + f + "')"));
+        assertEquals(List.of("Integer:3 | NULL"),
+                duckRows("SELECT * FROM read_parquet('" + file("param.parquet") + "')", List.of(DataType.INTEGER, DataType.TEXT)));
     }
 
     @Test
