@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.duet.columnstore.parquet.DuckDbRows;
 import dev.duet.columnstore.parquet.ParquetWriteOptions;
 import dev.duet.core.DuetException;
 import dev.duet.core.SqlState;
@@ -26,7 +27,6 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
@@ -126,61 +126,17 @@ class CopyParquetTest {
         return dir.resolve(name).toString();
     }
 
-    /** DuckDB's rows of {@code sql}, each value read as the canonical Java form of its type. */
+    /** DuckDB's rows of {@code sql}, each value read as the canonical Java form of its type, rendered. */
     List<String> duckRows(String sql, List<DataType> types) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                List<Object> row = new ArrayList<>();
-                for (int c = 0; c < types.size(); c++) {
-                    int i = c + 1;
-                    Object v = switch (types.get(c).kind()) {
-                        case BOOLEAN -> rs.getBoolean(i);
-                        case SMALLINT -> rs.getShort(i);
-                        case INTEGER -> rs.getInt(i);
-                        case BIGINT -> rs.getLong(i);
-                        case REAL -> rs.getFloat(i);
-                        case DOUBLE -> rs.getDouble(i);
-                        case DECIMAL -> rs.getBigDecimal(i);
-                        case VARCHAR -> rs.getString(i);
-                        case DATE -> rs.getObject(i, LocalDate.class);
-                        case TIMESTAMP -> rs.getObject(i, LocalDateTime.class);
-                        case BYTEA -> rs.getBytes(i);
-                    };
-                    row.add(rs.wasNull() ? null : v);
-                }
-                out.add(render(row));
-            }
-        }
-        return out;
+        return DuckDbRows.render(DuckDbRows.query(duck, sql, types));
     }
 
     List<String> duetRows(String sql) {
-        return query(session, sql).stream().map(CopyParquetTest::render).toList();
+        return query(session, sql).stream().map(row -> DuckDbRows.render(row.toArray())).toList();
     }
 
     List<String> duckTypes(String sql) throws SQLException {
-        List<String> out = new ArrayList<>();
-        try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery("DESCRIBE " + sql)) {
-            while (rs.next()) {
-                out.add(rs.getString("column_type"));
-            }
-        }
-        return out;
-    }
-
-    /** Equal SQL values of equal types render alike: floats by bits, decimals with their scale, bytes in hex. */
-    static String render(List<Object> row) {
-        StringBuilder sb = new StringBuilder();
-        for (Object v : row) {
-            sb.append(sb.length() == 0 ? "" : " | ").append(v == null ? "NULL"
-                    : v instanceof byte[] b ? "\\x" + HexFormat.of().formatHex(b)
-                    : v instanceof BigDecimal d ? d.toPlainString()
-                    : v instanceof Float f ? "f" + Float.floatToIntBits(f)
-                    : v instanceof Double d ? "d" + Double.doubleToLongBits(d)
-                    : v.getClass().getSimpleName() + ":" + v);
-        }
-        return sb.toString();
+        return DuckDbRows.types(duck, sql);
     }
 
     void duck(String sql) throws SQLException {
@@ -414,7 +370,7 @@ class CopyParquetTest {
             assertEquals("58P01", e.getSQLState());
         }
         assertEquals(List.of("INTEGER", "VARCHAR"), duckTypes("SELECT * FROM read_parquet('" + f + "')"));
-        assertEquals(List.of("Integer:3 | NULL"),
+        assertEquals(List.of(DuckDbRows.render(new Object[] {3, null})),
                 duckRows("SELECT * FROM read_parquet('" + file("param.parquet") + "')", List.of(DataType.INTEGER, DataType.TEXT)));
     }
 
