@@ -131,6 +131,18 @@ final class ParquetCopy {
             used.add(name);
             fileColumns.add(new BatchColumn(name, c.type(), c.nullable()));
         }
+        List<BatchColumn> produced = operator.columns();
+        for (int i = 0; i < fileColumns.size(); i++) {
+            // The file must describe the vectors as they are: where the operator's type differs in
+            // Arrow terms from the planned one (a DECIMAL's precision), the operator's wins.
+            BatchColumn planned = fileColumns.get(i);
+            BatchColumn actual = produced.get(i);
+            if (!planned.type().arrowType().equals(actual.type().arrowType())) {
+                fileColumns.set(i, new BatchColumn(planned.name(), actual.type(), planned.nullable() || actual.nullable()));
+            } else if (!planned.nullable() && actual.nullable()) {
+                fileColumns.set(i, new BatchColumn(planned.name(), planned.type(), true));
+            }
+        }
         ParquetBatchWriter writer = ParquetBatchWriter.create(file, fileColumns, options);
         try {
             for (VectorSchemaRoot batch; (batch = next(operator, context)) != null; ) {

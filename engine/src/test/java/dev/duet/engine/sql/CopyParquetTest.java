@@ -188,6 +188,17 @@ class CopyParquetTest {
         assertEquals(List.of("BIGINT", "VARCHAR", "VARCHAR"), duckTypes.subList(0, 3));
         assertTrue(duckTypes.get(3).startsWith("DECIMAL("), duckTypes.get(3));
         assertEquals(List.of("DECIMAL(5,1)", "TIMESTAMP", "DATE", "INTEGER", "BIGINT"), duckTypes.subList(4, 9));
+        // aggregates: the file's types are those of the rows Duet returns
+        String agg = "SELECT t.tag, count(*) AS n, sum(a.d9) AS s9, min(a.d38) AS m38, max(a.ts) AS last_ts,"
+                + " sum(a.l) AS sl, min(a.v) AS mv FROM all_types a JOIN tags t ON a.id = t.id GROUP BY t.tag ORDER BY t.tag";
+        String aggFile = file("agg.parquet");
+        List<String> aggRows = duetRows(agg);
+        assertEquals(aggRows.size(), copy("COPY (" + agg + ") TO '" + aggFile + "' (FORMAT parquet)"));
+        List<DataType> aggTypes;
+        try (Result r = session.execute(agg)) {
+            aggTypes = r.columns().stream().map(dev.duet.planner.OutputColumn::type).toList();
+        }
+        assertEquals(aggRows, duckRows("SELECT * FROM read_parquet('" + aggFile + "')", aggTypes));
         // a duplicate output name gets a suffix: Parquet names are unique
         String dup = file("dup.parquet");
         copy("COPY (SELECT id, id FROM tags ORDER BY 1) TO '" + dup + "' (FORMAT parquet)");
