@@ -417,4 +417,29 @@ class CopyParquetTest {
         }
         assertEquals(List.of(), records.stream().map(java.util.logging.LogRecord::getMessage).toList());
     }
+
+    @Test
+    void timeoutAndMemoryLimitStopCopyAndLeaveNothing() throws Exception {
+        String f = file("big.parquet");
+        duck("COPY (SELECT range::INTEGER AS id, repeat('x', 200) || range AS pad FROM range(60000)) TO '" + f
+                + "' (FORMAT parquet, ROW_GROUP_SIZE 60000)");
+        run(session, "CREATE TABLE big (id INTEGER NOT NULL, pad TEXT, PRIMARY KEY (id))");
+        // one row group of 60,000 rows of ~200 bytes does not fit in 1 MB
+        run(session, "SET duet.memory_limit = '1MB'");
+        assertFails(SqlState.OUT_OF_MEMORY, () -> session.execute("COPY big FROM '" + f + "' (FORMAT parquet)"));
+        run(session, "RESET duet.memory_limit");
+        assertEquals(0L, query(session, "SELECT count(*) FROM big").get(0).get(0));
+        assertEquals(60000, copy("COPY big FROM '" + f + "' (FORMAT parquet)"));
+
+        // 3.6 billion row pairs: no machine writes them within the timeout
+        run(session, "SET statement_timeout = '200ms'");
+        String out = file("pairs.parquet");
+        assertFails(SqlState.QUERY_CANCELED,
+                () -> session.execute("COPY (SELECT a.id, b.pad FROM big a, big b WHERE a.pad < b.pad) TO '" + out + "'"));
+        run(session, "RESET statement_timeout");
+        try (var listing = Files.list(dir)) {
+            assertEquals(List.of("big.parquet"), listing.map(p -> p.getFileName().toString()).sorted().toList(),
+                    "neither the file nor its temporary remains");
+        }
+    }
 }
