@@ -1,5 +1,6 @@
 package dev.duet.engine.sql;
 
+import dev.duet.columnstore.parquet.ParquetWriteOptions;
 import dev.duet.core.DuetException;
 import dev.duet.core.SqlState;
 import dev.duet.core.catalog.Catalog;
@@ -38,6 +39,7 @@ import dev.duet.planner.exec.route.ScanRouting;
 import dev.duet.planner.parse.ParsedStatement;
 import dev.duet.rowstore.RowStore;
 import dev.duet.rowstore.Transaction;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -155,7 +157,8 @@ public final class Session implements AutoCloseable {
         Objects.requireNonNull(parameters, "parameters is null");
         checkOpen();
         PlannedStatement s = statement.statement();
-        if (s.kind() == PlannedStatement.Kind.DML || s.kind() == PlannedStatement.Kind.DDL || endsTransaction(s)) {
+        if (s.kind() == PlannedStatement.Kind.DML || s.kind() == PlannedStatement.Kind.DDL || endsTransaction(s)
+                || s instanceof CopyStatement c && !c.to()) {
             readAheadOfSessionTransaction(); // reads may go on side by side; writes may not
         }
         long start = metrics.statementStarted(s.kind());
@@ -170,7 +173,7 @@ public final class Session implements AutoCloseable {
                 case DML, DDL -> write(statement, parameters);
                 case UTILITY -> utility((UtilityStatement) s);
                 case EXPLAIN -> explain(statement, parameters);
-                case COPY -> throw new DuetException(SqlState.FEATURE_NOT_SUPPORTED, "COPY is not supported yet");
+                case COPY -> copy(statement, parameters);
             };
         } catch (RuntimeException e) {
             metrics.statementEnded(start);
@@ -386,16 +389,23 @@ public final class Session implements AutoCloseable {
     // ---------------------------------------------------------------- writes
 
     private Result write(Prepared statement, List<?> parameters) {
-        PlannedStatement s = statement.statement();
+        return write(commandOf(statement.statement()), (t, context) -> writeWork(t, context, statement, parameters, false));
+    }
+
+    /**
+     * Runs one writing statement: 25006 in a read-only session or transaction; in the session's
+     * transaction under a savepoint, or in a transaction of its own committed at the end.
+     */
+    private Result write(String command, WriteWork work) {
         if (readOnly || txReadOnly) {
             throw DuetException.of(SqlState.READ_ONLY_SQL_TRANSACTION,
-                    "cannot execute %s in a read-only transaction", commandOf(s));
+                    "cannot execute %s in a read-only transaction", command);
         }
         boolean own = tx == null && autoCommit;
         if (!own) {
-            return writeIn(transaction(), statement, parameters, true, null);
+            return writeIn(transaction(), work, true, null);
         }
-        return inOwnTransaction(t -> writeIn(t, statement, parameters, false, null));
+        return inOwnTransaction(t -> writeIn(t, work, false, null));
     }
 
     /** Runs {@code work} in a read-write transaction of its own and commits it (auto-commit). */
@@ -415,6 +425,27 @@ public final class Session implements AutoCloseable {
         }
     }
 
+    /** The work of one writing statement, given its transaction and its query context. */
+    @FunctionalInterface
+    private interface WriteWork {
+        Result run(Transaction t, QueryContext context);
+    }
+
+    /** The work of a DML, DDL or COPY FROM statement; {@code profiled}: for EXPLAIN ANALYZE. */
+    private Result writeWork(Transaction t, QueryContext context, Prepared statement, List<?> parameters,
+            boolean profiled) {
+        Prepared p = current(statement, t.catalog());
+        context.setParameters(bind(p, parameters));
+        DmlExecutor executor = new DmlExecutor(context, t);
+        if (p.statement() instanceof PlannedDml dml) {
+            return dml(dml, executor, p, settings.route(), profiled);
+        }
+        if (p.statement() instanceof CopyStatement copy) {
+            return copyFrom(t, copy.target(), copy.columns(), ParquetCopy.resolve(copy.path()), context);
+        }
+        return ddl((DdlStatement) p.statement(), executor, p, t, settings.route());
+    }
+
     /**
      * Runs a DML or DDL statement in {@code t}. With {@code atomic}, a failure first takes back
      * the statement's writes (a savepoint), leaving {@code t} as it was before; without, the
@@ -422,17 +453,16 @@ public final class Session implements AutoCloseable {
      * ANALYZE).
      */
     private Result writeIn(Transaction t, Prepared statement, List<?> parameters, boolean atomic, QueryProfile profile) {
+        return writeIn(t, (tx, context) -> writeWork(tx, context, statement, parameters, profile != null), atomic, profile);
+    }
+
+    private Result writeIn(Transaction t, WriteWork work, boolean atomic, QueryProfile profile) {
         Transaction.Savepoint savepoint = atomic ? t.savepoint() : null;
         QueryContext context = newContext(settings.memoryLimit());
         context.setProfile(profile);
         Result result;
         try {
-            Prepared p = current(statement, t.catalog());
-            context.setParameters(bind(p, parameters));
-            DmlExecutor executor = new DmlExecutor(context, t);
-            result = p.statement() instanceof PlannedDml dml
-                    ? dml(dml, executor, p, settings.route(), profile != null)
-                    : ddl((DdlStatement) p.statement(), executor, p, t, settings.route());
+            result = work.run(t, context);
             if (atomic) {
                 t.release(savepoint);
             }
@@ -521,8 +551,114 @@ public final class Session implements AutoCloseable {
         if (s instanceof PlannedDml d) {
             return d.operation().name();
         }
+        if (s instanceof CopyStatement c) {
+            return c.to() ? "COPY TO" : "COPY FROM";
+        }
         String simple = s.getClass().getSimpleName(); // CreateTable → CREATE TABLE
         return simple.replaceAll("([a-z])([A-Z])", "$1 $2").toUpperCase(Locale.ROOT);
+    }
+
+
+    // ---------------------------------------------------------------- COPY and Parquet
+
+    /**
+     * COPY TO runs its query like a SELECT (a read: allowed in read-only sessions) and writes the
+     * rows to the file; COPY FROM is a write statement (atomic, 25006 when read-only).
+     */
+    private Result copy(Prepared statement, List<?> parameters) {
+        CopyStatement c = (CopyStatement) statement.statement();
+        if (c.path() == null) {
+            throw DuetException.of(SqlState.FEATURE_NOT_SUPPORTED,
+                    "COPY %s is not supported; name a file", c.to() ? "TO STDOUT" : "FROM STDIN");
+        }
+        if (c.to()) {
+            ParquetWriteOptions options = ParquetCopy.writeOptions(c.options(), c.path());
+            return export(statement, parameters, ParquetCopy.resolve(c.path()), options);
+        }
+        ParquetCopy.checkReadOptions(c.options(), c.path());
+        return write(statement, parameters);
+    }
+
+    /**
+     * Writes the rows of {@code query} (one SELECT, VALUES or WITH query; parameters are not
+     * supported here) to a Parquet file, exactly as {@code COPY (query) TO 'file' (FORMAT parquet)}
+     * does, in this session's transaction if one is open. Returns the number of rows written.
+     * Relative paths resolve against the working directory.
+     */
+    public long exportParquet(String query, Path file, ParquetWriteOptions options) {
+        Objects.requireNonNull(file, "file is null");
+        Objects.requireNonNull(options, "options is null");
+        Prepared p = prepare(query);
+        if (p.statement().kind() != PlannedStatement.Kind.QUERY) {
+            throw DuetException.of(SqlState.INVALID_PARAMETER_VALUE, "exportParquet takes a query, not: %s", query);
+        }
+        if (txFailed) {
+            throw inFailedTransaction();
+        }
+        try {
+            return export(p, List.of(), file.toAbsolutePath(), options).updateCount();
+        } catch (RuntimeException e) {
+            throw failed(e);
+        }
+    }
+
+    /**
+     * Inserts the rows of a Parquet file into {@code table} ({@code name} or {@code schema.name},
+     * as stored), exactly as {@code COPY table FROM 'file' (FORMAT parquet)} does: file columns fill
+     * the table's columns by position, all or nothing, in this session's transaction if one is
+     * open. Returns the number of rows inserted.
+     */
+    public long importParquet(String table, Path file) {
+        Objects.requireNonNull(table, "table is null");
+        Objects.requireNonNull(file, "file is null");
+        checkOpen();
+        readAheadOfSessionTransaction();
+        if (txFailed) {
+            throw inFailedTransaction();
+        }
+        Path absolute = file.toAbsolutePath();
+        try {
+            return write("COPY FROM", (t, context) -> copyFrom(t, t.table(table), List.of(), absolute, context))
+                    .updateCount();
+        } catch (RuntimeException e) {
+            throw failed(e);
+        }
+    }
+
+    private Result export(Prepared statement, List<?> parameters, Path file, ParquetWriteOptions options) {
+        boolean own = tx == null && autoCommit;
+        Transaction t = own ? store.begin(true) : transaction();
+        QueryContext context = newContext(settings.memoryLimit());
+        RuntimeException failure = null;
+        try {
+            Prepared p = current(statement, t.catalog());
+            context.setParameters(bind(p, parameters));
+            PlanNode plan = p.physicalPlan();
+            List<OutputColumn> columns = p.statement() instanceof CopyStatement c
+                    ? c.query().columns() : ((PlannedQuery) p.statement()).columns();
+            try (Operator op = context.allocating(() -> plan.createOperator(context, t))) {
+                long n = ParquetCopy.export(op, columns, file, options, context);
+                return StatusResult.counted("COPY ", n);
+            }
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
+        } finally {
+            endContext(context, failure);
+            if (own) {
+                t.close();
+            }
+        }
+    }
+
+    private static Result copyFrom(Transaction t, TableDef planned, List<String> columns, Path file,
+            QueryContext context) {
+        TableDef table = t.table(planned.qualifiedName());
+        if (table.id() != planned.id() || !table.columns().equals(planned.columns())) {
+            throw new IllegalStateException("table " + planned.name() + " changed since the statement was planned");
+        }
+        long n = ParquetCopy.load(t, table, columns, file, context);
+        return StatusResult.counted("COPY ", n);
     }
 
     // ---------------------------------------------------------------- utility statements

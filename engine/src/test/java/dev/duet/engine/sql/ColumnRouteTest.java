@@ -122,7 +122,7 @@ class ColumnRouteTest {
             }
             run(s, "SET duet.route = 'column'");
             String plan = text(query(s, "EXPLAIN SELECT count(*) FROM t WHERE v < 50"));
-            assertTrue(plan.contains("route=column (duet.route = column, rows≈1000)"), plan);
+            assertTrue(plan.contains("route=column (duet.route = column, rows≈"), plan);
             assertTrue(plan.contains("zone=[v LT 50]"), plan);
             String analyzed = text(query(s, "EXPLAIN ANALYZE SELECT count(*) FROM t WHERE v < 50"));
             assertTrue(analyzed.contains("route=column"), analyzed);
@@ -134,7 +134,7 @@ class ColumnRouteTest {
 
             run(s, "SET duet.route = 'auto'");
             plan = text(query(s, "EXPLAIN SELECT count(*) FROM t"));
-            assertTrue(plan.contains("route=row (fewer than 10000 rows, rows≈1000)"), plan);
+            assertTrue(plan.contains("route=row (fewer than 10000 rows, rows≈"), plan);
             plan = text(query(s, "EXPLAIN SELECT v FROM t WHERE id = 7"));
             assertTrue(plan.contains("KeyScan"), plan);
             run(s, "BEGIN");
