@@ -2,6 +2,7 @@ package dev.duet.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.math.BigDecimal;
@@ -125,6 +126,18 @@ class DuckDbDifferentialTest {
     }
 
     @Test
+    void theColumnRouteReadsTheColumnStore() throws SQLException {
+        route("column");
+        StringBuilder plan = new StringBuilder();
+        try (Statement st = duet.createStatement(); ResultSet rs = st.executeQuery("EXPLAIN SELECT * FROM vals WHERE i > 0")) {
+            while (rs.next()) {
+                plan.append(rs.getString(1)).append('\n');
+            }
+        }
+        assertTrue(plan.toString().contains("route=column"), plan.toString());
+    }
+
+    @Test
     void everyColumnOfEveryRow() throws SQLException {
         assertSame("SELECT * FROM vals WHERE id > 0");
         assertSame("SELECT id, b, s, i, l, r, d, n, v, t, dt, ts, bin FROM vals WHERE id = 4");
@@ -173,11 +186,23 @@ class DuckDbDifferentialTest {
         try (PreparedStatement ps = duck.prepareStatement(sql)) {
             expected = run(ps, new Object[0], false);
         }
-        try (PreparedStatement ps = duet.prepareStatement(sql)) {
-            actual = run(ps, new Object[0], false);
-        }
         assertFalse(expected.isEmpty(), "every query of this test returns rows: " + sql);
-        assertEquals(expected, actual, sql);
+        for (String route : ROUTES) {
+            route(route);
+            try (PreparedStatement ps = duet.prepareStatement(sql)) {
+                actual = run(ps, new Object[0], false);
+            }
+            assertEquals(expected, actual, route + " route: " + sql);
+        }
+    }
+
+    /** Duet runs each query with its scans routed to each store in turn. */
+    private static final List<String> ROUTES = List.of("row", "column");
+
+    private static void route(String route) throws SQLException {
+        try (Statement st = duet.createStatement()) {
+            st.execute("SET duet.route = '" + route + "'");
+        }
     }
 
     private static void assertSame(String sql, Object... parameters) throws SQLException {
@@ -186,12 +211,16 @@ class DuckDbDifferentialTest {
         try (PreparedStatement ps = duck.prepareStatement(sql)) {
             expected = run(ps, parameters, true);
         }
-        try (PreparedStatement ps = duet.prepareStatement(sql)) {
-            actual = run(ps, parameters, true);
-        }
         assertFalse(expected.isEmpty(), "every query of this test returns rows: " + sql);
-        if (!expected.equals(actual)) {
-            fail(sql + " with " + Arrays.toString(parameters) + "\nDuckDB: " + expected + "\nDuet:   " + actual);
+        for (String route : ROUTES) {
+            route(route);
+            try (PreparedStatement ps = duet.prepareStatement(sql)) {
+                actual = run(ps, parameters, true);
+            }
+            if (!expected.equals(actual)) {
+                fail(route + " route: " + sql + " with " + Arrays.toString(parameters) + "\nDuckDB: " + expected
+                        + "\nDuet:   " + actual);
+            }
         }
     }
 
