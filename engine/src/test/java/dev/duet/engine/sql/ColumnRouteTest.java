@@ -186,6 +186,14 @@ class ColumnRouteTest {
             }
         }
         assertTrue(db.columnStore().rowGroupsRead() > 0, "the reads went to the column store");
+        var registry = db.meterRegistry();
+        assertTrue(registry.get("duet.columnstore.rows.applied").functionCounter().count() >= 400);
+        assertTrue(registry.get("duet.sync.commits.applied").functionCounter().count() >= 401);
+        assertTrue(registry.get("duet.columnstore.rowgroups.read").functionCounter().count() > 0);
+        assertTrue(registry.get("duet.columnstore.segments").gauge().value() >= 1);
+        assertTrue(registry.get("duet.columnstore.bytes").gauge().value() > 0);
+        assertTrue(registry.get("duet.sync.lag.bytes").gauge().value() >= 0);
+        assertTrue(registry.get("duet.sync.lag").gauge().value() >= 0);
     }
 
     @Test
