@@ -252,7 +252,7 @@ public final class ColumnScan implements Operator {
             if (st == null) {
                 continue;
             }
-            if (st.nullCount() >= reader.rowGroupRowCount(rg) || !pred.mayMatch(st.min(), st.max())) {
+            if (st.nullCount() >= reader.rowGroupRowCount(rg) || !pred.mayMatch(table.def.column(pred.column()).type(), st.min(), st.max())) {
                 return false;
             }
         }

@@ -1,5 +1,7 @@
 package dev.duet.columnstore;
 
+import dev.duet.core.types.DataType;
+import dev.duet.core.types.Values;
 import java.util.Objects;
 
 /**
@@ -19,21 +21,22 @@ public record ZonePredicate(int column, Op op, Object value) {
     }
 
     /**
-     * Whether some value in [min, max] may satisfy the predicate; null bounds (unknown statistics)
-     * mean it may.
+     * Whether some value in [min, max] of a column of {@code type} may satisfy the predicate; null
+     * bounds (unknown statistics) mean it may. Values compare as SQL orders them ({@link
+     * Values#compare}): strings by code point, which is the UTF-8 byte order of Parquet's string
+     * statistics (Java's {@code String.compareTo} is not), and -0.0 equal to 0.0.
      */
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    boolean mayMatch(Object min, Object max) {
-        if (min == null || max == null || !(value instanceof Comparable v)) {
+    boolean mayMatch(DataType type, Object min, Object max) {
+        if (min == null || max == null) {
             return true;
         }
         try {
             return switch (op) {
-                case EQ -> v.compareTo(min) >= 0 && v.compareTo(max) <= 0;
-                case LT -> v.compareTo(min) > 0;
-                case LE -> v.compareTo(min) >= 0;
-                case GT -> v.compareTo(max) < 0;
-                case GE -> v.compareTo(max) <= 0;
+                case EQ -> Values.compare(type, value, min) >= 0 && Values.compare(type, value, max) <= 0;
+                case LT -> Values.compare(type, value, min) > 0;
+                case LE -> Values.compare(type, value, min) >= 0;
+                case GT -> Values.compare(type, value, max) < 0;
+                case GE -> Values.compare(type, value, max) <= 0;
             };
         } catch (ClassCastException e) {
             // statistics of another Java class than the value: cannot judge, so read the row group

@@ -77,7 +77,11 @@ class ColumnRouteTest {
                     "SELECT count(*), sum(i), sum(d), min(v), max(day) FROM t",
                     "SELECT id, i FROM t WHERE i BETWEEN 10 AND 20 ORDER BY id",
                     "SELECT id FROM t WHERE d > 500 AND day < DATE '2024-03-01' ORDER BY id",
-                    "SELECT b, count(*) FROM t GROUP BY b ORDER BY b");
+                    "SELECT b, count(*) FROM t GROUP BY b ORDER BY b",
+                    "SELECT id, v FROM t WHERE v = 'v12' ORDER BY id",
+                    "SELECT id, v FROM t WHERE v < 'v3' AND v >= 'v1' ORDER BY id",
+                    "SELECT id, v FROM t WHERE v > 'v99' ORDER BY id",
+                    "SELECT id, v FROM t WHERE v >= 'v5\uD83D\uDE00' ORDER BY id");
             for (int round = 0; round < 8; round++) {
                 StringBuilder insert = new StringBuilder("INSERT INTO t VALUES ");
                 for (int r = 0; r < 150; r++) {
@@ -86,7 +90,8 @@ class ColumnRouteTest {
                             .append(random.nextInt(10) == 0 ? "NULL" : String.valueOf(random.nextInt(50))).append(", ")
                             .append(random.nextInt(10) == 0 ? "NULL" : BigDecimal.valueOf(random.nextLong(100_000), 2)).append(", ")
                             .append(random.nextDouble() * 1000).append(", ")
-                            .append(random.nextInt(10) == 0 ? "NULL" : "'v" + random.nextInt(1000) + "'").append(", ")
+                            .append(random.nextInt(10) == 0 ? "NULL" : "'v" + random.nextInt(1000)
+                                    + (random.nextInt(5) == 0 ? " " : random.nextInt(9) == 0 ? "\uD83D\uDE00" : "") + "'").append(", ")
                             .append("DATE '").append(LocalDate.of(2024, 1, 1).plusDays(random.nextInt(120))).append("', ")
                             .append("TIMESTAMP '").append(LocalDateTime.of(2024, 1, 1, 0, 0).plusSeconds(random.nextInt(1_000_000))
                                     .format(TIMESTAMP)).append("', ")

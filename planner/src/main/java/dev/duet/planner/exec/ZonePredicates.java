@@ -24,9 +24,8 @@ import org.apache.calcite.sql.SqlKind;
  * a predicate here only lets whole row groups be skipped, so leaving one out is always safe.
  *
  * <p>Only literals that are values of the column's type without rounding are taken (a conversion
- * could round: {@code int_col < 2.5}); an out-of-range one is left out. Text and byte-string columns are left out: the file statistics order
- * strings by their UTF-8 bytes, and comparing Java strings (UTF-16) in that order needs care the
- * zone check does not take yet.
+ * could round: {@code int_col < 2.5}); an out-of-range one is left out. Text compares by code
+ * point (see {@link ZonePredicate}); byte strings and booleans are left out.
  */
 final class ZonePredicates {
     private ZonePredicates() {
@@ -77,8 +76,8 @@ final class ZonePredicates {
         return switch (to.kind()) {
             case SMALLINT, INTEGER, BIGINT -> fromInteger;
             case DECIMAL -> fromInteger || from.kind() == DataType.Kind.DECIMAL && from.scale() <= to.scale();
-            case REAL, DOUBLE, DATE, TIMESTAMP -> from.kind() == to.kind();
-            case VARCHAR, BYTEA, BOOLEAN -> false;
+            case REAL, DOUBLE, DATE, TIMESTAMP, VARCHAR -> from.kind() == to.kind();
+            case BYTEA, BOOLEAN -> false;
         };
     }
 
@@ -107,6 +106,9 @@ final class ZonePredicates {
             value = ExpressionCompiler.literalValue(literal, type);
         } catch (RuntimeException e) {
             return null; // out of the column's range: no skipping on it
+        }
+        if (value instanceof String text && !text.isEmpty() && text.charAt(text.length() - 1) == ' ') {
+            return null; // whether trailing blanks count is the comparison's business, not the zone map's
         }
         ZonePredicate.Op op = switch (kind) {
             case EQUALS -> ZonePredicate.Op.EQ;
