@@ -87,6 +87,8 @@ public final class ColumnStore implements AutoCloseable {
     private volatile long appliedLsn;
     private volatile long replayFromTs;
     private volatile long replayFromLsn;
+    /** Sync thread (volatile for scans): snapshots before this are not in the store (it was loaded from a snapshot then). */
+    private volatile long oldestTs;
     /** The applied watermark the manifest read on open recorded (0 for a new store): replayed commits up to it may name tables dropped since. */
     private long manifestTs;
     private volatile DuetException failure;
@@ -211,6 +213,10 @@ public final class ColumnStore implements AutoCloseable {
     /** The commit dropped table {@code tableId}: its storage goes, its files after the next manifest. */
     public void dropTable(long tableId) {
         inCommit();
+        removeTable(tableId);
+    }
+
+    private void removeTable(long tableId) {
         ColumnTable t = tables.remove(tableId);
         if (t == null) {
             return;
@@ -354,6 +360,31 @@ public final class ColumnStore implements AutoCloseable {
         currentTs = -1;
     }
 
+    /**
+     * Forgets everything (every table; their files go after the next manifest) and sets the
+     * watermark back to zero, so that the store can be loaded again from a snapshot: the commit
+     * {@code snapshotTs} applied next ({@link #beginCommit}) holds every row visible at it, and
+     * scans of older snapshots fail with 55000 from then on. Between commits (sync thread).
+     */
+    public void reset(long snapshotTs) {
+        if (currentTs >= 0) {
+            throw new IllegalStateException("reset inside commit " + currentTs);
+        }
+        for (long id : new ArrayList<>(tables.keySet())) {
+            removeTable(id);
+        }
+        manifestTs = 0;
+        oldestTs = snapshotTs;
+        advance(0, 0);
+        replayFromTs = 0;
+        replayFromLsn = 0;
+    }
+
+    /** The oldest snapshot the store can answer (0 unless it was loaded from a snapshot, see {@link #reset}). */
+    public long oldestSnapshot() {
+        return oldestTs;
+    }
+
     /** Stops answering scans: the applier failed and the store no longer follows the log. */
     public void fail(DuetException cause) {
         watermarkLock.lock();
@@ -462,6 +493,7 @@ public final class ColumnStore implements AutoCloseable {
         int replayAt = out.size();
         out.writeLong(0);
         out.writeLong(0);
+        out.writeLong(oldestTs);
         out.writeInt(nextSegmentId);
         List<ColumnTable> list = new ArrayList<>(tables.values());
         list.sort(Comparator.comparingLong(t -> t.def.id()));
@@ -526,6 +558,7 @@ public final class ColumnStore implements AutoCloseable {
             long lsn = in.readLong();
             long fromTs = in.readLong();
             long fromLsn = in.readLong();
+            oldestTs = in.readLong();
             nextSegmentId = in.readInt();
             int n = in.readInt();
             for (int i = 0; i < n; i++) {
@@ -594,6 +627,11 @@ public final class ColumnStore implements AutoCloseable {
         requireNonNull(context, "context is null");
         requireNonNull(columns, "columns is null");
         awaitWatermark(snapshotTs, options.scanWait());
+        if (snapshotTs < oldestTs) {
+            throw DuetException.of(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE,
+                    "column store holds no snapshot before %d (it was loaded from that snapshot); snapshot %d is older",
+                    oldestTs, snapshotTs);
+        }
         ColumnTable t = tables.get(tableId);
         if (t == null) {
             throw DuetException.of(SqlState.UNDEFINED_TABLE, "column store has no table with id %d", tableId);
