@@ -63,6 +63,7 @@ public final class ColumnScan implements Operator {
         }
         table.lock.readLock().lock();
         try {
+            store.scanStarted(this);
             for (Segment s : table.segments) {
                 if (s.file != null) {
                     if (s.file.minInsertTs() <= snapshot) {
@@ -306,6 +307,7 @@ public final class ColumnScan implements Operator {
             }
         }
         parts.clear();
+        store.scanEnded(this);
     }
 
     @Override

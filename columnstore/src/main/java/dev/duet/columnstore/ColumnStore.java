@@ -77,7 +77,22 @@ public final class ColumnStore implements AutoCloseable {
     /** Sync thread: the next segment id; the commit being applied (-1: none); files to delete after the next manifest. */
     private int nextSegmentId = 1;
     private long currentTs = -1;
-    private final List<Path> obsolete = new ArrayList<>();
+    private final List<Obsolete> obsolete = new ArrayList<>();
+
+    /**
+     * A file no manifest will list again, which scans that began at or before segment-list
+     * generation {@code generation} may still read: deleted once every such scan has ended.
+     */
+    private record Obsolete(Path path, long generation) {
+    }
+
+    /**
+     * The segment-list generation: incremented under a table's write lock whenever a segment's
+     * file is taken out of a list (drop, compaction). Running scans, with the generation they
+     * began at (read under the table's read lock), keep those files alive.
+     */
+    private final AtomicLong generation = new AtomicLong();
+    private final ConcurrentHashMap<ColumnScan, Long> activeScans = new ConcurrentHashMap<>();
     private final List<ColumnTable> touched = new ArrayList<>();
 
     /** Written under watermarkLock by the sync thread; volatile for lock-free reads. */
@@ -98,6 +113,7 @@ public final class ColumnStore implements AutoCloseable {
     private volatile long rowsApplied;
     private long commitRows;
     private final AtomicLong segmentsSealed = new AtomicLong();
+    private final AtomicLong segmentsCompacted = new AtomicLong();
     private final AtomicLong rowGroupsSkipped = new AtomicLong();
     private final AtomicLong rowGroupsRead = new AtomicLong();
 
@@ -228,10 +244,11 @@ public final class ColumnStore implements AutoCloseable {
         }
         t.lock.writeLock().lock();
         try {
+            long g = generation.getAndIncrement();
             for (Segment s : t.segments) {
                 if (s.file != null) {
-                    obsolete.add(s.file.path());
-                    obsolete.add(dir.resolve(Segment.deleteFileName(tableId, s.id)));
+                    obsolete.add(new Obsolete(s.file.path(), g));
+                    obsolete.add(new Obsolete(dir.resolve(Segment.deleteFileName(tableId, s.id)), g));
                 }
                 if (s.rows != null) {
                     s.rows.release();
@@ -534,15 +551,156 @@ public final class ColumnStore implements AutoCloseable {
         DurableFiles.replace(dir.resolve(MANIFEST), out);
         replayFromTs = fromTs;
         replayFromLsn = fromLsn;
-        for (Path p : obsolete) {
+        deleteObsoleteFiles();
+    }
+
+    /** Deletes the files no manifest lists and no running scan may read. Sync thread. */
+    private void deleteObsoleteFiles() {
+        long oldestScan = Long.MAX_VALUE;
+        for (long g : activeScans.values()) {
+            oldestScan = Math.min(oldestScan, g);
+        }
+        for (var it = obsolete.iterator(); it.hasNext(); ) {
+            Obsolete o = it.next();
+            if (o.generation() >= oldestScan) {
+                continue; // a scan that began before the file was dropped may still open it
+            }
             try {
-                Files.deleteIfExists(p);
+                Files.deleteIfExists(o.path());
             } catch (IOException e) {
                 // harmless: the next open deletes files the manifest does not list
-                LOG.log(System.Logger.Level.WARNING, "cannot delete obsolete column store file " + p + ": " + e);
+                LOG.log(System.Logger.Level.WARNING, "cannot delete obsolete column store file " + o.path() + ": " + e);
+            }
+            it.remove();
+        }
+    }
+
+    /** Called by a scan under its table's read lock, as it fixes its segment list. */
+    void scanStarted(ColumnScan scan) {
+        activeScans.put(scan, generation.get());
+    }
+
+    void scanEnded(ColumnScan scan) {
+        activeScans.remove(scan);
+    }
+
+    // ------------------------------------------------------------------ compaction
+
+    /**
+     * Rewrites every sealed segment in which at least {@link ColumnStoreOptions#compactFraction()}
+     * of the rows were deleted at or before {@code horizon} (the oldest snapshot any reader may
+     * still use: those rows are invisible to all of them) into a new segment without those rows,
+     * with the key map and delete vector moved to it, then writes the manifest; the old files go
+     * once no scan that may read them is running. Returns the number of segments rewritten.
+     * Between commits (sync thread).
+     */
+    public int compact(long horizon) {
+        checkUsable();
+        if (currentTs >= 0) {
+            throw new IllegalStateException("compact inside commit " + currentTs);
+        }
+        long limit = Math.min(horizon, appliedTs);
+        int rewritten = 0;
+        for (ColumnTable t : tables.values()) {
+            for (Segment s : t.segments) {
+                if (s.file == null || s.deletes.deletedCount() < options.compactFraction() * s.file.rowCount()) {
+                    continue;
+                }
+                int removable = 0;
+                for (long d : s.deletes.view()) {
+                    if (d != 0 && d <= limit) {
+                        removable++;
+                    }
+                }
+                if (removable > 0 && removable >= options.compactFraction() * s.file.rowCount()) {
+                    rewrite(t, s, limit);
+                    rewritten++;
+                }
             }
         }
-        obsolete.clear();
+        if (rewritten > 0) {
+            writeManifest();
+            segmentsCompacted.addAndGet(rewritten);
+        }
+        return rewritten;
+    }
+
+    /** Replaces sealed segment {@code s} of {@code t} by one without its rows deleted at or before {@code limit}. */
+    private void rewrite(ColumnTable t, Segment s, long limit) {
+        List<dev.duet.core.exec.BatchColumn> cols = OpenRows.storedColumns(t.def);
+        int[] all = new int[cols.size()];
+        java.util.Arrays.setAll(all, i -> i);
+        int tsColumn = t.def.columnCount();
+        long[] deleted = s.deletes.view();
+        Segment fresh = new Segment(nextSegmentId++, new DeleteVector());
+        List<ByteBuffer> liveKeys = new ArrayList<>();
+        List<Integer> liveRows = new ArrayList<>();
+        long minTs = Long.MAX_VALUE;
+        long maxTs = Long.MIN_VALUE;
+        int n = 0;
+        org.apache.arrow.vector.VectorSchemaRoot out = dev.duet.core.exec.Batches.create(allocator, cols);
+        try {
+            dev.duet.core.exec.Batches.allocate(out, Math.max(1, s.file.rowCount()));
+            try (SegmentFile.Reader reader = SegmentFile.open(s.file.path())) {
+                for (int rg = 0; rg < reader.rowGroupCount(); rg++) {
+                    int first = (int) reader.rowGroupFirstRow(rg);
+                    try (org.apache.arrow.vector.VectorSchemaRoot b = reader.readRowGroup(rg, all, allocator)) {
+                        org.apache.arrow.vector.BigIntVector ts = (org.apache.arrow.vector.BigIntVector) b.getVector(tsColumn);
+                        org.apache.arrow.vector.VarBinaryVector keys = (org.apache.arrow.vector.VarBinaryVector) b.getVector(tsColumn + 1);
+                        for (int i = 0; i < b.getRowCount(); i++) {
+                            int pos = first + i;
+                            long d = pos < deleted.length ? deleted[pos] : 0;
+                            if (d != 0 && d <= limit) {
+                                continue;
+                            }
+                            for (int c = 0; c < all.length; c++) {
+                                out.getVector(c).copyFromSafe(i, n, b.getVector(c));
+                            }
+                            minTs = Math.min(minTs, ts.get(i));
+                            maxTs = Math.max(maxTs, ts.get(i));
+                            if (d != 0) {
+                                fresh.deletes.mark(n, d);
+                            } else {
+                                liveKeys.add(ByteBuffer.wrap(keys.get(i)));
+                                liveRows.add(n);
+                            }
+                            n++;
+                        }
+                    }
+                }
+            }
+            out.setRowCount(n);
+            if (n > 0) {
+                Path file = dir.resolve(Segment.fileName(t.def.id(), fresh.id));
+                long bytes = SegmentFile.write(file, cols, out, n, options.rowGroupRows());
+                fresh.file = new Segment.SealedFile(file, n, minTs, maxTs, bytes);
+            }
+        } finally {
+            out.close();
+        }
+        t.lock.writeLock().lock();
+        try {
+            List<Segment> next = new ArrayList<>(java.util.Arrays.asList(t.segments));
+            int at = next.indexOf(s);
+            if (n > 0) {
+                next.set(at, fresh);
+            } else {
+                next.remove(at);
+            }
+            t.segments = next.toArray(new Segment[0]);
+            long g = generation.getAndIncrement();
+            obsolete.add(new Obsolete(s.file.path(), g));
+            obsolete.add(new Obsolete(dir.resolve(Segment.deleteFileName(t.def.id(), s.id)), g));
+        } finally {
+            t.lock.writeLock().unlock();
+        }
+        t.byId.remove(s.id);
+        if (n > 0) {
+            t.byId.put(fresh.id, fresh);
+        }
+        for (int i = 0; i < liveKeys.size(); i++) {
+            t.keys.put(liveKeys.get(i), ColumnTable.position(fresh.id, liveRows.get(i)));
+        }
     }
 
     private void load() {
@@ -723,6 +881,11 @@ public final class ColumnStore implements AutoCloseable {
 
     public long segmentsSealed() {
         return segmentsSealed.get();
+    }
+
+    /** Sealed segments rewritten by {@link #compact} since open. */
+    public long segmentsCompacted() {
+        return segmentsCompacted.get();
     }
 
     /** Row groups scans skipped thanks to their min/max, and row groups they read, since open. */

@@ -71,6 +71,8 @@ public final class ColumnSync implements AutoCloseable {
     private volatile DuetException failure;
     private volatile long commitsApplied;
     private volatile long lastRetained = -1;
+    /** Sync thread: commits applied since the last compaction. */
+    private int sinceCompaction;
     private final Applier applier = new Applier();
 
     private record Pending(long ts, long endLsn, byte[] payload, long receivedNanos) {
@@ -304,6 +306,10 @@ public final class ColumnSync implements AutoCloseable {
         CommitRecord.read(payload, 0, len, applier);
         columns.endCommit(endLsn);
         commitsApplied++;
+        if (++sinceCompaction >= options.compactEveryCommits()) {
+            sinceCompaction = 0;
+            columns.compact(rows.oldestSnapshot());
+        }
         if (retention != null) {
             if (endLsn - columns.replayFromLsn() > options.maxReplayBytes()) {
                 columns.persist();

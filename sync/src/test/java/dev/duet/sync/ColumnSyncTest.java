@@ -51,7 +51,7 @@ class ColumnSyncTest {
         rows = RowStore.open(dir.resolve("db"), RowStoreOptions.defaults().withWalSegmentBytes(64 * 1024));
         columns = ColumnStore.open(dir.resolve("columns"), ColumnStoreOptions.defaults().withSealRows(sealRows).withRowGroupRows(16).withScanWait(WAIT));
         // a clean close persists everything: the next open replays nothing
-        sync = ColumnSync.start(rows, columns, SyncOptions.defaults().withClosePersistBytes(0));
+        sync = ColumnSync.start(rows, columns, SyncOptions.defaults().withClosePersistBytes(0).withCompactEveryCommits(8));
     }
 
     void closeAll() {
