@@ -613,6 +613,7 @@ public final class ColumnStore implements AutoCloseable {
                     }
                 }
                 if (removable > 0 && removable >= options.compactFraction() * s.file.rowCount()) {
+                    t.compactedTo = Math.max(t.compactedTo, limit);
                     rewrite(t, s, limit);
                     rewritten++;
                 }
@@ -793,6 +794,12 @@ public final class ColumnStore implements AutoCloseable {
         ColumnTable t = tables.get(tableId);
         if (t == null) {
             throw DuetException.of(SqlState.UNDEFINED_TABLE, "column store has no table with id %d", tableId);
+        }
+        if (snapshotTs < t.compactedTo) {
+            // the caller's snapshot is older than the row store's oldest open one when compaction ran
+            throw DuetException.of(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE,
+                    "column store compacted table \"%s\" up to snapshot %d; snapshot %d is older",
+                    t.def.name(), t.compactedTo, snapshotTs);
         }
         for (int c : columns) {
             java.util.Objects.checkIndex(c, t.def.columnCount());

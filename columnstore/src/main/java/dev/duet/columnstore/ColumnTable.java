@@ -27,6 +27,8 @@ final class ColumnTable {
      * bytes per live row on the heap; rebuilt on open from the sealed segments' key columns.
      */
     final HashMap<ByteBuffer, Long> keys = new HashMap<>();
+    /** Written by the sync thread, read by scans: rows deleted at or before this may have been compacted away. */
+    volatile long compactedTo;
     /** Sync thread: segments by id. */
     final HashMap<Integer, Segment> byId = new HashMap<>();
     /** Sync thread: every commit at or before this is wholly in the persisted segments and delete vectors. */

@@ -272,6 +272,8 @@ class ColumnStoreTest {
             cs.persist();
             assertTrue(!java.nio.file.Files.exists(oldFile), "the old file goes once no scan reads it");
             assertEquals(1, cs.segmentsCompacted());
+            DuetException older = assertThrows(DuetException.class, () -> scan(cs, deletedAt - 1, new int[] {0}, List.of()));
+            assertEquals("55000", older.state().code(), "a snapshot older than the compaction horizon is refused");
             // the key map follows the rows to the new segment
             begin(cs);
             put(cs, 7, "again", 7);
