@@ -6,6 +6,8 @@ import dev.duet.core.DuetException;
 import dev.duet.core.SqlState;
 import dev.duet.core.catalog.CatalogCodec;
 import dev.duet.core.catalog.TableDef;
+import dev.duet.core.exec.BatchColumn;
+import dev.duet.core.exec.Batches;
 import dev.duet.core.exec.QueryContext;
 import dev.duet.core.io.ByteSink;
 import dev.duet.core.io.ByteSource;
@@ -15,18 +17,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.VarBinaryVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.Types;
+import org.apache.arrow.vector.types.pojo.ArrowType;
 
 /**
  * The column store of one database: per table, sealed Parquet segments plus one open Arrow segment,
@@ -121,8 +129,8 @@ public final class ColumnStore implements AutoCloseable {
         // Arrow's type classes initialise each other in a cycle (Types.MinorType and the ArrowType
         // visitors): two threads doing it at once — the sync thread building its first segment and
         // a query thread — can deadlock in class initialisation. Do it once, here, first.
-        org.apache.arrow.vector.types.Types.MinorType.values();
-        org.apache.arrow.vector.types.Types.getMinorTypeForArrowType(new org.apache.arrow.vector.types.pojo.ArrowType.Int(64, true));
+        Types.MinorType.values();
+        Types.getMinorTypeForArrowType(new ArrowType.Int(64, true));
     }
 
     private ColumnStore(Path dir, boolean temporary, ColumnStoreOptions options) {
@@ -628,9 +636,9 @@ public final class ColumnStore implements AutoCloseable {
 
     /** Replaces sealed segment {@code s} of {@code t} by one without its rows deleted at or before {@code limit}. */
     private void rewrite(ColumnTable t, Segment s, long limit) {
-        List<dev.duet.core.exec.BatchColumn> cols = OpenRows.storedColumns(t.def);
+        List<BatchColumn> cols = OpenRows.storedColumns(t.def);
         int[] all = new int[cols.size()];
-        java.util.Arrays.setAll(all, i -> i);
+        Arrays.setAll(all, i -> i);
         int tsColumn = t.def.columnCount();
         long[] deleted = s.deletes.view();
         Segment fresh = new Segment(nextSegmentId++, new DeleteVector());
@@ -639,15 +647,15 @@ public final class ColumnStore implements AutoCloseable {
         long minTs = Long.MAX_VALUE;
         long maxTs = Long.MIN_VALUE;
         int n = 0;
-        org.apache.arrow.vector.VectorSchemaRoot out = dev.duet.core.exec.Batches.create(allocator, cols);
+        VectorSchemaRoot out = Batches.create(allocator, cols);
         try {
-            dev.duet.core.exec.Batches.allocate(out, Math.max(1, s.file.rowCount()));
+            Batches.allocate(out, Math.max(1, s.file.rowCount()));
             try (SegmentFile.Reader reader = SegmentFile.open(s.file.path())) {
                 for (int rg = 0; rg < reader.rowGroupCount(); rg++) {
                     int first = (int) reader.rowGroupFirstRow(rg);
-                    try (org.apache.arrow.vector.VectorSchemaRoot b = reader.readRowGroup(rg, all, allocator)) {
-                        org.apache.arrow.vector.BigIntVector ts = (org.apache.arrow.vector.BigIntVector) b.getVector(tsColumn);
-                        org.apache.arrow.vector.VarBinaryVector keys = (org.apache.arrow.vector.VarBinaryVector) b.getVector(tsColumn + 1);
+                    try (VectorSchemaRoot b = reader.readRowGroup(rg, all, allocator)) {
+                        BigIntVector ts = (BigIntVector) b.getVector(tsColumn);
+                        VarBinaryVector keys = (VarBinaryVector) b.getVector(tsColumn + 1);
                         for (int i = 0; i < b.getRowCount(); i++) {
                             int pos = first + i;
                             long d = pos < deleted.length ? deleted[pos] : 0;
@@ -681,7 +689,7 @@ public final class ColumnStore implements AutoCloseable {
         }
         t.lock.writeLock().lock();
         try {
-            List<Segment> next = new ArrayList<>(java.util.Arrays.asList(t.segments));
+            List<Segment> next = new ArrayList<>(Arrays.asList(t.segments));
             int at = next.indexOf(s);
             if (n > 0) {
                 next.set(at, fresh);
@@ -802,7 +810,7 @@ public final class ColumnStore implements AutoCloseable {
                     t.def.name(), t.compactedTo, snapshotTs);
         }
         for (int c : columns) {
-            java.util.Objects.checkIndex(c, t.def.columnCount());
+            Objects.checkIndex(c, t.def.columnCount());
         }
         return new ColumnScan(this, context, t, snapshotTs, columns.clone(),
                 predicates == null ? List.of() : List.copyOf(predicates));

@@ -16,8 +16,10 @@ import dev.duet.rowstore.RowStore;
 import dev.duet.rowstore.Transaction;
 import dev.duet.rowstore.wal.WalReader;
 import dev.duet.rowstore.wal.WalRetention;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -89,11 +91,11 @@ public final class ColumnSync implements AutoCloseable {
 
     /**
      * The WAL position a column store in {@code columnStoreDir} will replay from, to register as
-     * consumer {@value #CONSUMER} when opening the row store ({@link RowStore#open(java.nio.file.Path,
-     * dev.duet.rowstore.RowStoreOptions, java.util.Map)}), before a checkpoint could delete what it needs.
+     * consumer {@value #CONSUMER} when opening the row store ({@link RowStore#open(Path,
+     * dev.duet.rowstore.RowStoreOptions, Map)}), before a checkpoint could delete what it needs.
      */
-    public static java.util.Map<String, Long> walConsumers(java.nio.file.Path columnStoreDir) {
-        return java.util.Map.of(CONSUMER, ColumnStore.persistedReplayLsn(columnStoreDir));
+    public static Map<String, Long> walConsumers(Path columnStoreDir) {
+        return Map.of(CONSUMER, ColumnStore.persistedReplayLsn(columnStoreDir));
     }
 
     /**
