@@ -1,6 +1,7 @@
 package dev.duet.engine;
 
 import dev.duet.columnstore.ColumnStore;
+import dev.duet.columnstore.parquet.ParquetWriteOptions;
 import dev.duet.core.DuetException;
 import dev.duet.core.catalog.Catalog;
 import dev.duet.core.catalog.TableDef;
@@ -189,6 +190,27 @@ public final class Duet implements AutoCloseable {
     public List<Row> scan(String table, KeyRange range) {
         try (Transaction tx = begin(true)) {
             return tx.scan(table, range).toList();
+        }
+    }
+
+    /**
+     * Writes the rows of a SQL query to a Parquet file and returns how many there were: the same
+     * as {@code COPY (query) TO 'file' (FORMAT parquet)}, with the given options (types as
+     * docs/sql.md maps them; the file appears complete when this returns, or not at all).
+     */
+    public long exportParquet(String query, Path file, ParquetWriteOptions options) {
+        try (Session s = newSession()) {
+            return s.exportParquet(query, file, options);
+        }
+    }
+
+    /**
+     * Inserts the rows of a Parquet file into a table (its columns by position) in one transaction
+     * and returns how many there were: the same as {@code COPY table FROM 'file' (FORMAT parquet)}.
+     */
+    public long importParquet(String table, Path file) {
+        try (Session s = newSession()) {
+            return s.importParquet(table, file);
         }
     }
 

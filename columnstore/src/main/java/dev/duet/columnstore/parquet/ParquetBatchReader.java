@@ -295,6 +295,15 @@ public final class ParquetBatchReader implements AutoCloseable {
         } catch (IOException e) {
             batch.close();
             throw ParquetBatchWriter.ioError("could not read file \"" + file + "\"", e);
+        } catch (org.apache.parquet.hadoop.BadConfigurationException e) {
+            // parquet-java looks codecs up by class name: BROTLI (and LZO) have none on Duet's class path
+            batch.close();
+            java.util.Set<String> codecs = new java.util.TreeSet<>();
+            for (int c : columnIndexes) {
+                codecs.add(blocks.get(rowGroup).getColumns().get(c).getCodec().name());
+            }
+            throw new DuetException(SqlState.FEATURE_NOT_SUPPORTED, "Parquet file \"" + file
+                    + "\" is compressed with " + String.join(", ", codecs) + ", which Duet cannot read", e);
         } catch (org.apache.parquet.io.ParquetDecodingException e) {
             batch.close();
             throw new DuetException(SqlState.BAD_COPY_FILE_FORMAT,

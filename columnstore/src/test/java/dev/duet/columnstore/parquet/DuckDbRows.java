@@ -12,13 +12,16 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
-/** DuckDB query results as canonical Duet values (see DataType), and value rendering for asserts. */
-final class DuckDbRows {
+/**
+ * DuckDB query results as canonical Duet values (see DataType), and a rendering of rows for
+ * assertions. Shared with the engine's tests through this module's test-jar.
+ */
+public final class DuckDbRows {
     private DuckDbRows() {
     }
 
     /** Rows of {@code sql}, each value read as the canonical Java form of {@code types[i]}. */
-    static List<Object[]> query(Connection duck, String sql, List<DataType> types) throws SQLException {
+    public static List<Object[]> query(Connection duck, String sql, List<DataType> types) throws SQLException {
         List<Object[]> out = new ArrayList<>();
         try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
@@ -50,7 +53,7 @@ final class DuckDbRows {
     }
 
     /** DuckDB's column types of {@code sql}, as DESCRIBE prints them. */
-    static List<String> types(Connection duck, String sql) throws SQLException {
+    public static List<String> types(Connection duck, String sql) throws SQLException {
         List<String> out = new ArrayList<>();
         try (Statement s = duck.createStatement(); ResultSet rs = s.executeQuery("DESCRIBE " + sql)) {
             while (rs.next()) {
@@ -61,7 +64,7 @@ final class DuckDbRows {
     }
 
     /** A row rendered so that equal SQL values render alike (decimals with their scale, bytes in hex). */
-    static String render(Object[] row) {
+    public static String render(Object[] row) {
         StringBuilder sb = new StringBuilder();
         for (Object v : row) {
             if (sb.length() > 0) {
@@ -72,7 +75,7 @@ final class DuckDbRows {
         return sb.toString();
     }
 
-    static String render(Object v) {
+    public static String render(Object v) {
         if (v == null) {
             return "NULL";
         }
@@ -91,7 +94,7 @@ final class DuckDbRows {
         return v.getClass().getSimpleName() + ":" + v;
     }
 
-    static List<String> render(List<Object[]> rows) {
+    public static List<String> render(List<Object[]> rows) {
         return rows.stream().map(DuckDbRows::render).toList();
     }
 }

@@ -221,31 +221,36 @@ class ParquetRoundTripTest {
         Path file = dir.resolve("stats.parquet");
         write(file, COLUMNS, rows, ParquetWriteOptions.defaults().withRowGroupRows(200), allocator);
         try (ParquetBatchReader r = ParquetBatchReader.open(file)) {
-            for (int g = 0; g < r.rowGroupCount(); g++) {
-                int first = (int) r.rowGroupFirstRow(g);
-                int end = first + (int) r.rowGroupRowCount(g);
-                for (int c = 0; c < COLUMNS.size(); c++) {
-                    DataType t = COLUMNS.get(c).type();
-                    Object min = null;
-                    Object max = null;
-                    long nulls = 0;
-                    for (int row = first; row < end; row++) {
-                        Object v = rows.get(row)[c];
-                        if (v == null) {
-                            nulls++;
-                            continue;
-                        }
-                        min = min == null || Values.compare(t, v, min) < 0 ? v : min;
-                        max = max == null || Values.compare(t, v, max) > 0 ? v : max;
+            assertStatistics(r, rows);
+        }
+    }
+
+    /** Every column chunk's statistics are present and equal min/max/null count of {@code rows} (file order). */
+    static void assertStatistics(ParquetBatchReader r, List<Object[]> rows) {
+        for (int g = 0; g < r.rowGroupCount(); g++) {
+            int first = (int) r.rowGroupFirstRow(g);
+            int end = first + (int) r.rowGroupRowCount(g);
+            for (int c = 0; c < r.columns().size(); c++) {
+                DataType t = r.columns().get(c).type();
+                Object min = null;
+                Object max = null;
+                long nulls = 0;
+                for (int row = first; row < end; row++) {
+                    Object v = rows.get(row)[c];
+                    if (v == null) {
+                        nulls++;
+                        continue;
                     }
-                    ColumnStats s = r.stats(g, c);
-                    String where = "row group " + g + " column " + COLUMNS.get(c);
-                    assertNotNull(s, where);
-                    assertTrue(s.hasMinMax(), where);
-                    assertEquals(nulls, s.nullCount(), where);
-                    assertEquals(DuckDbRows.render(min), DuckDbRows.render(s.min()), "min of " + where);
-                    assertEquals(DuckDbRows.render(max), DuckDbRows.render(s.max()), "max of " + where);
+                    min = min == null || Values.compare(t, v, min) < 0 ? v : min;
+                    max = max == null || Values.compare(t, v, max) > 0 ? v : max;
                 }
+                ColumnStats s = r.stats(g, c);
+                String where = "row group " + g + " column " + r.columns().get(c);
+                assertNotNull(s, where);
+                assertEquals(min != null, s.hasMinMax(), where);
+                assertEquals(nulls, s.nullCount(), where);
+                assertEquals(DuckDbRows.render(min), DuckDbRows.render(s.min()), "min of " + where);
+                assertEquals(DuckDbRows.render(max), DuckDbRows.render(s.max()), "max of " + where);
             }
         }
     }
@@ -302,6 +307,7 @@ class ParquetRoundTripTest {
             assertEquals(expectedTypes, read);
             assertTrue(r.rowGroupCount() > 1, "DuckDB wrote several row groups");
             List<Object[]> got = readAll(r, all(COLUMNS.size()), allocator);
+            assertStatistics(r, got); // DuckDB's statistics, in its encodings, read as the data says
             got.sort((a, b) -> Long.compare((Long) a[0], (Long) b[0]));
             assertEquals(DuckDbRows.render(expected), DuckDbRows.render(got));
         }
@@ -419,5 +425,37 @@ class ParquetRoundTripTest {
         DuetException e = assertThrows(DuetException.class, () -> ParquetBatchWriter.create(dir.resolve("dup.parquet"),
                 List.of(cols.get(0), cols.get(0)), ParquetWriteOptions.defaults()));
         assertEquals(SqlState.DUPLICATE_COLUMN, e.state());
+    }
+
+    @Test
+    void duckDbFilesOfEveryCodecReadBack() throws SQLException {
+        List<DataType> types = List.of(DataType.BIGINT, DataType.TEXT, DataType.decimal(18, 3));
+        for (String codec : List.of("uncompressed", "snappy", "gzip", "zstd", "lz4_raw", "lz4")) {
+            Path file = dir.resolve("codec-" + codec + ".parquet");
+            try (var s = duck.createStatement()) {
+                s.execute("COPY (SELECT range AS id, 'text ' || (range % 97) AS t, (range / 7)::DECIMAL(18,3) AS d"
+                        + " FROM range(5000)) TO '" + file + "' (FORMAT parquet, COMPRESSION " + codec + ")");
+            }
+            List<Object[]> expected = DuckDbRows.query(duck, "SELECT * FROM read_parquet('" + file + "') ORDER BY id",
+                    types);
+            try (ParquetBatchReader r = ParquetBatchReader.open(file)) {
+                List<Object[]> got = readAll(r, all(3), allocator);
+                got.sort((a, b) -> Long.compare((Long) a[0], (Long) b[0]));
+                assertEquals(DuckDbRows.render(expected), DuckDbRows.render(got), codec);
+            }
+        }
+    }
+
+    @Test
+    void codecWithoutJavaImplementationFailsWith0A000() throws SQLException {
+        Path file = dir.resolve("brotli.parquet");
+        try (var s = duck.createStatement()) {
+            s.execute("COPY (SELECT range AS id FROM range(10)) TO '" + file + "' (FORMAT parquet, COMPRESSION brotli)");
+        }
+        try (ParquetBatchReader r = ParquetBatchReader.open(file)) {
+            DuetException e = assertThrows(DuetException.class, () -> r.readRowGroup(0, new int[] {0}, allocator));
+            assertEquals(SqlState.FEATURE_NOT_SUPPORTED, e.state(), e.toString());
+            assertTrue(e.getMessage().contains("BROTLI"), e.getMessage());
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.duet.engine.sql;
 
 import dev.duet.core.catalog.Catalog;
 import dev.duet.core.types.DataType;
+import dev.duet.planner.CopyStatement;
 import dev.duet.planner.OutputColumn;
 import dev.duet.planner.PlannedDml;
 import dev.duet.planner.PlannedQuery;
@@ -72,7 +73,7 @@ public final class Prepared {
 
     /**
      * The physical plan of what the statement reads: a query's rows, the input of INSERT /
-     * UPDATE / DELETE, the query of CREATE TABLE AS. 0A000 if the executor cannot run it.
+     * UPDATE / DELETE, the query of CREATE TABLE AS or of COPY TO. 0A000 if the executor cannot run it.
      */
     PlanNode physicalPlan() {
         PlanNode p = physical;
@@ -109,6 +110,9 @@ public final class Prepared {
             return PhysicalPlanner.plan(d.modify().getInput());
         }
         if (statement instanceof CreateTable c && c.query() != null) {
+            return PhysicalPlanner.plan(c.query().plan());
+        }
+        if (statement instanceof CopyStatement c && c.to()) {
             return PhysicalPlanner.plan(c.query().plan());
         }
         throw new IllegalStateException("statement reads no rows: " + statement.sql());

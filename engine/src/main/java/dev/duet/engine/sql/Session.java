@@ -12,6 +12,8 @@ import dev.duet.core.types.DataType;
 import dev.duet.core.types.TextValues;
 import dev.duet.core.types.Values;
 import dev.duet.engine.Duet;
+import dev.duet.columnstore.parquet.ParquetWriteOptions;
+import dev.duet.core.exec.Operator;
 import dev.duet.planner.CopyStatement;
 import dev.duet.planner.OutputColumn;
 import dev.duet.planner.PlannedDml;
@@ -31,6 +33,7 @@ import dev.duet.planner.exec.plan.PlanNode;
 import dev.duet.planner.parse.ParsedStatement;
 import dev.duet.rowstore.RowStore;
 import dev.duet.rowstore.Transaction;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -140,7 +143,8 @@ public final class Session implements AutoCloseable {
         Objects.requireNonNull(parameters, "parameters is null");
         checkOpen();
         PlannedStatement s = statement.statement();
-        if (s.kind() == PlannedStatement.Kind.DML || s.kind() == PlannedStatement.Kind.DDL || endsTransaction(s)) {
+        if (s.kind() == PlannedStatement.Kind.DML || s.kind() == PlannedStatement.Kind.DDL || endsTransaction(s)
+                || s instanceof CopyStatement c && !c.to()) {
             readAheadOfSessionTransaction(); // reads may go on side by side; writes may not
         }
         if (txFailed && !endsTransaction(s)) {
@@ -152,7 +156,7 @@ public final class Session implements AutoCloseable {
                 case DML, DDL -> write(statement, parameters);
                 case UTILITY -> utility((UtilityStatement) s);
                 case EXPLAIN -> explain((PlannedExplain) s);
-                case COPY -> throw new DuetException(SqlState.FEATURE_NOT_SUPPORTED, "COPY is not supported yet");
+                case COPY -> copy(statement, parameters);
             };
         } catch (RuntimeException e) {
             throw failed(e);
@@ -342,20 +346,46 @@ public final class Session implements AutoCloseable {
     // ---------------------------------------------------------------- writes
 
     private Result write(Prepared statement, List<?> parameters) {
-        PlannedStatement s = statement.statement();
+        return write(commandOf(statement.statement()), (t, context) -> writeWork(t, context, statement, parameters));
+    }
+
+    /**
+     * Runs one writing statement: 25006 in a read-only session or transaction; in the session's
+     * transaction under a savepoint, or in a transaction of its own committed at the end.
+     */
+    private Result write(String command, WriteWork work) {
         if (readOnly || txReadOnly) {
             throw DuetException.of(SqlState.READ_ONLY_SQL_TRANSACTION,
-                    "cannot execute %s in a read-only transaction", commandOf(s));
+                    "cannot execute %s in a read-only transaction", command);
         }
         boolean own = tx == null && autoCommit;
         if (!own) {
-            return writeIn(transaction(), statement, parameters, true);
+            return writeIn(transaction(), work, true);
         }
         try (Transaction t = store.begin(false)) {
-            Result result = writeIn(t, statement, parameters, false);
+            Result result = writeIn(t, work, false);
             t.commit();
             return result;
         }
+    }
+
+    /** The work of one writing statement, given its transaction and its query context. */
+    @FunctionalInterface
+    private interface WriteWork {
+        Result run(Transaction t, QueryContext context);
+    }
+
+    private Result writeWork(Transaction t, QueryContext context, Prepared statement, List<?> parameters) {
+        Prepared p = current(statement, t.catalog());
+        context.setParameters(bind(p, parameters));
+        DmlExecutor executor = new DmlExecutor(context, t);
+        if (p.statement() instanceof PlannedDml dml) {
+            return dml(dml, executor, p);
+        }
+        if (p.statement() instanceof CopyStatement copy) {
+            return copyFrom(t, copy.target(), copy.columns(), ParquetCopy.resolve(copy.path()), context);
+        }
+        return ddl((DdlStatement) p.statement(), executor, p, t);
     }
 
     /**
@@ -364,16 +394,15 @@ public final class Session implements AutoCloseable {
      * caller discards {@code t} on failure.
      */
     private Result writeIn(Transaction t, Prepared statement, List<?> parameters, boolean atomic) {
+        return writeIn(t, (tx, context) -> writeWork(tx, context, statement, parameters), atomic);
+    }
+
+    private Result writeIn(Transaction t, WriteWork work, boolean atomic) {
         Transaction.Savepoint savepoint = atomic ? t.savepoint() : null;
         QueryContext context = newContext(settings.memoryLimit());
         Result result;
         try {
-            Prepared p = current(statement, t.catalog());
-            context.setParameters(bind(p, parameters));
-            DmlExecutor executor = new DmlExecutor(context, t);
-            result = p.statement() instanceof PlannedDml dml
-                    ? dml(dml, executor, p)
-                    : ddl((DdlStatement) p.statement(), executor, p, t);
+            result = work.run(t, context);
             if (atomic) {
                 t.release(savepoint);
             }
@@ -461,8 +490,114 @@ public final class Session implements AutoCloseable {
         if (s instanceof PlannedDml d) {
             return d.operation().name();
         }
+        if (s instanceof CopyStatement c) {
+            return c.to() ? "COPY TO" : "COPY FROM";
+        }
         String simple = s.getClass().getSimpleName(); // CreateTable → CREATE TABLE
         return simple.replaceAll("([a-z])([A-Z])", "$1 $2").toUpperCase(Locale.ROOT);
+    }
+
+
+    // ---------------------------------------------------------------- COPY and Parquet
+
+    /**
+     * COPY TO runs its query like a SELECT (a read: allowed in read-only sessions) and writes the
+     * rows to the file; COPY FROM is a write statement (atomic, 25006 when read-only).
+     */
+    private Result copy(Prepared statement, List<?> parameters) {
+        CopyStatement c = (CopyStatement) statement.statement();
+        if (c.path() == null) {
+            throw DuetException.of(SqlState.FEATURE_NOT_SUPPORTED,
+                    "COPY %s is not supported; name a file", c.to() ? "TO STDOUT" : "FROM STDIN");
+        }
+        if (c.to()) {
+            ParquetWriteOptions options = ParquetCopy.writeOptions(c.options(), c.path());
+            return export(statement, parameters, ParquetCopy.resolve(c.path()), options);
+        }
+        ParquetCopy.checkReadOptions(c.options(), c.path());
+        return write(statement, parameters);
+    }
+
+    /**
+     * Writes the rows of {@code query} (one SELECT, VALUES or WITH query; parameters are not
+     * supported here) to a Parquet file, exactly as {@code COPY (query) TO 'file' (FORMAT parquet)}
+     * does, in this session's transaction if one is open. Returns the number of rows written.
+     * Relative paths resolve against the working directory.
+     */
+    public long exportParquet(String query, Path file, ParquetWriteOptions options) {
+        Objects.requireNonNull(file, "file is null");
+        Objects.requireNonNull(options, "options is null");
+        Prepared p = prepare(query);
+        if (p.statement().kind() != PlannedStatement.Kind.QUERY) {
+            throw DuetException.of(SqlState.INVALID_PARAMETER_VALUE, "exportParquet takes a query, not: %s", query);
+        }
+        if (txFailed) {
+            throw inFailedTransaction();
+        }
+        try {
+            return export(p, List.of(), file.toAbsolutePath(), options).updateCount();
+        } catch (RuntimeException e) {
+            throw failed(e);
+        }
+    }
+
+    /**
+     * Inserts the rows of a Parquet file into {@code table} ({@code name} or {@code schema.name},
+     * as stored), exactly as {@code COPY table FROM 'file' (FORMAT parquet)} does: file columns fill
+     * the table's columns by position, all or nothing, in this session's transaction if one is
+     * open. Returns the number of rows inserted.
+     */
+    public long importParquet(String table, Path file) {
+        Objects.requireNonNull(table, "table is null");
+        Objects.requireNonNull(file, "file is null");
+        checkOpen();
+        readAheadOfSessionTransaction();
+        if (txFailed) {
+            throw inFailedTransaction();
+        }
+        Path absolute = file.toAbsolutePath();
+        try {
+            return write("COPY FROM", (t, context) -> copyFrom(t, t.table(table), List.of(), absolute, context))
+                    .updateCount();
+        } catch (RuntimeException e) {
+            throw failed(e);
+        }
+    }
+
+    private Result export(Prepared statement, List<?> parameters, Path file, ParquetWriteOptions options) {
+        boolean own = tx == null && autoCommit;
+        Transaction t = own ? store.begin(true) : transaction();
+        QueryContext context = newContext(settings.memoryLimit());
+        RuntimeException failure = null;
+        try {
+            Prepared p = current(statement, t.catalog());
+            context.setParameters(bind(p, parameters));
+            PlanNode plan = p.physicalPlan();
+            List<OutputColumn> columns = p.statement() instanceof CopyStatement c
+                    ? c.query().columns() : ((PlannedQuery) p.statement()).columns();
+            try (Operator op = context.allocating(() -> plan.createOperator(context, t))) {
+                long n = ParquetCopy.export(op, columns, file, options, context);
+                return new StatusResult("COPY " + n, n);
+            }
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
+        } finally {
+            endContext(context, failure);
+            if (own) {
+                t.close();
+            }
+        }
+    }
+
+    private static Result copyFrom(Transaction t, TableDef planned, List<String> columns, Path file,
+            QueryContext context) {
+        TableDef table = t.table(planned.qualifiedName());
+        if (table.id() != planned.id() || !table.columns().equals(planned.columns())) {
+            throw new IllegalStateException("table " + planned.name() + " changed since the statement was planned");
+        }
+        long n = ParquetCopy.load(t, table, columns, file, context);
+        return new StatusResult("COPY " + n, n);
     }
 
     // ---------------------------------------------------------------- utility statements

@@ -1,6 +1,7 @@
 package dev.duet.engine.sql;
 
 import dev.duet.core.catalog.Catalog;
+import dev.duet.planner.CopyStatement;
 import dev.duet.planner.PlannedDml;
 import dev.duet.planner.PlannedQuery;
 import dev.duet.planner.PlannedStatement;
@@ -76,6 +77,8 @@ public final class Sessions {
         } else if (statement instanceof PlannedDml d) {
             parameters.addAll(d.parameterTypes());
         } else if (statement instanceof CreateTable c && c.query() != null) {
+            parameters.addAll(c.query().parameterTypes());
+        } else if (statement instanceof CopyStatement c && c.to()) {
             parameters.addAll(c.query().parameterTypes());
         } else {
             columns = Session.columnsOf(statement);
