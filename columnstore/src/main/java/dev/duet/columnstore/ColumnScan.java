@@ -64,6 +64,7 @@ public final class ColumnScan implements Operator {
         }
         table.lock.readLock().lock();
         try {
+            store.scanStarted(this);
             for (Segment s : table.segments) {
                 if (s.file != null) {
                     if (s.file.minInsertTs() <= snapshot) {
@@ -314,6 +315,7 @@ public final class ColumnScan implements Operator {
             }
         }
         parts.clear();
+        store.scanEnded(this);
     }
 
     @Override

@@ -6,6 +6,8 @@ import dev.duet.core.DuetException;
 import dev.duet.core.SqlState;
 import dev.duet.core.catalog.CatalogCodec;
 import dev.duet.core.catalog.TableDef;
+import dev.duet.core.exec.BatchColumn;
+import dev.duet.core.exec.Batches;
 import dev.duet.core.exec.QueryContext;
 import dev.duet.core.io.ByteSink;
 import dev.duet.core.io.ByteSource;
@@ -15,18 +17,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.VarBinaryVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.Types;
+import org.apache.arrow.vector.types.pojo.ArrowType;
 
 /**
  * The column store of one database: per table, sealed Parquet segments plus one open Arrow segment,
@@ -77,7 +85,22 @@ public final class ColumnStore implements AutoCloseable {
     /** Sync thread: the next segment id; the commit being applied (-1: none); files to delete after the next manifest. */
     private int nextSegmentId = 1;
     private long currentTs = -1;
-    private final List<Path> obsolete = new ArrayList<>();
+    private final List<Obsolete> obsolete = new ArrayList<>();
+
+    /**
+     * A file no manifest will list again, which scans that began at or before segment-list
+     * generation {@code generation} may still read: deleted once every such scan has ended.
+     */
+    private record Obsolete(Path path, long generation) {
+    }
+
+    /**
+     * The segment-list generation: incremented under a table's write lock whenever a segment's
+     * file is taken out of a list (drop, compaction). Running scans, with the generation they
+     * began at (read under the table's read lock), keep those files alive.
+     */
+    private final AtomicLong generation = new AtomicLong();
+    private final ConcurrentHashMap<ColumnScan, Long> activeScans = new ConcurrentHashMap<>();
     private final List<ColumnTable> touched = new ArrayList<>();
 
     /** Written under watermarkLock by the sync thread; volatile for lock-free reads. */
@@ -87,6 +110,8 @@ public final class ColumnStore implements AutoCloseable {
     private volatile long appliedLsn;
     private volatile long replayFromTs;
     private volatile long replayFromLsn;
+    /** Sync thread (volatile for scans): snapshots before this are not in the store (it was loaded from a snapshot then). */
+    private volatile long oldestTs;
     /** The applied watermark the manifest read on open recorded (0 for a new store): replayed commits up to it may name tables dropped since. */
     private long manifestTs;
     private volatile DuetException failure;
@@ -96,6 +121,7 @@ public final class ColumnStore implements AutoCloseable {
     private volatile long rowsApplied;
     private long commitRows;
     private final AtomicLong segmentsSealed = new AtomicLong();
+    private final AtomicLong segmentsCompacted = new AtomicLong();
     private final AtomicLong rowGroupsSkipped = new AtomicLong();
     private final AtomicLong rowGroupsRead = new AtomicLong();
 
@@ -103,8 +129,8 @@ public final class ColumnStore implements AutoCloseable {
         // Arrow's type classes initialise each other in a cycle (Types.MinorType and the ArrowType
         // visitors): two threads doing it at once — the sync thread building its first segment and
         // a query thread — can deadlock in class initialisation. Do it once, here, first.
-        org.apache.arrow.vector.types.Types.MinorType.values();
-        org.apache.arrow.vector.types.Types.getMinorTypeForArrowType(new org.apache.arrow.vector.types.pojo.ArrowType.Int(64, true));
+        Types.MinorType.values();
+        Types.getMinorTypeForArrowType(new ArrowType.Int(64, true));
     }
 
     private ColumnStore(Path dir, boolean temporary, ColumnStoreOptions options) {
@@ -211,6 +237,10 @@ public final class ColumnStore implements AutoCloseable {
     /** The commit dropped table {@code tableId}: its storage goes, its files after the next manifest. */
     public void dropTable(long tableId) {
         inCommit();
+        removeTable(tableId);
+    }
+
+    private void removeTable(long tableId) {
         ColumnTable t = tables.remove(tableId);
         if (t == null) {
             return;
@@ -222,10 +252,11 @@ public final class ColumnStore implements AutoCloseable {
         }
         t.lock.writeLock().lock();
         try {
+            long g = generation.getAndIncrement();
             for (Segment s : t.segments) {
                 if (s.file != null) {
-                    obsolete.add(s.file.path());
-                    obsolete.add(dir.resolve(Segment.deleteFileName(tableId, s.id)));
+                    obsolete.add(new Obsolete(s.file.path(), g));
+                    obsolete.add(new Obsolete(dir.resolve(Segment.deleteFileName(tableId, s.id)), g));
                 }
                 if (s.rows != null) {
                     s.rows.release();
@@ -354,6 +385,31 @@ public final class ColumnStore implements AutoCloseable {
         currentTs = -1;
     }
 
+    /**
+     * Forgets everything (every table; their files go after the next manifest) and sets the
+     * watermark back to zero, so that the store can be loaded again from a snapshot: the commit
+     * {@code snapshotTs} applied next ({@link #beginCommit}) holds every row visible at it, and
+     * scans of older snapshots fail with 55000 from then on. Between commits (sync thread).
+     */
+    public void reset(long snapshotTs) {
+        if (currentTs >= 0) {
+            throw new IllegalStateException("reset inside commit " + currentTs);
+        }
+        for (long id : new ArrayList<>(tables.keySet())) {
+            removeTable(id);
+        }
+        manifestTs = 0;
+        oldestTs = snapshotTs;
+        advance(0, 0);
+        replayFromTs = 0;
+        replayFromLsn = 0;
+    }
+
+    /** The oldest snapshot the store can answer (0 unless it was loaded from a snapshot, see {@link #reset}). */
+    public long oldestSnapshot() {
+        return oldestTs;
+    }
+
     /** Stops answering scans: the applier failed and the store no longer follows the log. */
     public void fail(DuetException cause) {
         watermarkLock.lock();
@@ -462,6 +518,7 @@ public final class ColumnStore implements AutoCloseable {
         int replayAt = out.size();
         out.writeLong(0);
         out.writeLong(0);
+        out.writeLong(oldestTs);
         out.writeInt(nextSegmentId);
         List<ColumnTable> list = new ArrayList<>(tables.values());
         list.sort(Comparator.comparingLong(t -> t.def.id()));
@@ -502,15 +559,157 @@ public final class ColumnStore implements AutoCloseable {
         DurableFiles.replace(dir.resolve(MANIFEST), out);
         replayFromTs = fromTs;
         replayFromLsn = fromLsn;
-        for (Path p : obsolete) {
+        deleteObsoleteFiles();
+    }
+
+    /** Deletes the files no manifest lists and no running scan may read. Sync thread. */
+    private void deleteObsoleteFiles() {
+        long oldestScan = Long.MAX_VALUE;
+        for (long g : activeScans.values()) {
+            oldestScan = Math.min(oldestScan, g);
+        }
+        for (var it = obsolete.iterator(); it.hasNext(); ) {
+            Obsolete o = it.next();
+            if (o.generation() >= oldestScan) {
+                continue; // a scan that began before the file was dropped may still open it
+            }
             try {
-                Files.deleteIfExists(p);
+                Files.deleteIfExists(o.path());
             } catch (IOException e) {
                 // harmless: the next open deletes files the manifest does not list
-                LOG.log(System.Logger.Level.WARNING, "cannot delete obsolete column store file " + p + ": " + e);
+                LOG.log(System.Logger.Level.WARNING, "cannot delete obsolete column store file " + o.path() + ": " + e);
+            }
+            it.remove();
+        }
+    }
+
+    /** Called by a scan under its table's read lock, as it fixes its segment list. */
+    void scanStarted(ColumnScan scan) {
+        activeScans.put(scan, generation.get());
+    }
+
+    void scanEnded(ColumnScan scan) {
+        activeScans.remove(scan);
+    }
+
+    // ------------------------------------------------------------------ compaction
+
+    /**
+     * Rewrites every sealed segment in which at least {@link ColumnStoreOptions#compactFraction()}
+     * of the rows were deleted at or before {@code horizon} (the oldest snapshot any reader may
+     * still use: those rows are invisible to all of them) into a new segment without those rows,
+     * with the key map and delete vector moved to it, then writes the manifest; the old files go
+     * once no scan that may read them is running. Returns the number of segments rewritten.
+     * Between commits (sync thread).
+     */
+    public int compact(long horizon) {
+        checkUsable();
+        if (currentTs >= 0) {
+            throw new IllegalStateException("compact inside commit " + currentTs);
+        }
+        long limit = Math.min(horizon, appliedTs);
+        int rewritten = 0;
+        for (ColumnTable t : tables.values()) {
+            for (Segment s : t.segments) {
+                if (s.file == null || s.deletes.deletedCount() < options.compactFraction() * s.file.rowCount()) {
+                    continue;
+                }
+                int removable = 0;
+                for (long d : s.deletes.view()) {
+                    if (d != 0 && d <= limit) {
+                        removable++;
+                    }
+                }
+                if (removable > 0 && removable >= options.compactFraction() * s.file.rowCount()) {
+                    t.compactedTo = Math.max(t.compactedTo, limit);
+                    rewrite(t, s, limit);
+                    rewritten++;
+                }
             }
         }
-        obsolete.clear();
+        if (rewritten > 0) {
+            writeManifest();
+            segmentsCompacted.addAndGet(rewritten);
+        }
+        return rewritten;
+    }
+
+    /** Replaces sealed segment {@code s} of {@code t} by one without its rows deleted at or before {@code limit}. */
+    private void rewrite(ColumnTable t, Segment s, long limit) {
+        List<BatchColumn> cols = OpenRows.storedColumns(t.def);
+        int[] all = new int[cols.size()];
+        Arrays.setAll(all, i -> i);
+        int tsColumn = t.def.columnCount();
+        long[] deleted = s.deletes.view();
+        Segment fresh = new Segment(nextSegmentId++, new DeleteVector());
+        List<ByteBuffer> liveKeys = new ArrayList<>();
+        List<Integer> liveRows = new ArrayList<>();
+        long minTs = Long.MAX_VALUE;
+        long maxTs = Long.MIN_VALUE;
+        int n = 0;
+        VectorSchemaRoot out = Batches.create(allocator, cols);
+        try {
+            Batches.allocate(out, Math.max(1, s.file.rowCount()));
+            try (SegmentFile.Reader reader = SegmentFile.open(s.file.path())) {
+                for (int rg = 0; rg < reader.rowGroupCount(); rg++) {
+                    int first = (int) reader.rowGroupFirstRow(rg);
+                    try (VectorSchemaRoot b = reader.readRowGroup(rg, all, allocator)) {
+                        BigIntVector ts = (BigIntVector) b.getVector(tsColumn);
+                        VarBinaryVector keys = (VarBinaryVector) b.getVector(tsColumn + 1);
+                        for (int i = 0; i < b.getRowCount(); i++) {
+                            int pos = first + i;
+                            long d = pos < deleted.length ? deleted[pos] : 0;
+                            if (d != 0 && d <= limit) {
+                                continue;
+                            }
+                            for (int c = 0; c < all.length; c++) {
+                                out.getVector(c).copyFromSafe(i, n, b.getVector(c));
+                            }
+                            minTs = Math.min(minTs, ts.get(i));
+                            maxTs = Math.max(maxTs, ts.get(i));
+                            if (d != 0) {
+                                fresh.deletes.mark(n, d);
+                            } else {
+                                liveKeys.add(ByteBuffer.wrap(keys.get(i)));
+                                liveRows.add(n);
+                            }
+                            n++;
+                        }
+                    }
+                }
+            }
+            out.setRowCount(n);
+            if (n > 0) {
+                Path file = dir.resolve(Segment.fileName(t.def.id(), fresh.id));
+                long bytes = SegmentFile.write(file, cols, out, n, options.rowGroupRows());
+                fresh.file = new Segment.SealedFile(file, n, minTs, maxTs, bytes);
+            }
+        } finally {
+            out.close();
+        }
+        t.lock.writeLock().lock();
+        try {
+            List<Segment> next = new ArrayList<>(Arrays.asList(t.segments));
+            int at = next.indexOf(s);
+            if (n > 0) {
+                next.set(at, fresh);
+            } else {
+                next.remove(at);
+            }
+            t.segments = next.toArray(new Segment[0]);
+            long g = generation.getAndIncrement();
+            obsolete.add(new Obsolete(s.file.path(), g));
+            obsolete.add(new Obsolete(dir.resolve(Segment.deleteFileName(t.def.id(), s.id)), g));
+        } finally {
+            t.lock.writeLock().unlock();
+        }
+        t.byId.remove(s.id);
+        if (n > 0) {
+            t.byId.put(fresh.id, fresh);
+        }
+        for (int i = 0; i < liveKeys.size(); i++) {
+            t.keys.put(liveKeys.get(i), ColumnTable.position(fresh.id, liveRows.get(i)));
+        }
     }
 
     private void load() {
@@ -526,6 +725,7 @@ public final class ColumnStore implements AutoCloseable {
             long lsn = in.readLong();
             long fromTs = in.readLong();
             long fromLsn = in.readLong();
+            oldestTs = in.readLong();
             nextSegmentId = in.readInt();
             int n = in.readInt();
             for (int i = 0; i < n; i++) {
@@ -594,12 +794,23 @@ public final class ColumnStore implements AutoCloseable {
         requireNonNull(context, "context is null");
         requireNonNull(columns, "columns is null");
         awaitWatermark(snapshotTs, options.scanWait());
+        if (snapshotTs < oldestTs) {
+            throw DuetException.of(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE,
+                    "column store holds no snapshot before %d (it was loaded from that snapshot); snapshot %d is older",
+                    oldestTs, snapshotTs);
+        }
         ColumnTable t = tables.get(tableId);
         if (t == null) {
             throw DuetException.of(SqlState.UNDEFINED_TABLE, "column store has no table with id %d", tableId);
         }
+        if (snapshotTs < t.compactedTo) {
+            // the caller's snapshot is older than the row store's oldest open one when compaction ran
+            throw DuetException.of(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE,
+                    "column store compacted table \"%s\" up to snapshot %d; snapshot %d is older",
+                    t.def.name(), t.compactedTo, snapshotTs);
+        }
         for (int c : columns) {
-            java.util.Objects.checkIndex(c, t.def.columnCount());
+            Objects.checkIndex(c, t.def.columnCount());
         }
         return new ColumnScan(this, context, t, snapshotTs, columns.clone(),
                 predicates == null ? List.of() : List.copyOf(predicates));
@@ -685,6 +896,11 @@ public final class ColumnStore implements AutoCloseable {
 
     public long segmentsSealed() {
         return segmentsSealed.get();
+    }
+
+    /** Sealed segments rewritten by {@link #compact} since open. */
+    public long segmentsCompacted() {
+        return segmentsCompacted.get();
     }
 
     /** Row groups scans skipped thanks to their min/max, and row groups they read, since open. */

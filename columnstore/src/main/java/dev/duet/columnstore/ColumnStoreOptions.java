@@ -8,9 +8,10 @@ import java.util.Objects;
  * it holds at least this many rows (checked at commit boundaries, so one large commit can make a
  * segment larger). {@code scanWait}: how long a scan waits for the watermark to reach its snapshot
  * before failing with 55000. {@code rowGroupRows}: rows per Parquet row group, the unit of zone-map
- * skipping.
+ * skipping. {@code compactFraction}: a sealed segment is rewritten without its deleted rows once
+ * at least this fraction of its rows is deleted and invisible to every open snapshot.
  */
-public record ColumnStoreOptions(int sealRows, int rowGroupRows, Duration scanWait) {
+public record ColumnStoreOptions(int sealRows, int rowGroupRows, Duration scanWait, double compactFraction) {
     /** Default seal threshold: 1 << 17 rows (DuckDB's row group is 122,880; a power of two keeps vectors at capacity). */
     public static final int DEFAULT_SEAL_ROWS = 1 << 17;
 
@@ -22,21 +23,28 @@ public record ColumnStoreOptions(int sealRows, int rowGroupRows, Duration scanWa
         if (rowGroupRows < 1) {
             throw new IllegalArgumentException("rowGroupRows must be positive: " + rowGroupRows);
         }
+        if (!(compactFraction > 0 && compactFraction <= 1)) {
+            throw new IllegalArgumentException("compactFraction must be in (0, 1]: " + compactFraction);
+        }
     }
 
     public static ColumnStoreOptions defaults() {
-        return new ColumnStoreOptions(DEFAULT_SEAL_ROWS, 1 << 14, Duration.ofSeconds(5));
+        return new ColumnStoreOptions(DEFAULT_SEAL_ROWS, 1 << 14, Duration.ofSeconds(5), 0.5);
     }
 
     public ColumnStoreOptions withSealRows(int value) {
-        return new ColumnStoreOptions(value, rowGroupRows, scanWait);
+        return new ColumnStoreOptions(value, rowGroupRows, scanWait, compactFraction);
     }
 
     public ColumnStoreOptions withRowGroupRows(int value) {
-        return new ColumnStoreOptions(sealRows, value, scanWait);
+        return new ColumnStoreOptions(sealRows, value, scanWait, compactFraction);
     }
 
     public ColumnStoreOptions withScanWait(Duration value) {
-        return new ColumnStoreOptions(sealRows, rowGroupRows, value);
+        return new ColumnStoreOptions(sealRows, rowGroupRows, value, compactFraction);
+    }
+
+    public ColumnStoreOptions withCompactFraction(double value) {
+        return new ColumnStoreOptions(sealRows, rowGroupRows, scanWait, value);
     }
 }

@@ -20,13 +20,15 @@ final class ColumnTable {
     /** Copy-on-write under the write lock; oldest first, the open segment last. */
     volatile Segment[] segments = new Segment[0];
 
-    /** Sync thread: the segment receiving rows. */
-    Segment open;
+    /** Written by the sync thread (volatile for metric readers): the segment receiving rows. */
+    volatile Segment open;
     /**
      * Sync thread: encoded key (wrapped) to (segment id << 32 | row) of its live row. About 100
      * bytes per live row on the heap; rebuilt on open from the sealed segments' key columns.
      */
     final HashMap<ByteBuffer, Long> keys = new HashMap<>();
+    /** Written by the sync thread, read by scans: rows deleted at or before this may have been compacted away. */
+    volatile long compactedTo;
     /** Sync thread: segments by id. */
     final HashMap<Integer, Segment> byId = new HashMap<>();
     /** Sync thread: every commit at or before this is wholly in the persisted segments and delete vectors. */

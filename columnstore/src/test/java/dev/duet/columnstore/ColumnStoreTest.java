@@ -234,6 +234,72 @@ class ColumnStoreTest {
     }
 
     @Test
+    void compactionDropsRowsNoSnapshotSeesAndKeepsFilesOfRunningScans() throws Exception {
+        ColumnStoreOptions options = ColumnStoreOptions.defaults().withSealRows(10).withRowGroupRows(4).withCompactFraction(0.6);
+        try (ColumnStore cs = ColumnStore.open(dir, options)) {
+            begin(cs);
+            cs.createTable(T);
+            end(cs);
+            for (int c = 0; c < 3; c++) {
+                begin(cs);
+                for (long id = c * 10; id < c * 10 + 10; id++) {
+                    put(cs, id, "r" + id, (int) id);
+                }
+                end(cs);
+            }
+            assertEquals(3, cs.sealedSegmentCount(T.id()));
+            begin(cs);
+            for (long id = 0; id < 7; id++) {
+                delete(cs, id);
+            }
+            end(cs);
+            long deletedAt = ts;
+            assertEquals(0, cs.compact(deletedAt - 1), "no row is deleted before the horizon");
+            // a scan that began before the compaction keeps reading the old file
+            List<Object[]> seen = new ArrayList<>();
+            Path oldFile;
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+                oldFile = files.filter(f -> f.getFileName().toString().equals(Segment.fileName(T.id(), 1))).findFirst().orElseThrow();
+            }
+            try (QueryContext ctx = new QueryContext(root, 1L << 30); ColumnScan early = cs.scan(ctx, T.id(), deletedAt, new int[] {0}, List.of())) {
+                assertEquals(1, cs.compact(deletedAt));
+                assertTrue(java.nio.file.Files.exists(oldFile), "the running scan still needs the old file");
+                for (VectorSchemaRoot b = early.next(); b != null; b = early.next()) {
+                    seen.addAll(Batches.rows(b));
+                }
+            }
+            assertEquals(live.size(), seen.size());
+            cs.persist();
+            assertTrue(!java.nio.file.Files.exists(oldFile), "the old file goes once no scan reads it");
+            assertEquals(1, cs.segmentsCompacted());
+            DuetException older = assertThrows(DuetException.class, () -> scan(cs, deletedAt - 1, new int[] {0}, List.of()));
+            assertEquals("55000", older.state().code(), "a snapshot older than the compaction horizon is refused");
+            // the key map follows the rows to the new segment
+            begin(cs);
+            put(cs, 7, "again", 7);
+            delete(cs, 8);
+            end(cs);
+            for (long snap = deletedAt; snap <= ts; snap++) {
+                List<Object[]> expected = new ArrayList<>(history.get((int) snap).values());
+                List<Object[]> actual = scan(cs, snap, new int[] {0, 1, 2}, List.of());
+                assertEquals(expected.size(), actual.size(), "snapshot " + snap);
+                for (int i = 0; i < expected.size(); i++) {
+                    assertEquals(Arrays.asList(expected.get(i)), Arrays.asList(actual.get(i)));
+                }
+            }
+            cs.persist();
+        }
+        try (ColumnStore cs = ColumnStore.open(dir, options)) {
+            List<Object[]> expected = new ArrayList<>(live.values());
+            List<Object[]> actual = scan(cs, ts, new int[] {0, 1, 2}, List.of());
+            assertEquals(expected.size(), actual.size());
+            for (int i = 0; i < expected.size(); i++) {
+                assertEquals(Arrays.asList(expected.get(i)), Arrays.asList(actual.get(i)));
+            }
+        }
+    }
+
+    @Test
     void scanOfAFutureSnapshotTimesOut() {
         ColumnStoreOptions options = ColumnStoreOptions.defaults().withScanWait(Duration.ofMillis(50));
         try (ColumnStore cs = ColumnStore.open(dir, options)) {

@@ -68,7 +68,7 @@ public final class Duet implements AutoCloseable {
             if (config.columnStore() != null) {
                 cs = store.directory() == null ? ColumnStore.temporary(config.columnStore())
                         : ColumnStore.open(store.directory().resolve("columns"), config.columnStore());
-                s = startColumnStore(store, cs);
+                s = startColumnStore(store, cs, config.sync());
                 if (s == null) {
                     cs.close();
                     cs = null;
@@ -100,14 +100,10 @@ public final class Duet implements AutoCloseable {
         return dir != null ? dir.toAbsolutePath().normalize().toString() : "memory-" + IN_MEMORY.incrementAndGet();
     }
 
-    /**
-     * Starts the sync; null (with a warning) when the WAL no longer reaches back to the column
-     * store's watermark (a database checkpointed while it ran without a column store): rebuilding
-     * the column store from a row store snapshot is not implemented, so the database runs without.
-     */
-    private static ColumnSync startColumnStore(RowStore store, ColumnStore cs) {
+    /** Starts the sync; null (with a warning) when it cannot start for a reason that leaves the row store sound (55000). */
+    private static ColumnSync startColumnStore(RowStore store, ColumnStore cs, SyncOptions options) {
         try {
-            return ColumnSync.start(store, cs, SyncOptions.defaults());
+            return ColumnSync.start(store, cs, options);
         } catch (DuetException e) {
             if (e.state() != dev.duet.core.SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE) {
                 throw e;

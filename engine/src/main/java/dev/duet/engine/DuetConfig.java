@@ -2,6 +2,7 @@ package dev.duet.engine;
 
 import dev.duet.columnstore.ColumnStoreOptions;
 import dev.duet.rowstore.RowStoreOptions;
+import dev.duet.sync.SyncOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Objects;
 
@@ -12,11 +13,12 @@ import java.util.Objects;
  * {@link #queryMemoryLimit()} is the most Arrow memory one query may hold (a session may lower or
  * raise it with {@code SET duet.memory_limit}); a query that needs more fails with 53200.
  * {@link #columnStore()} (null: no column store) configures the column store the sync keeps in step
- * with the row store (on by default; {@link ColumnStoreOptions#sealRows()} is its seal threshold).
- * {@link #meterRegistry()} is where the database registers its meters ({@link DuetMetrics}); null
- * (the default) gives each database a {@code SimpleMeterRegistry} of its own.
+ * with the row store (on by default; {@link ColumnStoreOptions#sealRows()} is its seal threshold),
+ * and {@link #sync()} the sync that does it. {@link #meterRegistry()} is where the database
+ * registers its meters ({@link DuetMetrics}); null (the default) gives each database a
+ * {@code SimpleMeterRegistry} of its own.
  */
-public record DuetConfig(RowStoreOptions rowStore, long queryMemoryLimit, ColumnStoreOptions columnStore,
+public record DuetConfig(RowStoreOptions rowStore, long queryMemoryLimit, ColumnStoreOptions columnStore, SyncOptions sync,
         MeterRegistry meterRegistry) {
     /** When a commit counts as done. */
     public enum Durability { FSYNC, ASYNC }
@@ -26,13 +28,14 @@ public record DuetConfig(RowStoreOptions rowStore, long queryMemoryLimit, Column
 
     public DuetConfig {
         Objects.requireNonNull(rowStore, "rowStore is null");
+        Objects.requireNonNull(sync, "sync is null");
         if (queryMemoryLimit <= 0) {
             throw new IllegalArgumentException("queryMemoryLimit must be positive, got " + queryMemoryLimit);
         }
     }
 
     public DuetConfig(RowStoreOptions rowStore, long queryMemoryLimit) {
-        this(rowStore, queryMemoryLimit, ColumnStoreOptions.defaults(), null);
+        this(rowStore, queryMemoryLimit, ColumnStoreOptions.defaults(), SyncOptions.defaults(), null);
     }
 
     public DuetConfig(RowStoreOptions rowStore) {
@@ -44,7 +47,7 @@ public record DuetConfig(RowStoreOptions rowStore, long queryMemoryLimit, Column
     }
 
     public DuetConfig withDurability(Durability durability) {
-        return new DuetConfig(rowStore.withFsync(durability == Durability.FSYNC), queryMemoryLimit, columnStore,
+        return new DuetConfig(rowStore.withFsync(durability == Durability.FSYNC), queryMemoryLimit, columnStore, sync,
                 meterRegistry);
     }
 
@@ -53,17 +56,22 @@ public record DuetConfig(RowStoreOptions rowStore, long queryMemoryLimit, Column
     }
 
     public DuetConfig withRowStore(RowStoreOptions options) {
-        return new DuetConfig(options, queryMemoryLimit, columnStore, meterRegistry);
+        return new DuetConfig(options, queryMemoryLimit, columnStore, sync, meterRegistry);
     }
 
     /** The same settings with another per-query memory limit in bytes. */
     public DuetConfig withQueryMemoryLimit(long bytes) {
-        return new DuetConfig(rowStore, bytes, columnStore, meterRegistry);
+        return new DuetConfig(rowStore, bytes, columnStore, sync, meterRegistry);
     }
 
     /** The same settings with these column store options, or without a column store (null). */
     public DuetConfig withColumnStore(ColumnStoreOptions options) {
-        return new DuetConfig(rowStore, queryMemoryLimit, options, meterRegistry);
+        return new DuetConfig(rowStore, queryMemoryLimit, options, sync, meterRegistry);
+    }
+
+    /** The same settings with these sync options. */
+    public DuetConfig withSync(SyncOptions options) {
+        return new DuetConfig(rowStore, queryMemoryLimit, columnStore, options, meterRegistry);
     }
 
     /**
@@ -72,6 +80,6 @@ public record DuetConfig(RowStoreOptions rowStore, long queryMemoryLimit, Column
      * removed from it when the database closes; the registry itself stays the caller's.
      */
     public DuetConfig withMeterRegistry(MeterRegistry registry) {
-        return new DuetConfig(rowStore, queryMemoryLimit, columnStore, registry);
+        return new DuetConfig(rowStore, queryMemoryLimit, columnStore, sync, registry);
     }
 }

@@ -23,7 +23,8 @@ public final class Row {
         return table;
     }
 
-    byte[] key() {
+    /** The encoded primary key ({@link dev.duet.core.types.KeyCodec}; the row id for a table without one). Do not modify. */
+    public byte[] key() {
         return key;
     }
 

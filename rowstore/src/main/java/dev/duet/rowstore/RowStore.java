@@ -840,6 +840,14 @@ public final class RowStore implements AutoCloseable {
         return snapshots.visibleTs();
     }
 
+    /**
+     * The oldest snapshot any open or future transaction may read at: versions deleted at or
+     * before it are invisible to every reader (what the column store's compaction may drop).
+     */
+    public long oldestSnapshot() {
+        return snapshots.horizon();
+    }
+
     /** Number of open snapshots (transactions not yet ended). */
     public int openSnapshots() {
         return snapshots.openCount();

@@ -8,13 +8,18 @@ import dev.duet.core.SqlState;
 import dev.duet.core.catalog.IndexDef;
 import dev.duet.core.catalog.TableDef;
 import dev.duet.core.catalog.ViewDef;
+import dev.duet.core.types.RowCodec;
 import dev.duet.rowstore.CommitListener;
 import dev.duet.rowstore.CommitRecord;
+import dev.duet.rowstore.Row;
 import dev.duet.rowstore.RowStore;
+import dev.duet.rowstore.Transaction;
 import dev.duet.rowstore.wal.WalReader;
 import dev.duet.rowstore.wal.WalRetention;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -29,7 +34,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * from the watermark up to the cut (records at or below the watermark are skipped by the column
  * store, so replay is idempotent), then applies the feed. No commit is missed or applied twice: the
  * cut is taken under the commit lock, and the column store skips any commit at or below its
- * watermark.
+ * watermark. If the log no longer reaches back to the watermark (a database checkpointed while it
+ * ran without a column store), the column store is loaded from a snapshot first (see
+ * {@link ColumnStore#reset}).
  *
  * <p>Durability: a commit reaches the feed before it is on disk; the sync applies it only once the
  * log is durable past it ({@link RowStore#durableLsn()}; always in memory), so the column store
@@ -66,6 +73,8 @@ public final class ColumnSync implements AutoCloseable {
     private volatile DuetException failure;
     private volatile long commitsApplied;
     private volatile long lastRetained = -1;
+    /** Sync thread: commits applied since the last compaction. */
+    private int sinceCompaction;
     private final Applier applier = new Applier();
 
     private record Pending(long ts, long endLsn, byte[] payload, long receivedNanos) {
@@ -82,11 +91,11 @@ public final class ColumnSync implements AutoCloseable {
 
     /**
      * The WAL position a column store in {@code columnStoreDir} will replay from, to register as
-     * consumer {@value #CONSUMER} when opening the row store ({@link RowStore#open(java.nio.file.Path,
-     * dev.duet.rowstore.RowStoreOptions, java.util.Map)}), before a checkpoint could delete what it needs.
+     * consumer {@value #CONSUMER} when opening the row store ({@link RowStore#open(Path,
+     * dev.duet.rowstore.RowStoreOptions, Map)}), before a checkpoint could delete what it needs.
      */
-    public static java.util.Map<String, Long> walConsumers(java.nio.file.Path columnStoreDir) {
-        return java.util.Map.of(CONSUMER, ColumnStore.persistedReplayLsn(columnStoreDir));
+    public static Map<String, Long> walConsumers(Path columnStoreDir) {
+        return Map.of(CONSUMER, ColumnStore.persistedReplayLsn(columnStoreDir));
     }
 
     /**
@@ -116,10 +125,12 @@ public final class ColumnSync implements AutoCloseable {
             sync.lastRetained = from;
             long first = WalReader.open(rows.walDirectory()).firstSegmentBase();
             if (first > from) {
-                sync.retention.unregister(CONSUMER);
-                throw DuetException.of(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE,
-                        "column store %s needs the WAL from lsn %d, but the log starts at %d (checkpointed without it)",
-                        columns.directory(), from, first);
+                // The log was checkpointed without the column store (it is new on an old database,
+                // or was turned off): load it from a snapshot instead (registered below the log's
+                // start, the sync keeps every segment until then).
+                LOG.log(System.Logger.Level.INFO, "column store " + columns.directory() + " needs the WAL from lsn " + from
+                        + " but it starts at " + first + ": loading the column store from a snapshot");
+                sync.bootstrapFrom = first;
             }
         } else if (from != 0 || columns.watermarkTs() != 0) {
             throw DuetException.of(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE,
@@ -139,6 +150,8 @@ public final class ColumnSync implements AutoCloseable {
 
     /** Set before the thread starts: where the feed begins; the WAL before it is replayed. */
     private long cutLsn;
+    /** Set before the thread starts: -1, or the start of the log when the column store must be loaded from a snapshot. */
+    private long bootstrapFrom = -1;
 
     /** The row store's commit feed: copies each commit into the queue. */
     private final class Feed implements CommitListener {
@@ -186,6 +199,9 @@ public final class ColumnSync implements AutoCloseable {
 
     private void run() {
         try {
+            if (bootstrapFrom >= 0) {
+                bootstrap();
+            }
             replay();
             follow();
         } catch (InterruptedException e) {
@@ -197,6 +213,40 @@ public final class ColumnSync implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             columns.abortCommit();
             fail(new DuetException(SqlState.INTERNAL_ERROR, "sync failed: " + e, e));
+        }
+    }
+
+    /**
+     * Loads the column store from the newest snapshot S when the log no longer reaches back to
+     * its watermark: every row visible at S becomes a row inserted by "commit" S, whose WAL end
+     * position is found by reading the log (every commit after the last checkpoint is there, and
+     * the checkpoint's timestamp is at most S). The replay then continues after S. Snapshots before
+     * S cannot be answered by the column store any more (55000).
+     */
+    private void bootstrap() {
+        try (Transaction tx = rows.begin(true)) {
+            long s = tx.snapshot();
+            long[] end = {bootstrapFrom};
+            WalReader.open(rows.walDirectory()).read(bootstrapFrom, cutLsn, (lsn, type, payload, len) -> {
+                if (CommitRecord.timestamp(payload, 0, len) <= s) {
+                    end[0] = WalReader.recordEnd(lsn, len);
+                }
+            });
+            columns.reset(s);
+            if (!columns.beginCommit(s)) {
+                throw new IllegalStateException("a reset column store refused commit " + s);
+            }
+            for (TableDef t : tx.catalog().tables()) {
+                columns.createTable(t);
+                RowCodec codec = t.rowCodec();
+                for (Row row : tx.scan(t.qualifiedName())) {
+                    columns.put(t.id(), row.key(), codec.encode(row.values()));
+                }
+            }
+            columns.endCommit(end[0]);
+            columns.persist();
+            retention.advance(CONSUMER, columns.replayFromLsn());
+            lastRetained = columns.replayFromLsn();
         }
     }
 
@@ -258,6 +308,10 @@ public final class ColumnSync implements AutoCloseable {
         CommitRecord.read(payload, 0, len, applier);
         columns.endCommit(endLsn);
         commitsApplied++;
+        if (++sinceCompaction >= options.compactEveryCommits()) {
+            sinceCompaction = 0;
+            columns.compact(rows.oldestSnapshot());
+        }
         if (retention != null) {
             if (endLsn - columns.replayFromLsn() > options.maxReplayBytes()) {
                 columns.persist();

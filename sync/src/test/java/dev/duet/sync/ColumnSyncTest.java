@@ -51,7 +51,7 @@ class ColumnSyncTest {
         rows = RowStore.open(dir.resolve("db"), RowStoreOptions.defaults().withWalSegmentBytes(64 * 1024));
         columns = ColumnStore.open(dir.resolve("columns"), ColumnStoreOptions.defaults().withSealRows(sealRows).withRowGroupRows(16).withScanWait(WAIT));
         // a clean close persists everything: the next open replays nothing
-        sync = ColumnSync.start(rows, columns, SyncOptions.defaults().withClosePersistBytes(0));
+        sync = ColumnSync.start(rows, columns, SyncOptions.defaults().withClosePersistBytes(0).withCompactEveryCommits(8));
     }
 
     void closeAll() {
@@ -232,6 +232,97 @@ class ColumnSyncTest {
         for (Transaction snap : snapshots) {
             assertSameAt(snap, columns, root);
             snap.close();
+        }
+    }
+
+    @Test
+    void scansRunConcurrentlyWithCommitsAndSeals() throws Exception {
+        openAll(20);
+        createTable(allTypes("a", true));
+        createTable(allTypes("c", false));
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger checks = new java.util.concurrent.atomic.AtomicInteger();
+        List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> readers = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Thread reader = new Thread(() -> {
+                try {
+                    while (!done.get()) {
+                        try (Transaction snap = rows.begin(true)) {
+                            assertSameAt(snap, columns, root);
+                        }
+                        checks.incrementAndGet();
+                    }
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            }, "reader-" + i);
+            reader.start();
+            readers.add(reader);
+        }
+        try {
+            for (int i = 0; i < 150 && errors.isEmpty(); i++) {
+                randomCommit(List.of("a", "c"));
+            }
+        } finally {
+            done.set(true);
+            for (Thread reader : readers) {
+                reader.join();
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new AssertionError("a concurrent scan failed", errors.get(0));
+        }
+        assertTrue(checks.get() > 0, "the readers compared snapshots");
+        assertTrue(columns.segmentsSealed() > 3, "segments were sealed while scans ran");
+    }
+
+    @Test
+    void asyncDurability() {
+        rows = RowStore.open(dir.resolve("db"), RowStoreOptions.defaults().withFsync(false));
+        columns = ColumnStore.open(dir.resolve("columns"), ColumnStoreOptions.defaults().withSealRows(30).withScanWait(WAIT));
+        sync = ColumnSync.start(rows, columns, SyncOptions.defaults());
+        createTable(allTypes("a", true));
+        List<Transaction> snapshots = new ArrayList<>();
+        // each scan waits until the background flush made its snapshot durable and the sync applied it
+        run(60, List.of("a"), snapshots);
+        for (Transaction snap : snapshots) {
+            assertSameAt(snap, columns, root);
+            snap.close();
+        }
+    }
+
+    @Test
+    void aColumnStoreAddedToACheckpointedDatabaseIsLoadedFromASnapshot() {
+        rows = RowStore.open(dir.resolve("db"), RowStoreOptions.defaults().withWalSegmentBytes(4096));
+        createTable(allTypes("a", true));
+        createTable(allTypes("c", false));
+        for (int i = 0; i < 80; i++) {
+            randomCommit(List.of("a", "c"));
+        }
+        rows.checkpoint();
+        assertTrue(dev.duet.rowstore.wal.WalReader.open(rows.walDirectory()).firstSegmentBase() > 0,
+                "the checkpoint deleted the start of the log");
+        Transaction old = rows.begin(true);
+        randomCommit(List.of("a", "c"));
+        columns = ColumnStore.open(dir.resolve("columns"), ColumnStoreOptions.defaults().withSealRows(40).withScanWait(WAIT));
+        sync = ColumnSync.start(rows, columns, SyncOptions.defaults());
+        List<Transaction> snapshots = new ArrayList<>();
+        run(40, List.of("a", "c"), snapshots);
+        for (Transaction snap : snapshots) {
+            assertSameAt(snap, columns, root);
+            snap.close();
+        }
+        snapshots.clear();
+        // the snapshot taken before the load is older than what the column store holds
+        dev.duet.core.DuetException e = org.junit.jupiter.api.Assertions.assertThrows(dev.duet.core.DuetException.class,
+                () -> assertSameAt(old, columns, root));
+        assertEquals("55000", e.state().code());
+        old.close();
+        closeAll();
+        openAll(40);
+        try (Transaction snap = rows.begin(true)) {
+            assertSameAt(snap, columns, root);
         }
     }
 

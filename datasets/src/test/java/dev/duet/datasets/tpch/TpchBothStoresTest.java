@@ -38,7 +38,7 @@ class TpchBothStoresTest {
     @BeforeAll
     static void load() {
         // small segments: most rows in sealed Parquet files, the rest in open segments
-        duet = Duet.inMemory(DuetConfig.defaults().withColumnStore(new ColumnStoreOptions(8_192, 1_024, Duration.ofSeconds(30))));
+        duet = Duet.inMemory(DuetConfig.defaults().withColumnStore(ColumnStoreOptions.defaults().withSealRows(8_192).withRowGroupRows(1_024).withScanWait(Duration.ofSeconds(30))));
         TpchLoader.load(duet, 0.01);
         session = duet.newSession();
     }

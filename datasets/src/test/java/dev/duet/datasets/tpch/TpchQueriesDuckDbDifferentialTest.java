@@ -68,7 +68,7 @@ class TpchQueriesDuckDbDifferentialTest {
     @BeforeAll
     static void load() throws Exception {
         // small segments and row groups: most rows sealed into Parquet files, some still open
-        duet = Duet.inMemory(DuetConfig.defaults().withColumnStore(new ColumnStoreOptions(8_192, 1_024, Duration.ofSeconds(30))));
+        duet = Duet.inMemory(DuetConfig.defaults().withColumnStore(ColumnStoreOptions.defaults().withSealRows(8_192).withRowGroupRows(1_024).withScanWait(Duration.ofSeconds(30))));
         TpchLoader.load(duet, SF);
         duck = DriverManager.getConnection("jdbc:duckdb:");
         DuckDbTpch.load(duck, SF);

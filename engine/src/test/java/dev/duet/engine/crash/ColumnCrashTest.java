@@ -84,8 +84,8 @@ class ColumnCrashTest {
                     for (TableDef t : tx.catalog().tables()) {
                         compared += assertSameRows(d, cs, tx, t);
                     }
-                    System.out.printf("round %d: %d transactions, %d rows compared, %d segments sealed since open, watermark %d%n",
-                            round, logged.size(), compared, cs.segmentsSealed(), cs.watermarkTs());
+                    System.out.printf("round %d: %d transactions, %d rows compared, %d segments sealed and %d compacted since open,"
+                            + " watermark %d%n", round, logged.size(), compared, cs.segmentsSealed(), cs.segmentsCompacted(), cs.watermarkTs());
                 }
             }
         }

@@ -9,6 +9,7 @@ import dev.duet.engine.Duet;
 import dev.duet.engine.DuetConfig;
 import dev.duet.rowstore.Row;
 import dev.duet.rowstore.Transaction;
+import dev.duet.sync.SyncOptions;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -22,7 +23,8 @@ import java.util.Random;
  * delete rows of {@code cs} (primary key, NULLs in every other column) and of {@code np} (no
  * primary key), and record each transaction in {@code txlog}, while the sync applies them to a
  * column store that seals a segment every {@link #SEAL_ROWS} rows (so kills land during seals as
- * well as between them) and a thread checkpoints (so WAL retention is exercised). Each commit
+ * well as between them), compacts segments every 16 commits when enough of their rows are deleted,
+ * and a thread checkpoints (so WAL retention is exercised). Each commit
  * prints {@code ACK <txid>}.
  */
 final class ColumnCrashWorker {
@@ -33,7 +35,8 @@ final class ColumnCrashWorker {
     }
 
     static DuetConfig config() {
-        return CrashWorker.workerConfig().withColumnStore(ColumnStoreOptions.defaults().withSealRows(SEAL_ROWS).withRowGroupRows(16));
+        return CrashWorker.workerConfig().withColumnStore(ColumnStoreOptions.defaults().withSealRows(SEAL_ROWS).withRowGroupRows(16))
+                .withSync(SyncOptions.defaults().withCompactEveryCommits(16));
     }
 
     static void run(Path dir, int round, long seed) throws InterruptedException {

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ColumnRouteTest {
     /** Small segments and row groups, so that the data spans sealed files and an open segment. */
     private static final DuetConfig CONFIG = DuetConfig.defaults().withDurability(DuetConfig.Durability.ASYNC)
-            .withColumnStore(new ColumnStoreOptions(300, 64, Duration.ofSeconds(30)));
+            .withColumnStore(ColumnStoreOptions.defaults().withSealRows(300).withRowGroupRows(64).withScanWait(Duration.ofSeconds(30)));
 
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
