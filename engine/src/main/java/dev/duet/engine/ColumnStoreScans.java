@@ -2,18 +2,22 @@ package dev.duet.engine;
 
 import dev.duet.columnstore.ColumnStore;
 import dev.duet.columnstore.ZonePredicate;
+import dev.duet.core.DuetException;
+import dev.duet.core.SqlState;
 import dev.duet.core.catalog.TableDef;
 import dev.duet.core.exec.Operator;
 import dev.duet.core.exec.QueryContext;
 import dev.duet.planner.exec.route.ColumnScans;
+import dev.duet.rowstore.KeyRange;
+import dev.duet.rowstore.RowStoreScan;
 import dev.duet.rowstore.Transaction;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * The database's column store as the planner's table scans see it. A scan reads at the
- * transaction's snapshot, waiting (bounded) for the sync to have applied it: see {@link
- * ColumnStore#scan}.
+ * transaction's snapshot, waiting (bounded) for the sync to have applied it (see {@link
+ * ColumnStore#scan}), and falls back to the row store when the column store cannot serve it.
  */
 final class ColumnStoreScans implements ColumnScans {
     private final ColumnStore store;
@@ -37,9 +41,23 @@ final class ColumnStoreScans implements ColumnScans {
         return rows;
     }
 
+    /**
+     * A column-store scan at the transaction's snapshot; a row-store scan instead when the column
+     * store cannot serve that snapshot: the sync did not reach it within the wait, the snapshot is
+     * older than the column store's history (a snapshot load, a compaction), or the table's drop
+     * was applied since routing looked (55000, 42P01). The row store answers every open
+     * transaction's snapshot, so the rows are the same either way.
+     */
     @Override
     public Operator scan(QueryContext context, Transaction transaction, TableDef table, int[] columns,
             List<ZonePredicate> zonePredicates) {
-        return store.scan(context, table.id(), transaction.snapshot(), columns, zonePredicates);
+        try {
+            return store.scan(context, table.id(), transaction.snapshot(), columns, zonePredicates);
+        } catch (DuetException e) {
+            if (e.state() != SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE && e.state() != SqlState.UNDEFINED_TABLE) {
+                throw e;
+            }
+            return new RowStoreScan(context, transaction, table.qualifiedName(), KeyRange.all(), columns);
+        }
     }
 }

@@ -161,6 +161,22 @@ class ColumnRouteTest {
     }
 
     @Test
+    void aTransactionOlderThanADropStillReadsTheDroppedTable() {
+        try (Session a = db.newSession(); Session b = db.newSession()) {
+            run(a, "CREATE TABLE t (id BIGINT PRIMARY KEY, v INT)");
+            run(a, "INSERT INTO t VALUES (1, 10), (2, 20)");
+            run(a, "SET duet.route = 'column'");
+            run(a, "BEGIN");
+            assertEquals(List.of(List.of(2L)), query(a, "SELECT count(*) FROM t"));
+            run(b, "DROP TABLE t");
+            // the drop is applied to the column store; the older snapshot is then served by the row store
+            db.columnStore().awaitWatermark(db.rowStore().lastCommitTimestamp(), Duration.ofSeconds(30));
+            assertEquals(List.of(List.of(2L)), query(a, "SELECT count(*) FROM t"));
+            run(a, "COMMIT");
+        }
+    }
+
+    @Test
     void aTransactionReadsItsOwnWritesOnEveryRoute() {
         try (Session s = db.newSession()) {
             run(s, "CREATE TABLE t (id BIGINT PRIMARY KEY, v INT)");
