@@ -87,7 +87,7 @@ public final class Duet implements AutoCloseable {
         this.allocator = new RootAllocator(Long.MAX_VALUE);
         this.metrics = new DuetMetrics(config.meterRegistry(), databaseName(store), store, sessions);
         if (s != null) {
-            metrics.columnStore(cs, s);
+            metrics.columnStore(cs, s, store.catalog());
         }
     }
 
@@ -171,11 +171,14 @@ public final class Duet implements AutoCloseable {
 
     /** Creates a table and returns its definition (with its assigned id). */
     public TableDef createTable(TableDef spec) {
-        return inTransaction(tx -> tx.createTable(spec));
+        TableDef created = inTransaction(tx -> tx.createTable(spec));
+        metrics.refreshTables(store.catalog());
+        return created;
     }
 
     public void dropTable(String table) {
         run(tx -> tx.dropTable(table));
+        metrics.refreshTables(store.catalog());
     }
 
     public void createSchema(String schema) {

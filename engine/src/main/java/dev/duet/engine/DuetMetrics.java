@@ -2,6 +2,8 @@ package dev.duet.engine;
 
 import dev.duet.columnstore.ColumnStore;
 import dev.duet.core.DuetException;
+import dev.duet.core.catalog.Catalog;
+import dev.duet.core.catalog.TableDef;
 import dev.duet.engine.sql.Sessions;
 import dev.duet.planner.PlannedStatement;
 import dev.duet.rowstore.RowStore;
@@ -15,9 +17,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +68,12 @@ public final class DuetMetrics implements AutoCloseable {
     private final ConcurrentMap<String, Counter> errors = new ConcurrentHashMap<>();
     /** Guarded by {@link #meters}. */
     private boolean closed;
+    /** The column store whose meters {@link #columnStore} registered; null without one. Set once at open. */
+    private volatile ColumnStore columnStore;
+    /** Per-table gauges by table id. Guarded by itself. */
+    private final Map<Long, List<Meter>> tableMeters = new HashMap<>();
+    /** The catalog {@link #refreshTables} saw last. Guarded by {@link #tableMeters}. */
+    private Catalog seenCatalog;
 
     /**
      * Registers the database's meters in {@code registry} (null: a new {@link SimpleMeterRegistry},
@@ -109,7 +122,8 @@ public final class DuetMetrics implements AutoCloseable {
      * Registers the meters of the column store and of the sync that feeds it: read from the
      * counters they keep anyway, when the registry is scraped.
      */
-    void columnStore(ColumnStore columns, ColumnSync sync) {
+    void columnStore(ColumnStore columns, ColumnSync sync, Catalog catalog) {
+        this.columnStore = columns;
         track(Gauge.builder("duet.sync.lag.bytes", sync, ColumnSync::lagBytes)
                 .description("Write-ahead log bytes committed but not yet applied to the column store")
                 .baseUnit("bytes").tag(DATABASE_TAG, database).strongReference(true).register(registry));
@@ -137,6 +151,61 @@ public final class DuetMetrics implements AutoCloseable {
         track(FunctionCounter.builder("duet.columnstore.rowgroups.read", columns, ColumnStore::rowGroupsRead)
                 .description("Row groups column scans read")
                 .tag(DATABASE_TAG, database).register(registry));
+        refreshTables(catalog);
+    }
+
+    /**
+     * Keeps one {@code duet.columnstore.table.segments} and one {@code duet.columnstore.table.bytes}
+     * gauge (tag {@code table}) per table of {@code catalog}: adds those of new tables, removes
+     * those of dropped ones. Called when the catalog may have changed (after DDL); nothing happens
+     * if it is the catalog seen last time or the database has no column store.
+     */
+    public void refreshTables(Catalog catalog) {
+        ColumnStore columns = columnStore;
+        if (columns == null) {
+            return;
+        }
+        synchronized (tableMeters) {
+            if (catalog == seenCatalog) {
+                return;
+            }
+            seenCatalog = catalog;
+            Set<Long> ids = new HashSet<>();
+            for (TableDef t : catalog.tables()) {
+                ids.add(t.id());
+            }
+            // removals first: a table dropped and created again under its name gets new gauges
+            for (Iterator<Map.Entry<Long, List<Meter>>> it = tableMeters.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<Long, List<Meter>> e = it.next();
+                if (!ids.contains(e.getKey())) {
+                    for (Meter m : e.getValue()) {
+                        untrack(m);
+                    }
+                    it.remove();
+                }
+            }
+            for (TableDef t : catalog.tables()) {
+                long id = t.id();
+                if (!tableMeters.containsKey(id)) {
+                    tableMeters.put(id, List.of(
+                            track(Gauge.builder("duet.columnstore.table.segments", columns, c -> c.sealedSegmentCount(id))
+                                    .description("Sealed segments of one table in the column store")
+                                    .tag(DATABASE_TAG, database).tag("table", t.qualifiedName())
+                                    .strongReference(true).register(registry)),
+                            track(Gauge.builder("duet.columnstore.table.bytes", columns, c -> c.tableBytes(id))
+                                    .description("Bytes of one table in the column store: its segment files and its open segment")
+                                    .baseUnit("bytes").tag(DATABASE_TAG, database).tag("table", t.qualifiedName())
+                                    .strongReference(true).register(registry))));
+                }
+            }
+        }
+    }
+
+    private void untrack(Meter meter) {
+        synchronized (meters) {
+            meters.remove(meter);
+        }
+        registry.remove(meter);
     }
 
     private static double sealedSegments(ColumnStore columns) {

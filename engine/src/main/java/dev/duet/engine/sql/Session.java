@@ -106,6 +106,8 @@ public final class Session implements AutoCloseable {
     /** Row results not closed yet (they hold memory until closed); closed with the session. */
     private final List<QueryResult> unclosed = new ArrayList<>();
     private boolean closed;
+    /** A DDL statement ran since the last commit (the tables the metrics follow may have changed). */
+    private boolean ranDdl;
     /** The routing attached to each statement's context (see {@link #routing()}). */
     private ScanRouting routing;
 
@@ -170,7 +172,11 @@ public final class Session implements AutoCloseable {
         try {
             result = switch (s.kind()) {
                 case QUERY -> query(statement, parameters);
-                case DML, DDL -> write(statement, parameters);
+                case DML -> write(statement, parameters);
+                case DDL -> {
+                    ranDdl = true;
+                    yield write(statement, parameters);
+                }
                 case UTILITY -> utility((UtilityStatement) s);
                 case EXPLAIN -> explain(statement, parameters);
                 case COPY -> copy(statement, parameters);
@@ -418,10 +424,19 @@ public final class Session implements AutoCloseable {
             return result;
         } finally {
             if (committed) {
-                metrics.committed();
+                committed();
             } else {
                 metrics.rolledBack();
             }
+        }
+    }
+
+    /** Counts a commit; after DDL, lets the metrics follow the tables. */
+    private void committed() {
+        metrics.committed();
+        if (ranDdl) {
+            ranDdl = false;
+            metrics.refreshTables(store.catalog());
         }
     }
 
@@ -1006,7 +1021,7 @@ public final class Session implements AutoCloseable {
                 metrics.rolledBack();
                 throw e;
             }
-            metrics.committed();
+            committed();
         } else {
             t.rollback();
             metrics.rolledBack();

@@ -215,6 +215,13 @@ class ColumnRouteTest {
         assertTrue(registry.get("duet.columnstore.bytes").gauge().value() > 0);
         assertTrue(registry.get("duet.sync.lag.bytes").gauge().value() >= 0);
         assertTrue(registry.get("duet.sync.lag").gauge().value() >= 0);
+        assertTrue(registry.get("duet.columnstore.table.segments").tag("table", "public.t").gauge().value() >= 1);
+        assertTrue(registry.get("duet.columnstore.table.bytes").tag("table", "public.t").gauge().value() > 0);
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("DROP TABLE t");
+        }
+        assertEquals(null, registry.find("duet.columnstore.table.bytes").tag("table", "public.t").gauge(),
+                "a dropped table's gauges go");
     }
 
     @Test
