@@ -13,6 +13,7 @@ import dev.duet.rowstore.RowStoreScan;
 import dev.duet.rowstore.Transaction;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The database's column store as the planner's table scans see it. A scan reads at the
@@ -21,6 +22,9 @@ import java.util.Objects;
  */
 final class ColumnStoreScans implements ColumnScans {
     private final ColumnStore store;
+    /** Scans served by the column store, and scans that fell back to the row store. */
+    private final LongAdder served = new LongAdder();
+    private final LongAdder fallbacks = new LongAdder();
 
     ColumnStoreScans(ColumnStore store) {
         this.store = Objects.requireNonNull(store, "store is null");
@@ -51,13 +55,27 @@ final class ColumnStoreScans implements ColumnScans {
     @Override
     public Operator scan(QueryContext context, Transaction transaction, TableDef table, int[] columns,
             List<ZonePredicate> zonePredicates) {
+        Operator scan;
         try {
-            return store.scan(context, table.id(), transaction.snapshot(), columns, zonePredicates);
+            scan = store.scan(context, table.id(), transaction.snapshot(), columns, zonePredicates);
         } catch (DuetException e) {
             if (e.state() != SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE && e.state() != SqlState.UNDEFINED_TABLE) {
                 throw e;
             }
+            fallbacks.increment();
             return new RowStoreScan(context, transaction, table.qualifiedName(), KeyRange.all(), columns);
         }
+        served.increment();
+        return scan;
+    }
+
+    /** Scans routed to the column store that it served. */
+    long served() {
+        return served.sum();
+    }
+
+    /** Scans routed to the column store that read the row store instead. */
+    long fallbacks() {
+        return fallbacks.sum();
     }
 }

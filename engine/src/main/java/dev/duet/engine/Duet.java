@@ -87,7 +87,7 @@ public final class Duet implements AutoCloseable {
         this.allocator = new RootAllocator(Long.MAX_VALUE);
         this.metrics = new DuetMetrics(config.meterRegistry(), databaseName(store), store, sessions);
         if (s != null) {
-            metrics.columnStore(cs, s, store.catalog());
+            metrics.columnStore(cs, s, (ColumnStoreScans) columnScans, store.catalog());
         }
     }
 

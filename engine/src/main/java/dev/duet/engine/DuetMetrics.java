@@ -122,8 +122,14 @@ public final class DuetMetrics implements AutoCloseable {
      * Registers the meters of the column store and of the sync that feeds it: read from the
      * counters they keep anyway, when the registry is scraped.
      */
-    void columnStore(ColumnStore columns, ColumnSync sync, Catalog catalog) {
+    void columnStore(ColumnStore columns, ColumnSync sync, ColumnStoreScans scans, Catalog catalog) {
         this.columnStore = columns;
+        track(FunctionCounter.builder("duet.columnstore.scans", scans, ColumnStoreScans::served)
+                .description("Table scans routed to the column store, by what served them")
+                .tag(DATABASE_TAG, database).tag("served_by", "column").register(registry));
+        track(FunctionCounter.builder("duet.columnstore.scans", scans, ColumnStoreScans::fallbacks)
+                .description("Table scans routed to the column store, by what served them")
+                .tag(DATABASE_TAG, database).tag("served_by", "row").register(registry));
         track(Gauge.builder("duet.sync.lag.bytes", sync, ColumnSync::lagBytes)
                 .description("Write-ahead log bytes committed but not yet applied to the column store")
                 .baseUnit("bytes").tag(DATABASE_TAG, database).strongReference(true).register(registry));
