@@ -31,7 +31,8 @@ final class SegmentFile {
      * to disk, or not at all. Returns its size.
      */
     static long write(Path file, List<BatchColumn> columns, VectorSchemaRoot rows, int count, int rowGroupRows) {
-        ParquetWriteOptions options = ParquetWriteOptions.defaults().withRowGroupRows(rowGroupRows).withOverwrite(true);
+        ParquetWriteOptions options = ParquetWriteOptions.defaults().withRowGroupRows(rowGroupRows).withOverwrite(true)
+                .withDictionary(false); // sealing is on the sync thread: plain pages write ~1.5x faster
         ParquetBatchWriter writer = ParquetBatchWriter.create(file, columns, options);
         try {
             writer.write(rows, 0, count);

@@ -118,6 +118,7 @@ public final class ParquetBatchWriter implements AutoCloseable {
                     .withConf(new PlainParquetConfiguration())
                     .withWriteMode(ParquetFileWriter.Mode.CREATE)
                     .withCompressionCodec(options.compression().codec())
+                    .withDictionaryEncoding(options.dictionary())
                     .withRowGroupRowCountLimit(options.rowGroupRows())
                     .withExtraMetaData(extra)
                     .build();
