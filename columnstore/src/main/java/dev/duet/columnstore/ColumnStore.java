@@ -278,11 +278,6 @@ public final class ColumnStore implements AutoCloseable {
         if (t == null) {
             return;
         }
-        ByteBuffer k = ByteBuffer.wrap(key);
-        Long old = t.keys.get(k);
-        if (old != null) {
-            markDeleted(t, old);
-        }
         if (t.pendingFromTs < 0) {
             t.pendingFromTs = appliedTs;
             t.pendingFromLsn = appliedLsn;
@@ -294,7 +289,11 @@ public final class ColumnStore implements AutoCloseable {
             t.writing = true;
         }
         int at = open.rows.append(currentTs, key, row);
-        t.keys.put(k, ColumnTable.position(open.id, at));
+        // one hash lookup per row: the key's previous live row (an UPDATE's old side) comes back
+        Long old = t.keys.put(ByteBuffer.wrap(key), ColumnTable.position(open.id, at));
+        if (old != null) {
+            markDeleted(t, old);
+        }
         touch(t);
         commitRows++;
     }
