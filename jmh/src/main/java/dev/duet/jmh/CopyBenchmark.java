@@ -50,6 +50,7 @@ public class CopyBenchmark extends DuetBenchmark {
     private Duet duet;
     private Connection connection;
     private String copy;
+    private long copied;
 
     @Setup(Level.Trial)
     public void load() throws SQLException {
@@ -68,7 +69,7 @@ public class CopyBenchmark extends DuetBenchmark {
 
     @TearDown(Level.Invocation)
     public void deleteFile() throws IOException {
-        System.out.printf(Locale.ROOT, "%s wrote %,d bytes%n", target, Files.size(file));
+        System.out.printf(Locale.ROOT, "%s wrote %,d rows, %,d bytes%n", target, copied, Files.size(file));
         Files.delete(file);
     }
 
@@ -91,7 +92,8 @@ public class CopyBenchmark extends DuetBenchmark {
     public long copy() throws SQLException {
         try (Statement s = connection.createStatement()) {
             s.execute(copy);
-            return s.getUpdateCount();
+            copied = s.getUpdateCount();
+            return copied;
         }
     }
 }
