@@ -86,6 +86,10 @@ public class SyncBenchmark extends DuetBenchmark {
     /** The database, the writer's statement and the lag sampler of one trial. */
     @State(Scope.Thread)
     public static class Writer {
+        /** Whether the lag sampler thread runs ({@code false}: the control without it). */
+        @Param({"true", "false"})
+        public boolean lagSampler;
+
         /** Commits recorded per iteration at most (a few seconds at 100-200k inserts/s fit easily). */
         private static final int CAPACITY = 1 << 23;
         /** How long the iteration's end waits for the sync to apply what was inserted. */
@@ -98,8 +102,6 @@ public class SyncBenchmark extends DuetBenchmark {
         private Connection connection;
         private PreparedStatement insert;
         private long nextKey;
-        @Param({"true", "false"})
-        public boolean lagSampler;
 
         /** The benchmark thread's counters (set by every invocation). */
         Counters counters;
@@ -248,8 +250,8 @@ public class SyncBenchmark extends DuetBenchmark {
             return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
         }
 
-        private static String summary(long[] sorted) {
-            long[] s = sorted.clone();
+        private static String summary(long[] lags) {
+            long[] s = lags.clone();
             Arrays.sort(s);
             return String.format(Locale.ROOT, "%,d commits, p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms",
                     s.length, percentile(s, 0.5) / 1e6, percentile(s, 0.9) / 1e6, percentile(s, 0.99) / 1e6,
