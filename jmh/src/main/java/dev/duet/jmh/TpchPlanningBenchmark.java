@@ -5,9 +5,6 @@ import dev.duet.core.catalog.TableDef;
 import dev.duet.datasets.tpch.TpchSchema;
 import dev.duet.planner.PlannedStatement;
 import dev.duet.planner.SqlFrontEnd;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -42,14 +39,8 @@ public class TpchPlanningBenchmark extends DuetBenchmark {
     private SqlFrontEnd frontEnd;
 
     @Setup(Level.Trial)
-    public void prepare() throws IOException {
-        String path = "/io/trino/tpch/queries/q" + query + ".sql";
-        try (InputStream in = TpchSchema.class.getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + path);
-            }
-            sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+    public void prepare() {
+        sql = TpchDatabases.query(query);
         Catalog c = Catalog.empty();
         for (TableDef table : TpchSchema.tables()) {
             c = c.withNewTable(table);

@@ -1,0 +1,261 @@
+package dev.duet.jmh;
+
+import dev.duet.columnstore.ColumnStore;
+import dev.duet.core.DuetException;
+import dev.duet.engine.Duet;
+import dev.duet.engine.DuetConfig;
+import dev.duet.rowstore.RowStore;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.IterationParams;
+import org.openjdk.jmh.runner.IterationType;
+
+/**
+ * How well the column store keeps up with a writer: one thread inserts single rows through JDBC
+ * (autocommit {@link PreparedStatement}, async durability, the {@link JdbcTarget} {@code items}
+ * table) as fast as it can while the sync applies them to the column store. The score is
+ * inserts/s; the secondary result {@code syncRows} is the rows/s the column store applied during
+ * the same iterations. Each iteration prints the backlog (inserted rows not yet applied) at its
+ * end, how long the sync then took to drain it, and the freshness lag of the iteration's commits:
+ * the time from {@code executeUpdate} returning to the column store's watermark covering that
+ * commit (p50 / p90 / p99 / p99.9 / max); the trial prints the same over all measured commits.
+ *
+ * <p>How the lag is measured, without touching the engine: after each insert the writer records
+ * the row store's newest commit timestamp (its own commit: it is the only writer) and
+ * {@link System#nanoTime()}. A sampler thread waits on {@link ColumnStore#awaitWatermark} for the
+ * oldest unmeasured commit and, when woken, stamps every recorded commit at or below the new
+ * watermark with the time of waking. The figures include the async log flush (the sync applies
+ * only durable commits; async durability forces the log every 10 ms) and the sampler's wake-up
+ * delay, by which they are an upper bound. {@code -p lagSampler=false} runs without the sampler
+ * (no lag figures), to show what it costs the writer and the sync on a machine with few cores.
+ *
+ * <p>The database is opened with {@link Duet#open} and reached through {@link Duet#connect()}
+ * (the same JDBC connection class as {@code jdbc:duet:<dir>?durability=async}), because the
+ * figures need the database object, which the driver's URL does not hand out.
+ *
+ * <pre>java -jar jmh/target/benchmarks.jar SyncBenchmark -f 1 -wi 1 -i 3</pre>
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 1, time = 5)
+@Measurement(iterations = 3, time = 10)
+@Fork(1)
+@Threads(1)
+public class SyncBenchmark extends DuetBenchmark {
+    @Benchmark
+    public int insert(Writer writer, Counters counters) throws SQLException {
+        // JMH gives a state that another state's fixture depends on an instance of its own, so the
+        // writer's iteration tear-down fills the counters it is handed here.
+        writer.counters = counters;
+        return writer.insert();
+    }
+
+    /**
+     * The secondary result: rows the column store applied during the iteration, which JMH turns
+     * into rows/s like the primary score. The lag percentiles are printed instead (see the class
+     * comment): JMH adds up "event" counters over iterations, which makes no sense for percentiles.
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    public static class Counters {
+        public long syncRows;
+    }
+
+    /** The database, the writer's statement and the lag sampler of one trial. */
+    @State(Scope.Thread)
+    public static class Writer {
+        /** Whether the lag sampler thread runs ({@code false}: the control without it). */
+        @Param({"true", "false"})
+        public boolean lagSampler;
+
+        /** Commits recorded per iteration at most (a few seconds at 100-200k inserts/s fit easily). */
+        private static final int CAPACITY = 1 << 23;
+        /** How long the iteration's end waits for the sync to apply what was inserted. */
+        private static final Duration DRAIN = Duration.ofSeconds(60);
+
+        private Path dir;
+        private Duet db;
+        private RowStore rows;
+        private ColumnStore columns;
+        private Connection connection;
+        private PreparedStatement insert;
+        private long nextKey;
+
+        /** The benchmark thread's counters (set by every invocation). */
+        Counters counters;
+
+        /*
+         * Commit records of the current iteration. The writer fills slot i (ts, then nanos) and then
+         * publishes count = i + 1 (volatile write); the sampler reads count first, so it sees the slots
+         * below it. The sampler alone then overwrites nanos[i] with the lag and advances measured.
+         */
+        private final long[] commitTs = new long[CAPACITY];
+        private final long[] nanos = new long[CAPACITY];
+        private volatile int count;
+        /** Written by the sampler only; read after it is joined. */
+        private int measured;
+        private volatile boolean sampling;
+        private Thread sampler;
+        private long iterationStartNanos;
+        private long rowsAppliedAtStart;
+        private long insertsAtStart;
+        /** Lags (ns) of all measurement iterations' commits, for the trial's summary. */
+        private long[] allLags = new long[0];
+
+        @Setup(Level.Trial)
+        public void open() throws SQLException {
+            dir = ScratchDir.create("sync");
+            db = Duet.open(dir.resolve("db"), DuetConfig.defaults().withDurability(DuetConfig.Durability.ASYNC));
+            rows = db.rowStore();
+            columns = db.columnStore();
+            connection = db.connect();
+            JdbcTarget.createTable(connection);
+            insert = connection.prepareStatement(JdbcTarget.INSERT);
+            // The first checkpoint in a JVM generates Chronicle Map code for seconds: do it here,
+            // not in a background checkpoint during measurement.
+            db.checkpoint();
+        }
+
+        @TearDown(Level.Trial)
+        public void close() throws SQLException {
+            try {
+                if (allLags.length > 0) {
+                    System.out.printf(Locale.ROOT, "%nSyncBenchmark, all measured commits: %s%n", summary(allLags));
+                }
+                try {
+                    insert.close();
+                    connection.close();
+                } finally {
+                    db.close();
+                }
+            } finally {
+                ScratchDir.delete(dir);
+            }
+        }
+
+        @Setup(Level.Iteration)
+        public void startSampler() {
+            count = 0;
+            measured = 0;
+            sampling = true;
+            rowsAppliedAtStart = columns.rowsApplied();
+            insertsAtStart = nextKey;
+            sampler = new Thread(this::sample, "sync-lag-sampler");
+            sampler.setDaemon(true);
+            if (lagSampler) {
+                sampler.start();
+            }
+            iterationStartNanos = System.nanoTime();
+        }
+
+        /**
+         * Stops the sampler once the sync has applied the iteration's commits and reports into
+         * {@link #counters} (JMH reads them after this tear-down).
+         */
+        @TearDown(Level.Iteration)
+        public void finishIteration(IterationParams iteration) throws InterruptedException {
+            boolean measurement = iteration.getType() == IterationType.MEASUREMENT;
+            double seconds = (System.nanoTime() - iterationStartNanos) / 1e9;
+            long applied = columns.rowsApplied() - rowsAppliedAtStart;
+            long inserted = nextKey - insertsAtStart;
+            counters.syncRows = applied;
+            long backlog = Math.max(0, inserted - applied);
+            int n = count;
+            long drainStart = System.nanoTime();
+            if (n > 0) {
+                columns.awaitWatermark(commitTs[n - 1], DRAIN);
+            }
+            long drainMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - drainStart);
+            sampling = false;
+            if (lagSampler) {
+                sampler.join();
+            }
+            long[] lags = Arrays.copyOf(nanos, measured);
+            Arrays.sort(lags);
+            if (measurement && lags.length > 0) {
+                long[] all = Arrays.copyOf(allLags, allLags.length + lags.length);
+                System.arraycopy(lags, 0, all, allLags.length, lags.length);
+                allLags = all;
+            }
+            System.out.printf(Locale.ROOT, "%n  inserted %,d, applied %,d rows (%,.0f rows/s), backlog at end %,d (drained in %d ms), "
+                    + "recorded %,d of them%s; lag %s%n", inserted, applied, applied / seconds, backlog,
+                    drainMillis, n, n == CAPACITY ? " (capacity reached)" : "", lags.length == 0 ? "-" : summary(lags));
+        }
+
+        int insert() throws SQLException {
+            JdbcTarget.bind(insert, nextKey++);
+            int changed = insert.executeUpdate();
+            int i = count;
+            if (i < CAPACITY) {
+                commitTs[i] = rows.lastCommitTimestamp();
+                nanos[i] = System.nanoTime();
+                count = i + 1;
+            }
+            return changed;
+        }
+
+        /** The sampler thread: stamps recorded commits with the time the watermark covered them. */
+        private void sample() {
+            int next = 0;
+            while (true) {
+                int published = count;
+                if (next >= published) {
+                    if (!sampling) {
+                        break;
+                    }
+                    LockSupport.parkNanos(100_000);
+                    continue;
+                }
+                try {
+                    columns.awaitWatermark(commitTs[next], Duration.ofMillis(100));
+                } catch (DuetException notYet) {
+                    if (!sampling) {
+                        break; // the iteration's end gave up waiting (or the sync failed): it reports that
+                    }
+                    continue; // not applied within 100 ms: wait again
+                }
+                long now = System.nanoTime();
+                long watermark = columns.watermarkTs();
+                while (next < published && commitTs[next] <= watermark) {
+                    nanos[next] = now - nanos[next];
+                    next++;
+                }
+                measured = next;
+            }
+        }
+
+        private static long percentile(long[] sorted, double p) {
+            return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+        }
+
+        private static String summary(long[] lags) {
+            long[] s = lags.clone();
+            Arrays.sort(s);
+            return String.format(Locale.ROOT, "%,d commits, p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms",
+                    s.length, percentile(s, 0.5) / 1e6, percentile(s, 0.9) / 1e6, percentile(s, 0.99) / 1e6,
+                    percentile(s, 0.999) / 1e6, s[s.length - 1] / 1e6);
+        }
+    }
+}
