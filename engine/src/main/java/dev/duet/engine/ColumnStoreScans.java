@@ -11,6 +11,7 @@ import dev.duet.planner.exec.route.ColumnScans;
 import dev.duet.rowstore.KeyRange;
 import dev.duet.rowstore.RowStoreScan;
 import dev.duet.rowstore.Transaction;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
@@ -43,6 +44,22 @@ final class ColumnStoreScans implements ColumnScans {
             rows = store.estimatedRows(table.id());
         }
         return rows;
+    }
+
+    @Override
+    public boolean reaches(Transaction transaction, Duration wait) {
+        if (store.watermarkTs() >= transaction.snapshot()) {
+            return true;
+        }
+        try {
+            store.awaitWatermark(transaction.snapshot(), wait);
+            return true;
+        } catch (DuetException e) {
+            if (e.state() != SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE) {
+                throw e;
+            }
+            return false;
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.duet.core.catalog.TableDef;
 import dev.duet.core.exec.Operator;
 import dev.duet.core.exec.QueryContext;
 import dev.duet.rowstore.Transaction;
+import java.time.Duration;
 import java.util.List;
 
 /** The column store as table scans see it; the engine implements it over its column store. */
@@ -14,6 +15,12 @@ public interface ColumnScans {
      * snapshot (an estimate: the rows of its segments), or -1 if it cannot serve the table at all.
      */
     long estimatedRows(TableDef table, Transaction transaction);
+
+    /**
+     * Whether the column store has applied every commit up to {@code transaction}'s snapshot,
+     * waiting up to {@code wait} for it to get there.
+     */
+    boolean reaches(Transaction transaction, Duration wait);
 
     /**
      * An operator returning exactly the rows of {@code table} visible at {@code transaction}'s

@@ -5,6 +5,7 @@ import dev.duet.core.catalog.TableDef;
 import dev.duet.core.exec.Operator;
 import dev.duet.core.exec.QueryContext;
 import dev.duet.rowstore.Transaction;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -19,11 +20,15 @@ import java.util.Objects;
  * the column store cannot serve is read from the row store; {@link RouteMode#COLUMN} reads the
  * column store; otherwise a table of at least {@link #MIN_COLUMN_ROWS} rows is read from the
  * column store and a smaller one from the row store (a scan of a few thousand rows costs less
- * there than opening column segments).
+ * there than opening column segments), and so is a larger one when the column store has not
+ * applied the snapshot within {@link #AUTO_WAIT}: under a write load the sync may lag, and the
+ * row store answers at once where a column scan would wait for it.
  */
 public final class ScanRouting {
     /** The smallest table AUTO reads from the column store. */
     public static final long MIN_COLUMN_ROWS = 10_000;
+    /** How long AUTO waits for the column store to reach the snapshot before it reads the row store. */
+    public static final Duration AUTO_WAIT = Duration.ofMillis(50);
 
     private final RouteMode mode;
     private final ColumnScans columns;
@@ -53,9 +58,12 @@ public final class ScanRouting {
         if (mode == RouteMode.COLUMN) {
             return new Route(true, "duet.route = column", rows);
         }
-        return rows >= MIN_COLUMN_ROWS
+        if (rows < MIN_COLUMN_ROWS) {
+            return new Route(false, "fewer than " + MIN_COLUMN_ROWS + " rows", rows);
+        }
+        return columns.reaches(transaction, AUTO_WAIT)
                 ? new Route(true, "at least " + MIN_COLUMN_ROWS + " rows", rows)
-                : new Route(false, "fewer than " + MIN_COLUMN_ROWS + " rows", rows);
+                : new Route(false, "the column store is behind the snapshot", rows);
     }
 
     /** A column-store scan (see {@link ColumnScans#scan}); only after {@link #route} chose the column store. */

@@ -48,6 +48,14 @@ class ScanRoutingTest {
             return rows;
         }
 
+        /** Set false to play a column store that lags behind every snapshot. */
+        boolean caughtUp = true;
+
+        @Override
+        public boolean reaches(Transaction transaction, java.time.Duration wait) {
+            return caughtUp;
+        }
+
         @Override
         public Operator scan(QueryContext context, Transaction transaction, TableDef t, int[] columns,
                 List<ZonePredicate> zonePredicates) {
@@ -90,6 +98,13 @@ class ScanRoutingTest {
             assertFalse(new ScanRouting(RouteMode.COLUMN, null).route(table, tx).column());
             assertEquals("route=column (at least 10000 rows, rows≈10000)",
                     new ScanRouting(RouteMode.AUTO, big).route(table, tx).describe());
+
+            big.caughtUp = false;
+            Route behind = new ScanRouting(RouteMode.AUTO, big).route(table, tx);
+            assertFalse(behind.column());
+            assertEquals("the column store is behind the snapshot", behind.reason());
+            assertTrue(new ScanRouting(RouteMode.COLUMN, big).route(table, tx).column(), "forced: the scan waits instead");
+            big.caughtUp = true;
 
             tx.insert("t", 100L, 1);
             Route r = new ScanRouting(RouteMode.COLUMN, big).route(table, tx);
