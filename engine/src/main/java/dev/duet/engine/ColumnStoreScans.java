@@ -34,13 +34,12 @@ final class ColumnStoreScans implements ColumnScans {
     /**
      * The store's row count of the table; if the store does not know the table yet but has not
      * caught up with the snapshot either (the table is new), waits for the snapshot first, as the
-     * scan would.
+     * scan would (-1 if it does not get there within the scan wait: the row store then serves).
      */
     @Override
     public long estimatedRows(TableDef table, Transaction transaction) {
         long rows = store.estimatedRows(table.id());
-        if (rows < 0 && store.watermarkTs() < transaction.snapshot()) {
-            store.awaitWatermark(transaction.snapshot(), store.options().scanWait());
+        if (rows < 0 && store.watermarkTs() < transaction.snapshot() && reaches(transaction, store.options().scanWait())) {
             rows = store.estimatedRows(table.id());
         }
         return rows;
