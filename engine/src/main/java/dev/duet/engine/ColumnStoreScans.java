@@ -39,7 +39,7 @@ final class ColumnStoreScans implements ColumnScans {
     @Override
     public long estimatedRows(TableDef table, Transaction transaction) {
         long rows = store.estimatedRows(table.id());
-        if (rows < 0 && store.watermarkTs() < transaction.snapshot() && reaches(transaction, store.options().scanWait())) {
+        if (rows < 0 && reaches(transaction, store.options().scanWait())) {
             rows = store.estimatedRows(table.id());
         }
         return rows;

@@ -8,6 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Random;
+import java.util.Set;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -243,6 +246,31 @@ final class ChildJvm implements AutoCloseable {
             throw new AssertionError("child " + process.pid() + " exited with " + process.exitValue()
                     + ", not by SIGKILL (137)\n" + stderrTail());
         }
+    }
+
+    /**
+     * The usual crash round of a worker that prints {@code ACK <id>} after each acknowledged
+     * commit (and {@code ERROR ...} on failure): waits for {@code minAcks} acknowledgements,
+     * lets it run up to {@code maxDelayMillis} more, kills it with {@code kill -9} and returns
+     * every id it acknowledged. Fails the test if it ended early or reported an error.
+     */
+    Set<Long> ackedUntilKilled(int minAcks, int maxDelayMillis, Random random, String round)
+            throws IOException, InterruptedException {
+        if (!awaitLines(l -> l.startsWith("ACK "), minAcks, Duration.ofSeconds(120))) {
+            throw new AssertionError("worker of round " + round + " ended early: " + drain() + "\n" + stderrTail());
+        }
+        Thread.sleep(random.nextInt(maxDelayMillis));
+        kill9();
+        Set<Long> acked = new HashSet<>();
+        for (String line : drain()) {
+            if (line.startsWith("ERROR")) {
+                throw new AssertionError("worker of round " + round + " failed: " + line + "\n" + stderrTail());
+            }
+            if (line.startsWith("ACK ")) {
+                acked.add(Long.parseLong(line.substring(4).trim()));
+            }
+        }
+        return acked;
     }
 
     /** Waits until stdout is fully read (after the child died) and returns every complete line. */

@@ -2,7 +2,6 @@ package dev.duet.engine.crash;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.duet.columnstore.ColumnScan;
 import dev.duet.columnstore.ColumnStore;
@@ -50,19 +49,7 @@ class ColumnCrashTest {
         for (int round = 1; round <= ROUNDS; round++) {
             try (ChildJvm child = ChildJvm.start(tmp.resolve("columns-" + round + ".err"), "columns", db.toString(),
                     Integer.toString(round), Long.toString(random.nextLong()))) {
-                if (!child.awaitLines(l -> l.startsWith("ACK "), 10, Duration.ofSeconds(120))) {
-                    fail("worker of round " + round + " ended early: " + child.drain() + "\n" + child.stderrTail());
-                }
-                Thread.sleep(random.nextInt(1500));
-                child.kill9();
-                for (String line : child.drain()) {
-                    if (line.startsWith("ERROR")) {
-                        fail("worker of round " + round + " failed: " + line + "\n" + child.stderrTail());
-                    }
-                    if (line.startsWith("ACK ")) {
-                        ackedEver.add(Long.parseLong(line.substring(4).trim()));
-                    }
-                }
+                ackedEver.addAll(child.ackedUntilKilled(10, 1500, random, Integer.toString(round)));
             }
             // catching up after a kill replays the WAL in a cold JVM (first Parquet use): a generous bound
             DuetConfig config = ColumnCrashWorker.config().withColumnStore(ColumnCrashWorker.config().columnStore()

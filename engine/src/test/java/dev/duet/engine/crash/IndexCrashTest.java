@@ -3,7 +3,6 @@ package dev.duet.engine.crash;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.duet.core.DuetException;
 import dev.duet.core.SqlState;
@@ -15,10 +14,8 @@ import dev.duet.rowstore.Row;
 import dev.duet.rowstore.RowStoreOptions;
 import dev.duet.rowstore.Transaction;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -48,22 +45,10 @@ class IndexCrashTest {
         Random random = new Random(0x1DE5L);
         Path db = tmp.resolve("db");
         for (int round = 1; round <= ROUNDS; round++) {
-            Set<Long> acked = new HashSet<>();
+            Set<Long> acked;
             try (ChildJvm child = ChildJvm.start(tmp.resolve("index-" + round + ".err"), "index", db.toString(),
                     Integer.toString(round), Long.toString(random.nextLong()))) {
-                if (!child.awaitLines(l -> l.startsWith("ACK "), 30, Duration.ofSeconds(120))) {
-                    fail("worker of round " + round + " ended early: " + child.drain() + "\n" + child.stderrTail());
-                }
-                Thread.sleep(random.nextInt(1500));
-                child.kill9();
-                for (String line : child.drain()) {
-                    if (line.startsWith("ERROR")) {
-                        fail("worker of round " + round + " failed: " + line + "\n" + child.stderrTail());
-                    }
-                    if (line.startsWith("ACK ")) {
-                        acked.add(Long.parseLong(line.substring(4).trim()));
-                    }
-                }
+                acked = child.ackedUntilKilled(30, 1500, random, Integer.toString(round));
             }
             DuetConfig config = DuetConfig.defaults().withRowStore(RowStoreOptions.defaults().withCheckpointOnClose(false));
             try (Duet d = Duet.open(db, config)) {
