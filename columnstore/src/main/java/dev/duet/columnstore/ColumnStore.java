@@ -50,14 +50,20 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
  *
  * <p><b>What is persisted when.</b> The open segment is not persisted: it lives in memory and is
  * rebuilt after a restart by replaying the WAL. (Persisting it on every commit would write the same
- * rows twice; rebuilding it costs at most one segment's worth of replay per table.) A segment is
- * sealed at a commit boundary once it holds {@link ColumnStoreOptions#sealRows()} rows: its rows are
- * written to a Parquet file (ZSTD, min/max/null counts per row group) and forced, then the
- * <em>manifest</em> is replaced atomically. The manifest lists each table's sealed segments, the
- * commit up to which each table's persisted state is complete, the applied watermark, and the
- * position from which the WAL must be replayed on open: the watermark before the first commit whose
- * rows are only in some open segment. That position, not the applied watermark, is what the WAL must
- * keep ({@link #replayFromLsn()}). Delete vectors of sealed segments are rewritten (atomically,
+ * rows twice; rebuilding it costs at most one segment's worth of replay per table.) At a commit
+ * boundary, a segment holding {@link ColumnStoreOptions#sealRows()} rows is <em>frozen</em>: a new
+ * open segment takes the appends, and the store's seal thread ({@link Sealer}) writes the frozen rows
+ * to a Parquet file (ZSTD, min/max/null counts per row group) and forces it, while the sync thread
+ * goes on applying commits and scans read the frozen rows. Once the file is written the sync thread
+ * {@linkplain #installSeals installs} it (the segment switches to the file under the table lock, the
+ * frozen rows are released) and replaces the <em>manifest</em> atomically. The manifest lists each
+ * table's sealed segments, the commit up to which each table's persisted state is complete, the
+ * applied watermark, and the position from which the WAL must be replayed on open: the watermark
+ * before the first commit whose rows are only in some open or frozen segment (a crash while a file
+ * is being written replays its rows; its unfinished file is not listed). That position, not the
+ * applied watermark, is what the WAL must keep ({@link #replayFromLsn()}). At most
+ * {@value #MAX_SEALS_IN_FLIGHT} segments are frozen at once: a sync faster than the disk waits for
+ * the oldest seal rather than holding ever more rows in memory. Delete vectors of sealed segments are rewritten (atomically,
  * with a CRC) just before each manifest; entries newer than their table's persisted commit are
  * ignored on open and applied again by the replay, so a delete vector is never ahead of the
  * manifest in a way the replay cannot repeat. {@link #persist} seals every non-empty open segment
@@ -73,12 +79,16 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 public final class ColumnStore implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ColumnStore.class.getName());
     static final String MANIFEST = "manifest";
+    /** Frozen segments (all tables) whose files may be in the making at once; see the class comment. */
+    static final int MAX_SEALS_IN_FLIGHT = 2;
     private static final int MANIFEST_MAGIC = 0x44434d31; // "DCM1"
 
     private final Path dir;
     private final boolean temporary;
     private final ColumnStoreOptions options;
     private final BufferAllocator allocator;
+    /** The seal thread; its jobs are submitted and taken back by the sync thread only. */
+    private final Sealer sealer;
     /** Tables by id: changed by the sync thread, read by scans. */
     private final ConcurrentHashMap<Long, ColumnTable> tables = new ConcurrentHashMap<>();
 
@@ -138,6 +148,7 @@ public final class ColumnStore implements AutoCloseable {
         this.temporary = temporary;
         this.options = options;
         this.allocator = new RootAllocator();
+        this.sealer = new Sealer("duet-seal-" + dir.getFileName());
     }
 
     /** Opens (creating if needed) the column store in {@code dir}. */
@@ -344,12 +355,61 @@ public final class ColumnStore implements AutoCloseable {
         rowsApplied += commitRows;
         commitRows = 0;
         advance(ts, endLsn);
+        boolean installed = false;
         if (seal) {
             for (ColumnTable t : full) {
-                seal(t);
+                installed |= freeze(t);
             }
+        }
+        installed |= installDone();
+        if (installed) {
             writeManifest();
         }
+    }
+
+    /**
+     * Installs the segment files the seal thread has finished (each segment switches from its
+     * frozen rows to its file) and, if there were any, writes the manifest; returns whether it did.
+     * The owner's sync thread calls this when woken by the {@linkplain #onSealed seal listener};
+     * {@link #endCommit} does it too. A seal that failed throws its error here (the sync stops on
+     * it, like on any failure to persist). Between commits (sync thread).
+     */
+    public boolean installSeals() {
+        checkUsable();
+        if (currentTs >= 0) {
+            throw new IllegalStateException("installSeals inside commit " + currentTs);
+        }
+        if (!installDone()) {
+            return false;
+        }
+        writeManifest();
+        return true;
+    }
+
+    /**
+     * Sets what the seal thread calls after each segment file it finished (or failed to write):
+     * the owner wakes its sync thread, which calls {@link #installSeals}. Runs on the seal thread,
+     * so it must only signal.
+     */
+    public void onSealed(Runnable listener) {
+        sealer.listener(requireNonNull(listener, "listener is null"));
+    }
+
+    /** Test hook: runs on the seal thread before each file is written (to hold a seal, or fail it). */
+    void beforeSealWrite(Sealer.BeforeWrite hook) {
+        sealer.beforeWrite(hook);
+    }
+
+    /** Waits for every seal in flight and installs it (writes the manifest if any): for tests that apply commits by hand. */
+    void awaitSeals() {
+        if (awaitSeals(0)) {
+            writeManifest();
+        }
+    }
+
+    /** Segments frozen whose files are not installed yet. */
+    public int sealsInFlight() {
+        return sealer.inFlight();
     }
 
     /**
@@ -363,9 +423,10 @@ public final class ColumnStore implements AutoCloseable {
         }
         for (ColumnTable t : tables.values()) {
             if (t.open.rows.count() > 0) {
-                seal(t);
+                freeze(t);
             }
         }
+        awaitSeals(0);
         writeManifest();
     }
 
@@ -484,22 +545,77 @@ public final class ColumnStore implements AutoCloseable {
         t.pendingFromLsn = -1;
     }
 
-    /** Writes the open segment of {@code t} to its file and switches scans to it; a new open segment takes its place. */
-    private void seal(ColumnTable t) {
+    /**
+     * Freezes the open segment of {@code t} (a new open segment takes the appends) and hands it to
+     * the seal thread; first waits, if {@value #MAX_SEALS_IN_FLIGHT} seals are in flight, for the
+     * oldest. Returns whether that installed a file (the caller then writes the manifest).
+     */
+    private boolean freeze(ColumnTable t) {
+        boolean installed = awaitSeals(MAX_SEALS_IN_FLIGHT - 1);
         Segment s = t.open;
         OpenRows rows = s.rows;
-        Path file = dir.resolve(Segment.fileName(t.def.id(), s.id));
-        newOpenSegment(t); // the sealed rows are frozen from here on: appends go to the new segment
-        long bytes = SegmentFile.write(file, OpenRows.storedColumns(t.def), rows.root(), rows.count(), options.rowGroupRows());
-        Segment.SealedFile sealed = new Segment.SealedFile(file, rows.count(), rows.minTs(), rows.maxTs(), bytes);
+        // until its file is listed by a manifest, a restart must replay its rows from here
+        s.frozenFromTs = t.pendingFromTs;
+        s.frozenFromLsn = t.pendingFromLsn;
+        newOpenSegment(t); // the rows are frozen from here on: appends go to the new segment
+        rows.retain(); // the seal thread's reference: the table's may go first (a drop)
+        sealer.submit(new Sealer.Job(t, s, rows, dir.resolve(Segment.fileName(t.def.id(), s.id)), options.rowGroupRows()));
+        return installed;
+    }
+
+    /** Installs seals, waiting for the oldest ones, until at most {@code inFlight} remain; returns whether any was installed. */
+    private boolean awaitSeals(int inFlight) {
+        boolean installed = false;
+        while (sealer.inFlight() > inFlight) {
+            install(sealer.awaitOldest());
+            installed = true;
+        }
+        return installed;
+    }
+
+    /** Installs the seals that are done, oldest first; returns whether there were any. */
+    private boolean installDone() {
+        boolean installed = false;
+        for (Sealer.Job job = sealer.pollDone(); job != null; job = sealer.pollDone()) {
+            install(job);
+            installed = true;
+        }
+        return installed;
+    }
+
+    /**
+     * Switches a frozen segment to the file the seal thread wrote (the manifest written next lists
+     * it) and releases the table's reference to its rows; deletes the file of a table dropped or
+     * reset meanwhile. Throws the error of a failed seal. Sync thread.
+     */
+    private void install(Sealer.Job job) {
+        if (job.error() != null) {
+            Throwable e = job.error();
+            SqlState state = e instanceof DuetException d ? d.state() : SqlState.INTERNAL_ERROR;
+            throw new DuetException(state, "cannot seal segment file " + job.file + ": " + e.getMessage(), e);
+        }
+        ColumnTable t = job.table;
+        Segment s = job.segment;
+        if (tables.get(t.def.id()) != t) {
+            // dropped while sealing: no scan ever saw the file, no manifest lists it
+            try {
+                Files.deleteIfExists(job.file);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot delete segment file " + job.file + " of a dropped table: " + e);
+            }
+            return;
+        }
+        OpenRows rows = s.rows;
         t.lock.writeLock().lock();
         try {
-            s.file = sealed;
+            s.file = job.sealed();
             s.rows = null;
         } finally {
             t.lock.writeLock().unlock();
         }
         rows.release();
+        s.frozenFromTs = -1;
+        s.frozenFromLsn = -1;
         segmentsSealed.incrementAndGet();
     }
 
@@ -524,10 +640,21 @@ public final class ColumnStore implements AutoCloseable {
         out.writeInt(list.size());
         boolean forced = false;
         for (ColumnTable t : list) {
-            long persisted = t.pendingFromTs < 0 ? ts : t.pendingFromTs;
-            if (t.pendingFromTs >= 0 && t.pendingFromTs < fromTs) {
-                fromTs = t.pendingFromTs;
-                fromLsn = t.pendingFromLsn;
+            // the table's replay start: its oldest frozen segment's (segments are oldest first, and
+            // a frozen one's commits all precede the open one's), else its open segment's
+            long pendingTs = t.pendingFromTs;
+            long pendingLsn = t.pendingFromLsn;
+            for (Segment s : t.segments) {
+                if (s.frozenFromTs >= 0) {
+                    pendingTs = s.frozenFromTs;
+                    pendingLsn = s.frozenFromLsn;
+                    break;
+                }
+            }
+            long persisted = pendingTs < 0 ? ts : pendingTs;
+            if (pendingTs >= 0 && pendingTs < fromTs) {
+                fromTs = pendingTs;
+                fromLsn = pendingLsn;
             }
             CatalogCodec.writeTable(out, t.def);
             out.writeLong(persisted);
@@ -978,7 +1105,9 @@ public final class ColumnStore implements AutoCloseable {
 
     /**
      * Frees the in-memory segments; a temporary store also deletes its directory. Does not persist:
-     * the owner calls {@link #persist} first for a clean close. Idempotent.
+     * the owner calls {@link #persist} first for a clean close. A segment file being written is
+     * finished first; frozen segments not yet being written are dropped (not listed by any
+     * manifest, their rows are replayed from the WAL by the next open). Idempotent.
      */
     @Override
     public void close() {
@@ -992,6 +1121,7 @@ public final class ColumnStore implements AutoCloseable {
         } finally {
             watermarkLock.unlock();
         }
+        sealer.close(); // waits for a file being written: its rows must not be freed under it
         for (ColumnTable t : tables.values()) {
             t.lock.writeLock().lock();
             try {

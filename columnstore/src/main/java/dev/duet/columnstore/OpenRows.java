@@ -24,7 +24,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * under its write lock, scans copy rows {@code [0, published)} under its read lock (vectors may be
  * reallocated while growing, so reads without the lock are unsafe until the rows are frozen for
  * sealing). The vectors are freed when the last reference is released: the table holds one until
- * the segment's file replaces it, each scan that snapshotted it holds one until it closes.
+ * the segment's file replaces it, each scan that snapshotted it holds one until it closes, and the
+ * seal thread holds one while it writes the frozen rows to their file.
  */
 final class OpenRows {
     static final String INSERT_TS = "__duet_insert_ts";

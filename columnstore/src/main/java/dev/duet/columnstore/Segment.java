@@ -3,9 +3,11 @@ package dev.duet.columnstore;
 import java.nio.file.Path;
 
 /**
- * One segment of a table: first open (its rows in {@link OpenRows}), then sealed (its rows in a
- * Parquet file). Its {@link DeleteVector} and its id stay the same across the seal, so the key map's
- * (segment, row) positions stay valid. {@code rows} and {@code file} change under the table's
+ * One segment of a table: first open (its rows in {@link OpenRows}, receiving appends), then
+ * frozen (no more appends; the seal thread writes its file while scans keep reading its rows),
+ * then sealed (its rows in a Parquet file). Its {@link DeleteVector} and its id stay the same
+ * throughout, so the key map's (segment, row) positions stay valid and deletes of a frozen row land
+ * in the vector the sealed segment keeps. {@code rows} and {@code file} change under the table's
  * write lock; scans read them under its read lock.
  */
 final class Segment {
@@ -15,6 +17,13 @@ final class Segment {
     OpenRows rows;
     /** Non-null once sealed and listed by the manifest. */
     SealedFile file;
+    /**
+     * Sync thread: while frozen, the watermark (timestamp, WAL position) before the first commit
+     * of its rows, from which a restart must replay until its file is listed by a manifest; -1
+     * otherwise.
+     */
+    long frozenFromTs = -1;
+    long frozenFromLsn = -1;
 
     Segment(int id, DeleteVector deletes) {
         this.id = id;

@@ -56,15 +56,103 @@ class ColumnStoreTest {
         assertTrue(cs.beginCommit(ts));
     }
 
+    /** Every commit's operations (a row to put, or {id} to delete), by commit timestamp: replayed into a reopened store. */
+    final TreeMap<Long, List<Object[]>> log = new TreeMap<>();
+
     void put(ColumnStore cs, long id, String name, Integer n) {
         Object[] row = {id, name, n};
         cs.put(T.id(), T.keyCodec().encode(new Object[] {id}), T.rowCodec().encode(row));
         live.put(id, row);
+        log.computeIfAbsent(ts, k -> new ArrayList<>()).add(row);
     }
 
     void delete(ColumnStore cs, long id) {
         cs.delete(T.id(), T.keyCodec().encode(new Object[] {id}));
         live.remove(id);
+        log.computeIfAbsent(ts, k -> new ArrayList<>()).add(new Object[] {id});
+    }
+
+    /** Applies the logged commits the store has not (it skips those at or below its watermark), as the sync's replay would; commit 1 creates T. */
+    void replayLog(ColumnStore cs) {
+        for (long t = 1; t <= ts; t++) {
+            if (!cs.beginCommit(t)) {
+                continue;
+            }
+            if (t == 1) {
+                cs.createTable(T);
+            }
+            for (Object[] op : log.getOrDefault(t, List.of())) {
+                byte[] key = T.keyCodec().encode(new Object[] {op[0]});
+                if (op.length == 1) {
+                    cs.delete(T.id(), key);
+                } else {
+                    cs.put(T.id(), key, T.rowCodec().encode(op));
+                }
+            }
+            cs.endCommit(t * 100);
+        }
+    }
+
+    /** One commit putting ids {@code [from, to)}. */
+    void putRange(ColumnStore cs, long from, long to) {
+        begin(cs);
+        if (ts == 1) {
+            cs.createTable(T);
+        }
+        for (long id = from; id < to; id++) {
+            put(cs, id, "r" + id + "@" + ts, (int) ts);
+        }
+        end(cs);
+    }
+
+    /** Holds the seal thread before the file of the {@code nth} seal (1-based) until released; counts the seals it saw. */
+    static final class SealGate implements Sealer.BeforeWrite {
+        final int nth;
+        final java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
+
+        SealGate(int nth) {
+            this.nth = nth;
+        }
+
+        @Override
+        public void beforeWrite(Sealer.Job job) {
+            if (seen.incrementAndGet() == nth) {
+                entered.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+    }
+
+    /** Closes {@code cs} on another thread while the gate holds a seal, releasing the gate only once the store is closed. */
+    static void closeWhileHeld(ColumnStore cs, SealGate gate) throws InterruptedException {
+        List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread closer = new Thread(() -> {
+            try {
+                cs.close();
+            } catch (Throwable e) {
+                errors.add(e);
+            }
+        }, "closer");
+        closer.start();
+        while (true) { // until close() has begun: it then waits for the held seal before freeing any rows
+            try {
+                cs.checkUsable();
+                Thread.onSpinWait();
+            } catch (DuetException closed) {
+                break;
+            }
+        }
+        gate.release.countDown();
+        closer.join();
+        if (!errors.isEmpty()) {
+            throw new AssertionError("close failed (an Arrow allocator that does not end at zero fails it)", errors.get(0));
+        }
     }
 
     void end(ColumnStore cs) {
@@ -222,6 +310,7 @@ class ColumnStoreTest {
                 put(cs, id, "n" + id, (int) id);
             }
             end(cs);
+            cs.awaitSeals();
             assertEquals(1, cs.sealedSegmentCount(T.id()));
             long before = cs.rowGroupsSkipped();
             List<Object[]> rows = scan(cs, ts, new int[] {0, 2}, List.of(new ZonePredicate(0, ZonePredicate.Op.GE, 85L)));
@@ -247,6 +336,7 @@ class ColumnStoreTest {
                 }
                 end(cs);
             }
+            cs.awaitSeals();
             assertEquals(3, cs.sealedSegmentCount(T.id()));
             begin(cs);
             for (long id = 0; id < 7; id++) {
@@ -296,6 +386,150 @@ class ColumnStoreTest {
             for (int i = 0; i < expected.size(); i++) {
                 assertEquals(Arrays.asList(expected.get(i)), Arrays.asList(actual.get(i)));
             }
+        }
+    }
+
+    @Test
+    void scansWhileASealIsInFlightSeeExactlyTheirSnapshotAndDeletesLandInTheFrozenSegment() throws Exception {
+        ColumnStoreOptions options = ColumnStoreOptions.defaults().withSealRows(10).withRowGroupRows(3);
+        SealGate gate = new SealGate(1);
+        try (ColumnStore cs = ColumnStore.open(dir, options)) {
+            cs.beforeSealWrite(gate);
+            putRange(cs, 0, 6);
+            putRange(cs, 6, 12); // 12 rows: frozen, its file held back
+            gate.entered.await();
+            assertEquals(1, cs.sealsInFlight());
+            assertEquals(0, cs.sealedSegmentCount(T.id()));
+            checkAllSnapshots(cs);
+            // deletes and updates of frozen rows, inserts into the new open segment
+            begin(cs);
+            delete(cs, 2);
+            put(cs, 7, "updated", 70);
+            put(cs, 100, "new", 1);
+            end(cs);
+            begin(cs);
+            delete(cs, 100);
+            put(cs, 3, "updated", 30);
+            end(cs);
+            checkAllSnapshots(cs);
+            // a scan that fixed its segments while the segment is frozen, read after the file replaced it
+            List<Object[]> early = new ArrayList<>();
+            long earlyAt = ts - 1;
+            try (QueryContext ctx = new QueryContext(root, 1L << 30);
+                    ColumnScan scan = cs.scan(ctx, T.id(), earlyAt, new int[] {0, 1, 2}, List.of())) {
+                gate.release.countDown();
+                cs.awaitSeals();
+                assertEquals(1, cs.sealedSegmentCount(T.id()));
+                assertEquals(0, cs.sealsInFlight());
+                for (VectorSchemaRoot b = scan.next(); b != null; b = scan.next()) {
+                    early.addAll(Batches.rows(b));
+                }
+            }
+            early.sort(Comparator.comparing(r -> (Long) r[0]));
+            List<Object[]> expected = new ArrayList<>(history.get((int) earlyAt).values());
+            assertEquals(expected.size(), early.size());
+            for (int i = 0; i < expected.size(); i++) {
+                assertEquals(Arrays.asList(expected.get(i)), Arrays.asList(early.get(i)));
+            }
+            checkAllSnapshots(cs);
+            cs.persist();
+        }
+        // the deletes that reached the frozen segment were persisted with its file
+        try (ColumnStore cs = ColumnStore.open(dir, options)) {
+            assertEquals(ts, cs.watermarkTs());
+            checkAllSnapshots(cs);
+        }
+    }
+
+    @Test
+    void aManifestWrittenWhileASealIsInFlightReplaysItsRowsAfterACrash() throws Exception {
+        ColumnStoreOptions options = ColumnStoreOptions.defaults().withSealRows(5).withRowGroupRows(2);
+        SealGate gate = new SealGate(2);
+        ColumnStore cs = ColumnStore.open(dir, options);
+        cs.beforeSealWrite(gate);
+        putRange(cs, 0, 5); // commit 1: frozen, sealed freely
+        putRange(cs, 5, 10); // commit 2: frozen, held
+        gate.entered.await(); // the first file is written (one seal thread, in order)
+        assertTrue(cs.installSeals(), "the first seal is installed and the manifest written");
+        assertEquals(1, cs.sealedSegmentCount(T.id()));
+        assertEquals(1, cs.replayFromTs(), "the manifest replays from before the rows whose file is in flight");
+        begin(cs);
+        delete(cs, 1); // a row of the sealed segment
+        delete(cs, 6); // a row of the frozen one
+        put(cs, 8, "updated", 80);
+        end(cs);
+        assertTrue(!cs.installSeals(), "nothing more to install while the second seal is held");
+        // kill: the held file is never installed; the manifest lists the first segment only
+        closeWhileHeld(cs, gate);
+        try (ColumnStore reopened = ColumnStore.open(dir, options)) {
+            assertEquals(1, reopened.watermarkTs());
+            assertEquals(1, reopened.sealedSegmentCount(T.id()));
+            replayLog(reopened);
+            checkAllSnapshots(reopened);
+            reopened.persist();
+        }
+        try (ColumnStore reopened = ColumnStore.open(dir, options)) {
+            assertEquals(ts, reopened.watermarkTs());
+            checkAllSnapshots(reopened);
+        }
+    }
+
+    @Test
+    void closeWhileSealsAreInFlightFreesEverything() throws Exception {
+        ColumnStoreOptions options = ColumnStoreOptions.defaults().withSealRows(4).withRowGroupRows(2);
+        SealGate gate = new SealGate(1);
+        ColumnStore cs = ColumnStore.open(dir, options);
+        cs.beforeSealWrite(gate);
+        putRange(cs, 0, 4); // frozen, its file being written (held)
+        putRange(cs, 4, 8); // frozen, its file not started
+        gate.entered.await();
+        assertEquals(2, cs.sealsInFlight());
+        checkAllSnapshots(cs);
+        closeWhileHeld(cs, gate);
+        // as after a crash: nothing was persisted; the replay rebuilds it
+        try (ColumnStore reopened = ColumnStore.open(dir, options)) {
+            assertEquals(0, reopened.watermarkTs());
+            replayLog(reopened);
+            reopened.awaitSeals();
+            assertEquals(2, reopened.sealedSegmentCount(T.id()));
+            checkAllSnapshots(reopened);
+        }
+    }
+
+    @Test
+    void dropWhileASealIsInFlight() throws Exception {
+        ColumnStoreOptions options = ColumnStoreOptions.defaults().withSealRows(4).withRowGroupRows(2);
+        SealGate gate = new SealGate(1);
+        try (ColumnStore cs = ColumnStore.open(dir, options)) {
+            cs.beforeSealWrite(gate);
+            putRange(cs, 0, 4);
+            gate.entered.await();
+            Path file = dir.resolve(Segment.fileName(T.id(), 1));
+            begin(cs);
+            cs.dropTable(T.id());
+            end(cs);
+            assertTrue(cs.tableIds().isEmpty());
+            gate.release.countDown();
+            cs.awaitSeals();
+            assertTrue(!java.nio.file.Files.exists(file), "the file of the dropped table's segment is deleted once written");
+            cs.persist();
+        }
+        try (ColumnStore cs = ColumnStore.open(dir, options)) {
+            assertTrue(cs.tableIds().isEmpty());
+        }
+    }
+
+    @Test
+    void aFailedSealStopsTheStoreWithItsError() {
+        ColumnStoreOptions options = ColumnStoreOptions.defaults().withSealRows(4).withRowGroupRows(2);
+        try (ColumnStore cs = ColumnStore.open(dir, options)) {
+            cs.beforeSealWrite(job -> {
+                throw DuetException.of(dev.duet.core.SqlState.IO_ERROR, "disk full (injected)");
+            });
+            putRange(cs, 0, 4);
+            DuetException e = assertThrows(DuetException.class, cs::awaitSeals);
+            assertEquals("58030", e.state().code());
+            assertTrue(e.getMessage().contains("disk full (injected)"), e.getMessage());
         }
     }
 

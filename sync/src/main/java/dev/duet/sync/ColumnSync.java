@@ -44,7 +44,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * thread that forced the log (durability) wake the sync thread through {@link #queueLock}; it never
  * polls.
  *
- * <p>Persistence: the column store writes its manifest when a segment seals; when the WAL a
+ * <p>Persistence: the column store's seal thread writes full segments to their files in the
+ * background; when it finishes one it wakes the sync thread (through {@link #queueLock}, like a
+ * commit), which installs the file and writes the manifest ({@link ColumnStore#installSeals}); when the WAL a
  * restart would replay exceeds {@link SyncOptions#maxReplayBytes()} the sync seals everything
  * ({@link ColumnStore#persist()}); after each manifest the retention position moves to the new
  * replay start. {@link #close()} applies what is durable, persists, and unsubscribes.
@@ -69,6 +71,8 @@ public final class ColumnSync implements AutoCloseable {
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private long queuedBytes;
     private boolean stopping;
+    /** queueLock: the column store's seal thread finished a segment file that the sync thread has not installed yet. */
+    private boolean sealFinished;
 
     private volatile DuetException failure;
     private volatile long commitsApplied;
@@ -136,6 +140,7 @@ public final class ColumnSync implements AutoCloseable {
             throw DuetException.of(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE,
                     "an in-memory database needs an empty column store, but %s holds data", columns.directory());
         }
+        columns.onSealed(sync::sealFinished);
         try {
             sync.cutLsn = rows.subscribe(sync.feed).lsn();
         } catch (RuntimeException e) {
@@ -194,6 +199,17 @@ public final class ColumnSync implements AutoCloseable {
             } finally {
                 queueLock.unlock();
             }
+        }
+    }
+
+    /** The seal listener (on the column store's seal thread): wakes the sync thread to install the file. */
+    private void sealFinished() {
+        queueLock.lock();
+        try {
+            sealFinished = true;
+            work.signal();
+        } finally {
+            queueLock.unlock();
         }
     }
 
@@ -270,15 +286,22 @@ public final class ColumnSync implements AutoCloseable {
         }
     }
 
-    /** Applies queued commits as they become durable until closed. */
+    /** Applies queued commits as they become durable, and installs finished segment files, until closed. */
     private void follow() throws InterruptedException {
         while (true) {
             Pending next;
+            boolean sealed;
             queueLock.lock();
             try {
                 while (true) {
+                    sealed = sealFinished;
+                    sealFinished = false;
                     next = queue.peekFirst();
                     if (next != null && next.endLsn <= rows.durableLsn()) {
+                        break;
+                    }
+                    next = null;
+                    if (sealed) {
                         break;
                     }
                     if (stopping) {
@@ -288,6 +311,13 @@ public final class ColumnSync implements AutoCloseable {
                 }
             } finally {
                 queueLock.unlock();
+            }
+            if (sealed) {
+                columns.installSeals(); // a no-op if endCommit installed it already
+                advanceRetention();
+            }
+            if (next == null) {
+                continue;
             }
             apply(next.ts, next.endLsn, next.payload, next.payload.length);
             queueLock.lock();
@@ -312,15 +342,21 @@ public final class ColumnSync implements AutoCloseable {
             sinceCompaction = 0;
             columns.compact(rows.oldestSnapshot());
         }
-        if (retention != null) {
-            if (endLsn - columns.replayFromLsn() > options.maxReplayBytes()) {
-                columns.persist();
-            }
-            long from = columns.replayFromLsn();
-            if (from != lastRetained) {
-                retention.advance(CONSUMER, from);
-                lastRetained = from;
-            }
+        if (retention != null && endLsn - columns.replayFromLsn() > options.maxReplayBytes()) {
+            columns.persist();
+        }
+        advanceRetention();
+    }
+
+    /** Lets the WAL go up to the column store's replay position after a manifest moved it. Sync thread. */
+    private void advanceRetention() {
+        if (retention == null) {
+            return;
+        }
+        long from = columns.replayFromLsn();
+        if (from != lastRetained) {
+            retention.advance(CONSUMER, from);
+            lastRetained = from;
         }
     }
 

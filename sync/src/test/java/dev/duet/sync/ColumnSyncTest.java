@@ -279,6 +279,32 @@ class ColumnSyncTest {
     }
 
     @Test
+    void anIdleSyncInstallsAFinishedSealAndMovesWalRetention() {
+        openAll(30);
+        createTable(allTypes("a", true));
+        try (Transaction tx = rows.begin()) {
+            for (long id = 0; id < 30; id++) {
+                tx.insert("a", randomRow(tx.table("a"), id));
+            }
+            tx.commit(); // fills the open segment: frozen at the end of this commit, sealed in the background
+        }
+        long last = rows.lastCommitTimestamp();
+        columns.awaitWatermark(last, WAIT);
+        // no further commit: only the seal thread's wake-up can make the sync install the file
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (columns.replayFromTs() < last && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+        assertEquals(last, columns.replayFromTs(), "the manifest lists the sealed file, so the WAL is needed from the watermark only");
+        assertEquals(1, columns.sealedSegmentCount(rows.catalog().table("public", "a").id()));
+        assertEquals(0, columns.sealsInFlight());
+        assertEquals(columns.replayFromLsn(), rows.walRetention().position(ColumnSync.CONSUMER), "the retention moved with the manifest");
+        try (Transaction snap = rows.begin(true)) {
+            assertSameAt(snap, columns, root);
+        }
+    }
+
+    @Test
     void asyncDurability() {
         rows = RowStore.open(dir.resolve("db"), RowStoreOptions.defaults().withFsync(false));
         columns = ColumnStore.open(dir.resolve("columns"), ColumnStoreOptions.defaults().withSealRows(30).withScanWait(WAIT));
