@@ -12,7 +12,6 @@ import dev.duet.core.exec.QueryContext;
 import dev.duet.core.io.ByteSink;
 import dev.duet.core.io.ByteSource;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -301,8 +300,8 @@ public final class ColumnStore implements AutoCloseable {
         }
         int at = open.rows.append(currentTs, key, row);
         // one hash lookup per row: the key's previous live row (an UPDATE's old side) comes back
-        Long old = t.keys.put(ByteBuffer.wrap(key), ColumnTable.position(open.id, at));
-        if (old != null) {
+        long old = t.keys.put(key, ColumnTable.position(open.id, at));
+        if (old != KeyMap.NONE) {
             markDeleted(t, old);
         }
         touch(t);
@@ -315,8 +314,8 @@ public final class ColumnStore implements AutoCloseable {
         if (t == null) {
             return;
         }
-        Long old = t.keys.remove(ByteBuffer.wrap(key));
-        if (old != null) {
+        long old = t.keys.remove(key);
+        if (old != KeyMap.NONE) {
             markDeleted(t, old);
             touch(t);
         }
@@ -768,7 +767,7 @@ public final class ColumnStore implements AutoCloseable {
         int tsColumn = t.def.columnCount();
         long[] deleted = s.deletes.view();
         Segment fresh = new Segment(nextSegmentId++, new DeleteVector());
-        List<ByteBuffer> liveKeys = new ArrayList<>();
+        List<byte[]> liveKeys = new ArrayList<>();
         List<Integer> liveRows = new ArrayList<>();
         long minTs = Long.MAX_VALUE;
         long maxTs = Long.MIN_VALUE;
@@ -796,7 +795,7 @@ public final class ColumnStore implements AutoCloseable {
                             if (d != 0) {
                                 fresh.deletes.mark(n, d);
                             } else {
-                                liveKeys.add(ByteBuffer.wrap(keys.get(i)));
+                                liveKeys.add(keys.get(i));
                                 liveRows.add(n);
                             }
                             n++;
@@ -902,7 +901,7 @@ public final class ColumnStore implements AutoCloseable {
         int keyColumn = t.def.columnCount() + 1;
         SegmentFile.forEachKey(s.file.path(), keyColumn, allocator, (row, key) -> {
             if (row >= deleted.length || deleted[row] == 0) {
-                t.keys.put(ByteBuffer.wrap(key), ColumnTable.position(s.id, row));
+                t.keys.put(key, ColumnTable.position(s.id, row));
             }
         });
     }

@@ -1,7 +1,6 @@
 package dev.duet.columnstore;
 
 import dev.duet.core.catalog.TableDef;
-import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -23,10 +22,11 @@ final class ColumnTable {
     /** Written by the sync thread (volatile for metric readers): the segment receiving rows. */
     volatile Segment open;
     /**
-     * Sync thread: encoded key (wrapped) to (segment id << 32 | row) of its live row. About 100
-     * bytes per live row on the heap; rebuilt on open from the sealed segments' key columns.
+     * Sync thread: encoded key to (segment id << 32 | row) of its live row. At most about 36 bytes
+     * per live row on the heap (plus the bytes of keys longer than 8); rebuilt on open from the
+     * sealed segments' key columns.
      */
-    final HashMap<ByteBuffer, Long> keys = new HashMap<>();
+    final KeyMap keys = new KeyMap();
     /** Written by the sync thread, read by scans: rows deleted at or before this may have been compacted away. */
     volatile long compactedTo;
     /** Sync thread: segments by id. */

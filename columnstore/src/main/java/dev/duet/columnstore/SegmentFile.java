@@ -32,7 +32,7 @@ final class SegmentFile {
      */
     static long write(Path file, List<BatchColumn> columns, VectorSchemaRoot rows, int count, int rowGroupRows) {
         ParquetWriteOptions options = ParquetWriteOptions.defaults().withRowGroupRows(rowGroupRows).withOverwrite(true)
-                .withDictionary(false); // sealing is on the sync thread: plain pages write ~1.5x faster
+                .withDictionary(false); // plain pages write ~1.5x faster: the seal thread must keep up with the sync
         ParquetBatchWriter writer = ParquetBatchWriter.create(file, columns, options);
         try {
             writer.write(rows, 0, count);

@@ -1,0 +1,71 @@
+package dev.duet.columnstore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The key map against a {@link HashMap} model: random puts, overwrites and removes of keys of every
+ * length from 0 to past 8 bytes (inline and arena keys) and a few larger than an arena chunk, in
+ * numbers that make it grow, shift entries back on removal and compact its arena.
+ */
+class KeyMapTest {
+    @Test
+    void behavesLikeAMap() {
+        Random random = new Random(11);
+        KeyMap map = new KeyMap();
+        Map<ByteBuffer, Long> model = new HashMap<>();
+        List<byte[]> keys = new ArrayList<>();
+        for (int i = 0; i < 60_000; i++) {
+            int length = i % 1000 == 0 ? (1 << 20) + random.nextInt(100) : random.nextInt(24);
+            byte[] key = new byte[length];
+            random.nextBytes(key);
+            if (length > 0 && random.nextInt(4) == 0) {
+                key[0] = 0; // keys that differ in length only, or share a prefix
+            }
+            keys.add(key);
+        }
+        for (int round = 0; round < 3; round++) {
+            for (int op = 0; op < 400_000; op++) {
+                byte[] key = keys.get(random.nextInt(keys.size()));
+                ByteBuffer k = ByteBuffer.wrap(key);
+                // removals dominate one round in three: the map shrinks and its arena fills with garbage
+                if (random.nextInt(round == 1 ? 2 : 5) == 0) {
+                    Long old = model.remove(k);
+                    assertEquals(old == null ? KeyMap.NONE : old, map.remove(key));
+                } else {
+                    long position = ColumnTable.position(1 + random.nextInt(1000), random.nextInt(1 << 20));
+                    Long old = model.put(k, position);
+                    assertEquals(old == null ? KeyMap.NONE : old, map.put(key, position));
+                }
+            }
+            assertEquals(model.size(), map.size());
+            for (byte[] key : keys) {
+                Long expected = model.get(ByteBuffer.wrap(key));
+                assertEquals(expected == null ? KeyMap.NONE : expected, map.get(key));
+            }
+        }
+    }
+
+    @Test
+    void keysThatDifferOnlyInLengthAreDistinct() {
+        KeyMap map = new KeyMap();
+        byte[][] keys = {{}, {0}, {0, 0}, new byte[8], new byte[9], new byte[16], new byte[17]};
+        for (int i = 0; i < keys.length; i++) {
+            assertEquals(KeyMap.NONE, map.put(keys[i], i));
+        }
+        for (int i = 0; i < keys.length; i++) {
+            assertEquals(i, map.get(keys[i]));
+        }
+        assertEquals(3, map.remove(new byte[8]));
+        assertEquals(KeyMap.NONE, map.get(new byte[8]));
+        assertEquals(4, map.get(new byte[9]));
+        assertEquals(keys.length - 1, map.size());
+    }
+}
