@@ -129,6 +129,8 @@ public final class ColumnStore implements AutoCloseable {
     /** Sync thread (volatile for metric readers): rows inserted since open; rows of the commit being applied. */
     private volatile long rowsApplied;
     private long commitRows;
+    /** Sync thread (volatile for metric readers): time it spent waiting for seals (backpressure, persist). */
+    private volatile long sealWaitNanos;
     private final AtomicLong segmentsSealed = new AtomicLong();
     private final AtomicLong segmentsCompacted = new AtomicLong();
     private final AtomicLong rowGroupsSkipped = new AtomicLong();
@@ -566,7 +568,10 @@ public final class ColumnStore implements AutoCloseable {
     private boolean awaitSeals(int inFlight) {
         boolean installed = false;
         while (sealer.inFlight() > inFlight) {
-            install(sealer.awaitOldest());
+            long start = System.nanoTime();
+            Sealer.Job oldest = sealer.awaitOldest();
+            sealWaitNanos += System.nanoTime() - start;
+            install(oldest);
             installed = true;
         }
         return installed;
@@ -1021,6 +1026,15 @@ public final class ColumnStore implements AutoCloseable {
 
     public long segmentsSealed() {
         return segmentsSealed.get();
+    }
+
+    /**
+     * Milliseconds the sync thread spent waiting for segment files since open: for
+     * {@value #MAX_SEALS_IN_FLIGHT} seals in flight (the disk or the seal thread is slower than
+     * the sync), or in {@link #persist}. Near zero when sealing keeps up.
+     */
+    public long sealWaitMillis() {
+        return sealWaitNanos / 1_000_000;
     }
 
     /** Sealed segments rewritten by {@link #compact} since open. */

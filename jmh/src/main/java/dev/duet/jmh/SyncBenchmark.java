@@ -40,7 +40,9 @@ import org.openjdk.jmh.runner.IterationType;
  * the same iterations. Each iteration prints the backlog (inserted rows not yet applied) at its
  * end, how long the sync then took to drain it, and the freshness lag of the iteration's commits:
  * the time from {@code executeUpdate} returning to the column store's watermark covering that
- * commit (p50 / p90 / p99 / p99.9 / max); the trial prints the same over all measured commits.
+ * commit (p50 / p90 / p99 / p99.9 / max), and how long the sync waited for segment files
+ * ({@link ColumnStore#sealWaitMillis}: the seal thread falling behind); the trial prints the lag
+ * over all measured commits.
  *
  * <p>How the lag is measured, without touching the engine: after each insert the writer records
  * the row store's newest commit timestamp (its own commit: it is the only writer) and
@@ -121,6 +123,7 @@ public class SyncBenchmark extends DuetBenchmark {
         private long iterationStartNanos;
         private long rowsAppliedAtStart;
         private long insertsAtStart;
+        private long sealWaitAtStart;
         /** Lags (ns) of all measurement iterations' commits, for the trial's summary. */
         private long[] allLags = new long[0];
 
@@ -162,6 +165,7 @@ public class SyncBenchmark extends DuetBenchmark {
             sampling = true;
             rowsAppliedAtStart = columns.rowsApplied();
             insertsAtStart = nextKey;
+            sealWaitAtStart = columns.sealWaitMillis();
             sampler = new Thread(this::sample, "sync-lag-sampler");
             sampler.setDaemon(true);
             if (lagSampler) {
@@ -200,8 +204,9 @@ public class SyncBenchmark extends DuetBenchmark {
                 allLags = all;
             }
             System.out.printf(Locale.ROOT, "%n  inserted %,d, applied %,d rows (%,.0f rows/s), backlog at end %,d (drained in %d ms), "
-                    + "recorded %,d of them%s; lag %s%n", inserted, applied, applied / seconds, backlog,
-                    drainMillis, n, n == CAPACITY ? " (capacity reached)" : "", lags.length == 0 ? "-" : summary(lags));
+                    + "recorded %,d of them%s; the sync waited %d ms for segment files; lag %s%n", inserted, applied,
+                    applied / seconds, backlog, drainMillis, n, n == CAPACITY ? " (capacity reached)" : "",
+                    columns.sealWaitMillis() - sealWaitAtStart, lags.length == 0 ? "-" : summary(lags));
         }
 
         int insert() throws SQLException {

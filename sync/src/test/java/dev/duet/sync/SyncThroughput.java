@@ -18,7 +18,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Prints rows/s the sync applies to the column store (sealing included) while a writer commits
+ * Prints rows/s the sync applies to the column store (sealing, on its own thread, included) while a writer commits
  * 1M rows in transactions of 1,000 (async durability, so that the writer is not the bottleneck).
  * A measurement, not a test:
  * nothing is asserted about speed. Run it with
@@ -58,8 +58,9 @@ class SyncThroughput {
                 long written = System.nanoTime() - t0;
                 cs.awaitWatermark(rows.lastCommitTimestamp(), Duration.ofMinutes(5));
                 long applied = System.nanoTime() - t0;
-                System.out.printf("writer: %,.0f rows/s; sync caught up after %.2f s: %,.0f rows/s applied, %d segments sealed%n",
-                        ROWS / (written / 1e9), applied / 1e9, ROWS / (applied / 1e9), cs.segmentsSealed());
+                System.out.printf("writer: %,.0f rows/s; sync caught up after %.2f s: %,.0f rows/s applied, %d segments sealed,"
+                        + " the sync waited %d ms for segment files%n",
+                        ROWS / (written / 1e9), applied / 1e9, ROWS / (applied / 1e9), cs.segmentsSealed(), cs.sealWaitMillis());
                 assertEquals(ROWS, cs.rowsApplied());
                 sync.abandon();
             }
