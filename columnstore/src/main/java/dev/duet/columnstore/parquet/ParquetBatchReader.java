@@ -51,7 +51,6 @@ import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.Converter;
 import org.apache.parquet.io.api.GroupConverter;
 import org.apache.parquet.io.api.PrimitiveConverter;
-import org.apache.parquet.schema.LogicalTypeAnnotation.TimestampLogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
@@ -63,9 +62,12 @@ import org.apache.parquet.schema.Type;
  * Duet writes and for other writers' files whose types map to Duet types (see
  * {@link ParquetTypes}); an unsupported column fails at {@link #open} with 0A000.
  *
- * <p>Values are read column by column through parquet-java's {@link ColumnReader} into the
- * vectors' buffers; the vectors are allocated from the caller's allocator. parquet-java itself
- * decompresses pages into heap buffers. Not thread-safe: one thread reads through one reader.
+ * <p>Values are read column chunk by column chunk into the vectors' buffers; the vectors are
+ * allocated from the caller's allocator. A chunk whose data pages are all PLAIN (the column store's
+ * segment files) is decoded page by page in bulk by {@link PlainChunkDecoder}; any other chunk
+ * (dictionary pages, delta encodings, footers without encoding statistics) value by value through
+ * parquet-java's {@link ColumnReader}. parquet-java reads and decompresses the pages into heap
+ * buffers either way. Not thread-safe: one thread reads through one reader.
  */
 public final class ParquetBatchReader implements AutoCloseable {
     private final Path file;
@@ -76,6 +78,7 @@ public final class ParquetBatchReader implements AutoCloseable {
     private final long[] firstRows;
     private final String createdBy;
     private final BinarySink sink = new BinarySink();
+    private final PlainChunkDecoder decoder;
 
     private ParquetBatchReader(Path file, ParquetFileReader reader, List<BatchColumn> columns) {
         this.file = file;
@@ -90,6 +93,7 @@ public final class ParquetBatchReader implements AutoCloseable {
             first += blocks.get(i).getRowCount();
         }
         this.createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
+        this.decoder = new PlainChunkDecoder(file.toString());
     }
 
     /**
@@ -279,13 +283,21 @@ public final class ParquetBatchReader implements AutoCloseable {
             if (!fields.isEmpty()) {
                 reader.setRequestedSchema(projection);
                 try (PageReadStore pages = reader.readRowGroup(rowGroup)) {
-                    ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages, new NoOpConverter(fields.size()),
-                            projection, createdBy);
+                    ColumnReadStoreImpl store = null;
                     List<FieldVector> vectors = batch.getFieldVectors();
                     for (int j = 0; j < columnIndexes.length; j++) {
                         int c = columnIndexes[j];
                         PrimitiveType p = schema.getType(c).asPrimitiveType();
                         ColumnDescriptor d = projection.getColumnDescription(new String[] {p.getName()});
+                        if (plainChunk(rowGroup, c)) {
+                            decoder.decode(pages.getPageReader(d), vectors.get(j), columns.get(c).type(), p,
+                                    d.getMaxDefinitionLevel() > 0, rows);
+                            continue;
+                        }
+                        if (store == null) {
+                            store = new ColumnReadStoreImpl(pages, new NoOpConverter(fields.size()), projection,
+                                    createdBy);
+                        }
                         fill(vectors.get(j), columns.get(c).type(), p, store.getColumnReader(d), rows);
                     }
                 }
@@ -315,7 +327,16 @@ public final class ParquetBatchReader implements AutoCloseable {
     }
 
     /**
-     * Copies {@code rows} values of one column chunk into {@code v}. One loop per type, so the
+     * Whether column {@code column} of {@code rowGroup} is read page by page in bulk
+     * ({@link PlainChunkDecoder}) rather than value by value through parquet-java's column reader.
+     */
+    boolean plainChunk(int rowGroup, int column) {
+        return PlainChunkDecoder.handles(blocks.get(rowGroup).getColumns().get(column));
+    }
+
+    /**
+     * Copies {@code rows} values of one column chunk into {@code v} through parquet-java's column
+     * reader (dictionary-encoded and other non-PLAIN chunks). One loop per type, so the
      * per-value work is a definition-level test, the value read and a buffer store.
      */
     private void fill(FieldVector v, DataType type, PrimitiveType p, ColumnReader cr, int rows) {
@@ -383,7 +404,7 @@ public final class ParquetBatchReader implements AutoCloseable {
             }
             case TIMESTAMP -> {
                 TimeStampMicroVector tv = (TimeStampMicroVector) v;
-                long factor = microsFactor(p);
+                long factor = PlainChunkDecoder.microsFactor(p);
                 for (int i = 0; i < rows; i++, cr.consume()) {
                     if (cr.getCurrentDefinitionLevel() == maxDl) {
                         long raw = cr.getLong();
@@ -444,23 +465,8 @@ public final class ParquetBatchReader implements AutoCloseable {
         }
     }
 
-    /**
-     * How to turn a timestamp column's raw value into microseconds: a positive factor multiplies,
-     * a negative one divides (rounding down, so instants before 1970 stay in their second).
-     */
-    private static long microsFactor(PrimitiveType p) {
-        if (p.getLogicalTypeAnnotation() instanceof TimestampLogicalTypeAnnotation t) {
-            return switch (t.getUnit()) {
-                case MILLIS -> 1000;
-                case MICROS -> 1;
-                case NANOS -> -1000;
-            };
-        }
-        throw new IllegalStateException("not a timestamp column: " + p);
-    }
-
     private static long toMicros(long raw, PrimitiveType p) {
-        long factor = microsFactor(p);
+        long factor = PlainChunkDecoder.microsFactor(p);
         return factor > 0 ? raw * factor : Math.floorDiv(raw, -factor);
     }
 
