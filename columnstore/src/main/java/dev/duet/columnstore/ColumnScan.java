@@ -7,6 +7,7 @@ import dev.duet.core.exec.Batches;
 import dev.duet.core.exec.Operator;
 import dev.duet.core.exec.OperatorDetails;
 import dev.duet.core.exec.QueryContext;
+import dev.duet.core.exec.VectorRanges;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.OutOfMemoryException;
@@ -189,15 +190,21 @@ public final class ColumnScan implements Operator {
             VectorSchemaRoot out = newBatch(rows);
             try {
                 int n = 0;
-                for (int r = 0; r < rows; r++) {
-                    int pos = first + r;
-                    long d = pos < deletes.length ? deletes[pos] : 0;
-                    if ((d != 0 && d <= snapshot) || (checkInsert && ts.get(r) > snapshot)) {
+                int r = 0;
+                while (r < rows) {
+                    if (!visible(ts, checkInsert, r, deletes, first + r)) {
+                        r++;
                         continue;
                     }
-                    copyRow(raw, r, out, n++, false);
+                    int end = r + 1;
+                    while (end < rows && visible(ts, checkInsert, end, deletes, first + end)) {
+                        end++;
+                    }
+                    copyRun(raw, r, end - r, out, n, false);
+                    n += end - r;
+                    r = end;
                 }
-                out.setRowCount(n);
+                finish(out, n);
             } catch (RuntimeException e) {
                 out.close();
                 throw e;
@@ -223,18 +230,25 @@ public final class ColumnScan implements Operator {
             long[] deletes = p.deletes.view();
             int n = 0;
             while (openCursor < p.count && n < limit) {
-                int r = openCursor++;
-                long d = r < deletes.length ? deletes[r] : 0;
-                if (ts.get(r) > snapshot || (d != 0 && d <= snapshot)) {
+                int r = openCursor;
+                if (!visible(ts, true, r, deletes, r)) {
+                    openCursor++;
                     continue;
+                }
+                int stop = Math.min(p.count, r + (limit - n));
+                int end = r + 1;
+                while (end < stop && visible(ts, true, end, deletes, end)) {
+                    end++;
                 }
                 if (out == null) {
                     out = newBatch(Math.min(limit, p.count - r));
                 }
-                copyRow(src, r, out, n++, true);
+                copyRun(src, r, end - r, out, n, true);
+                n += end - r;
+                openCursor = end;
             }
             if (out != null) {
-                out.setRowCount(n);
+                finish(out, n);
             }
             return out;
         } catch (RuntimeException e) {
@@ -271,12 +285,32 @@ public final class ColumnScan implements Operator {
         return out;
     }
 
-    /** Copies row {@code from} of {@code src} to {@code to} of {@code out}; {@code byTableColumn}: src holds every table column. */
-    private void copyRow(VectorSchemaRoot src, int from, VectorSchemaRoot out, int to, boolean byTableColumn) {
+    /**
+     * Whether row {@code row} of a batch (whose insert timestamps are {@code ts}, checked only when
+     * {@code checkInsert}), at position {@code pos} of its segment, is visible at the snapshot.
+     */
+    private boolean visible(BigIntVector ts, boolean checkInsert, int row, long[] deletes, int pos) {
+        long d = pos < deletes.length ? deletes[pos] : 0;
+        return (d == 0 || d > snapshot) && !(checkInsert && ts.get(row) > snapshot);
+    }
+
+    /**
+     * Copies rows {@code [from, from + count)} of {@code src} to {@code out} from row {@code to},
+     * column by column on the buffers; {@code byTableColumn}: src holds every table column.
+     */
+    private void copyRun(VectorSchemaRoot src, int from, int count, VectorSchemaRoot out, int to,
+            boolean byTableColumn) {
         for (int j = 0; j < columns.length; j++) {
             FieldVector s = src.getVector(byTableColumn ? columns[j] : j);
-            out.getVector(j).copyFromSafe(from, to, s);
+            VectorRanges.copy(s, from, count, out.getVector(j), to);
         }
+    }
+
+    private static void finish(VectorSchemaRoot out, int rows) {
+        for (FieldVector v : out.getFieldVectors()) {
+            VectorRanges.finish(v, rows);
+        }
+        out.setRowCount(rows);
     }
 
     /** The batch without its last vector (the insert timestamps read for visibility). */

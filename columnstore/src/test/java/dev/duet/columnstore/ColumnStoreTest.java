@@ -74,10 +74,12 @@ class ColumnStoreTest {
         }
     }
 
+    int batchSize = 3;
+
     List<Object[]> scan(ColumnStore cs, long snapshot, int[] columns, List<ZonePredicate> predicates) {
         List<Object[]> out = new ArrayList<>();
         try (QueryContext ctx = new QueryContext(root, 1L << 30); ColumnScan scan = cs.scan(ctx, T.id(), snapshot, columns, predicates)) {
-            ctx.setBatchSize(3);
+            ctx.setBatchSize(batchSize);
             for (VectorSchemaRoot b = scan.next(); b != null; b = scan.next()) {
                 assertTrue(b.getRowCount() > 0);
                 out.addAll(Batches.rows(b));
@@ -90,7 +92,11 @@ class ColumnStoreTest {
     }
 
     void checkAllSnapshots(ColumnStore cs) {
-        for (int s = 1; s < history.size(); s++) {
+        checkSnapshots(cs, 1);
+    }
+
+    void checkSnapshots(ColumnStore cs, int step) {
+        for (int s = history.size() - 1; s >= 1; s -= step) {
             List<Object[]> expected = new ArrayList<>(history.get(s).values());
             List<Object[]> actual = scan(cs, s, new int[] {0, 1, 2}, List.of());
             assertEquals(expected.size(), actual.size(), "rows at snapshot " + s);
@@ -101,15 +107,19 @@ class ColumnStoreTest {
     }
 
     void workload(ColumnStore cs, int commits) {
+        workload(cs, commits, 30, 5);
+    }
+
+    void workload(ColumnStore cs, int commits, int ids, int maxOps) {
         java.util.Random random = new java.util.Random(42);
         for (int c = 0; c < commits; c++) {
             begin(cs);
             if (ts == 1) {
                 cs.createTable(T);
             }
-            int ops = 1 + random.nextInt(5);
+            int ops = 1 + random.nextInt(maxOps);
             for (int i = 0; i < ops; i++) {
-                long id = random.nextInt(30);
+                long id = random.nextInt(ids);
                 int what = random.nextInt(10);
                 if (what < 2 && live.containsKey(id)) {
                     delete(cs, id);
@@ -135,6 +145,25 @@ class ColumnStoreTest {
             List<Object[]> names = scan(cs, ts, new int[] {2, 0}, List.of());
             assertEquals(live.size(), names.size());
             assertEquals(live.size(), scan(cs, ts, new int[0], List.of()).size());
+        }
+    }
+
+    /**
+     * Scans copy runs of visible rows: long runs across byte boundaries of the validity bitmaps,
+     * cut by deletes and by rows committed after the snapshot, in batches of odd sizes.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1_000_000, 700})
+    void longVisibleRunsAreCopiedExactly(int sealRows) {
+        ColumnStoreOptions options = ColumnStoreOptions.defaults().withSealRows(sealRows).withRowGroupRows(100);
+        batchSize = 1001;
+        try (ColumnStore cs = ColumnStore.open(dir, options)) {
+            workload(cs, 400, 3000, 40);
+            if (sealRows < 1000) {
+                assertTrue(cs.sealedSegmentCount(T.id()) > 3, "segments were sealed");
+            }
+            checkSnapshots(cs, 37);
+            assertEquals(live.size(), scan(cs, ts, new int[] {2, 1}, List.of()).size());
         }
     }
 
