@@ -144,7 +144,7 @@ public final class ColumnScan implements Operator {
     /** The next non-empty batch of visible rows of sealed part {@code p}, or null when it is done. */
     private VectorSchemaRoot nextSealed(Part p) {
         if (reader == null) {
-            reader = SegmentFile.open(p.file.path());
+            reader = store.openSealed(p.file);
         }
         long[] deletes = p.deletes.view();
         boolean checkInsert = p.file.maxInsertTs() > snapshot;

@@ -2,6 +2,7 @@ package dev.duet.columnstore;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.duet.columnstore.parquet.ParquetBatchReader;
 import dev.duet.core.DuetException;
 import dev.duet.core.SqlState;
 import dev.duet.core.catalog.CatalogCodec;
@@ -23,6 +24,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -78,6 +80,11 @@ public final class ColumnStore implements AutoCloseable {
     private final Path dir;
     private final boolean temporary;
     private final ColumnStoreOptions options;
+    /**
+     * Parsed footers of sealed segment files ({@link #openSealed}); weak keys, so an entry goes
+     * once its segment's file is no longer listed or scanned. Guarded by synchronizing on it.
+     */
+    private final WeakHashMap<Segment.SealedFile, ParquetBatchReader.Footer> footers = new WeakHashMap<>();
     private final BufferAllocator allocator;
     /** Tables by id: changed by the sync thread, read by scans. */
     private final ConcurrentHashMap<Long, ColumnTable> tables = new ConcurrentHashMap<>();
@@ -580,6 +587,25 @@ public final class ColumnStore implements AutoCloseable {
             }
             it.remove();
         }
+    }
+
+    /**
+     * Opens a sealed segment's file for a scan, with its footer parsed once per store rather than
+     * once per scan: segment files never change once sealed, and a compacted segment gets a new
+     * file (and a new {@link Segment.SealedFile}).
+     */
+    SegmentFile.Reader openSealed(Segment.SealedFile file) {
+        ParquetBatchReader.Footer footer;
+        synchronized (footers) {
+            footer = footers.get(file);
+        }
+        SegmentFile.Reader reader = SegmentFile.open(file.path(), footer);
+        if (footer == null) {
+            synchronized (footers) {
+                footers.put(file, reader.footer());
+            }
+        }
+        return reader;
     }
 
     /** Called by a scan under its table's read lock, as it fixes its segment list. */

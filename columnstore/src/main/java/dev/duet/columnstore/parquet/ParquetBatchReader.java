@@ -46,6 +46,7 @@ import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.Converter;
@@ -97,23 +98,48 @@ public final class ParquetBatchReader implements AutoCloseable {
     }
 
     /**
+     * A file's parsed footer and columns, to open the same unchanged file again without reading and
+     * parsing its footer ({@link #open(Path, Footer)}). Immutable; shared by readers on any thread.
+     */
+    public static final class Footer {
+        private final ParquetMetadata metadata;
+        private final List<BatchColumn> columns;
+
+        private Footer(ParquetMetadata metadata, List<BatchColumn> columns) {
+            this.metadata = metadata;
+            this.columns = columns;
+        }
+    }
+
+    /**
      * Opens a Parquet file and reads its footer. Fails with 58P01 when the file does not exist,
      * 22P04 when it is not a Parquet file, 0A000 when a column has a type Duet cannot hold, 58030
      * on other I/O errors.
      */
     public static ParquetBatchReader open(Path file) {
+        return open(file, null);
+    }
+
+    /**
+     * Opens a Parquet file whose footer was read before ({@link #footer()} of an earlier reader of
+     * the same file, which must not have changed since), or, when {@code footer} is null, reads it
+     * as {@link #open(Path)} does.
+     */
+    public static ParquetBatchReader open(Path file, Footer footer) {
         Objects.requireNonNull(file, "file is null");
         CodecPoolLogging.quiet();
-        if (!Files.exists(file)) {
+        if (footer == null && !Files.exists(file)) {
             throw DuetException.of(SqlState.UNDEFINED_FILE, "could not open file \"%s\": no such file or directory", file);
         }
-        if (Files.isDirectory(file)) {
+        if (footer == null && Files.isDirectory(file)) {
             throw DuetException.of(SqlState.IO_ERROR, "could not read file \"%s\": it is a directory", file);
         }
         ParquetFileReader reader;
         try {
-            reader = ParquetFileReader.open(new LocalInputFile(file),
-                    ParquetReadOptions.builder(new PlainParquetConfiguration()).build());
+            ParquetReadOptions options = ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
+            LocalInputFile input = new LocalInputFile(file);
+            reader = footer == null ? ParquetFileReader.open(input, options)
+                    : ParquetFileReader.open(input, footer.metadata, options, input.newStream());
         } catch (NoSuchFileException e) {
             throw new DuetException(SqlState.UNDEFINED_FILE,
                     "could not open file \"" + file + "\": no such file or directory", e);
@@ -123,6 +149,9 @@ public final class ParquetBatchReader implements AutoCloseable {
             // parquet-java reports a bad magic number or a damaged footer this way
             throw new DuetException(SqlState.BAD_COPY_FILE_FORMAT,
                     "file \"" + file + "\" is not a valid Parquet file: " + e.getMessage(), e);
+        }
+        if (footer != null) {
+            return new ParquetBatchReader(file, reader, footer.columns);
         }
         try {
             MessageType schema = reader.getFooter().getFileMetaData().getSchema();
@@ -141,6 +170,11 @@ public final class ParquetBatchReader implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** This file's footer, to open it again without re-reading it ({@link #open(Path, Footer)}). */
+    public Footer footer() {
+        return new Footer(reader.getFooter(), columns);
     }
 
     /** The file's columns with the Duet types they read as. */

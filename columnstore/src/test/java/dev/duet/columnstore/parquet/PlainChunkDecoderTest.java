@@ -184,6 +184,12 @@ class PlainChunkDecoderTest {
             assertFalse(r.plainChunk(0, 3), "a dictionary-encoded INTEGER chunk");
             assertSameRows(rows, ParquetRoundTripTest.readAll(r, ParquetRoundTripTest.all(columns.size()), allocator),
                     "the rows written");
+            try (ParquetBatchReader again = ParquetBatchReader.open(file, r.footer())) {
+                assertEquals(columns, again.columns());
+                assertEquals(r.rowGroupCount(), again.rowGroupCount());
+                assertSameRows(rows, ParquetRoundTripTest.readAll(again, ParquetRoundTripTest.all(columns.size()),
+                        allocator), "reopened with the footer read before");
+            }
         }
     }
 
