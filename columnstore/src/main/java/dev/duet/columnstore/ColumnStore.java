@@ -85,6 +85,8 @@ public final class ColumnStore implements AutoCloseable {
      * once its segment's file is no longer listed or scanned. Guarded by synchronizing on it.
      */
     private final WeakHashMap<Segment.SealedFile, ParquetBatchReader.Footer> footers = new WeakHashMap<>();
+    /** Decoded column chunks of sealed segments, shared by scans. */
+    private final SegmentCache cache;
     private final BufferAllocator allocator;
     /** Tables by id: changed by the sync thread, read by scans. */
     private final ConcurrentHashMap<Long, ColumnTable> tables = new ConcurrentHashMap<>();
@@ -145,6 +147,7 @@ public final class ColumnStore implements AutoCloseable {
         this.temporary = temporary;
         this.options = options;
         this.allocator = new RootAllocator();
+        this.cache = new SegmentCache(allocator, options.scanCacheBytes());
     }
 
     /** Opens (creating if needed) the column store in {@code dir}. */
@@ -608,6 +611,10 @@ public final class ColumnStore implements AutoCloseable {
         return reader;
     }
 
+    SegmentCache segmentCache() {
+        return cache;
+    }
+
     /** Called by a scan under its table's read lock, as it fixes its segment list. */
     void scanStarted(ColumnScan scan) {
         activeScans.put(scan, generation.get());
@@ -1035,6 +1042,7 @@ public final class ColumnStore implements AutoCloseable {
         if (temporary) {
             deleteTree(dir);
         }
+        cache.close();
         allocator.close();
     }
 

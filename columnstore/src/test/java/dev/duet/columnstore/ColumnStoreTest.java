@@ -167,6 +167,40 @@ class ColumnStoreTest {
         }
     }
 
+    /**
+     * The scan cache: the same rows with it off, with a budget far too small (every chunk evicted
+     * while or right after a scan uses it) and with the default; chunks are decoded once, then
+     * found; the budget holds once no scan runs; the store frees everything on close (the
+     * allocator checks in close and in QueryContext.close would fail otherwise).
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {0, 2_000, ColumnStoreOptions.DEFAULT_SCAN_CACHE_BYTES})
+    void scanCacheGivesTheSameRowsWithinItsBudget(long budget) {
+        ColumnStoreOptions options = ColumnStoreOptions.defaults().withSealRows(300).withRowGroupRows(64)
+                .withScanCacheBytes(budget);
+        batchSize = 257;
+        try (ColumnStore cs = ColumnStore.open(dir, options)) {
+            workload(cs, 300, 2000, 20);
+            assertTrue(cs.sealedSegmentCount(T.id()) > 2, "segments were sealed");
+            SegmentCache cache = cs.segmentCache();
+            checkSnapshots(cs, 23);
+            long misses = cache.misses();
+            long hits = cache.hits();
+            List<Object[]> again = scan(cs, ts, new int[] {0, 1, 2}, List.of());
+            assertEquals(live.size(), again.size());
+            if (budget == 0) {
+                assertEquals(0, cache.hits() + cache.misses(), "a cache that is off is not asked");
+            } else if (budget == ColumnStoreOptions.DEFAULT_SCAN_CACHE_BYTES) {
+                assertTrue(misses > 0, "chunks were decoded into the cache");
+                assertEquals(misses, cache.misses(), "a second scan of the same snapshot decodes nothing");
+                assertTrue(cache.hits() > hits, "and finds its chunks in the cache");
+            } else {
+                assertTrue(cache.misses() > misses, "a tiny budget keeps nothing for long");
+            }
+            assertTrue(cache.bytes() <= budget, "cached " + cache.bytes() + " bytes, budget " + budget);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1_000_000, 4})
     void reopenResumesFromTheManifest(int sealRows) {
