@@ -9,6 +9,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.apache.arrow.memory.ArrowBuf;
+import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.parquet.bytes.BytesInput;
@@ -423,46 +424,56 @@ final class PlainChunkDecoder {
     /** Arrow's decimal is a 16-byte little-endian two's complement integer. */
     private void decimals(ArrowBuf data, ArrowBuf validity, PrimitiveType p, int row, int n, int nonNull, int at) {
         PrimitiveTypeName physical = p.getPrimitiveTypeName();
+        if (physical == PrimitiveTypeName.INT32 || physical == PrimitiveTypeName.INT64) {
+            unscaledDecimals(data, validity, physical == PrimitiveTypeName.INT64 ? 8 : 4, row, n, nonNull, at);
+            return;
+        }
+        boolean fixed = physical == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY;
         int pos = at;
         for (int r = row, stop = row + n; r < stop; r++) {
             if (nonNull != n && !isSet(validity, r)) {
                 continue;
             }
+            int length;
+            if (fixed) {
+                length = p.getTypeLength();
+            } else {
+                need(pos, 4);
+                length = (int) INT.get(bytes, pos);
+                pos += 4;
+            }
+            need(pos, length);
+            if (length > 16) {
+                throw damaged("a DECIMAL value has " + length + " bytes");
+            }
             long base = (long) r * 16;
-            switch (physical) {
-                case INT32 -> {
-                    need(pos, 4);
-                    long unscaled = (int) INT.get(bytes, pos);
-                    pos += 4;
-                    data.setLong(base, unscaled);
-                    data.setLong(base + 8, unscaled >> 63);
-                }
-                case INT64 -> {
-                    need(pos, 8);
-                    long unscaled = (long) LONG.get(bytes, pos);
-                    pos += 8;
-                    data.setLong(base, unscaled);
-                    data.setLong(base + 8, unscaled >> 63);
-                }
-                default -> {
-                    int length;
-                    if (physical == PrimitiveTypeName.FIXED_LEN_BYTE_ARRAY) {
-                        length = p.getTypeLength();
-                    } else {
-                        need(pos, 4);
-                        length = (int) INT.get(bytes, pos);
-                        pos += 4;
-                    }
-                    need(pos, length);
-                    if (length > 16) {
-                        throw damaged("a DECIMAL value has " + length + " bytes");
-                    }
-                    byte sign = length > 0 && bytes[pos] < 0 ? (byte) -1 : 0;
-                    for (int k = 0; k < 16; k++) { // big-endian in Parquet
-                        data.setByte(base + k, k < length ? bytes[pos + length - 1 - k] : sign);
-                    }
-                    pos += length;
-                }
+            byte sign = length > 0 && bytes[pos] < 0 ? (byte) -1 : 0;
+            for (int k = 0; k < 16; k++) { // big-endian in Parquet
+                data.setByte(base + k, k < length ? bytes[pos + length - 1 - k] : sign);
+            }
+            pos += length;
+        }
+    }
+
+    /**
+     * DECIMAL on INT32 or INT64, sign-extended to Arrow's 16 bytes. The hottest conversion of the
+     * column store (TPC-H's prices), so it writes through the buffer's address after one bounds
+     * check for the page.
+     */
+    private void unscaledDecimals(ArrowBuf data, ArrowBuf validity, int width, int row, int n, int nonNull, int at) {
+        need(at, (long) nonNull * width);
+        if (data.capacity() < (long) (row + n) * 16) {
+            throw new IllegalStateException("decimal vector holds fewer than " + (row + n) + " rows");
+        }
+        long address = data.memoryAddress();
+        int pos = at;
+        for (int r = row, stop = row + n; r < stop; r++) {
+            if (nonNull == n || isSet(validity, r)) {
+                long unscaled = width == 8 ? (long) LONG.get(bytes, pos) : (int) INT.get(bytes, pos);
+                pos += width;
+                long to = address + ((long) r << 4);
+                MemoryUtil.putLong(to, unscaled);
+                MemoryUtil.putLong(to + 8, unscaled >> 63);
             }
         }
     }
