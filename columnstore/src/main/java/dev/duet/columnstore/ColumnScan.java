@@ -7,6 +7,7 @@ import dev.duet.core.exec.Batches;
 import dev.duet.core.exec.Operator;
 import dev.duet.core.exec.OperatorDetails;
 import dev.duet.core.exec.QueryContext;
+import dev.duet.core.exec.VectorRanges;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.OutOfMemoryException;
@@ -19,6 +20,10 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * and not deleted at or before it, segment by segment (sealed ones row group by row group, skipping
  * row groups whose statistics rule out a {@link ZonePredicate}; in-memory ones in batches of the
  * query's batch size). Batches are allocated from the query's allocator.
+ *
+ * <p>Sealed row groups go through the store's {@link SegmentCache} (unless it is turned off): the
+ * chunks of the needed columns are decoded once into the cache and pinned while this scan copies
+ * their visible rows, runs at a time, into a batch of its own; cached vectors never leave the scan.
  *
  * <p>The segment list is fixed when the scan is created; an in-memory segment it includes stays
  * readable (it holds a reference) even if it is sealed meanwhile, and the scan reads only its rows
@@ -143,7 +148,7 @@ public final class ColumnScan implements Operator {
     /** The next non-empty batch of visible rows of sealed part {@code p}, or null when it is done. */
     private VectorSchemaRoot nextSealed(Part p) {
         if (reader == null) {
-            reader = SegmentFile.open(p.file.path());
+            reader = store.openSealed(p.file);
         }
         long[] deletes = p.deletes.view();
         boolean checkInsert = p.file.maxInsertTs() > snapshot;
@@ -173,8 +178,9 @@ public final class ColumnScan implements Operator {
                 toRead = java.util.Arrays.copyOf(columns, columns.length + 1);
                 toRead[columns.length] = tsColumn;
             }
-            VectorSchemaRoot raw = reader.readRowGroup(rg, toRead, context.allocator());
-            if (!anyDeleted && !checkInsert) {
+            SegmentCache cache = store.segmentCache();
+            if (!cache.enabled() && !anyDeleted && !checkInsert) {
+                VectorSchemaRoot raw = reader.readRowGroup(rg, toRead, context.allocator());
                 if (!needTs) {
                     return raw;
                 }
@@ -185,24 +191,56 @@ public final class ColumnScan implements Operator {
                 trimmed.close();
                 continue;
             }
-            BigIntVector ts = needTs ? (BigIntVector) raw.getVector(columns.length) : null;
-            VectorSchemaRoot out = newBatch(rows);
+            SegmentCache.Entry[] pinned = null;
+            VectorSchemaRoot raw = null;
+            VectorSchemaRoot out = null;
             try {
+                FieldVector[] src = new FieldVector[toRead.length];
+                if (cache.enabled()) {
+                    pinned = pin(cache, p.file, rg, toRead);
+                    for (int i = 0; i < src.length; i++) {
+                        src[i] = pinned[i].vector;
+                    }
+                } else {
+                    raw = reader.readRowGroup(rg, toRead, context.allocator());
+                    for (int i = 0; i < src.length; i++) {
+                        src[i] = raw.getVector(i);
+                    }
+                }
+                BigIntVector ts = needTs ? (BigIntVector) src[columns.length] : null;
+                out = newBatch(rows);
                 int n = 0;
-                for (int r = 0; r < rows; r++) {
-                    int pos = first + r;
-                    long d = pos < deletes.length ? deletes[pos] : 0;
-                    if ((d != 0 && d <= snapshot) || (checkInsert && ts.get(r) > snapshot)) {
+                int r = 0;
+                while (r < rows) {
+                    if (!visible(ts, checkInsert, r, deletes, first + r)) {
+                        r++;
                         continue;
                     }
-                    copyRow(raw, r, out, n++, false);
+                    int end = r + 1;
+                    while (end < rows && visible(ts, checkInsert, end, deletes, first + end)) {
+                        end++;
+                    }
+                    copyRun(src, r, end - r, out, n);
+                    n += end - r;
+                    r = end;
                 }
-                out.setRowCount(n);
+                finish(out, n);
             } catch (RuntimeException e) {
-                out.close();
+                if (out != null) {
+                    out.close();
+                }
                 throw e;
             } finally {
-                raw.close();
+                if (raw != null) {
+                    raw.close();
+                }
+                if (pinned != null) {
+                    for (SegmentCache.Entry e : pinned) {
+                        if (e != null) {
+                            cache.unpin(e);
+                        }
+                    }
+                }
             }
             if (out.getRowCount() > 0) {
                 return out;
@@ -221,20 +259,34 @@ public final class ColumnScan implements Operator {
             VectorSchemaRoot src = p.rows.root();
             BigIntVector ts = p.rows.insertTs();
             long[] deletes = p.deletes.view();
+            FieldVector[] vectors = null;
             int n = 0;
             while (openCursor < p.count && n < limit) {
-                int r = openCursor++;
-                long d = r < deletes.length ? deletes[r] : 0;
-                if (ts.get(r) > snapshot || (d != 0 && d <= snapshot)) {
+                int r = openCursor;
+                if (!visible(ts, true, r, deletes, r)) {
+                    openCursor++;
                     continue;
+                }
+                int stop = Math.min(p.count, r + (limit - n));
+                int end = r + 1;
+                while (end < stop && visible(ts, true, end, deletes, end)) {
+                    end++;
                 }
                 if (out == null) {
                     out = newBatch(Math.min(limit, p.count - r));
                 }
-                copyRow(src, r, out, n++, true);
+                if (vectors == null) {
+                    vectors = new FieldVector[columns.length];
+                    for (int j = 0; j < columns.length; j++) {
+                        vectors[j] = src.getVector(columns[j]);
+                    }
+                }
+                copyRun(vectors, r, end - r, out, n);
+                n += end - r;
+                openCursor = end;
             }
             if (out != null) {
-                out.setRowCount(n);
+                finish(out, n);
             }
             return out;
         } catch (RuntimeException e) {
@@ -271,12 +323,72 @@ public final class ColumnScan implements Operator {
         return out;
     }
 
-    /** Copies row {@code from} of {@code src} to {@code to} of {@code out}; {@code byTableColumn}: src holds every table column. */
-    private void copyRow(VectorSchemaRoot src, int from, VectorSchemaRoot out, int to, boolean byTableColumn) {
+    /**
+     * Whether row {@code row} of a batch (whose insert timestamps are {@code ts}, checked only when
+     * {@code checkInsert}), at position {@code pos} of its segment, is visible at the snapshot.
+     */
+    private boolean visible(BigIntVector ts, boolean checkInsert, int row, long[] deletes, int pos) {
+        long d = pos < deletes.length ? deletes[pos] : 0;
+        return (d == 0 || d > snapshot) && !(checkInsert && ts.get(row) > snapshot);
+    }
+
+    /**
+     * Copies rows {@code [from, from + count)} of {@code src} (output column {@code j} from
+     * {@code src[j]}) to {@code out} from row {@code to}, column by column on the buffers.
+     */
+    private void copyRun(FieldVector[] src, int from, int count, VectorSchemaRoot out, int to) {
         for (int j = 0; j < columns.length; j++) {
-            FieldVector s = src.getVector(byTableColumn ? columns[j] : j);
-            out.getVector(j).copyFromSafe(from, to, s);
+            VectorRanges.copy(src[j], from, count, out.getVector(j), to);
         }
+    }
+
+    /**
+     * Row group {@code rg}'s chunks of file columns {@code fileColumns}, pinned in the cache; the
+     * ones not cached yet are decoded into it first. On failure, unpins what it pinned.
+     */
+    private SegmentCache.Entry[] pin(SegmentCache cache, Segment.SealedFile file, int rg, int[] fileColumns) {
+        SegmentCache.Entry[] pinned = new SegmentCache.Entry[fileColumns.length];
+        try {
+            int missing = 0;
+            for (int i = 0; i < fileColumns.length; i++) {
+                pinned[i] = cache.pin(new SegmentCache.Key(file, rg, fileColumns[i]));
+                if (pinned[i] == null) {
+                    missing++;
+                }
+            }
+            if (missing > 0) {
+                int[] toDecode = new int[missing];
+                int k = 0;
+                for (int i = 0; i < fileColumns.length; i++) {
+                    if (pinned[i] == null) {
+                        toDecode[k++] = fileColumns[i];
+                    }
+                }
+                // the cache owns the vectors from here: the batch object itself holds nothing else
+                VectorSchemaRoot decoded = reader.readRowGroup(rg, toDecode, cache.allocator());
+                k = 0;
+                for (int i = 0; i < fileColumns.length; i++) {
+                    if (pinned[i] == null) {
+                        pinned[i] = cache.put(new SegmentCache.Key(file, rg, fileColumns[i]), decoded.getVector(k++));
+                    }
+                }
+            }
+            return pinned;
+        } catch (RuntimeException e) {
+            for (SegmentCache.Entry p : pinned) {
+                if (p != null) {
+                    cache.unpin(p);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static void finish(VectorSchemaRoot out, int rows) {
+        for (FieldVector v : out.getFieldVectors()) {
+            VectorRanges.finish(v, rows);
+        }
+        out.setRowCount(rows);
     }
 
     /** The batch without its last vector (the insert timestamps read for visibility). */

@@ -2,6 +2,7 @@ package dev.duet.columnstore;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.duet.columnstore.parquet.ParquetBatchReader;
 import dev.duet.core.DuetException;
 import dev.duet.core.SqlState;
 import dev.duet.core.catalog.CatalogCodec;
@@ -22,6 +23,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -85,6 +87,13 @@ public final class ColumnStore implements AutoCloseable {
     private final Path dir;
     private final boolean temporary;
     private final ColumnStoreOptions options;
+    /**
+     * Parsed footers of sealed segment files ({@link #openSealed}); weak keys, so an entry goes
+     * once its segment's file is no longer listed or scanned. Guarded by synchronizing on it.
+     */
+    private final WeakHashMap<Segment.SealedFile, ParquetBatchReader.Footer> footers = new WeakHashMap<>();
+    /** Decoded column chunks of sealed segments, shared by scans. */
+    private final SegmentCache cache;
     private final BufferAllocator allocator;
     /** The seal thread; its jobs are submitted and taken back by the sync thread only. */
     private final Sealer sealer;
@@ -150,6 +159,7 @@ public final class ColumnStore implements AutoCloseable {
         this.options = options;
         this.allocator = new RootAllocator();
         this.sealer = new Sealer("duet-seal-" + dir.getFileName());
+        this.cache = new SegmentCache(allocator, options.scanCacheBytes());
     }
 
     /** Opens (creating if needed) the column store in {@code dir}. */
@@ -713,6 +723,29 @@ public final class ColumnStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens a sealed segment's file for a scan, with its footer parsed once per store rather than
+     * once per scan: segment files never change once sealed, and a compacted segment gets a new
+     * file (and a new {@link Segment.SealedFile}).
+     */
+    SegmentFile.Reader openSealed(Segment.SealedFile file) {
+        ParquetBatchReader.Footer footer;
+        synchronized (footers) {
+            footer = footers.get(file);
+        }
+        SegmentFile.Reader reader = SegmentFile.open(file.path(), footer);
+        if (footer == null) {
+            synchronized (footers) {
+                footers.put(file, reader.footer());
+            }
+        }
+        return reader;
+    }
+
+    SegmentCache segmentCache() {
+        return cache;
+    }
+
     /** Called by a scan under its table's read lock, as it fixes its segment list. */
     void scanStarted(ColumnScan scan) {
         activeScans.put(scan, generation.get());
@@ -1152,6 +1185,7 @@ public final class ColumnStore implements AutoCloseable {
         if (temporary) {
             deleteTree(dir);
         }
+        cache.close();
         allocator.close();
     }
 

@@ -48,6 +48,11 @@ final class SegmentFile {
         return new Reader(ParquetBatchReader.open(file));
     }
 
+    /** Opens {@code file}, reusing {@code footer} (from an earlier reader of it) when not null. */
+    static Reader open(Path file, ParquetBatchReader.Footer footer) {
+        return new Reader(ParquetBatchReader.open(file, footer));
+    }
+
     /** Calls {@code consumer} for every row's value of column {@code keyColumn} (a BYTEA column). */
     static void forEachKey(Path file, int keyColumn, BufferAllocator allocator, KeyConsumer consumer) {
         try (ParquetBatchReader reader = ParquetBatchReader.open(file)) {
@@ -74,6 +79,10 @@ final class SegmentFile {
 
         int rowGroupCount() {
             return reader.rowGroupCount();
+        }
+
+        ParquetBatchReader.Footer footer() {
+            return reader.footer();
         }
 
         long rowGroupFirstRow(int rowGroup) {

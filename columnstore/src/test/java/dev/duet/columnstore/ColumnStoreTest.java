@@ -162,10 +162,12 @@ class ColumnStoreTest {
         }
     }
 
+    int batchSize = 3;
+
     List<Object[]> scan(ColumnStore cs, long snapshot, int[] columns, List<ZonePredicate> predicates) {
         List<Object[]> out = new ArrayList<>();
         try (QueryContext ctx = new QueryContext(root, 1L << 30); ColumnScan scan = cs.scan(ctx, T.id(), snapshot, columns, predicates)) {
-            ctx.setBatchSize(3);
+            ctx.setBatchSize(batchSize);
             for (VectorSchemaRoot b = scan.next(); b != null; b = scan.next()) {
                 assertTrue(b.getRowCount() > 0);
                 out.addAll(Batches.rows(b));
@@ -178,7 +180,11 @@ class ColumnStoreTest {
     }
 
     void checkAllSnapshots(ColumnStore cs) {
-        for (int s = 1; s < history.size(); s++) {
+        checkSnapshots(cs, 1);
+    }
+
+    void checkSnapshots(ColumnStore cs, int step) {
+        for (int s = history.size() - 1; s >= 1; s -= step) {
             List<Object[]> expected = new ArrayList<>(history.get(s).values());
             List<Object[]> actual = scan(cs, s, new int[] {0, 1, 2}, List.of());
             assertEquals(expected.size(), actual.size(), "rows at snapshot " + s);
@@ -189,15 +195,19 @@ class ColumnStoreTest {
     }
 
     void workload(ColumnStore cs, int commits) {
+        workload(cs, commits, 30, 5);
+    }
+
+    void workload(ColumnStore cs, int commits, int ids, int maxOps) {
         java.util.Random random = new java.util.Random(42);
         for (int c = 0; c < commits; c++) {
             begin(cs);
             if (ts == 1) {
                 cs.createTable(T);
             }
-            int ops = 1 + random.nextInt(5);
+            int ops = 1 + random.nextInt(maxOps);
             for (int i = 0; i < ops; i++) {
-                long id = random.nextInt(30);
+                long id = random.nextInt(ids);
                 int what = random.nextInt(10);
                 if (what < 2 && live.containsKey(id)) {
                     delete(cs, id);
@@ -223,6 +233,59 @@ class ColumnStoreTest {
             List<Object[]> names = scan(cs, ts, new int[] {2, 0}, List.of());
             assertEquals(live.size(), names.size());
             assertEquals(live.size(), scan(cs, ts, new int[0], List.of()).size());
+        }
+    }
+
+    /**
+     * Scans copy runs of visible rows: long runs across byte boundaries of the validity bitmaps,
+     * cut by deletes and by rows committed after the snapshot, in batches of odd sizes.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1_000_000, 700})
+    void longVisibleRunsAreCopiedExactly(int sealRows) {
+        ColumnStoreOptions options = ColumnStoreOptions.defaults().withSealRows(sealRows).withRowGroupRows(100);
+        batchSize = 1001;
+        try (ColumnStore cs = ColumnStore.open(dir, options)) {
+            workload(cs, 400, 3000, 40);
+            if (sealRows < 1000) {
+                assertTrue(cs.sealedSegmentCount(T.id()) > 3, "segments were sealed");
+            }
+            checkSnapshots(cs, 37);
+            assertEquals(live.size(), scan(cs, ts, new int[] {2, 1}, List.of()).size());
+        }
+    }
+
+    /**
+     * The scan cache: the same rows with it off, with a budget far too small (every chunk evicted
+     * while or right after a scan uses it) and with the default; chunks are decoded once, then
+     * found; the budget holds once no scan runs; the store frees everything on close (the
+     * allocator checks in close and in QueryContext.close would fail otherwise).
+     */
+    @ParameterizedTest
+    @ValueSource(longs = {0, 2_000, ColumnStoreOptions.DEFAULT_SCAN_CACHE_BYTES})
+    void scanCacheGivesTheSameRowsWithinItsBudget(long budget) {
+        ColumnStoreOptions options = ColumnStoreOptions.defaults().withSealRows(300).withRowGroupRows(64)
+                .withScanCacheBytes(budget);
+        batchSize = 257;
+        try (ColumnStore cs = ColumnStore.open(dir, options)) {
+            workload(cs, 300, 2000, 20);
+            assertTrue(cs.sealedSegmentCount(T.id()) > 2, "segments were sealed");
+            SegmentCache cache = cs.segmentCache();
+            checkSnapshots(cs, 23);
+            long misses = cache.misses();
+            long hits = cache.hits();
+            List<Object[]> again = scan(cs, ts, new int[] {0, 1, 2}, List.of());
+            assertEquals(live.size(), again.size());
+            if (budget == 0) {
+                assertEquals(0, cache.hits() + cache.misses(), "a cache that is off is not asked");
+            } else if (budget == ColumnStoreOptions.DEFAULT_SCAN_CACHE_BYTES) {
+                assertTrue(misses > 0, "chunks were decoded into the cache");
+                assertEquals(misses, cache.misses(), "a second scan of the same snapshot decodes nothing");
+                assertTrue(cache.hits() > hits, "and finds its chunks in the cache");
+            } else {
+                assertTrue(cache.misses() > misses, "a tiny budget keeps nothing for long");
+            }
+            assertTrue(cache.bytes() <= budget, "cached " + cache.bytes() + " bytes, budget " + budget);
         }
     }
 

@@ -46,12 +46,12 @@ import org.apache.parquet.column.statistics.Statistics;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.Converter;
 import org.apache.parquet.io.api.GroupConverter;
 import org.apache.parquet.io.api.PrimitiveConverter;
-import org.apache.parquet.schema.LogicalTypeAnnotation.TimestampLogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
@@ -63,9 +63,12 @@ import org.apache.parquet.schema.Type;
  * Duet writes and for other writers' files whose types map to Duet types (see
  * {@link ParquetTypes}); an unsupported column fails at {@link #open} with 0A000.
  *
- * <p>Values are read column by column through parquet-java's {@link ColumnReader} into the
- * vectors' buffers; the vectors are allocated from the caller's allocator. parquet-java itself
- * decompresses pages into heap buffers. Not thread-safe: one thread reads through one reader.
+ * <p>Values are read column chunk by column chunk into the vectors' buffers; the vectors are
+ * allocated from the caller's allocator. A chunk whose data pages are all PLAIN (the column store's
+ * segment files) is decoded page by page in bulk by {@link PlainChunkDecoder}; any other chunk
+ * (dictionary pages, delta encodings, footers without encoding statistics) value by value through
+ * parquet-java's {@link ColumnReader}. parquet-java reads and decompresses the pages into heap
+ * buffers either way. Not thread-safe: one thread reads through one reader.
  */
 public final class ParquetBatchReader implements AutoCloseable {
     private final Path file;
@@ -76,6 +79,7 @@ public final class ParquetBatchReader implements AutoCloseable {
     private final long[] firstRows;
     private final String createdBy;
     private final BinarySink sink = new BinarySink();
+    private final PlainChunkDecoder decoder;
 
     private ParquetBatchReader(Path file, ParquetFileReader reader, List<BatchColumn> columns) {
         this.file = file;
@@ -90,6 +94,21 @@ public final class ParquetBatchReader implements AutoCloseable {
             first += blocks.get(i).getRowCount();
         }
         this.createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
+        this.decoder = new PlainChunkDecoder(file.toString());
+    }
+
+    /**
+     * A file's parsed footer and columns, to open the same unchanged file again without reading and
+     * parsing its footer ({@link #open(Path, Footer)}). Immutable; shared by readers on any thread.
+     */
+    public static final class Footer {
+        private final ParquetMetadata metadata;
+        private final List<BatchColumn> columns;
+
+        private Footer(ParquetMetadata metadata, List<BatchColumn> columns) {
+            this.metadata = metadata;
+            this.columns = columns;
+        }
     }
 
     /**
@@ -98,18 +117,29 @@ public final class ParquetBatchReader implements AutoCloseable {
      * on other I/O errors.
      */
     public static ParquetBatchReader open(Path file) {
+        return open(file, null);
+    }
+
+    /**
+     * Opens a Parquet file whose footer was read before ({@link #footer()} of an earlier reader of
+     * the same file, which must not have changed since), or, when {@code footer} is null, reads it
+     * as {@link #open(Path)} does.
+     */
+    public static ParquetBatchReader open(Path file, Footer footer) {
         Objects.requireNonNull(file, "file is null");
         CodecPoolLogging.quiet();
-        if (!Files.exists(file)) {
+        if (footer == null && !Files.exists(file)) {
             throw DuetException.of(SqlState.UNDEFINED_FILE, "could not open file \"%s\": no such file or directory", file);
         }
-        if (Files.isDirectory(file)) {
+        if (footer == null && Files.isDirectory(file)) {
             throw DuetException.of(SqlState.IO_ERROR, "could not read file \"%s\": it is a directory", file);
         }
         ParquetFileReader reader;
         try {
-            reader = ParquetFileReader.open(new LocalInputFile(file),
-                    ParquetReadOptions.builder(new PlainParquetConfiguration()).build());
+            ParquetReadOptions options = ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
+            LocalInputFile input = new LocalInputFile(file);
+            reader = footer == null ? ParquetFileReader.open(input, options)
+                    : ParquetFileReader.open(input, footer.metadata, options, input.newStream());
         } catch (NoSuchFileException e) {
             throw new DuetException(SqlState.UNDEFINED_FILE,
                     "could not open file \"" + file + "\": no such file or directory", e);
@@ -119,6 +149,9 @@ public final class ParquetBatchReader implements AutoCloseable {
             // parquet-java reports a bad magic number or a damaged footer this way
             throw new DuetException(SqlState.BAD_COPY_FILE_FORMAT,
                     "file \"" + file + "\" is not a valid Parquet file: " + e.getMessage(), e);
+        }
+        if (footer != null) {
+            return new ParquetBatchReader(file, reader, footer.columns);
         }
         try {
             MessageType schema = reader.getFooter().getFileMetaData().getSchema();
@@ -137,6 +170,11 @@ public final class ParquetBatchReader implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** This file's footer, to open it again without re-reading it ({@link #open(Path, Footer)}). */
+    public Footer footer() {
+        return new Footer(reader.getFooter(), columns);
     }
 
     /** The file's columns with the Duet types they read as. */
@@ -279,13 +317,21 @@ public final class ParquetBatchReader implements AutoCloseable {
             if (!fields.isEmpty()) {
                 reader.setRequestedSchema(projection);
                 try (PageReadStore pages = reader.readRowGroup(rowGroup)) {
-                    ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages, new NoOpConverter(fields.size()),
-                            projection, createdBy);
+                    ColumnReadStoreImpl store = null;
                     List<FieldVector> vectors = batch.getFieldVectors();
                     for (int j = 0; j < columnIndexes.length; j++) {
                         int c = columnIndexes[j];
                         PrimitiveType p = schema.getType(c).asPrimitiveType();
                         ColumnDescriptor d = projection.getColumnDescription(new String[] {p.getName()});
+                        if (plainChunk(rowGroup, c)) {
+                            decoder.decode(pages.getPageReader(d), vectors.get(j), columns.get(c).type(), p,
+                                    d.getMaxDefinitionLevel() > 0, rows);
+                            continue;
+                        }
+                        if (store == null) {
+                            store = new ColumnReadStoreImpl(pages, new NoOpConverter(fields.size()), projection,
+                                    createdBy);
+                        }
                         fill(vectors.get(j), columns.get(c).type(), p, store.getColumnReader(d), rows);
                     }
                 }
@@ -315,7 +361,16 @@ public final class ParquetBatchReader implements AutoCloseable {
     }
 
     /**
-     * Copies {@code rows} values of one column chunk into {@code v}. One loop per type, so the
+     * Whether column {@code column} of {@code rowGroup} is read page by page in bulk
+     * ({@link PlainChunkDecoder}) rather than value by value through parquet-java's column reader.
+     */
+    boolean plainChunk(int rowGroup, int column) {
+        return PlainChunkDecoder.handles(blocks.get(rowGroup).getColumns().get(column));
+    }
+
+    /**
+     * Copies {@code rows} values of one column chunk into {@code v} through parquet-java's column
+     * reader (dictionary-encoded and other non-PLAIN chunks). One loop per type, so the
      * per-value work is a definition-level test, the value read and a buffer store.
      */
     private void fill(FieldVector v, DataType type, PrimitiveType p, ColumnReader cr, int rows) {
@@ -383,7 +438,7 @@ public final class ParquetBatchReader implements AutoCloseable {
             }
             case TIMESTAMP -> {
                 TimeStampMicroVector tv = (TimeStampMicroVector) v;
-                long factor = microsFactor(p);
+                long factor = PlainChunkDecoder.microsFactor(p);
                 for (int i = 0; i < rows; i++, cr.consume()) {
                     if (cr.getCurrentDefinitionLevel() == maxDl) {
                         long raw = cr.getLong();
@@ -444,23 +499,8 @@ public final class ParquetBatchReader implements AutoCloseable {
         }
     }
 
-    /**
-     * How to turn a timestamp column's raw value into microseconds: a positive factor multiplies,
-     * a negative one divides (rounding down, so instants before 1970 stay in their second).
-     */
-    private static long microsFactor(PrimitiveType p) {
-        if (p.getLogicalTypeAnnotation() instanceof TimestampLogicalTypeAnnotation t) {
-            return switch (t.getUnit()) {
-                case MILLIS -> 1000;
-                case MICROS -> 1;
-                case NANOS -> -1000;
-            };
-        }
-        throw new IllegalStateException("not a timestamp column: " + p);
-    }
-
     private static long toMicros(long raw, PrimitiveType p) {
-        long factor = microsFactor(p);
+        long factor = PlainChunkDecoder.microsFactor(p);
         return factor > 0 ? raw * factor : Math.floorDiv(raw, -factor);
     }
 
