@@ -322,6 +322,22 @@ public final class Transaction implements AutoCloseable {
         return row == null ? null : new Row(t, k, t.rowCodec().decode(row));
     }
 
+    /**
+     * The row with this primary key in the table of id {@code tableId} as this transaction's
+     * catalog has it (42P01 if it has none), or null: {@link #get(String, Object...)} without
+     * resolving a name, for callers that hold the table's definition (a planned statement).
+     */
+    public Row get(long tableId, Object... key) {
+        checkActive();
+        TableDef t = catalog.tableById(tableId);
+        if (t == null) {
+            throw DuetException.of(SqlState.UNDEFINED_TABLE, "relation with id %d does not exist", tableId);
+        }
+        byte[] k = encodeKey(t, key);
+        byte[] row = read(tableId, k);
+        return row == null ? null : new Row(t, k, t.rowCodec().decode(row));
+    }
+
     /** Every row of the table in key order (row-id order for tables without a primary key). */
     public RowCursor scan(String table) {
         return scan(table, KeyRange.all());

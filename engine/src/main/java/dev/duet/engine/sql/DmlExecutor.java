@@ -46,14 +46,28 @@ final class DmlExecutor {
         this.tx = tx;
     }
 
-    /** Runs {@code dml}, whose input's physical plan is {@code input}; the number of rows changed. */
-    long execute(PlannedDml dml, PlanNode input) {
+    /**
+     * Runs {@code dml}, whose input's physical plan is {@code input}, or which reads its input
+     * row by {@code lookup} if that is not null; the number of rows changed.
+     */
+    long execute(PlannedDml dml, PlanNode input, PointLookup lookup) {
         TableDef table = current(dml.table());
         return switch (dml.operation()) {
             case INSERT -> readsTable(dml, table) ? insertRows(table, readAll(input)) : insert(table, input);
-            case DELETE -> delete(table, readAll(input));
-            case UPDATE -> update(table, dml.modify().getUpdateColumnList(), readAll(input));
+            case DELETE -> delete(table, lookup != null ? lookedUp(lookup) : readAll(input));
+            case UPDATE -> update(table, dml.modify().getUpdateColumnList(), lookup != null ? lookedUp(lookup) : readAll(input));
         };
+    }
+
+    /** The row {@code lookup} finds (none or one), read as {@link #readAll} reads a plan's. */
+    private List<Object[]> lookedUp(PointLookup lookup) {
+        context.checkCancelled();
+        Object[] parameters = new Object[context.parameterCount()];
+        for (int i = 0; i < parameters.length; i++) {
+            parameters[i] = context.parameter(i);
+        }
+        Object[] row = lookup.row(tx, parameters);
+        return row == null ? List.of() : List.<Object[]>of(row);
     }
 
     /** Inserts every row {@code source} produces (complete rows in column order) into {@code table}. */
