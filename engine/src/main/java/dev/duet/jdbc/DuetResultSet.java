@@ -58,9 +58,18 @@ final class DuetResultSet implements ResultSet {
     /** Told when this result set closes (driver-built rows: the connection tracks them); may be null. */
     private Consumer<DuetResultSet> onClose;
 
+    /**
+     * The source's rows as Java values (see {@link BatchSource#valueRows()}), or null when they
+     * come as batches.
+     */
+    private final List<Object[]> valueRows;
+    private final BatchRow batchRow;
+    private final ValuesRow valuesRow;
+    /** The row the cursor is on ({@link #batchRow} or {@link #valuesRow}); null before the first row and after the last. */
+    private CurrentRow current;
     private VectorSchemaRoot batch;
     private FieldVector[] vectors;
-    /** Row of the current batch the cursor is on; -1 before its first. */
+    /** Row of the current batch (or of {@link #valueRows}) the cursor is on; -1 before its first. */
     private int position = -1;
     /** 1-based number of the current row overall; 0 before the first row. */
     private long rowNumber;
@@ -83,6 +92,9 @@ final class DuetResultSet implements ResultSet {
         for (int i = 0; i < types.length; i++) {
             types[i] = columns.get(i).type();
         }
+        this.valueRows = source.valueRows();
+        this.batchRow = valueRows == null ? new BatchRow(types) : null;
+        this.valuesRow = valueRows == null ? null : new ValuesRow(types);
     }
 
     /**
@@ -112,6 +124,15 @@ final class DuetResultSet implements ResultSet {
             return end();
         }
         position++;
+        if (valueRows != null) {
+            if (position >= valueRows.size()) {
+                return end();
+            }
+            valuesRow.moveTo(valueRows.get(position));
+            current = valuesRow;
+            rowNumber++;
+            return true;
+        }
         while (batch == null || position >= batch.getRowCount()) {
             VectorSchemaRoot nextBatch;
             try {
@@ -133,6 +154,8 @@ final class DuetResultSet implements ResultSet {
             vectors = fieldVectors.toArray(new FieldVector[0]);
             position = 0;
         }
+        batchRow.moveTo(vectors, position);
+        current = batchRow;
         rowNumber++;
         return true;
     }
@@ -140,6 +163,7 @@ final class DuetResultSet implements ResultSet {
     private boolean end() {
         afterLast = true;
         position = -1;
+        current = null;
         closeSource();
         return false;
     }
@@ -149,6 +173,7 @@ final class DuetResultSet implements ResultSet {
             sourceClosed = true;
             batch = null;
             vectors = null;
+            current = null;
             source.close();
         }
     }
@@ -184,20 +209,19 @@ final class DuetResultSet implements ResultSet {
         }
     }
 
-    /** The vector of column {@code column} (1-based) on the current row, or null (setting wasNull) if the value is NULL. */
-    private FieldVector cell(int column) throws SQLException {
+    /** True if column {@code column} (1-based) of the current row is not NULL; sets {@link #wasNull}. */
+    private boolean present(int column) throws SQLException {
         checkOpen();
         if (column < 1 || column > types.length) {
             throw error(SqlState.INVALID_PARAMETER_VALUE,
                     "column index %d is out of range (the result has %d columns)", column, types.length);
         }
-        if (vectors == null || position < 0) {
+        if (current == null) {
             throw error(SqlState.INVALID_CURSOR_STATE, afterLast
                     ? "the ResultSet is positioned after its last row" : "the ResultSet is positioned before its first row: call next()");
         }
-        FieldVector v = vectors[column - 1];
-        wasNull = v.isNull(position);
-        return wasNull ? null : v;
+        wasNull = current.isNull(column - 1);
+        return !wasNull;
     }
 
     @Override
@@ -237,60 +261,51 @@ final class DuetResultSet implements ResultSet {
 
     @Override
     public String getString(int columnIndex) throws SQLException {
-        FieldVector v = cell(columnIndex);
-        return v == null ? null : JdbcConversions.getString(v, position, types[columnIndex - 1]);
+        return present(columnIndex) ? JdbcConversions.getString(current, columnIndex - 1, types[columnIndex - 1]) : null;
     }
 
     @Override
     public boolean getBoolean(int columnIndex) throws SQLException {
-        FieldVector v = cell(columnIndex);
-        return v != null && JdbcConversions.getBoolean(v, position, types[columnIndex - 1]);
+        return present(columnIndex) && JdbcConversions.getBoolean(current, columnIndex - 1, types[columnIndex - 1]);
     }
 
     @Override
     public byte getByte(int columnIndex) throws SQLException {
-        FieldVector v = cell(columnIndex);
-        return v == null ? 0 : (byte) JdbcConversions.getLong(v, position, types[columnIndex - 1],
-                Byte.MIN_VALUE, Byte.MAX_VALUE, "tinyint");
+        return present(columnIndex) ? (byte) JdbcConversions.getLong(current, columnIndex - 1, types[columnIndex - 1],
+                Byte.MIN_VALUE, Byte.MAX_VALUE, "tinyint") : 0;
     }
 
     @Override
     public short getShort(int columnIndex) throws SQLException {
-        FieldVector v = cell(columnIndex);
-        return v == null ? 0 : (short) JdbcConversions.getLong(v, position, types[columnIndex - 1],
-                Short.MIN_VALUE, Short.MAX_VALUE, "smallint");
+        return present(columnIndex) ? (short) JdbcConversions.getLong(current, columnIndex - 1, types[columnIndex - 1],
+                Short.MIN_VALUE, Short.MAX_VALUE, "smallint") : 0;
     }
 
     @Override
     public int getInt(int columnIndex) throws SQLException {
-        FieldVector v = cell(columnIndex);
-        return v == null ? 0 : (int) JdbcConversions.getLong(v, position, types[columnIndex - 1],
-                Integer.MIN_VALUE, Integer.MAX_VALUE, "integer");
+        return present(columnIndex) ? (int) JdbcConversions.getLong(current, columnIndex - 1, types[columnIndex - 1],
+                Integer.MIN_VALUE, Integer.MAX_VALUE, "integer") : 0;
     }
 
     @Override
     public long getLong(int columnIndex) throws SQLException {
-        FieldVector v = cell(columnIndex);
-        return v == null ? 0 : JdbcConversions.getLong(v, position, types[columnIndex - 1],
-                Long.MIN_VALUE, Long.MAX_VALUE, "bigint");
+        return present(columnIndex) ? JdbcConversions.getLong(current, columnIndex - 1, types[columnIndex - 1],
+                Long.MIN_VALUE, Long.MAX_VALUE, "bigint") : 0;
     }
 
     @Override
     public float getFloat(int columnIndex) throws SQLException {
-        FieldVector v = cell(columnIndex);
-        return v == null ? 0 : JdbcConversions.getFloat(v, position, types[columnIndex - 1]);
+        return present(columnIndex) ? JdbcConversions.getFloat(current, columnIndex - 1, types[columnIndex - 1]) : 0;
     }
 
     @Override
     public double getDouble(int columnIndex) throws SQLException {
-        FieldVector v = cell(columnIndex);
-        return v == null ? 0 : JdbcConversions.getDouble(v, position, types[columnIndex - 1]);
+        return present(columnIndex) ? JdbcConversions.getDouble(current, columnIndex - 1, types[columnIndex - 1]) : 0;
     }
 
     @Override
     public BigDecimal getBigDecimal(int columnIndex) throws SQLException {
-        FieldVector v = cell(columnIndex);
-        return v == null ? null : JdbcConversions.getBigDecimal(v, position, types[columnIndex - 1]);
+        return present(columnIndex) ? JdbcConversions.getBigDecimal(current, columnIndex - 1, types[columnIndex - 1]) : null;
     }
 
     @Override
@@ -302,8 +317,7 @@ final class DuetResultSet implements ResultSet {
 
     @Override
     public byte[] getBytes(int columnIndex) throws SQLException {
-        FieldVector v = cell(columnIndex);
-        return v == null ? null : JdbcConversions.getBytes(v, position, types[columnIndex - 1]);
+        return present(columnIndex) ? JdbcConversions.getBytes(current, columnIndex - 1, types[columnIndex - 1]) : null;
     }
 
     @Override
@@ -313,8 +327,7 @@ final class DuetResultSet implements ResultSet {
 
     @Override
     public java.sql.Date getDate(int columnIndex, Calendar cal) throws SQLException {
-        FieldVector v = cell(columnIndex);
-        return v == null ? null : JdbcConversions.getDate(v, position, types[columnIndex - 1], cal);
+        return present(columnIndex) ? JdbcConversions.getDate(current, columnIndex - 1, types[columnIndex - 1], cal) : null;
     }
 
     @Override
@@ -324,8 +337,7 @@ final class DuetResultSet implements ResultSet {
 
     @Override
     public Time getTime(int columnIndex, Calendar cal) throws SQLException {
-        FieldVector v = cell(columnIndex);
-        return v == null ? null : JdbcConversions.getTime(v, position, types[columnIndex - 1], cal);
+        return present(columnIndex) ? JdbcConversions.getTime(current, columnIndex - 1, types[columnIndex - 1], cal) : null;
     }
 
     @Override
@@ -335,14 +347,12 @@ final class DuetResultSet implements ResultSet {
 
     @Override
     public Timestamp getTimestamp(int columnIndex, Calendar cal) throws SQLException {
-        FieldVector v = cell(columnIndex);
-        return v == null ? null : JdbcConversions.getTimestamp(v, position, types[columnIndex - 1], cal);
+        return present(columnIndex) ? JdbcConversions.getTimestamp(current, columnIndex - 1, types[columnIndex - 1], cal) : null;
     }
 
     @Override
     public Object getObject(int columnIndex) throws SQLException {
-        FieldVector v = cell(columnIndex);
-        return v == null ? null : JdbcConversions.getObject(v, position, types[columnIndex - 1]);
+        return present(columnIndex) ? JdbcConversions.getObject(current, columnIndex - 1, types[columnIndex - 1]) : null;
     }
 
     @Override
@@ -350,8 +360,7 @@ final class DuetResultSet implements ResultSet {
         if (type == null) {
             throw error(SqlState.INVALID_PARAMETER_VALUE, "type is null");
         }
-        FieldVector v = cell(columnIndex);
-        return v == null ? null : JdbcConversions.getObject(v, position, types[columnIndex - 1], type);
+        return present(columnIndex) ? JdbcConversions.getObject(current, columnIndex - 1, types[columnIndex - 1], type) : null;
     }
 
     @Override

@@ -600,6 +600,11 @@ class DuetStatement implements Statement {
         }
 
         @Override
+        public List<Object[]> valueRows() {
+            return result.valueRows(); // fixed when the statement ran: needs no lock
+        }
+
+        @Override
         public void close() {
             synchronized (connection.sessionLock) {
                 result.close();

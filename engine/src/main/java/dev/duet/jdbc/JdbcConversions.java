@@ -6,11 +6,9 @@ import dev.duet.core.DuetException;
 import dev.duet.core.SqlState;
 import dev.duet.core.types.DataType;
 import dev.duet.core.types.TextValues;
-import dev.duet.core.types.Values;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.sql.Time;
 import java.sql.Timestamp;
@@ -21,24 +19,13 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Calendar;
-import org.apache.arrow.vector.BaseVariableWidthVector;
-import org.apache.arrow.vector.BigIntVector;
-import org.apache.arrow.vector.BitVector;
-import org.apache.arrow.vector.DateDayVector;
-import org.apache.arrow.vector.DecimalVector;
-import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.Float4Vector;
-import org.apache.arrow.vector.Float8Vector;
-import org.apache.arrow.vector.IntVector;
-import org.apache.arrow.vector.SmallIntVector;
-import org.apache.arrow.vector.TimeStampMicroVector;
 
 /**
- * The standard JDBC getter conversions, read straight from one non-null cell of an Arrow batch
- * whose column has SQL type {@code type} (vectors as {@link DataType#arrowType()} lays them out).
+ * The standard JDBC getter conversions of one non-null cell of a result set's {@link CurrentRow}
+ * (a row of an Arrow batch or of Java values) whose column has SQL type {@code type}.
  * Every {@link java.sql.ResultSet} of the driver, streaming or built in memory, reads its values
- * here, so a conversion behaves the same everywhere. Primitive getters read the vector without
- * boxing; the others allocate only the object they return (and, for text, the UTF-8 bytes).
+ * here, so a conversion behaves the same everywhere. Primitive getters of a batch read its
+ * vectors without boxing; the others allocate only the object they return (and, for text, the UTF-8 bytes).
  *
  * <p>Rules (PostgreSQL's driver behaves alike): any type reads as a string (its PostgreSQL text
  * form); numbers read as any numeric type, truncating toward zero to integers and failing with
@@ -53,23 +40,21 @@ final class JdbcConversions {
     private JdbcConversions() {
     }
 
-    static String getString(FieldVector v, int row, DataType type) {
+    static String getString(CurrentRow r, int c, DataType type) {
         return switch (type.kind()) {
-            case SMALLINT -> Short.toString(((SmallIntVector) v).get(row));
-            case INTEGER -> Integer.toString(((IntVector) v).get(row));
-            case BIGINT -> Long.toString(((BigIntVector) v).get(row));
-            case VARCHAR -> text(v, row);
-            default -> TextValues.format(type, canonical(v, row, type));
+            case SMALLINT, INTEGER, BIGINT -> Long.toString(r.integer(c));
+            case VARCHAR -> r.text(c);
+            default -> TextValues.format(type, r.canonical(c));
         };
     }
 
-    static boolean getBoolean(FieldVector v, int row, DataType type) throws SQLException {
+    static boolean getBoolean(CurrentRow r, int c, DataType type) throws SQLException {
         return switch (type.kind()) {
-            case BOOLEAN -> ((BitVector) v).get(row) != 0;
-            case SMALLINT, INTEGER, BIGINT -> getLong(v, row, type, Long.MIN_VALUE, Long.MAX_VALUE, "bigint") != 0;
-            case REAL, DOUBLE -> getDouble(v, row, type) != 0.0;
-            case DECIMAL -> ((DecimalVector) v).getObject(row).signum() != 0;
-            case VARCHAR -> (Boolean) parse(DataType.BOOLEAN, text(v, row));
+            case BOOLEAN -> r.integer(c) != 0;
+            case SMALLINT, INTEGER, BIGINT -> getLong(r, c, type, Long.MIN_VALUE, Long.MAX_VALUE, "bigint") != 0;
+            case REAL, DOUBLE -> r.floating(c) != 0.0;
+            case DECIMAL -> r.decimal(c).signum() != 0;
+            case VARCHAR -> (Boolean) parse(DataType.BOOLEAN, r.text(c));
             default -> throw mismatch(type, "boolean");
         };
     }
@@ -78,15 +63,12 @@ final class JdbcConversions {
      * The value as an integer in [{@code min}, {@code max}] (the range of the getter's Java type,
      * named {@code target} in errors); fractions are truncated toward zero.
      */
-    static long getLong(FieldVector v, int row, DataType type, long min, long max, String target) throws SQLException {
+    static long getLong(CurrentRow r, int c, DataType type, long min, long max, String target) throws SQLException {
         long value = switch (type.kind()) {
-            case BOOLEAN -> ((BitVector) v).get(row);
-            case SMALLINT -> ((SmallIntVector) v).get(row);
-            case INTEGER -> ((IntVector) v).get(row);
-            case BIGINT -> ((BigIntVector) v).get(row);
-            case REAL, DOUBLE -> doubleToLong(getDouble(v, row, type), target);
-            case DECIMAL -> decimalToLong(((DecimalVector) v).getObject(row), target);
-            case VARCHAR -> textToLong(text(v, row), target);
+            case BOOLEAN, SMALLINT, INTEGER, BIGINT -> r.integer(c);
+            case REAL, DOUBLE -> doubleToLong(r.floating(c), target);
+            case DECIMAL -> decimalToLong(r.decimal(c), target);
+            case VARCHAR -> textToLong(r.text(c), target);
             default -> throw mismatch(type, target);
         };
         if (value < min || value > max) {
@@ -95,25 +77,21 @@ final class JdbcConversions {
         return value;
     }
 
-    static double getDouble(FieldVector v, int row, DataType type) throws SQLException {
+    static double getDouble(CurrentRow r, int c, DataType type) throws SQLException {
         return switch (type.kind()) {
-            case BOOLEAN -> ((BitVector) v).get(row);
-            case SMALLINT -> ((SmallIntVector) v).get(row);
-            case INTEGER -> ((IntVector) v).get(row);
-            case BIGINT -> ((BigIntVector) v).get(row);
-            case REAL -> ((Float4Vector) v).get(row);
-            case DOUBLE -> ((Float8Vector) v).get(row);
-            case DECIMAL -> ((DecimalVector) v).getObject(row).doubleValue();
-            case VARCHAR -> (Double) parse(DataType.DOUBLE, text(v, row));
+            case BOOLEAN, SMALLINT, INTEGER, BIGINT -> r.integer(c);
+            case REAL, DOUBLE -> r.floating(c);
+            case DECIMAL -> r.decimal(c).doubleValue();
+            case VARCHAR -> (Double) parse(DataType.DOUBLE, r.text(c));
             default -> throw mismatch(type, "double precision");
         };
     }
 
-    static float getFloat(FieldVector v, int row, DataType type) throws SQLException {
+    static float getFloat(CurrentRow r, int c, DataType type) throws SQLException {
         if (type.kind() == DataType.Kind.REAL) {
-            return ((Float4Vector) v).get(row);
+            return (float) r.floating(c);
         }
-        double d = getDouble(v, row, type);
+        double d = getDouble(r, c, type);
         float f = (float) d;
         if (Float.isInfinite(f) && !Double.isInfinite(d)) {
             throw error(SqlState.NUMERIC_VALUE_OUT_OF_RANGE, "value %s is out of range for type real", d);
@@ -121,21 +99,21 @@ final class JdbcConversions {
         return f;
     }
 
-    static BigDecimal getBigDecimal(FieldVector v, int row, DataType type) throws SQLException {
+    static BigDecimal getBigDecimal(CurrentRow r, int c, DataType type) throws SQLException {
         return switch (type.kind()) {
             case BOOLEAN, SMALLINT, INTEGER, BIGINT ->
-                    BigDecimal.valueOf(getLong(v, row, type, Long.MIN_VALUE, Long.MAX_VALUE, "numeric"));
+                    BigDecimal.valueOf(getLong(r, c, type, Long.MIN_VALUE, Long.MAX_VALUE, "numeric"));
             case REAL, DOUBLE -> {
-                double d = getDouble(v, row, type);
+                double d = r.floating(c);
                 if (Double.isNaN(d) || Double.isInfinite(d)) {
                     throw error(SqlState.NUMERIC_VALUE_OUT_OF_RANGE, "%s cannot be read as a numeric", d);
                 }
                 // The shortest decimal that reads back as the same float: 0.1f is 0.1.
                 yield type.kind() == DataType.Kind.REAL ? new BigDecimal(Float.toString((float) d)) : BigDecimal.valueOf(d);
             }
-            case DECIMAL -> ((DecimalVector) v).getObject(row);
+            case DECIMAL -> r.decimal(c);
             case VARCHAR -> {
-                String s = text(v, row).strip();
+                String s = r.text(c).strip();
                 try {
                     yield new BigDecimal(s);
                 } catch (NumberFormatException e) {
@@ -147,28 +125,28 @@ final class JdbcConversions {
     }
 
     /** BYTEA as its bytes, text as its UTF-8 bytes. */
-    static byte[] getBytes(FieldVector v, int row, DataType type) throws SQLException {
+    static byte[] getBytes(CurrentRow r, int c, DataType type) throws SQLException {
         return switch (type.kind()) {
-            case BYTEA, VARCHAR -> ((BaseVariableWidthVector) v).get(row);
+            case BYTEA, VARCHAR -> r.bytes(c);
             default -> throw mismatch(type, "bytea");
         };
     }
 
-    static LocalDate getLocalDate(FieldVector v, int row, DataType type) throws SQLException {
+    static LocalDate getLocalDate(CurrentRow r, int c, DataType type) throws SQLException {
         return switch (type.kind()) {
-            case DATE -> LocalDate.ofEpochDay(((DateDayVector) v).get(row));
-            case TIMESTAMP -> localDateTime(v, row).toLocalDate();
-            case VARCHAR -> (LocalDate) parse(DataType.DATE, text(v, row));
+            case DATE -> (LocalDate) r.canonical(c);
+            case TIMESTAMP -> ((LocalDateTime) r.canonical(c)).toLocalDate();
+            case VARCHAR -> (LocalDate) parse(DataType.DATE, r.text(c));
             default -> throw mismatch(type, "date");
         };
     }
 
-    static LocalDateTime getLocalDateTime(FieldVector v, int row, DataType type) throws SQLException {
+    static LocalDateTime getLocalDateTime(CurrentRow r, int c, DataType type) throws SQLException {
         return switch (type.kind()) {
-            case DATE -> LocalDate.ofEpochDay(((DateDayVector) v).get(row)).atStartOfDay();
-            case TIMESTAMP -> localDateTime(v, row);
+            case DATE -> ((LocalDate) r.canonical(c)).atStartOfDay();
+            case TIMESTAMP -> (LocalDateTime) r.canonical(c);
             case VARCHAR -> {
-                String s = text(v, row);
+                String s = r.text(c);
                 // A date alone is a timestamp at midnight, as PostgreSQL reads '2024-01-02'::timestamp.
                 yield s.strip().length() <= 10 ? ((LocalDate) parse(DataType.DATE, s)).atStartOfDay()
                         : (LocalDateTime) parse(DataType.TIMESTAMP, s);
@@ -178,11 +156,11 @@ final class JdbcConversions {
     }
 
     /** The time of day of a TIMESTAMP, or a time given as text ({@code 12:34:56}). Duet has no TIME type. */
-    static LocalTime getLocalTime(FieldVector v, int row, DataType type) throws SQLException {
+    static LocalTime getLocalTime(CurrentRow r, int c, DataType type) throws SQLException {
         return switch (type.kind()) {
-            case TIMESTAMP -> localDateTime(v, row).toLocalTime();
+            case TIMESTAMP -> ((LocalDateTime) r.canonical(c)).toLocalTime();
             case VARCHAR -> {
-                String s = text(v, row).strip();
+                String s = r.text(c).strip();
                 try {
                     yield LocalTime.parse(s);
                 } catch (java.time.format.DateTimeParseException e) {
@@ -193,16 +171,16 @@ final class JdbcConversions {
         };
     }
 
-    static java.sql.Date getDate(FieldVector v, int row, DataType type, Calendar calendar) throws SQLException {
-        LocalDate d = getLocalDate(v, row, type);
+    static java.sql.Date getDate(CurrentRow r, int c, DataType type, Calendar calendar) throws SQLException {
+        LocalDate d = getLocalDate(r, c, type);
         if (calendar == null) {
             return java.sql.Date.valueOf(d);
         }
         return new java.sql.Date(d.atStartOfDay(calendar.getTimeZone().toZoneId()).toInstant().toEpochMilli());
     }
 
-    static Time getTime(FieldVector v, int row, DataType type, Calendar calendar) throws SQLException {
-        LocalTime t = getLocalTime(v, row, type);
+    static Time getTime(CurrentRow r, int c, DataType type, Calendar calendar) throws SQLException {
+        LocalTime t = getLocalTime(r, c, type);
         if (calendar == null) {
             return Time.valueOf(t);
         }
@@ -210,8 +188,8 @@ final class JdbcConversions {
         return new Time(millis);
     }
 
-    static Timestamp getTimestamp(FieldVector v, int row, DataType type, Calendar calendar) throws SQLException {
-        LocalDateTime t = getLocalDateTime(v, row, type);
+    static Timestamp getTimestamp(CurrentRow r, int c, DataType type, Calendar calendar) throws SQLException {
+        LocalDateTime t = getLocalDateTime(r, c, type);
         if (calendar == null) {
             return Timestamp.valueOf(t);
         }
@@ -223,86 +201,61 @@ final class JdbcConversions {
      * {@link JdbcTypes#javaClass} names (Integer for SMALLINT, LocalDate and LocalDateTime for
      * DATE and TIMESTAMP).
      */
-    static Object getObject(FieldVector v, int row, DataType type) {
+    static Object getObject(CurrentRow r, int c, DataType type) {
         return switch (type.kind()) {
-            case SMALLINT -> (int) ((SmallIntVector) v).get(row);
-            case VARCHAR -> text(v, row);
-            default -> canonical(v, row, type);
+            case SMALLINT -> (int) r.integer(c);
+            case VARCHAR -> r.text(c);
+            default -> r.canonical(c);
         };
     }
 
     /** {@link java.sql.ResultSet#getObject(int, Class)}: the value converted to {@code target}. */
-    static <T> T getObject(FieldVector v, int row, DataType type, Class<T> target) throws SQLException {
+    static <T> T getObject(CurrentRow r, int c, DataType type, Class<T> target) throws SQLException {
         Object value;
         if (target == Object.class) {
-            value = getObject(v, row, type);
+            value = getObject(r, c, type);
         } else if (target == String.class) {
-            value = getString(v, row, type);
+            value = getString(r, c, type);
         } else if (target == Boolean.class) {
-            value = getBoolean(v, row, type);
+            value = getBoolean(r, c, type);
         } else if (target == Byte.class) {
-            value = (byte) getLong(v, row, type, Byte.MIN_VALUE, Byte.MAX_VALUE, "tinyint");
+            value = (byte) getLong(r, c, type, Byte.MIN_VALUE, Byte.MAX_VALUE, "tinyint");
         } else if (target == Short.class) {
-            value = (short) getLong(v, row, type, Short.MIN_VALUE, Short.MAX_VALUE, "smallint");
+            value = (short) getLong(r, c, type, Short.MIN_VALUE, Short.MAX_VALUE, "smallint");
         } else if (target == Integer.class) {
-            value = (int) getLong(v, row, type, Integer.MIN_VALUE, Integer.MAX_VALUE, "integer");
+            value = (int) getLong(r, c, type, Integer.MIN_VALUE, Integer.MAX_VALUE, "integer");
         } else if (target == Long.class) {
-            value = getLong(v, row, type, Long.MIN_VALUE, Long.MAX_VALUE, "bigint");
+            value = getLong(r, c, type, Long.MIN_VALUE, Long.MAX_VALUE, "bigint");
         } else if (target == Float.class) {
-            value = getFloat(v, row, type);
+            value = getFloat(r, c, type);
         } else if (target == Double.class) {
-            value = getDouble(v, row, type);
+            value = getDouble(r, c, type);
         } else if (target == BigDecimal.class) {
-            value = getBigDecimal(v, row, type);
+            value = getBigDecimal(r, c, type);
         } else if (target == BigInteger.class) {
-            value = getBigDecimal(v, row, type).setScale(0, RoundingMode.DOWN).toBigIntegerExact();
+            value = getBigDecimal(r, c, type).setScale(0, RoundingMode.DOWN).toBigIntegerExact();
         } else if (target == byte[].class) {
-            value = getBytes(v, row, type);
+            value = getBytes(r, c, type);
         } else if (target == LocalDate.class) {
-            value = getLocalDate(v, row, type);
+            value = getLocalDate(r, c, type);
         } else if (target == LocalDateTime.class) {
-            value = getLocalDateTime(v, row, type);
+            value = getLocalDateTime(r, c, type);
         } else if (target == LocalTime.class) {
-            value = getLocalTime(v, row, type);
+            value = getLocalTime(r, c, type);
         } else if (target == OffsetDateTime.class) {
-            value = getLocalDateTime(v, row, type).atOffset(ZoneOffset.UTC);
+            value = getLocalDateTime(r, c, type).atOffset(ZoneOffset.UTC);
         } else if (target == Instant.class) {
-            value = getLocalDateTime(v, row, type).toInstant(ZoneOffset.UTC);
+            value = getLocalDateTime(r, c, type).toInstant(ZoneOffset.UTC);
         } else if (target == java.sql.Date.class) {
-            value = getDate(v, row, type, null);
+            value = getDate(r, c, type, null);
         } else if (target == Time.class) {
-            value = getTime(v, row, type, null);
+            value = getTime(r, c, type, null);
         } else if (target == Timestamp.class || target == java.util.Date.class) {
-            value = getTimestamp(v, row, type, null);
+            value = getTimestamp(r, c, type, null);
         } else {
             throw JdbcErrors.notSupported("reading a value as " + target.getName());
         }
         return target.cast(value);
-    }
-
-    /** The value in Duet's canonical Java form ({@link DataType}). */
-    private static Object canonical(FieldVector v, int row, DataType type) {
-        return switch (type.kind()) {
-            case BOOLEAN -> ((BitVector) v).get(row) != 0;
-            case SMALLINT -> ((SmallIntVector) v).get(row);
-            case INTEGER -> ((IntVector) v).get(row);
-            case BIGINT -> ((BigIntVector) v).get(row);
-            case REAL -> ((Float4Vector) v).get(row);
-            case DOUBLE -> ((Float8Vector) v).get(row);
-            case DECIMAL -> ((DecimalVector) v).getObject(row);
-            case VARCHAR -> text(v, row);
-            case DATE -> LocalDate.ofEpochDay(((DateDayVector) v).get(row));
-            case TIMESTAMP -> localDateTime(v, row);
-            case BYTEA -> ((BaseVariableWidthVector) v).get(row);
-        };
-    }
-
-    private static String text(FieldVector v, int row) {
-        return new String(((BaseVariableWidthVector) v).get(row), StandardCharsets.UTF_8);
-    }
-
-    private static LocalDateTime localDateTime(FieldVector v, int row) {
-        return Values.fromEpochMicros(((TimeStampMicroVector) v).get(row));
     }
 
     private static Object parse(DataType type, String text) throws SQLException {

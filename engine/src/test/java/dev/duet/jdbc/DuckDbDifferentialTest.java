@@ -143,6 +143,33 @@ class DuckDbDifferentialTest {
         assertSame("SELECT id, b, s, i, l, r, d, n, v, t, dt, ts, bin FROM vals WHERE id = 4");
     }
 
+    /**
+     * Point lookups by the whole primary key (on the row route the row is handed over as Java
+     * values, without a batch) read every type as the batch path and DuckDB do, in any column
+     * order; a missing or NULL key finds nothing.
+     */
+    @Test
+    void primaryKeyLookupsOfEveryRow() throws SQLException {
+        for (int id = 1; id <= 40; id++) {
+            assertSame("SELECT * FROM vals WHERE id = ?", id);
+            assertSame("SELECT bin, ts, dt, t, v, n, d, r, l, i, s, b FROM vals WHERE id = " + id);
+            assertSame("SELECT l, id FROM vals WHERE ? = id", (long) id);
+        }
+        for (Object missing : new Object[] {0, 41, -7, null}) {
+            try (PreparedStatement ps = duck.prepareStatement("SELECT * FROM vals WHERE id = ?")) {
+                ps.setObject(1, missing, Types.INTEGER);
+                assertEquals(List.of(), run(ps, new Object[0], true), "DuckDB, id " + missing);
+            }
+            for (String route : ROUTES) {
+                route(route);
+                try (PreparedStatement ps = duet.prepareStatement("SELECT * FROM vals WHERE id = ?")) {
+                    ps.setObject(1, missing, Types.INTEGER);
+                    assertEquals(List.of(), run(ps, new Object[0], true), route + " route, id " + missing);
+                }
+            }
+        }
+    }
+
     @Test
     void filtersOnEveryType() throws SQLException {
         assertSame("SELECT id FROM vals WHERE b");

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.function.Executable;
  * (the same class and conversion code read query results), and the result set's cursor rules.
  */
 class ResultSetConversionsTest {
-    private static final List<OutputColumn> COLUMNS = List.of(
+    static final List<OutputColumn> COLUMNS = List.of(
             new OutputColumn("B", DataType.BOOLEAN, true),
             new OutputColumn("s", DataType.SMALLINT, true),
             new OutputColumn("i", DataType.INTEGER, true),
@@ -62,16 +62,16 @@ class ResultSetConversionsTest {
         allocator.close();
     }
 
-    private ResultSet rows(Object[]... rows) {
+    ResultSet rows(Object[]... rows) {
         return DuetResultSet.ofRows(allocator, COLUMNS, List.of(rows), null);
     }
 
-    private static Object[] full() {
+    static Object[] full() {
         return new Object[] {true, (short) -12, 42, 5_000_000_000L, 1.5f, -2.25, new BigDecimal("123.45"), "17",
             "héllo ✓", DATE, TS, new byte[] {1, (byte) 0xff}};
     }
 
-    private static Object[] nulls() {
+    static Object[] nulls() {
         Object[] row = new Object[COLUMNS.size()];
         row[10] = TS; // ts is NOT NULL
         return row;

@@ -322,6 +322,28 @@ public final class Transaction implements AutoCloseable {
         return row == null ? null : new Row(t, k, t.rowCodec().decode(row));
     }
 
+    /**
+     * The row with this primary key in the table of id {@code tableId} as this transaction's
+     * catalog has it (42P01 if it has none), or null: {@link #get(String, Object...)} without
+     * resolving a name, for callers that hold the table's definition (a planned statement).
+     */
+    public Row get(long tableId, Object... key) {
+        checkActive();
+        TableDef t = tableById(tableId);
+        byte[] k = encodeKey(t, key);
+        byte[] row = read(tableId, k);
+        return row == null ? null : new Row(t, k, t.rowCodec().decode(row));
+    }
+
+    /** The table of id {@code tableId} in this transaction's catalog; 42P01 if it has none. */
+    private TableDef tableById(long tableId) {
+        TableDef t = catalog.tableById(tableId);
+        if (t == null) {
+            throw DuetException.of(SqlState.UNDEFINED_TABLE, "relation with id %d does not exist", tableId);
+        }
+        return t;
+    }
+
     /** Every row of the table in key order (row-id order for tables without a primary key). */
     public RowCursor scan(String table) {
         return scan(table, KeyRange.all());
@@ -723,7 +745,20 @@ public final class Transaction implements AutoCloseable {
     /** Inserts a row given all values in column order; 23505 if its key exists. */
     public void insert(String table, Object... values) {
         checkWritable();
-        TableDef t = table(table);
+        insertValues(table(table), values);
+    }
+
+    /**
+     * As {@link #insert(String, Object...)}, into the table of id {@code tableId} in this
+     * transaction's catalog (42P01 if none): for callers that hold the table's definition (a
+     * planned statement), without resolving a name.
+     */
+    public void insert(long tableId, Object... values) {
+        checkWritable();
+        insertValues(tableById(tableId), values);
+    }
+
+    private void insertValues(TableDef t, Object[] values) {
         if (values.length != t.columnCount()) {
             throw DuetException.of(SqlState.SYNTAX_ERROR, "table \"%s\" has %d columns but %d values were given",
                     t.name(), t.columnCount(), values.length);
@@ -777,6 +812,13 @@ public final class Transaction implements AutoCloseable {
         return updateAt(t, k, changes);
     }
 
+    /** As {@link #update(String, Object[], Map)}, in the table of id {@code tableId} (see {@link #insert(long, Object...)}). */
+    public boolean update(long tableId, Object[] key, Map<String, ?> changes) {
+        checkWritable();
+        TableDef t = tableById(tableId);
+        return updateAt(t, encodeKey(t, key), changes);
+    }
+
     /** Sets the named columns of a row previously read in this transaction; false if it is gone. */
     public boolean update(Row row, Map<String, ?> changes) {
         checkWritable();
@@ -824,6 +866,13 @@ public final class Transaction implements AutoCloseable {
     public boolean delete(String table, Object... key) {
         checkWritable();
         TableDef t = table(table);
+        return deleteAt(t, encodeKey(t, key));
+    }
+
+    /** As {@link #delete(String, Object...)}, in the table of id {@code tableId} (see {@link #insert(long, Object...)}). */
+    public boolean delete(long tableId, Object... key) {
+        checkWritable();
+        TableDef t = tableById(tableId);
         return deleteAt(t, encodeKey(t, key));
     }
 

@@ -49,6 +49,35 @@ class IsolationTest {
         store.close();
     }
 
+    /** Reads and writes by table id see and make the same rows as by name, under the same isolation. */
+    @Test
+    void readsAndWritesByTableIdBehaveAsByName() {
+        long id;
+        try (Transaction a = store.begin(); Transaction b = store.begin()) {
+            id = a.table("acct").id();
+            assertEquals(a.get("acct", 1L), a.get(id, 1L));
+            assertNull(a.get(id, 9L));
+            a.insert(id, 4L, 400L);
+            assertTrue(a.update(id, key(1L), Map.of("balance", 110L)));
+            assertFalse(a.update(id, key(9L), Map.of("balance", 1L)));
+            assertTrue(a.delete(id, 2L));
+            assertFalse(a.delete(id, 2L));
+            assertEquals(400L, a.get(id, 4L).get("balance"));
+            assertEquals(110L, a.get(id, 1L).get("balance"));
+            assertNull(a.get(id, 2L), "own delete");
+            assertNull(b.get(id, 4L), "no dirty read");
+            assertEquals(200L, b.get(id, 2L).get("balance"));
+            assertFails(SqlState.UNIQUE_VIOLATION, () -> a.insert(id, 3L, 1L));
+            assertFails(SqlState.UNDEFINED_TABLE, () -> a.get(id + 1000, 1L));
+            a.commit();
+            assertEquals(100L, b.get(id, 1L).get("balance"), "b's snapshot");
+            assertFails(SqlState.SERIALIZATION_FAILURE, () -> b.update(id, key(1L), Map.of("balance", 0L)));
+        }
+        try (Transaction c = store.begin(true)) {
+            assertEquals(List.of(1L, 3L, 4L), ids(c.scan("acct")));
+        }
+    }
+
     private static long balance(Transaction tx, long id) {
         Row r = tx.get("acct", id);
         assertNotNull(r, "account " + id + " is missing");

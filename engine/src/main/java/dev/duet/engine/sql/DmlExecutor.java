@@ -46,25 +46,38 @@ final class DmlExecutor {
         this.tx = tx;
     }
 
-    /** Runs {@code dml}, whose input's physical plan is {@code input}; the number of rows changed. */
-    long execute(PlannedDml dml, PlanNode input) {
+    /**
+     * Runs {@code dml}, whose input's physical plan is {@code input}, or which reads its input
+     * row by {@code lookup} if that is not null; the number of rows changed.
+     */
+    long execute(PlannedDml dml, PlanNode input, PointLookup lookup) {
         TableDef table = current(dml.table());
         return switch (dml.operation()) {
             case INSERT -> readsTable(dml, table) ? insertRows(table, readAll(input)) : insert(table, input);
-            case DELETE -> delete(table, readAll(input));
-            case UPDATE -> update(table, dml.modify().getUpdateColumnList(), readAll(input));
+            case DELETE -> delete(table, lookup != null ? lookedUp(lookup) : readAll(input));
+            case UPDATE -> update(table, dml.modify().getUpdateColumnList(), lookup != null ? lookedUp(lookup) : readAll(input));
         };
+    }
+
+    /** The row {@code lookup} finds (none or one), read as {@link #readAll} reads a plan's. */
+    private List<Object[]> lookedUp(PointLookup lookup) {
+        context.checkCancelled();
+        Object[] parameters = new Object[context.parameterCount()];
+        for (int i = 0; i < parameters.length; i++) {
+            parameters[i] = context.parameter(i);
+        }
+        Object[] row = lookup.row(tx, parameters);
+        return row == null ? List.of() : List.<Object[]>of(row);
     }
 
     /** Inserts every row {@code source} produces (complete rows in column order) into {@code table}. */
     long insert(TableDef table, PlanNode source) {
         long n = 0;
         try (Operator op = PlanNode.instantiate(source, context, tx)) {
-            String name = table.qualifiedName();
             for (VectorSchemaRoot batch; (batch = next(op)) != null; ) {
                 int rows = batch.getRowCount();
                 for (int r = 0; r < rows; r++) {
-                    tx.insert(name, Batches.row(batch, r));
+                    tx.insert(table.id(), Batches.row(batch, r));
                 }
                 n += rows;
             }
@@ -76,23 +89,21 @@ final class DmlExecutor {
     long insert(TableDef planned, ParameterRow row) {
         TableDef table = current(planned);
         context.checkCancelled();
-        tx.insert(table.qualifiedName(), row.values(context));
+        tx.insert(table.id(), row.values(context));
         return 1;
     }
 
     private long insertRows(TableDef table, List<Object[]> rows) {
-        String name = table.qualifiedName();
         for (Object[] row : rows) {
-            tx.insert(name, row);
+            tx.insert(table.id(), row);
         }
         return rows.size();
     }
 
     private long delete(TableDef table, List<Object[]> rows) {
-        String name = table.qualifiedName();
         if (table.hasPrimaryKey()) {
             for (Object[] row : rows) {
-                tx.delete(name, keyOf(table, row));
+                tx.delete(table.id(), keyOf(table, row));
             }
             return rows.size();
         }
@@ -103,7 +114,6 @@ final class DmlExecutor {
     }
 
     private long update(TableDef table, List<String> updateColumns, List<Object[]> rows) {
-        String name = table.qualifiedName();
         int width = table.columnCount();
         int[] targets = new int[updateColumns.size()];
         boolean keyChanges = false;
@@ -121,14 +131,14 @@ final class DmlExecutor {
                     ColumnDef c = table.column(targets[i]);
                     next[targets[i]] = Values.coerce(c.type(), row[width + i], c.name());
                 }
-                tx.delete(name, keyOf(table, row));
+                tx.delete(table.id(), keyOf(table, row));
                 newRows.add(next);
             }
             return insertRows(table, newRows);
         }
         if (table.hasPrimaryKey()) {
             for (Object[] row : rows) {
-                tx.update(name, keyOf(table, row), changes(table, targets, row, width));
+                tx.update(table.id(), keyOf(table, row), changes(table, targets, row, width));
             }
             return rows.size();
         }
@@ -240,8 +250,11 @@ final class DmlExecutor {
 
     /** The table as the transaction sees it now; the plan must have been made for this very table. */
     private TableDef current(TableDef planned) {
-        TableDef t = tx.table(planned.qualifiedName());
-        if (t.id() != planned.id() || !t.columns().equals(planned.columns())) {
+        TableDef t = tx.catalog().tableById(planned.id());
+        if (t == planned) {
+            return t; // the catalog the statement was planned against
+        }
+        if (t == null || !t.qualifiedName().equals(planned.qualifiedName()) || !t.columns().equals(planned.columns())) {
             throw new IllegalStateException("table " + planned.name() + " changed since the statement was planned");
         }
         return t;

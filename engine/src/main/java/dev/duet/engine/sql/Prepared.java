@@ -43,6 +43,11 @@ public final class Prepared {
      * else null. Set before {@link #physical}, whose volatile write publishes it.
      */
     private ParameterRow parameterRow;
+    /**
+     * For a query, UPDATE or DELETE whose rows are one primary key's, how to read them without
+     * the plan (see {@link PointLookup}); else null. Set as {@link #parameterRow}.
+     */
+    private PointLookup pointLookup;
 
     Prepared(String sql, Catalog catalog, PlannedStatement statement, List<DataType> parameterTypes,
             List<OutputColumn> columns, long planningNanos) {
@@ -97,6 +102,10 @@ public final class Prepared {
             if (statement instanceof PlannedDml d && d.operation() == PlannedDml.Operation.INSERT) {
                 parameterRow = ParameterRow.of(p);
             }
+            if (statement instanceof PlannedQuery
+                    || statement instanceof PlannedDml d && d.operation() != PlannedDml.Operation.INSERT) {
+                pointLookup = PointLookup.of(p);
+            }
             physical = p;
         }
         return p;
@@ -123,6 +132,19 @@ public final class Prepared {
     ParameterRow parameterRow() {
         physicalPlan();
         return parameterRow;
+    }
+
+    /**
+     * For a query (or UPDATE / DELETE) reading one primary key, the lookup that reads it without its plan, for a
+     * session routed by {@code mode} (never under {@link RouteMode#COLUMN}, which reads the column
+     * store); null otherwise.
+     */
+    PointLookup pointLookup(RouteMode mode) {
+        if (mode == RouteMode.COLUMN) {
+            return null;
+        }
+        physicalPlan();
+        return pointLookup;
     }
 
     /** The physical plan of what {@code statement} reads (see {@link #physicalPlan()}). */

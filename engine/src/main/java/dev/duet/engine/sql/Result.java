@@ -25,6 +25,16 @@ public interface Result extends AutoCloseable {
      */
     VectorSchemaRoot nextBatch();
 
+    /**
+     * The rows as canonical Java values ({@link dev.duet.core.types.DataType}), one array per
+     * row in column order, when the result holds them so instead of in batches (a query that looks
+     * up one primary key builds no Arrow batch); null otherwise. A consumer reads either these or
+     * {@link #nextBatch()}, which returns the same rows as a batch.
+     */
+    default List<Object[]> valueRows() {
+        return null;
+    }
+
     /** Rows inserted, updated or deleted (CREATE TABLE AS: rows written); -1 for queries; 0 for DDL/utility. */
     long updateCount();
 

@@ -334,6 +334,15 @@ public final class Session implements AutoCloseable {
             Prepared p = current(statement, t.catalog());
             Object[] values = bind(p, parameters);
             PlanNode plan = p.physicalPlan(settings.route());
+            PointLookup lookup = p.pointLookup(settings.route());
+            if (lookup != null) {
+                // read now, in the statement's snapshot: the result then holds no transaction
+                Result r = new LookupResult(this, p.columns(), lookup.row(t, values));
+                if (own) {
+                    t.close();
+                }
+                return r;
+            }
             context = newContext(settings.memoryLimit());
             context.setParameters(values);
             QueryContext c = context;
@@ -351,6 +360,11 @@ public final class Session implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** Memory limit of a statement's query context. */
+    long memoryLimit() {
+        return settings.memoryLimit();
     }
 
     /** Called by a result whose operator reached its end (or was closed early). */
@@ -496,7 +510,8 @@ public final class Session implements AutoCloseable {
     private static Result dml(PlannedDml dml, DmlExecutor executor, Prepared p, RouteMode mode, boolean profiled) {
         // profiled, the row goes through its plan's operators so that EXPLAIN ANALYZE shows them
         ParameterRow row = profiled ? null : p.parameterRow();
-        long n = row != null ? executor.insert(dml.table(), row) : executor.execute(dml, p.physicalPlan(mode));
+        PointLookup lookup = profiled ? null : p.pointLookup(mode);
+        long n = row != null ? executor.insert(dml.table(), row) : executor.execute(dml, p.physicalPlan(mode), lookup);
         return StatusResult.counted(switch (dml.operation()) {
             case INSERT -> "INSERT 0 ";
             case UPDATE -> "UPDATE ";
@@ -779,9 +794,17 @@ public final class Session implements AutoCloseable {
 
     /** A result of a few rows computed here. */
     private Result rows(List<OutputColumn> columns, List<Object[]> rows) {
+        return rows(columns, rows, SMALL_RESULT_LIMIT);
+    }
+
+    /**
+     * Rows of canonical values as a result of one batch, in a query context of its own limited to
+     * {@code memoryLimit} bytes; the session closes it if the caller does not.
+     */
+    Result rows(List<OutputColumn> columns, List<Object[]> rows, long memoryLimit) {
         List<BatchColumn> batchColumns = columns.stream()
                 .map(c -> new BatchColumn(c.name(), c.type(), c.nullable())).toList();
-        QueryContext context = newContext(SMALL_RESULT_LIMIT);
+        QueryContext context = newContext(memoryLimit);
         active.remove(context);
         try {
             VectorSchemaRoot batch = Batches.fromRows(context.allocator(), batchColumns, rows);

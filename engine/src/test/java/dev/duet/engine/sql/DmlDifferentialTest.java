@@ -61,6 +61,25 @@ class DmlDifferentialTest {
         oracle.run("INSERT INTO k (id) VALUES (1)", k);
     }
 
+    /** UPDATE and DELETE of one whole primary key read their row without a plan (a point lookup). */
+    @Test
+    void updatesAndDeletesOfOneKey() {
+        oracle.run("CREATE TABLE p (id BIGINT PRIMARY KEY, name VARCHAR(8), qty INTEGER, price DECIMAL(10,2), d DATE)");
+        String[] p = {"p"};
+        oracle.run("INSERT INTO p VALUES (1, 'apple', 10, 1.50, DATE '2024-01-01'), (2, 'pear', NULL, 2.25, NULL),"
+                + " (3, NULL, 5, NULL, DATE '2024-02-29'), (4, 'fig', 0, 0.10, DATE '2023-12-31')", p);
+        oracle.run("UPDATE p SET qty = 7 WHERE id = 2", p);
+        oracle.run("UPDATE p SET name = 'plum', d = NULL, price = 3 WHERE id = 3", p);
+        oracle.run("UPDATE p SET qty = qty + 1 WHERE id = 1", p);
+        oracle.run("UPDATE p SET qty = 1 WHERE id = 999", p);
+        oracle.run("UPDATE p SET id = 40 WHERE id = 4", p);
+        oracle.run("UPDATE p SET qty = 8 WHERE 40 = id", p);
+        assertNotNull(oracle.run("UPDATE p SET id = 2 WHERE id = 3", p));
+        oracle.run("DELETE FROM p WHERE id = 1", p);
+        oracle.run("DELETE FROM p WHERE id = 1", p);
+        oracle.run("INSERT INTO p (id, name) VALUES (1, 'again')", p);
+    }
+
     @Test
     void tableWithoutKeyHasInterchangeableDuplicates() {
         oracle.run("CREATE TABLE h (a INTEGER, b VARCHAR, c DOUBLE)");

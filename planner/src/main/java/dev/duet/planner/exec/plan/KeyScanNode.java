@@ -46,10 +46,22 @@ public final class KeyScanNode implements PlanNode {
 
         /** The value for this execution, or null if it is NULL (which no key equals). */
         Object value(QueryContext context) {
+            return parameter < 0 ? constant : converted(context.parameter(parameter));
+        }
+
+        /** As {@link #value(QueryContext)}, given the statement's parameter values (07001 if too few). */
+        Object value(Object[] parameters) {
             if (parameter < 0) {
                 return constant;
             }
-            Object v = context.parameter(parameter);
+            if (parameter >= parameters.length) {
+                throw DuetException.of(SqlState.WRONG_PARAMETER_COUNT,
+                        "no value was bound for parameter $%d (%d bound)", parameter + 1, parameters.length);
+            }
+            return converted(parameters[parameter]);
+        }
+
+        private Object converted(Object v) {
             // a string bound is compared, never stored: no VARCHAR(n) length check
             return v == null ? null : Values.coerce(type.kind() == DataType.Kind.VARCHAR ? DataType.TEXT : type, v, null);
         }
@@ -69,6 +81,8 @@ public final class KeyScanNode implements PlanNode {
     private final boolean lowInclusive;
     private final Bound high;
     private final boolean highInclusive;
+    /** True if the scan fixes the whole primary key to one value per column: it reads at most one row. */
+    private final boolean primaryKeyPoint;
 
     /**
      * @param index null for the primary key
@@ -99,6 +113,9 @@ public final class KeyScanNode implements PlanNode {
             cols.add(new BatchColumn(def.name(), def.type(), !def.notNull()));
         }
         this.columns = List.copyOf(cols);
+        this.primaryKeyPoint = index == null && low == null && high == null
+                && this.points.size() == table.primaryKeyLength()
+                && this.points.stream().allMatch(values -> values.size() == 1);
     }
 
     public TableDef table() {
@@ -113,6 +130,34 @@ public final class KeyScanNode implements PlanNode {
     /** The table's columns read, in output order. */
     public int[] columnIndexes() {
         return columnIndexes.clone();
+    }
+
+    /**
+     * True if this scan reads at most one row: the whole primary key, one value per key column (no
+     * IN list, no range). Such a lookup can be run without an operator ({@link #pointKey}).
+     */
+    public boolean isPrimaryKeyPoint() {
+        return primaryKeyPoint;
+    }
+
+    /**
+     * The primary key a {@linkplain #isPrimaryKeyPoint() point} scan looks up in an execution
+     * with statement parameters {@code parameters}: one value per key column in key order,
+     * converted to the column's type; null if one of them is NULL (no row matches).
+     */
+    public Object[] pointKey(Object[] parameters) {
+        if (!primaryKeyPoint) {
+            throw new IllegalStateException("not a primary-key point lookup: " + describe());
+        }
+        Object[] key = new Object[points.size()];
+        for (int i = 0; i < key.length; i++) {
+            Object v = points.get(i).get(0).value(parameters);
+            if (v == null) {
+                return null;
+            }
+            key[i] = v;
+        }
+        return key;
     }
 
     @Override
