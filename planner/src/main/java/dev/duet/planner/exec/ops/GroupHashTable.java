@@ -354,7 +354,7 @@ final class GroupHashTable {
         if (rows <= scratchRows) {
             return;
         }
-        int size = Math.max(rows, 64);
+        int size = AggregateInput.scratchSize(rows);
         for (int s = 0; s < width; s++) {
             rowSlots[s] = memory.grow(rowSlots[s], size);
         }

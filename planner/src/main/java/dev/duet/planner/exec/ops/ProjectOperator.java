@@ -47,6 +47,15 @@ public final class ProjectOperator implements Operator {
     /** Per input column read by a projection: gathers its kept rows (null when no filter). */
     private final InputRefEvaluator[] compact;
     private final FieldVector[] compactVectors;
+    /**
+     * The compact batch: the compact vectors (the same objects from batch to batch) and, for the
+     * columns no projection reads, empty placeholders. Made at the first compaction; its row
+     * count is not kept up to date, since evaluators are told the count.
+     */
+    private VectorSchemaRoot compactBatch;
+    /** The last output batch and its vectors, returned again when the vectors are the same objects. */
+    private VectorSchemaRoot output;
+    private FieldVector[] outputVectors;
     private boolean done;
     private boolean closed;
 
@@ -145,31 +154,63 @@ public final class ProjectOperator implements Operator {
                     batch = compact(batch, selection.rows(), count);
                 }
             }
-            List<FieldVector> vectors = new ArrayList<>(evaluators.size());
-            for (int i = 0; i < evaluators.size(); i++) {
-                vectors.add(evaluators.get(i).evaluate(batch, copy[i] ? identity(count) : null, count));
-            }
-            return new VectorSchemaRoot(fields, vectors, count);
+            return output(batch, count);
         }
         return null;
     }
 
     /**
-     * The kept rows {@code rows[0..count)} of the columns the projections read, as a batch of
-     * {@code count} rows with the input's column positions (columns no projection reads keep the
-     * input's vector: nothing reads them).
+     * The projections of {@code count} rows of {@code batch}. The output batch is made again only
+     * when an output vector is not the one of the last batch (a passed-through input vector of a
+     * new input batch): making one builds a schema and a map of its fields, which is not free at
+     * every batch.
+     */
+    private VectorSchemaRoot output(VectorSchemaRoot batch, int count) {
+        int n = evaluators.size();
+        if (outputVectors == null) {
+            outputVectors = new FieldVector[n];
+        }
+        boolean same = output != null;
+        for (int i = 0; i < n; i++) {
+            FieldVector v = evaluators.get(i).evaluate(batch, copy[i] ? identity(count) : null, count);
+            same &= v == outputVectors[i];
+            outputVectors[i] = v;
+        }
+        if (same) {
+            output.setRowCount(count); // each vector's value count is already count
+            return output;
+        }
+        output = new VectorSchemaRoot(fields, new ArrayList<>(Arrays.asList(outputVectors)), count);
+        return output;
+    }
+
+    /**
+     * The kept rows {@code rows[0..count)} of the columns the projections read, as a batch with
+     * the input's column positions; see {@link #compactBatch}.
      */
     private VectorSchemaRoot compact(VectorSchemaRoot batch, int[] rows, int count) {
         for (int c = 0; c < compact.length; c++) {
-            compactVectors[c] = compact[c] == null ? batch.getVector(c) : compact[c].evaluate(batch, rows, count);
+            if (compact[c] != null) {
+                compactVectors[c] = compact[c].evaluate(batch, rows, count);
+            }
         }
-        return new VectorSchemaRoot(inputFields, Arrays.asList(compactVectors.clone()), count);
+        if (compactBatch == null) {
+            for (int c = 0; c < compact.length; c++) {
+                if (compact[c] == null) {
+                    compactVectors[c] = inputFields.get(c).createVector(context.allocator());
+                }
+            }
+            compactBatch = new VectorSchemaRoot(inputFields, new ArrayList<>(Arrays.asList(compactVectors)), 0);
+        }
+        return compactBatch;
     }
 
     private void closeCompact() {
-        for (InputRefEvaluator e : compact) {
-            if (e != null) {
-                e.close();
+        for (int c = 0; c < compact.length; c++) {
+            if (compact[c] != null) {
+                compact[c].close();
+            } else if (compactVectors[c] != null) {
+                compactVectors[c].close(); // an empty placeholder
             }
         }
     }
