@@ -132,26 +132,8 @@ final class VectorGather {
                 }
             }
         }
-        gatherValidity(src, rows, count, dv, at);
+        gatherBitmap(src.getValidityBufferAddress(), rows, count, dv, at);
         dst.setValueCount(at + count);
-    }
-
-    /**
-     * The validity bits of a gather: set whole bytes at once when the source has no NULLs and
-     * no row is -1 (an inner join's pairs), else bit by bit from the source.
-     */
-    private static void gatherValidity(FieldVector src, int[] rows, int count, long dst, int at) {
-        if (src.getNullCount() == 0) {
-            int min = 0;
-            for (int i = 0; i < count; i++) {
-                min |= rows[i];
-            }
-            if (min >= 0) {
-                setBits(dst, at, count);
-                return;
-            }
-        }
-        gatherBitmap(src.getValidityBufferAddress(), rows, count, dst, at);
     }
 
     /**
@@ -177,22 +159,6 @@ final class VectorGather {
         for (; i < count; i++) {
             int r = rows[i];
             putBit(dst, at + i, r >= 0 && bit(src, r));
-        }
-    }
-
-    /** Sets bits {@code [at, at + count)} of the bitmap at {@code address}. */
-    private static void setBits(long address, int at, int count) {
-        int i = 0;
-        for (; i < count && ((at + i) & 7) != 0; i++) {
-            putBit(address, at + i, true);
-        }
-        int bytes = (count - i) >>> 3;
-        if (bytes > 0) {
-            MemoryUtil.setMemory(address + ((at + i) >>> 3), bytes, (byte) -1);
-            i += bytes << 3;
-        }
-        for (; i < count; i++) {
-            putBit(address, at + i, true);
         }
     }
 
@@ -288,7 +254,7 @@ final class VectorGather {
             }
             MemoryUtil.putInt(dOff + ((long) (at + i + 1) << 2), end);
         }
-        gatherValidity(src, rows, count, dv, at);
+        gatherBitmap(sv, rows, count, dv, at);
         finishVariable(dst, at + count);
     }
 
