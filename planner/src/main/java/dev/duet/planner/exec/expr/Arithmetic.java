@@ -280,8 +280,12 @@ final class Arithmetic {
                 multiplyLong(a, b, o, n, allValid, validity, Int128.POW10[Math.min(p, 18)]);
                 return;
             }
+            boolean exactProduct = op == Op.MULTIPLY && s == ls + rs;
             for (int i = 0; i < n; i++) {
                 if (!allValid && !Bitmaps.get(validity, i)) {
+                    continue;
+                }
+                if (exactProduct && multiplyNarrow(a + 16L * i, b + 16L * i, o + 16L * i, p)) {
                     continue;
                 }
                 x.load(a + 16L * i);
@@ -340,6 +344,29 @@ final class Arithmetic {
                 }
                 x.store(o + 16L * i);
             }
+        }
+
+        /**
+         * The product of two operands that each fit a long (the usual case: prices, quantities)
+         * as one 64×64→128-bit multiply, without the general path's sign handling and rescaling
+         * (the result scale is the sum of the operands'). False if an operand is wider; then the
+         * caller takes the general path.
+         */
+        private boolean multiplyNarrow(long xa, long ya, long oa, int precision) {
+            long xl = MemoryUtil.getLong(xa);
+            long yl = MemoryUtil.getLong(ya);
+            if (MemoryUtil.getLong(xa + 8) != (xl >> 63) || MemoryUtil.getLong(ya + 8) != (yl >> 63)) {
+                return false;
+            }
+            long lo = xl * yl;
+            long hi = Math.multiplyHigh(xl, yl);
+            // |product| < 2^126 < 10^38: only a narrower precision needs the check
+            if (precision < 38 && !Int128.fitsPrecision(hi, lo, precision)) {
+                throw EvaluationErrors.outOfRange(type());
+            }
+            MemoryUtil.putLong(oa, lo);
+            MemoryUtil.putLong(oa + 8, hi);
+            return true;
         }
 
         private void align(Int128 v, int from, int to) {

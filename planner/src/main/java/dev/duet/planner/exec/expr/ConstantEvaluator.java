@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.FieldVector;
@@ -19,6 +20,15 @@ final class ConstantEvaluator extends ComputedEvaluator {
     private final long decimalHi;
     private final byte[] bytes;
     private final VarWidthWriter writer;
+    /**
+     * A fixed-width output keeps its values from batch to batch (nobody writes to it), so it is
+     * filled again only when a batch is longer or its buffers changed (moved away downstream, or
+     * reallocated): rows filled so far and the buffers they are in (compared as objects, not
+     * addresses: a new buffer may reuse a freed one's address).
+     */
+    private int filledCount;
+    private ArrowBuf filledData;
+    private ArrowBuf filledValidity;
 
     /** @param value the canonical value of {@code type} ({@link DataType}), or null */
     ConstantEvaluator(DataType type, Object value, BufferAllocator allocator) {
@@ -67,6 +77,12 @@ final class ConstantEvaluator extends ComputedEvaluator {
         prepare(count);
         long validity = out.getValidityBufferAddress();
         long data = out.getDataBufferAddress();
+        if (count <= filledCount && out.getDataBuffer() == filledData && out.getValidityBuffer() == filledValidity) {
+            return finish(count); // still holds the constant from an earlier batch
+        }
+        filledCount = count;
+        filledData = out.getDataBuffer();
+        filledValidity = out.getValidityBuffer();
         if (isNull) {
             Bitmaps.clearAll(validity, count);
             return finish(count);

@@ -41,43 +41,60 @@ public final class InputRefEvaluator extends ComputedEvaluator {
         return finish(count);
     }
 
-    /** {@code dst[i] = src[rows[i]]} for a fixed-width or boolean vector with room for {@code count} rows. */
+    /**
+     * {@code dst[i] = src[rows[i]]} for a fixed-width or boolean vector with room for {@code count}
+     * rows. One loop per width, so that the per-row work is a load and a store; validity is copied
+     * bit by bit only when the source has NULLs.
+     */
     static void gatherFixed(FieldVector src, int[] rows, int count, FieldVector dst, int width) {
         long sv = src.getValidityBufferAddress();
         long dv = dst.getValidityBufferAddress();
         long sd = src.getDataBufferAddress();
         long dd = dst.getDataBufferAddress();
-        long validWord = 0;
-        long valueWord = 0;
-        for (int i = 0; i < count; i++) {
-            int r = rows[i];
-            if (Bitmaps.get(sv, r)) {
-                validWord |= 1L << (i & 63);
-            }
-            switch (width) {
-                case BIT -> {
-                    if (Bitmaps.get(sd, r)) {
-                        valueWord |= 1L << (i & 63);
-                    }
+        switch (width) {
+            case BIT -> gatherBits(sd, rows, count, dd);
+            case 2 -> {
+                for (int i = 0; i < count; i++) {
+                    MemoryUtil.putShort(dd + ((long) i << 1), MemoryUtil.getShort(sd + ((long) rows[i] << 1)));
                 }
-                case 2 -> MemoryUtil.putShort(dd + ((long) i << 1), MemoryUtil.getShort(sd + ((long) r << 1)));
-                case 4 -> MemoryUtil.putInt(dd + ((long) i << 2), MemoryUtil.getInt(sd + ((long) r << 2)));
-                case 8 -> MemoryUtil.putLong(dd + ((long) i << 3), MemoryUtil.getLong(sd + ((long) r << 3)));
-                case 16 -> {
-                    MemoryUtil.putLong(dd + ((long) i << 4), MemoryUtil.getLong(sd + ((long) r << 4)));
-                    MemoryUtil.putLong(dd + ((long) i << 4) + 8, MemoryUtil.getLong(sd + ((long) r << 4) + 8));
-                }
-                default -> throw new IllegalStateException("width " + width);
             }
-            if ((i & 63) == 63 || i == count - 1) {
-                long at = (long) (i >>> 6) << 3;
-                MemoryUtil.putLong(dv + at, validWord);
-                if (width == BIT) {
-                    MemoryUtil.putLong(dd + at, valueWord);
+            case 4 -> {
+                for (int i = 0; i < count; i++) {
+                    MemoryUtil.putInt(dd + ((long) i << 2), MemoryUtil.getInt(sd + ((long) rows[i] << 2)));
                 }
-                validWord = 0;
-                valueWord = 0;
             }
+            case 8 -> {
+                for (int i = 0; i < count; i++) {
+                    MemoryUtil.putLong(dd + ((long) i << 3), MemoryUtil.getLong(sd + ((long) rows[i] << 3)));
+                }
+            }
+            case 16 -> {
+                for (int i = 0; i < count; i++) {
+                    long from = sd + ((long) rows[i] << 4);
+                    long to = dd + ((long) i << 4);
+                    MemoryUtil.putLong(to, MemoryUtil.getLong(from));
+                    MemoryUtil.putLong(to + 8, MemoryUtil.getLong(from + 8));
+                }
+            }
+            default -> throw new IllegalStateException("width " + width);
+        }
+        if (src.getNullCount() == 0) {
+            Bitmaps.setAll(dv, count);
+        } else {
+            gatherBits(sv, rows, count, dv);
+        }
+    }
+
+    /** Bit {@code i} of {@code dst} = bit {@code rows[i]} of {@code src}, written a word at a time. */
+    private static void gatherBits(long src, int[] rows, int count, long dst) {
+        for (int base = 0; base < count; base += 64) {
+            int end = Math.min(count, base + 64);
+            long word = 0;
+            for (int i = base; i < end; i++) {
+                int r = rows[i];
+                word |= (long) ((MemoryUtil.getByte(src + (r >>> 3)) >> (r & 7)) & 1) << (i - base);
+            }
+            MemoryUtil.putLong(dst + ((long) base >>> 3), word);
         }
     }
 
@@ -86,6 +103,16 @@ public final class InputRefEvaluator extends ComputedEvaluator {
         long sv = src.getValidityBufferAddress();
         long so = src.getOffsetBufferAddress();
         long sd = src.getDataBufferAddress();
+        if (src.getNullCount() == 0) {
+            for (int i = 0; i < count; i++) {
+                int r = rows[i];
+                int start = MemoryUtil.getInt(so + ((long) r << 2));
+                int end = MemoryUtil.getInt(so + ((long) (r + 1) << 2));
+                writer.append(i, sd + start, end - start);
+            }
+            writer.setAllValid(count);
+            return;
+        }
         for (int i = 0; i < count; i++) {
             int r = rows[i];
             if (Bitmaps.get(sv, r)) {

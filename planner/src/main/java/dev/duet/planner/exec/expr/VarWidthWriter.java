@@ -74,6 +74,29 @@ final class VarWidthWriter {
         commit(row, len);
     }
 
+    /**
+     * Appends {@code len} bytes at {@code src} and ends the row without touching its validity bit
+     * (the caller sets the whole bitmap with {@link #setAllValid}). Short values are copied with
+     * plain loads and stores, which beat a bulk copy call for the few bytes of a code or a flag.
+     */
+    void append(int row, long src, int len) {
+        long at = reserve(len);
+        if (len <= 8) {
+            for (int b = 0; b < len; b++) {
+                MemoryUtil.putByte(at + b, MemoryUtil.getByte(src + b));
+            }
+        } else {
+            MemoryUtil.copyMemory(src, at, len);
+        }
+        end += len;
+        MemoryUtil.putInt(offsets + ((long) (row + 1) << 2), end);
+    }
+
+    /** Marks rows {@code [0, count)} valid, after {@link #append}. */
+    void setAllValid(int count) {
+        Bitmaps.setAll(validity, count);
+    }
+
     void write(int row, byte[] src, int off, int len) {
         long at = reserve(len);
         MemoryUtil.copyToMemory(src, off, at, len);

@@ -247,8 +247,9 @@ abstract class AbstractJoinOperator implements Operator {
         }
         if (type.keepsUnmatchedLeft() || !type.outputsRight()) {
             if (probeMatched == null || probeMatched.length < probeRows) {
-                memory.add(probeRows);
-                probeMatched = new boolean[probeRows];
+                int size = Math.max(probeRows, batchSize);
+                memory.add(size);
+                probeMatched = new boolean[size];
             } else {
                 Arrays.fill(probeMatched, 0, probeRows, false);
             }

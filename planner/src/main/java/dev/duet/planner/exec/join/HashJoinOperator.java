@@ -115,11 +115,13 @@ public final class HashJoinOperator extends AbstractJoinOperator {
             return;
         }
         if (cursor == null || cursor.length < rows) {
-            memory.add((long) rows * (Long.BYTES + 2 * Integer.BYTES + 1));
-            probeKeys = new long[rows];
-            probeNulls = new boolean[rows];
-            cursor = new int[rows];
-            cursorEnd = new int[rows];
+            // room for a whole batch at once, so that smaller probe batches first do not regrow it
+            int size = Math.max(rows, batchSize);
+            memory.add((long) size * (Long.BYTES + 2 * Integer.BYTES + 1));
+            probeKeys = new long[size];
+            probeNulls = new boolean[size];
+            cursor = new int[size];
+            cursorEnd = new int[size];
         }
         keys.encode(probeKeyVectors, rows, probeKeys, probeNulls);
         JoinHashTable t = table;
@@ -164,8 +166,7 @@ public final class HashJoinOperator extends AbstractJoinOperator {
 
     /** Scans the probe rows' buckets from where they stopped, collecting entries with an equal key (or hash). */
     private int walk(int[] probeRowsOut, int[] buildRowsOut, int room) {
-        long[] entryKeys = table.keys;
-        int[] entryRows = table.rows;
+        long[] entries = table.entries;
         long[] probeKeys = this.probeKeys;
         int[] cursor = this.cursor;
         int[] cursorEnd = this.cursorEnd;
@@ -185,14 +186,14 @@ public final class HashJoinOperator extends AbstractJoinOperator {
             }
             long key = probeKeys[i];
             for (; p < end; p++) {
-                if (entryKeys[p] == key) {
+                if (entries[2 * p] == key) {
                     if (n == room) {
                         cursor[i] = p; // resume here, at a match not yet returned
                         scanRow = i;
                         return n;
                     }
                     probeRowsOut[n] = i;
-                    buildRowsOut[n++] = entryRows[p];
+                    buildRowsOut[n++] = (int) entries[2 * p + 1];
                     if (stopAtFirst) {
                         break;
                     }

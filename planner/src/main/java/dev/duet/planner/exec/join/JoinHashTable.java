@@ -2,10 +2,11 @@ package dev.duet.planner.exec.join;
 
 /**
  * The hash table of a hash join, over primitive arrays in bucket order: the entries of bucket
- * {@code b} are positions {@code [start[b], start[b + 1])} of {@link #keys} (each build row's key,
- * packed, or the hash of a wider key, see {@link KeyColumns}) and {@link #rows} (the build row).
- * A probe touches one bucket-start pair and then consecutive entries, rather than following a
- * chain through memory. Rows with a NULL key are left out: they match nothing. Duplicate keys are
+ * {@code b} are positions {@code [start[b], start[b + 1])} of {@link #entries}, entry {@code p}
+ * being the pair {@code entries[2p]} (the build row's key, packed, or the hash of a wider key, see
+ * {@link KeyColumns}) and {@code entries[2p + 1]} (the build row). A probe touches one
+ * bucket-start pair and then consecutive entries, rather than following a chain through memory;
+ * a key and its row share a cache line, so a match costs one miss rather than two. Rows with a NULL key are left out: they match nothing. Duplicate keys are
  * several entries of one bucket, in build order.
  *
  * <p>Built once, from the build side's exact row count (the whole build side is buffered first),
@@ -14,17 +15,15 @@ package dev.duet.planner.exec.join;
 final class JoinHashTable {
     /** Bucket {@code b}'s entries are {@code [start[b], start[b + 1])}; length buckets + 1. */
     final int[] start;
-    /** Entry keys, bucket by bucket. */
-    final long[] keys;
-    /** Entry build rows, parallel to {@link #keys}. */
-    final int[] rows;
+    /** Entries bucket by bucket: key, build row, key, build row, ... */
+    final long[] entries;
     private final int mask;
     /** Whether keys are packed keys (mixed before bucketing) or hashes (already mixed). */
     private final boolean packed;
 
     /** Heap bytes a table over {@code rows} build rows takes, to reserve before building it. */
     static long bytesFor(int rows) {
-        return (long) (bucketCount(rows) + 1) * Integer.BYTES + (long) rows * (Long.BYTES + Integer.BYTES);
+        return (long) (bucketCount(rows) + 1) * Integer.BYTES + (long) rows * 2 * Long.BYTES;
     }
 
     private static int bucketCount(int rows) {
@@ -53,16 +52,16 @@ final class JoinHashTable {
             s[b] += s[b - 1];
         }
         s[buckets] = entries;
-        this.keys = new long[entries];
-        this.rows = new int[entries];
+        long[] e = new long[2 * entries];
         for (int r = count - 1; r >= 0; r--) {
             if (!nulls[r]) {
                 long k = rowKeys[r];
                 int at = --s[bucket(k)];
-                keys[at] = k;
-                rows[at] = r;
+                e[2 * at] = k;
+                e[2 * at + 1] = r;
             }
         }
+        this.entries = e;
         this.start = s;
     }
 

@@ -23,6 +23,15 @@ final class AggregateInput {
     private boolean doublesReady;
     private boolean int128Ready;
 
+    /**
+     * The length of a per-row scratch array for batches of {@code rows} rows: the next power of
+     * two, so that batches of slightly varying sizes (a filter's output) do not regrow (and copy)
+     * the arrays at every batch.
+     */
+    static int scratchSize(int rows) {
+        return rows <= 64 ? 64 : Integer.highestOneBit(rows - 1) << 1;
+    }
+
     AggregateInput(DataType type, HeapReservation memory) {
         this.type = type;
         this.memory = memory;
@@ -41,7 +50,7 @@ final class AggregateInput {
     long[] longs() {
         if (!longsReady) {
             if (longs.length < rows) {
-                longs = memory.grow(longs, rows);
+                longs = memory.grow(longs, scratchSize(rows));
             }
             ArrowBuffers.readLongs(vector, type.kind(), rows, longs);
             longsReady = true;
@@ -53,7 +62,7 @@ final class AggregateInput {
     double[] doubles() {
         if (!doublesReady) {
             if (doubles.length < rows) {
-                doubles = memory.grow(doubles, rows);
+                doubles = memory.grow(doubles, scratchSize(rows));
             }
             ArrowBuffers.readDoubles(vector, type, rows, doubles);
             doublesReady = true;
@@ -76,8 +85,8 @@ final class AggregateInput {
     private void readInt128() {
         if (!int128Ready) {
             if (hi.length < rows) {
-                hi = memory.grow(hi, rows);
-                lo = memory.grow(lo, rows);
+                hi = memory.grow(hi, scratchSize(rows));
+                lo = memory.grow(lo, scratchSize(rows));
             }
             ArrowBuffers.readInt128(vector, type.kind(), rows, hi, lo);
             int128Ready = true;

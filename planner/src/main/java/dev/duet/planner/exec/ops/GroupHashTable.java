@@ -26,7 +26,8 @@ import org.apache.arrow.vector.FieldVector;
  * slots, followed by the arena offsets of its long strings, are stored row-major in one
  * {@code long[]}, so that checking a candidate group touches one place; the table entries pack
  * 32 bits of the hash with the group id, so most mismatches are rejected without touching the
- * group at all.
+ * group at all. A row whose key equals the previous row's (input clustered or sorted by the key,
+ * such as line items by order) takes that row's group without probing.
  *
  * <p>An optional leading <em>prefix</em> slot taken from an {@code int[]} (a group id) makes the
  * same table serve DISTINCT aggregates, keyed by (group, value).
@@ -192,10 +193,16 @@ final class GroupHashTable {
         long[] values = rowSlots[0];
         long[] t = table;
         int m = tableMask;
+        int last = -1;
+        long lastValue = 0;
         for (int k = 0; k < n; k++) {
             int r = sel[k];
-            long hash = h[r];
             long value = values[r];
+            if (last >= 0 && value == lastValue) {
+                out[r] = last; // same key as the row before (clustered input): no probe
+                continue;
+            }
+            long hash = h[r];
             int tag = (int) (hash >>> 32);
             int pos = (int) hash & m;
             int g;
@@ -220,6 +227,8 @@ final class GroupHashTable {
                 pos = (pos + 1) & m;
             }
             out[r] = g;
+            last = g;
+            lastValue = value;
         }
     }
 
@@ -227,9 +236,15 @@ final class GroupHashTable {
         long[] h = rowHash;
         long[] t = table;
         int m = tableMask;
+        int last = -1;
+        long lastHash = 0;
         for (int k = 0; k < n; k++) {
             int r = sel[k];
             long hash = h[r];
+            if (last >= 0 && hash == lastHash && equal(last, r)) {
+                out[r] = last; // same key as the row before (clustered input): no probe
+                continue;
+            }
             int tag = (int) (hash >>> 32);
             int pos = (int) hash & m;
             int g;
@@ -254,6 +269,8 @@ final class GroupHashTable {
                 pos = (pos + 1) & m;
             }
             out[r] = g;
+            last = g;
+            lastHash = hash;
         }
     }
 
@@ -354,7 +371,7 @@ final class GroupHashTable {
         if (rows <= scratchRows) {
             return;
         }
-        int size = Math.max(rows, 64);
+        int size = AggregateInput.scratchSize(rows);
         for (int s = 0; s < width; s++) {
             rowSlots[s] = memory.grow(rowSlots[s], size);
         }

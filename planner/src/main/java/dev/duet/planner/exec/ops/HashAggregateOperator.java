@@ -194,7 +194,7 @@ public final class HashAggregateOperator implements Operator {
         }
         List<FieldVector> vectors = b.getFieldVectors();
         if (identity.length < rows) {
-            int size = Math.max(rows, 64);
+            int size = AggregateInput.scratchSize(rows);
             identity = memory.grow(identity, size);
             for (int i = 0; i < size; i++) {
                 identity[i] = i;

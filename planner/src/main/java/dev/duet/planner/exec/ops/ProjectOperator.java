@@ -5,8 +5,10 @@ import dev.duet.core.exec.Operator;
 import dev.duet.core.exec.QueryContext;
 import dev.duet.core.types.DataType;
 import dev.duet.planner.exec.expr.CompiledExpression;
+import dev.duet.planner.exec.expr.InputRefEvaluator;
 import dev.duet.planner.exec.expr.VectorEvaluator;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -14,6 +16,7 @@ import java.util.Set;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.calcite.plan.RelOptUtil;
 
 /**
  * Computes one output column per expression from each input batch, optionally keeping only the
@@ -22,6 +25,11 @@ import org.apache.arrow.vector.types.pojo.Field;
  * input column is passed through as the input's own vector when no row was dropped; computed
  * columns live in the expressions' evaluators, reused across batches. Batches where the filter
  * drops every row are skipped.
+ *
+ * <p>When the filter drops some rows, each input column the projections read is first gathered
+ * once into a compact vector of the kept rows, and the projections are evaluated over those
+ * compact columns; a column that several projections read (a price in three products, say) is
+ * thus copied once per batch rather than once per reference.
  */
 public final class ProjectOperator implements Operator {
     private final QueryContext context;
@@ -34,6 +42,20 @@ public final class ProjectOperator implements Operator {
     private final boolean[] copy;
     private final Selection selection = new Selection();
     private int[] identity = new int[0];
+    /** The input's fields, for the compact batch. */
+    private final List<Field> inputFields;
+    /** Per input column read by a projection: gathers its kept rows (null when no filter). */
+    private final InputRefEvaluator[] compact;
+    private final FieldVector[] compactVectors;
+    /**
+     * The compact batch: the compact vectors (the same objects from batch to batch) and, for the
+     * columns no projection reads, empty placeholders. Made at the first compaction; its row
+     * count is not kept up to date, since evaluators are told the count.
+     */
+    private VectorSchemaRoot compactBatch;
+    /** The last output batch and its vectors, returned again when the vectors are the same objects. */
+    private VectorSchemaRoot output;
+    private FieldVector[] outputVectors;
     private boolean done;
     private boolean closed;
 
@@ -65,6 +87,14 @@ public final class ProjectOperator implements Operator {
         }
         this.columns = List.copyOf(cols);
         this.fields = List.copyOf(f);
+        List<BatchColumn> in = input.columns();
+        List<Field> inFields = new ArrayList<>(in.size());
+        for (BatchColumn c : in) {
+            inFields.add(c.field());
+        }
+        this.inputFields = List.copyOf(inFields);
+        this.compact = new InputRefEvaluator[in.size()];
+        this.compactVectors = new FieldVector[in.size()];
         List<VectorEvaluator> opened = new ArrayList<>();
         VectorEvaluator p = null;
         try {
@@ -74,11 +104,21 @@ public final class ProjectOperator implements Operator {
             for (CompiledExpression e : projections) {
                 opened.add(e.open(context));
             }
+            if (filter != null) {
+                for (CompiledExpression e : projections) {
+                    for (int c : RelOptUtil.InputFinder.bits(e.source())) {
+                        if (compact[c] == null) {
+                            compact[c] = new InputRefEvaluator(in.get(c).type(), c, context.allocator());
+                        }
+                    }
+                }
+            }
         } catch (RuntimeException e) {
             if (p != null) {
                 p.close();
             }
             opened.forEach(VectorEvaluator::close);
+            closeCompact();
             throw e;
         }
         this.filter = p;
@@ -104,7 +144,6 @@ public final class ProjectOperator implements Operator {
                 return null;
             }
             int n = batch.getRowCount();
-            int[] rows = null;
             int count = n;
             if (filter != null) {
                 count = selection.select(filter.evaluate(batch, null, n), n, null);
@@ -112,20 +151,68 @@ public final class ProjectOperator implements Operator {
                     continue;
                 }
                 if (count < n) {
-                    rows = selection.rows();
+                    batch = compact(batch, selection.rows(), count);
                 }
             }
-            List<FieldVector> vectors = new ArrayList<>(evaluators.size());
-            for (int i = 0; i < evaluators.size(); i++) {
-                int[] r = rows;
-                if (r == null && copy[i]) {
-                    r = identity(count);
-                }
-                vectors.add(evaluators.get(i).evaluate(batch, r, count));
-            }
-            return new VectorSchemaRoot(fields, vectors, count);
+            return output(batch, count);
         }
         return null;
+    }
+
+    /**
+     * The projections of {@code count} rows of {@code batch}. The output batch is made again only
+     * when an output vector is not the one of the last batch (a passed-through input vector of a
+     * new input batch): making one builds a schema and a map of its fields, which is not free at
+     * every batch.
+     */
+    private VectorSchemaRoot output(VectorSchemaRoot batch, int count) {
+        int n = evaluators.size();
+        if (outputVectors == null) {
+            outputVectors = new FieldVector[n];
+        }
+        boolean same = output != null;
+        for (int i = 0; i < n; i++) {
+            FieldVector v = evaluators.get(i).evaluate(batch, copy[i] ? identity(count) : null, count);
+            same &= v == outputVectors[i];
+            outputVectors[i] = v;
+        }
+        if (same) {
+            output.setRowCount(count); // each vector's value count is already count
+            return output;
+        }
+        output = new VectorSchemaRoot(fields, new ArrayList<>(Arrays.asList(outputVectors)), count);
+        return output;
+    }
+
+    /**
+     * The kept rows {@code rows[0..count)} of the columns the projections read, as a batch with
+     * the input's column positions; see {@link #compactBatch}.
+     */
+    private VectorSchemaRoot compact(VectorSchemaRoot batch, int[] rows, int count) {
+        for (int c = 0; c < compact.length; c++) {
+            if (compact[c] != null) {
+                compactVectors[c] = compact[c].evaluate(batch, rows, count);
+            }
+        }
+        if (compactBatch == null) {
+            for (int c = 0; c < compact.length; c++) {
+                if (compact[c] == null) {
+                    compactVectors[c] = inputFields.get(c).createVector(context.allocator());
+                }
+            }
+            compactBatch = new VectorSchemaRoot(inputFields, new ArrayList<>(Arrays.asList(compactVectors)), 0);
+        }
+        return compactBatch;
+    }
+
+    private void closeCompact() {
+        for (int c = 0; c < compact.length; c++) {
+            if (compact[c] != null) {
+                compact[c].close();
+            } else if (compactVectors[c] != null) {
+                compactVectors[c].close(); // an empty placeholder
+            }
+        }
     }
 
     private int[] identity(int count) {
@@ -143,6 +230,7 @@ public final class ProjectOperator implements Operator {
             filter.close();
         }
         evaluators.forEach(VectorEvaluator::close);
+        closeCompact();
     }
 
     @Override

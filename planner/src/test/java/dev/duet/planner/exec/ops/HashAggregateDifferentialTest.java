@@ -200,6 +200,27 @@ class HashAggregateDifferentialTest extends OperatorTestBase {
         check(keys, distinctAggregates(), data, "t", 3000);
     }
 
+    /**
+     * The same rows sorted by the keys, so that equal keys (NULLs included) come in runs that
+     * cross batch boundaries: rows equal to the row before take its group without a probe.
+     */
+    @ParameterizedTest
+    @MethodSource("keySets")
+    void clusteredKeysMatchDuckDb(List<String> keys) throws SQLException {
+        List<Integer> at = keys.stream().map(HashAggregateDifferentialTest::index).toList();
+        List<Object[]> sorted = new ArrayList<>(data);
+        sorted.sort(java.util.Comparator.comparing(row -> {
+            Object[] key = new Object[at.size()];
+            for (int i = 0; i < key.length; i++) {
+                Object v = row[at.get(i)];
+                key[i] = v instanceof byte[] b ? java.util.Arrays.toString(b) : v;
+            }
+            return java.util.Arrays.deepToString(key);
+        }));
+        check(keys, standardAggregates(), sorted, "t", 77, 4096);
+        check(keys, distinctAggregates(), sorted, "t", 1000);
+    }
+
     @Test
     void emptyInputMatchesDuckDb() throws SQLException {
         check(List.of(), standardAggregates(), List.of(), "t WHERE false");
