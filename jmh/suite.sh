@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The benchmark suite of docs/benchmarks.md ("TPC-H Q1–Q22 suite"), in one command from the
+# repository root, after `mvn -B -q -o -pl jmh -am package -DskipTests`:
+#
+#   jmh/suite.sh [SF [OUT_DIR [extra JMH options...]]]      e.g. jmh/suite.sh 1
+#
+# runs, in one JMH run at scale factor SF (default 1): TpchBenchmark (Q1-Q22 on duet, duet-column,
+# duet-row and duckdb), TpchLoadBenchmark (Duet's load beside DuckDB's Appender) and the write-path
+# benchmarks (CommitBenchmark, JdbcBenchmark, SyncBenchmark); then TpchMemoryReport at SF; and
+# writes OUT_DIR (default jmh/target/suite-<UTC time>)/results.json, jmh.log, memory.md (.log) and
+# report.md (BenchmarkReport's tables, the memory table appended). HEAP (default 16g) is every
+# fork's -Xmx. Extra JMH options go last, e.g. `-p target=duet,duckdb` or `-p query=1,6`.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+sf=${1:-1}
+out=${2:-jmh/target/suite-$(date -u +%Y%m%dT%H%M%SZ)}
+shift $(( $# < 2 ? $# : 2 ))
+heap=${HEAP:-16g}
+jar=jmh/target/benchmarks.jar
+mkdir -p "$out"
+cmd=(java -jar "$jar" 'TpchBenchmark|TpchLoadBenchmark|CommitBenchmark|JdbcBenchmark|SyncBenchmark'
+     -p "sf=$sf" -jvmArgs "-Xmx$heap" -rf json -rff "$out/results.json" "$@")
+"${cmd[@]}" 2>&1 | tee "$out/jmh.log"
+java -cp "$jar" dev.duet.jmh.TpchMemoryReport "$sf" "$heap" 2> "$out/memory.log" | tee "$out/memory.md"
+{
+    java -cp "$jar" dev.duet.jmh.BenchmarkReport --command "jmh/suite.sh $sf: ${cmd[*]}" "$out/results.json"
+    echo
+    cat "$out/memory.md"
+} > "$out/report.md"
+echo "report: $out/report.md"
