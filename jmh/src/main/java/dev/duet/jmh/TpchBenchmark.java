@@ -1,7 +1,5 @@
 package dev.duet.jmh;
 
-import dev.duet.engine.Duet;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,14 +27,17 @@ import org.openjdk.jmh.infra.Blackhole;
  * value of every row: Duet with its default routing ({@code duet}, {@code SET duet.route =
  * 'auto'}), with its table scans forced to the column store ({@code duet-column}) and to the row
  * store ({@code duet-row}), and DuckDB ({@code duckdb}, 2 threads). Both databases hold the same
- * generated rows, built once per JMH run and scale factor and reopened by every trial
- * ({@link TpchDatabases#cached}). Before measuring, a Duet trial checks that its answer equals
- * DuckDB's (same rows in the same order, numbers within 1e-9 relative), so that a wrong answer
- * cannot look fast; only the measured database stays open while measuring.
+ * generated rows, loaded once per JVM and scale factor and kept open for every trial that JVM
+ * runs ({@link TpchDatabases#shared}). Before measuring, a Duet trial checks that its answer
+ * equals DuckDB's (same rows in the same order, numbers within 1e-9 relative), so that a wrong
+ * answer cannot look fast.
  *
- * <p>{@link BenchmarkReport} turns the JSON result into the table of docs/benchmarks.md.
+ * <p>Run it without forks, in one JVM with Duet's flags, so that SF 1 is loaded once rather than
+ * for each of the 88 trials ({@link UnforkedRun} starts that JVM); forked, each trial loads both
+ * databases itself. {@link BenchmarkReport} turns the JSON result into the table of
+ * docs/benchmarks.md.
  *
- * <pre>java -jar jmh/target/benchmarks.jar TpchBenchmark -p sf=1 -jvmArgs -Xmx16g -rf json -rff tpch.json</pre>
+ * <pre>java -cp jmh/target/benchmarks.jar dev.duet.jmh.UnforkedRun -Xmx16g -- TpchBenchmark -p sf=1 -rf json -rff tpch.json</pre>
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -55,16 +56,15 @@ public class TpchBenchmark extends DuetBenchmark {
     @Param({"duet", "duet-column", "duet-row", "duckdb"})
     public String target;
 
-    private Duet duet;
     private Connection connection;
     private PreparedStatement statement;
 
     @Setup(Level.Trial)
     public void open() throws SQLException {
-        Path data = TpchDatabases.cached(sf);
+        TpchDatabases.Shared data = TpchDatabases.shared(sf);
         String sql = TpchDatabases.query(query);
         if (target.equals("duckdb")) {
-            connection = TpchDatabases.openDuckDb(data);
+            connection = data.newDuckDbConnection();
         } else {
             String route = switch (target) {
                 case "duet" -> "auto";
@@ -72,19 +72,14 @@ public class TpchBenchmark extends DuetBenchmark {
                 case "duet-row" -> "row";
                 default -> throw new IllegalArgumentException("unknown target " + target);
             };
-            List<Object[]> expected;
-            try (Connection duck = TpchDatabases.openDuckDb(data);
-                 PreparedStatement q = duck.prepareStatement(sql)) {
-                expected = TpchDatabases.rows(q);
-            }
-            duet = TpchDatabases.openDuet(data);
-            connection = duet.connect();
+            connection = data.duet().connect();
             try (Statement s = connection.createStatement()) {
                 s.execute("SET duet.route = '" + route + "'");
             }
-            try (PreparedStatement actual = connection.prepareStatement(sql)) {
+            try (PreparedStatement expected = data.duckdb().prepareStatement(sql);
+                 PreparedStatement actual = connection.prepareStatement(sql)) {
                 List<Object[]> rows = TpchDatabases.rows(actual);
-                TpchDatabases.checkSame("q" + query + " on " + target, expected, rows);
+                TpchDatabases.checkSame("q" + query + " on " + target, TpchDatabases.rows(expected), rows);
                 System.out.printf("q%d on %s: %d rows, same as DuckDB%n", query, target, rows.size());
             }
         }
@@ -97,12 +92,9 @@ public class TpchBenchmark extends DuetBenchmark {
             if (statement != null) {
                 statement.close();
             }
+        } finally {
             if (connection != null) {
                 connection.close();
-            }
-        } finally {
-            if (duet != null) {
-                duet.close();
             }
         }
     }

@@ -5,12 +5,8 @@ import dev.duet.datasets.tpch.TpchLoader;
 import dev.duet.engine.Duet;
 import dev.duet.engine.DuetConfig;
 import dev.duet.planner.TpchQueries;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -18,13 +14,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
-import java.util.stream.Stream;
+import org.duckdb.DuckDBConnection;
 
 /**
  * TPC-H at one scale factor in Duet and in DuckDB, for the benchmarks that measure the two side by
@@ -33,19 +27,20 @@ import java.util.stream.Stream;
  * Appender). DuckDB runs with {@code threads = 2}, the machine's core count. Load times are
  * printed, since at SF 1 they dominate a trial.
  *
- * <p>{@link #cached} builds both databases once per JMH run and scale factor and lets later trials
- * (each in its own forked JVM) reopen them: a trial of {@link TpchBenchmark} only reads, and
- * reopening SF 1 is much faster than loading it again for each of the 88 query and target pairs.
+ * <p>{@link #shared} loads both once per JVM and scale factor for all the trials that JVM runs:
+ * {@link TpchBenchmark} runs its 88 query and target pairs in one JVM (JMH without forks, see
+ * {@link UnforkedRun}) rather than loading SF 1 88 times.
  */
 final class TpchDatabases {
     /** Longest wait for the column store to apply a finished load before measuring. */
     private static final Duration CATCH_UP = Duration.ofMinutes(10);
-    /** System property naming the cache directory; by default one per JMH run under /tmp. */
-    static final String CACHE_PROPERTY = "duet.jmh.tpchCache";
-    private static final String CACHE_PREFIX = "duet-jmh-tpch-cache-";
-    private static final String FORKED_MAIN = "org.openjdk.jmh.runner.ForkedMain";
     private static final String DUCKDB_FILE = "tpch.duckdb";
     private static final String DUET_DIR = "duet";
+
+    /** The databases {@link #shared} keeps open; guarded by the class's monitor. */
+    private static Shared shared;
+    /** Whether the hook that closes {@link #shared} at exit is registered; guarded by the class's monitor. */
+    private static boolean shutdownHook;
 
     private TpchDatabases() {
     }
@@ -111,109 +106,61 @@ final class TpchDatabases {
     }
 
     /**
-     * The directory holding TPC-H at {@code sf} in both databases, closed cleanly: built by the
-     * first caller of this JMH run, reused by the later ones. The cache belongs to the JMH run
-     * (the process that forks the benchmark JVMs, or this one when JMH does not fork), unless the
-     * system property {@value #CACHE_PROPERTY} names a directory; caches of runs that have ended
-     * are deleted here. Data is never reused across runs, so a changed generator or storage
-     * format cannot leave stale files behind. Callers only read what they open from it.
+     * TPC-H at {@code sf} loaded into both databases in this JVM, loaded by the first caller and
+     * kept open for the next ones until another scale factor is asked for, {@link #closeShared} is
+     * called or the JVM exits (a shutdown hook closes both and deletes their files). Reopening a
+     * Duet database is no shortcut: it rebuilds the row store from the checkpoint, which takes
+     * about as long as loading. Callers must not change the data.
      */
-    static Path cached(double sf) throws SQLException {
-        Path root = cacheRoot();
-        Path done = root.resolve("sf-" + sf);
-        if (Files.isDirectory(done)) {
-            return done;
+    static synchronized Shared shared(double sf) throws SQLException {
+        if (shared != null && shared.sf() == sf) {
+            return shared;
         }
-        Path building = root.resolve("sf-" + sf + ".building-" + ProcessHandle.current().pid());
-        ScratchDir.delete(building);
+        closeShared();
+        if (!shutdownHook) {
+            Runtime.getRuntime().addShutdownHook(new Thread(TpchDatabases::closeShared, "tpch-close"));
+            shutdownHook = true;
+        }
+        Path dir = ScratchDir.create("tpch-sf" + sf);
+        Duet duet = null;
         try {
-            Files.createDirectories(building);
-            loadDuet(building.resolve(DUET_DIR), sf).close();
-            loadDuckDb(building, sf).close();
-            // only a complete, cleanly closed pair ever has the final name
-            Files.move(building, done, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return done;
-    }
-
-    /** Reopens the Duet database of a {@link #cached} directory; its column store has applied every commit. */
-    static Duet openDuet(Path cached) {
-        long start = System.nanoTime();
-        Duet db = open(cached.resolve(DUET_DIR));
-        try {
-            awaitColumnStore(db);
-        } catch (RuntimeException | Error e) {
-            db.close();
-            throw e;
-        }
-        System.out.printf(Locale.ROOT, "%nDuet: reopened %s in %.1f s%n", cached, (System.nanoTime() - start) / 1e9);
-        return db;
-    }
-
-    /** A read-only connection to the DuckDB database of a {@link #cached} directory. */
-    static Connection openDuckDb(Path cached) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("duckdb.read_only", "true");
-        Connection c = DriverManager.getConnection("jdbc:duckdb:" + cached.resolve(DUCKDB_FILE).toAbsolutePath(), p);
-        try {
-            configure(c);
-            return c;
-        } catch (SQLException | RuntimeException e) {
-            c.close();
-            throw e;
-        }
-    }
-
-    /** Deletes the cache this process owns (a JMH host or an in-process run when it is done). */
-    static void deleteOwnCache() {
-        if (System.getProperty(CACHE_PROPERTY) == null) {
-            ScratchDir.delete(defaultRoot(ProcessHandle.current()));
-        }
-    }
-
-    private static Path cacheRoot() {
-        String configured = System.getProperty(CACHE_PROPERTY);
-        if (configured != null) {
-            return Path.of(configured);
-        }
-        deleteEndedRunsCaches();
-        ProcessHandle self = ProcessHandle.current();
-        boolean forked = self.info().arguments().map(a -> Arrays.asList(a).contains(FORKED_MAIN)).orElse(false);
-        return defaultRoot(forked ? self.parent().orElseThrow() : self);
-    }
-
-    private static Path defaultRoot(ProcessHandle owner) {
-        return Path.of("/tmp", CACHE_PREFIX + owner.pid() + "-" + startMillis(owner));
-    }
-
-    private static long startMillis(ProcessHandle p) {
-        return p.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
-    }
-
-    /** Deletes default-named caches whose owning process (pid and start time) no longer runs. */
-    private static void deleteEndedRunsCaches() {
-        try (Stream<Path> dirs = Files.list(Path.of("/tmp"))) {
-            for (Path dir : (Iterable<Path>) dirs::iterator) {
-                String name = dir.getFileName().toString();
-                if (!name.startsWith(CACHE_PREFIX)) {
-                    continue;
-                }
-                String[] owner = name.substring(CACHE_PREFIX.length()).split("-");
-                if (owner.length != 2) {
-                    continue;
-                }
-                long pid = Long.parseLong(owner[0]);
-                long started = Long.parseLong(owner[1]);
-                boolean running = ProcessHandle.of(pid).map(h -> startMillis(h) == started).orElse(false);
-                if (!running) {
-                    ScratchDir.delete(dir);
-                }
+            duet = loadDuet(dir.resolve(DUET_DIR), sf);
+            shared = new Shared(sf, dir, duet, loadDuckDb(dir, sf));
+            return shared;
+        } catch (SQLException | RuntimeException | Error e) {
+            if (duet != null) {
+                duet.close();
             }
-        } catch (IOException | NumberFormatException e) {
-            // another run's cache we cannot read or name: leave it
-            System.out.println("TPC-H cache clean-up skipped: " + e);
+            ScratchDir.delete(dir);
+            throw e;
+        }
+    }
+
+    /** Closes the {@link #shared} databases, if any, and deletes their files. */
+    static synchronized void closeShared() {
+        if (shared == null) {
+            return;
+        }
+        Shared s = shared;
+        shared = null;
+        try {
+            try {
+                s.duckdb().close();
+            } finally {
+                s.duet().close();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("closing DuckDB failed", e);
+        } finally {
+            ScratchDir.delete(s.dir());
+        }
+    }
+
+    /** Both databases holding TPC-H at {@code sf}, in {@code dir}. */
+    record Shared(double sf, Path dir, Duet duet, Connection duckdb) {
+        /** A new connection to the DuckDB database (its settings are the database's: 2 threads). */
+        Connection newDuckDbConnection() throws SQLException {
+            return duckdb.unwrap(DuckDBConnection.class).duplicate();
         }
     }
 

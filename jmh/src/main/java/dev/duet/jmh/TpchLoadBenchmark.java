@@ -53,6 +53,8 @@ public class TpchLoadBenchmark extends DuetBenchmark {
 
     @Setup(Level.Trial)
     public void warmGenerator() {
+        // run without forks after TpchBenchmark, this JVM may still hold its databases
+        TpchDatabases.closeShared();
         // the first generated row builds the generator's shared text pool (about a second)
         TpchGenerator.rows(TpchSchema.LINEITEM, sf).iterator().next();
     }

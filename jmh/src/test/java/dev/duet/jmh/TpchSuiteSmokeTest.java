@@ -22,8 +22,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * The CI smoke run of the TPC-H suite, so that it cannot rot: {@link TpchBenchmark} for all 22
  * queries on {@code duet} and {@code duckdb} and {@link TpchLoadBenchmark} on both, at SF 0.01,
- * no warm-up and one short iteration, in this JVM (JMH without forks: a fork per trial would cost
- * more than the trial); then {@link BenchmarkReport} on the JSON result, and
+ * no warm-up and one short iteration, in this JVM without forks (as {@link UnforkedRun} runs the
+ * full suite: one load for all trials); then {@link BenchmarkReport} on the JSON result, and
  * {@link TpchMemoryReport}'s measurement. Each Duet trial fails unless its answer equals DuckDB's,
  * and the runner fails on any failed trial. The timings are not asserted (no timing assertions in
  * tests); the full run is documented in docs/benchmarks.md.
@@ -37,15 +37,14 @@ class TpchSuiteSmokeTest {
     private static String previousLock;
 
     @BeforeAll
-    static void privateCache() {
+    static void ignoreJmhLock() {
         // CI runs alone, but a developer's machine may run a JMH benchmark at the same time
         previousLock = System.setProperty("jmh.ignoreLock", "true");
-        System.setProperty(TpchDatabases.CACHE_PROPERTY, tmp.resolve("cache").toString());
     }
 
     @AfterAll
     static void restore() {
-        System.clearProperty(TpchDatabases.CACHE_PROPERTY);
+        TpchDatabases.closeShared();
         if (previousLock == null) {
             System.clearProperty("jmh.ignoreLock");
         } else {
