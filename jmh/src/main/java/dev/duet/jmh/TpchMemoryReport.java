@@ -28,7 +28,7 @@ import org.apache.arrow.memory.BufferAllocator;
  * the data on disk: a harness, not a JMH benchmark (it measures one process's peaks, not a time).
  * It loads TPC-H into a new file-backed Duet database (async durability, as the benchmarks do),
  * waits for the column store, then runs the 22 queries through JDBC on each route ({@code auto},
- * {@code column}, {@code row}) reading every value. A sampler thread reads every 5 ms the heap in
+ * {@code column}, {@code row}, or those given) reading every value. A sampler thread reads every 5 ms the heap in
  * use, the Arrow root allocator's bytes, and the JDK's direct and mapped buffer pools; each phase
  * reports their peaks, the heap still live after a full GC at its end, and the process's peak
  * resident set ({@code VmHWM}, all native memory included). Sampled peaks can miss a shorter
@@ -39,11 +39,13 @@ import org.apache.arrow.memory.BufferAllocator;
  * <pre>java -cp jmh/target/benchmarks.jar dev.duet.jmh.TpchMemoryReport 1 16g</pre>
  *
  * runs the measurement in a child JVM with Duet's JVM flags and {@code -Xmx16g} (arguments:
- * scale factor, default 1; maximum heap, default 16g) and prints a markdown table.
+ * scale factor, default 1; maximum heap, default 16g; routes, default {@code auto,column,row})
+ * and prints a markdown table.
  */
 public final class TpchMemoryReport {
     private static final String IN_PROCESS = "--in-process";
     private static final long SAMPLE_MILLIS = 5;
+    private static final List<String> ROUTES = List.of("auto", "column", "row");
 
     /** One phase's peaks in bytes. */
     record Phase(String name, long peakHeap, long liveHeapAfterGc, long peakArrow, long peakDirect, long peakMapped,
@@ -85,7 +87,7 @@ public final class TpchMemoryReport {
             double sf = Double.parseDouble(args[1]);
             Path dir = ScratchDir.create("memory");
             try {
-                System.out.println(measure(sf, dir).markdown());
+                System.out.println(measure(sf, dir, List.of(args[2].split(","))).markdown());
             } finally {
                 ScratchDir.delete(dir);
             }
@@ -93,13 +95,15 @@ public final class TpchMemoryReport {
         }
         String sf = args.length > 0 ? args[0] : "1";
         String heap = args.length > 1 ? args[1] : "16g";
-        List<String> command = DuetBenchmark.childCommand(List.of("-Xmx" + heap), TpchMemoryReport.class, IN_PROCESS, sf);
+        String routes = args.length > 2 ? args[2] : String.join(",", ROUTES);
+        List<String> command = DuetBenchmark.childCommand(List.of("-Xmx" + heap), TpchMemoryReport.class, IN_PROCESS, sf,
+                routes);
         int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
         System.exit(exit);
     }
 
-    /** Loads TPC-H at {@code sf} into a new database in {@code dir}, runs the 22 queries on each route and reports. */
-    static Report measure(double sf, Path dir) throws SQLException, InterruptedException {
+    /** Loads TPC-H at {@code sf} into a new database in {@code dir}, runs the 22 queries on each of {@code routes} and reports. */
+    static Report measure(double sf, Path dir, List<String> routes) throws SQLException, InterruptedException {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         List<Phase> phases = new ArrayList<>();
         long rows;
@@ -119,7 +123,7 @@ public final class TpchMemoryReport {
             }
             try (Sampler s = new Sampler(arrow::getAllocatedMemory);
                  Connection c = duet.connect()) {
-                for (String route : List.of("auto", "column", "row")) {
+                for (String route : routes) {
                     try (Statement set = c.createStatement()) {
                         set.execute("SET duet.route = '" + route + "'");
                     }
@@ -129,7 +133,7 @@ public final class TpchMemoryReport {
                         }
                     }
                 }
-                phases.add(s.phase("22 queries on each route (auto, column, row)"));
+                phases.add(s.phase("22 queries on each route (" + String.join(", ", routes) + ")"));
             }
             phases.add(new Phase("Arrow allocator's exact peak, whole run", -1, -1, arrow.getPeakMemoryAllocation(),
                     -1, -1, -1));
@@ -143,7 +147,8 @@ public final class TpchMemoryReport {
         TreeMap<String, Long> bytes = new TreeMap<>();
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                String top = dir.relativize(f).getName(0).toString();
+                // checkpoint-0…1.cmap and checkpoint.meta count as "checkpoint"
+                String top = dir.relativize(f).getName(0).toString().split("[-.]")[0];
                 bytes.merge(top, Files.size(f), Long::sum);
             }
         } catch (IOException e) {
