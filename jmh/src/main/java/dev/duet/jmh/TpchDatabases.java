@@ -50,17 +50,13 @@ final class TpchDatabases {
         return DuetConfig.defaults().withDurability(DuetConfig.Durability.ASYNC);
     }
 
-    private static Duet open(Path dir) {
-        return Duet.open(dir, asyncDurability());
-    }
-
     /**
      * Opens a new Duet database in {@code dir}, loads TPC-H at {@code sf} and waits until the
      * column store has applied the last commit, so that no measurement includes the sync's
      * catching up.
      */
     static Duet loadDuet(Path dir, double sf) {
-        Duet db = open(dir);
+        Duet db = Duet.open(dir, asyncDurability());
         try {
             long start = System.nanoTime();
             TpchLoader.Result r = TpchLoader.load(db, sf);
