@@ -10,7 +10,7 @@
 # write-path benchmarks (CommitBenchmark, JdbcBenchmark, SyncBenchmark); then TpchMemoryReport at
 # SF. It writes OUT_DIR (default jmh/target/suite-<UTC time>)/tpch.json, write.json, jmh.log,
 # memory.md (and .log) and report.md (BenchmarkReport's tables of both JSON files, the memory
-# table appended). HEAP (default 16g) is each JVM's -Xmx. Extra JMH options go to both JMH runs,
+# table appended). HEAP (default 12g) is each JVM's -Xmx. Extra JMH options go to both JMH runs,
 # e.g. `-p target=duet,duckdb` or `-p query=1,6`.
 set -euo pipefail
 invocation="jmh/suite.sh $*"
@@ -18,7 +18,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 sf=${1:-1}
 out=${2:-jmh/target/suite-$(date -u +%Y%m%dT%H%M%SZ)}
 shift $(( $# < 2 ? $# : 2 ))
-heap=${HEAP:-16g}
+heap=${HEAP:-12g}
 jar=jmh/target/benchmarks.jar
 mkdir -p "$out"
 tpch=(java -cp "$jar" dev.duet.jmh.UnforkedRun "-Xmx$heap" -- 'TpchBenchmark'

@@ -37,7 +37,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * databases itself. {@link BenchmarkReport} turns the JSON result into the table of
  * docs/benchmarks.md.
  *
- * <pre>java -cp jmh/target/benchmarks.jar dev.duet.jmh.UnforkedRun -Xmx16g -- TpchBenchmark -p sf=1 -rf json -rff tpch.json</pre>
+ * <pre>java -cp jmh/target/benchmarks.jar dev.duet.jmh.UnforkedRun -Xmx12g -- TpchBenchmark -p sf=1 -rf json -rff tpch.json</pre>
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -36,10 +36,10 @@ import org.apache.arrow.memory.BufferAllocator;
  * heap live before Duet opens, the generator's text pool (about 300 MiB) included: subtract it
  * for Duet's own share. The data size is the database directory's once Duet has closed it.
  *
- * <pre>java -cp jmh/target/benchmarks.jar dev.duet.jmh.TpchMemoryReport 1 16g</pre>
+ * <pre>java -cp jmh/target/benchmarks.jar dev.duet.jmh.TpchMemoryReport 1 12g</pre>
  *
- * runs the measurement in a child JVM with Duet's JVM flags and {@code -Xmx16g} (arguments:
- * scale factor, default 1; maximum heap, default 16g; routes, default {@code auto,column,row})
+ * runs the measurement in a child JVM with Duet's JVM flags and {@code -Xmx12g} (arguments:
+ * scale factor, default 1; maximum heap, default 12g; routes, default {@code auto,column,row})
  * and prints a markdown table.
  */
 public final class TpchMemoryReport {
@@ -94,7 +94,7 @@ public final class TpchMemoryReport {
             return;
         }
         String sf = args.length > 0 ? args[0] : "1";
-        String heap = args.length > 1 ? args[1] : "16g";
+        String heap = args.length > 1 ? args[1] : "12g";
         String routes = args.length > 2 ? args[2] : String.join(",", ROUTES);
         List<String> command = DuetBenchmark.childCommand(List.of("-Xmx" + heap), TpchMemoryReport.class, IN_PROCESS, sf,
                 routes);

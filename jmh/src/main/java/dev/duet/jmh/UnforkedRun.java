@@ -13,7 +13,7 @@ import org.openjdk.jmh.Main;
  *
  * <pre>java -cp jmh/target/benchmarks.jar dev.duet.jmh.UnforkedRun [JVM options] -- [JMH options]</pre>
  *
- * e.g. {@code UnforkedRun -Xmx16g -- TpchBenchmark -p sf=1 -rf json -rff tpch.json}. {@code -f 0}
+ * e.g. {@code UnforkedRun -Xmx12g -- TpchBenchmark -p sf=1 -rf json -rff tpch.json}. {@code -f 0}
  * is added to the JMH options (and must not be given); JMH's lock against concurrent runs is
  * still taken unless a JVM option says {@code -Djmh.ignoreLock=true}. Exits with JMH's status.
  */
