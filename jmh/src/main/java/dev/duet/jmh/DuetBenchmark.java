@@ -1,5 +1,7 @@
 package dev.duet.jmh;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.openjdk.jmh.annotations.Fork;
 
@@ -24,5 +26,19 @@ public abstract class DuetBenchmark {
     /** The flags above, for child JVMs a benchmark starts itself (e.g. to produce a crashed database). */
     static List<String> jvmFlags() {
         return List.of(DuetBenchmark.class.getAnnotation(Fork.class).jvmArgsAppend());
+    }
+
+    /**
+     * The command that runs {@code main} with {@code args} in a child JVM: this JVM's {@code java}
+     * and class path, the flags above, then {@code jvmArgs}.
+     */
+    static List<String> childCommand(List<String> jvmArgs, Class<?> main, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmFlags());
+        command.addAll(jvmArgs);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(List.of(args));
+        return command;
     }
 }

@@ -10,7 +10,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -77,11 +76,8 @@ public final class FirstQueryTime {
     private static double[] measure(JdbcTarget target) throws IOException, InterruptedException {
         Path dir = ScratchDir.create("first-query-" + target.label);
         try {
-            List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.addAll(DuetBenchmark.jvmFlags());
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"),
-                    FirstQueryTime.class.getName(), CHILD, target.label, dir.toString()));
+            List<String> command = DuetBenchmark.childCommand(List.of(), FirstQueryTime.class, CHILD, target.label,
+                    dir.toString());
             long start = System.nanoTime();
             Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
             double wall = -1;

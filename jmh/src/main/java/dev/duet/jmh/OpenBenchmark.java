@@ -7,8 +7,6 @@ import dev.duet.rowstore.Transaction;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -63,11 +61,8 @@ public class OpenBenchmark extends DuetBenchmark {
         dir = ScratchDir.create("open-" + shutdown);
         dbDir = dir.resolve("db");
         Path log = dir.resolve("generator.log");
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(DuetBenchmark.jvmFlags());
-        command.addAll(Arrays.asList("-cp", System.getProperty("java.class.path"),
-                DatabaseGenerator.class.getName(), dbDir.toString(), shutdown, Integer.toString(ROWS)));
+        List<String> command = DuetBenchmark.childCommand(List.of(), DatabaseGenerator.class, dbDir.toString(),
+                shutdown, Integer.toString(ROWS));
         Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         int exit = child.waitFor();
         String output = Files.readString(log);

@@ -2,14 +2,10 @@ package dev.duet.jmh;
 
 import dev.duet.datasets.tpch.DuckDbTpch;
 import dev.duet.datasets.tpch.TpchLoader;
-import dev.duet.datasets.tpch.TpchSchema;
 import dev.duet.engine.Duet;
 import dev.duet.engine.DuetConfig;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import dev.duet.planner.TpchQueries;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -22,33 +18,50 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.duckdb.DuckDBConnection;
 
 /**
  * TPC-H at one scale factor in Duet and in DuckDB, for the benchmarks that measure the two side by
- * side on it: both are file-backed in a directory of the caller's and get the same
- * {@code TpchGenerator} rows (Duet through {@link TpchLoader}, DuckDB through the datasets
- * test-jar's {@link DuckDbTpch}). DuckDB runs with {@code threads = 2}, the machine's core count.
- * Load times are printed, since at SF 1 they dominate a trial.
+ * side on it: both are file-backed and get the same {@code TpchGenerator} rows (Duet through
+ * {@link TpchLoader}, DuckDB through the datasets test-jar's {@link DuckDbTpch}, i.e. its
+ * Appender). DuckDB runs with {@code threads = 2}, the machine's core count. Load times are
+ * printed, since at SF 1 they dominate a trial.
+ *
+ * <p>{@link #shared} loads both once per JVM and scale factor for all the trials that JVM runs:
+ * {@link TpchBenchmark} runs its 88 query and target pairs in one JVM (JMH without forks, see
+ * {@link UnforkedRun}) rather than loading SF 1 88 times.
  */
 final class TpchDatabases {
     /** Longest wait for the column store to apply a finished load before measuring. */
     private static final Duration CATCH_UP = Duration.ofMinutes(10);
+    private static final String DUCKDB_FILE = "tpch.duckdb";
+    private static final String DUET_DIR = "duet";
+
+    /** The databases {@link #shared} keeps open; guarded by the class's monitor. */
+    private static Shared shared;
+    /** Whether the hook that closes {@link #shared} at exit is registered; guarded by the class's monitor. */
+    private static boolean shutdownHook;
 
     private TpchDatabases() {
     }
 
+    /** Async durability: a load's commits need not wait for the disk. */
+    static DuetConfig asyncDurability() {
+        return DuetConfig.defaults().withDurability(DuetConfig.Durability.ASYNC);
+    }
+
     /**
-     * Opens a new Duet database in {@code dir} (async durability: the load's commits need not wait
-     * for the disk), loads TPC-H at {@code sf} and waits until the column store has applied the
-     * last commit, so that no measurement includes the sync's catching up.
+     * Opens a new Duet database in {@code dir}, loads TPC-H at {@code sf} and waits until the
+     * column store has applied the last commit, so that no measurement includes the sync's
+     * catching up.
      */
     static Duet loadDuet(Path dir, double sf) {
-        Duet db = Duet.open(dir, DuetConfig.defaults().withDurability(DuetConfig.Durability.ASYNC));
+        Duet db = Duet.open(dir, asyncDurability());
         try {
             long start = System.nanoTime();
             TpchLoader.Result r = TpchLoader.load(db, sf);
             long loaded = System.nanoTime();
-            db.columnStore().awaitWatermark(db.rowStore().lastCommitTimestamp(), CATCH_UP);
+            awaitColumnStore(db);
             long synced = System.nanoTime();
             System.out.printf(Locale.ROOT, "%nDuet: TPC-H SF %s loaded (%,d rows) in %.1f s; column store caught up %.1f s later%n",
                     sf, r.totalRows(), (loaded - start) / 1e9, (synced - loaded) / 1e9);
@@ -59,13 +72,16 @@ final class TpchDatabases {
         }
     }
 
+    /** Waits until {@code db}'s column store has applied its last commit (fails after {@link #CATCH_UP}). */
+    static void awaitColumnStore(Duet db) {
+        db.columnStore().awaitWatermark(db.rowStore().lastCommitTimestamp(), CATCH_UP);
+    }
+
     /** A new file-backed DuckDB database in {@code dir} holding TPC-H at {@code sf}. */
     static Connection loadDuckDb(Path dir, double sf) throws SQLException {
-        Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.toAbsolutePath() + "/tpch.duckdb");
+        Connection c = DriverManager.getConnection("jdbc:duckdb:" + dir.toAbsolutePath() + "/" + DUCKDB_FILE);
         try {
-            try (Statement s = c.createStatement()) {
-                s.execute("SET threads = 2");
-            }
+            configure(c);
             long start = System.nanoTime();
             long rows = DuckDbTpch.load(c, sf).values().stream().mapToLong(Long::longValue).sum();
             System.out.printf(Locale.ROOT, "%nDuckDB: TPC-H SF %s loaded (%,d rows) in %.1f s%n", sf, rows,
@@ -77,17 +93,76 @@ final class TpchDatabases {
         }
     }
 
-    /** Query {@code n} as io.trino.tpch ships it (the text the planner's tests use; q1 to q14, q16 to q22 as is). */
-    static String query(int n) {
-        String path = "/io/trino/tpch/queries/q" + n + ".sql";
-        try (InputStream in = TpchSchema.class.getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + path);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** Two threads (the machine's cores); NULL ordered as in PostgreSQL and Duet (larger than every value). */
+    private static void configure(Connection duckdb) throws SQLException {
+        try (Statement s = duckdb.createStatement()) {
+            s.execute("SET threads = 2");
+            s.execute("SET default_null_order = 'nulls_last_on_asc_first_on_desc'");
         }
+    }
+
+    /**
+     * TPC-H at {@code sf} loaded into both databases in this JVM, loaded by the first caller and
+     * kept open for the next ones until another scale factor is asked for, {@link #closeShared} is
+     * called or the JVM exits (a shutdown hook closes both and deletes their files). Reopening a
+     * Duet database is no shortcut: it rebuilds the row store from the checkpoint, which takes
+     * about as long as loading. Callers must not change the data.
+     */
+    static synchronized Shared shared(double sf) throws SQLException {
+        if (shared != null && shared.sf() == sf) {
+            return shared;
+        }
+        closeShared();
+        if (!shutdownHook) {
+            Runtime.getRuntime().addShutdownHook(new Thread(TpchDatabases::closeShared, "tpch-close"));
+            shutdownHook = true;
+        }
+        Path dir = ScratchDir.create("tpch-sf" + sf);
+        Duet duet = null;
+        try {
+            duet = loadDuet(dir.resolve(DUET_DIR), sf);
+            shared = new Shared(sf, dir, duet, loadDuckDb(dir, sf));
+            return shared;
+        } catch (SQLException | RuntimeException | Error e) {
+            if (duet != null) {
+                duet.close();
+            }
+            ScratchDir.delete(dir);
+            throw e;
+        }
+    }
+
+    /** Closes the {@link #shared} databases, if any, and deletes their files. */
+    static synchronized void closeShared() {
+        if (shared == null) {
+            return;
+        }
+        Shared s = shared;
+        shared = null;
+        try {
+            try {
+                s.duckdb().close();
+            } finally {
+                s.duet().close();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("closing DuckDB failed", e);
+        } finally {
+            ScratchDir.delete(s.dir());
+        }
+    }
+
+    /** Both databases holding TPC-H at {@code sf}, in {@code dir}. */
+    record Shared(double sf, Path dir, Duet duet, Connection duckdb) {
+        /** A new connection to the DuckDB database (its settings are the database's: 2 threads). */
+        Connection newDuckDbConnection() throws SQLException {
+            return duckdb.unwrap(DuckDBConnection.class).duplicate();
+        }
+    }
+
+    /** Query {@code n} (1 to 22) as Duet's tests run it: the io.trino.tpch text, q15's view as a WITH. */
+    static String query(int n) {
+        return TpchQueries.query(n);
     }
 
     /** All rows of a prepared query, each value as the driver's {@code getObject} returns it. */

@@ -1,7 +1,5 @@
 package dev.duet.jmh;
 
-import dev.duet.engine.Duet;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,65 +23,65 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * TPC-H Q1 and Q6 (one-table scans and aggregates over {@code lineitem}) through JDBC prepared
- * statements: Duet with its table scans routed to the column store ({@code duet-column}, session
- * {@code SET duet.route = 'column'}) and to the row store ({@code duet-row}), and DuckDB
- * ({@code duckdb}, 2 threads), each file-backed and loaded with the same generated rows at
- * {@link #sf} in a fresh directory per trial. Before measuring, a Duet trial also loads DuckDB
- * and checks that Duet's answer (on the measured route) equals DuckDB's, so that a wrong answer
- * cannot look fast; DuckDB's own trials load DuckDB only.
+ * The 22 TPC-H queries through JDBC prepared statements at scale factor {@link #sf}, reading every
+ * value of every row: Duet with its default routing ({@code duet}, {@code SET duet.route =
+ * 'auto'}), with its table scans forced to the column store ({@code duet-column}) and to the row
+ * store ({@code duet-row}), and DuckDB ({@code duckdb}, 2 threads). Both databases hold the same
+ * generated rows, loaded once per JVM and scale factor and kept open for every trial that JVM
+ * runs ({@link TpchDatabases#shared}). Before measuring, a Duet trial checks that its answer
+ * equals DuckDB's (same rows in the same order, numbers within 1e-9 relative), so that a wrong
+ * answer cannot look fast.
  *
- * <pre>java -jar jmh/target/benchmarks.jar TpchColumnBenchmark -p sf=1 -f 1 -wi 1 -i 3</pre>
+ * <p>Run it without forks, in one JVM with Duet's flags, so that SF 1 is loaded once rather than
+ * for each of the 88 trials ({@link UnforkedRun} starts that JVM); forked, each trial loads both
+ * databases itself. {@link BenchmarkReport} turns the JSON result into the table of
+ * docs/benchmarks.md.
+ *
+ * <pre>java -cp jmh/target/benchmarks.jar dev.duet.jmh.UnforkedRun -Xmx12g -- TpchBenchmark -p sf=1 -rf json -rff tpch.json</pre>
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 1, time = 5)
-@Measurement(iterations = 3, time = 5)
+@Warmup(iterations = 1, time = 2)
+@Measurement(iterations = 3, time = 2)
 @Fork(1)
-public class TpchColumnBenchmark extends DuetBenchmark {
+public class TpchBenchmark extends DuetBenchmark {
     @Param({"1"})
     public double sf;
 
-    @Param({"1", "6"})
+    @Param({"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11",
+            "12", "13", "14", "15", "16", "17", "18", "19", "20", "21", "22"})
     public int query;
 
-    @Param({"duet-column", "duet-row", "duckdb"})
+    @Param({"duet", "duet-column", "duet-row", "duckdb"})
     public String target;
 
-    private Path dir;
-    private Duet duet;
-    private Connection duck;
     private Connection connection;
     private PreparedStatement statement;
 
     @Setup(Level.Trial)
-    public void load() throws SQLException {
-        dir = ScratchDir.create("tpch-" + target);
+    public void open() throws SQLException {
+        TpchDatabases.Shared data = TpchDatabases.shared(sf);
         String sql = TpchDatabases.query(query);
-        duck = TpchDatabases.loadDuckDb(dir, sf);
         if (target.equals("duckdb")) {
-            connection = duck;
+            connection = data.newDuckDbConnection();
         } else {
             String route = switch (target) {
+                case "duet" -> "auto";
                 case "duet-column" -> "column";
                 case "duet-row" -> "row";
                 default -> throw new IllegalArgumentException("unknown target " + target);
             };
-            duet = TpchDatabases.loadDuet(dir.resolve("duet"), sf);
-            connection = duet.connect();
+            connection = data.duet().connect();
             try (Statement s = connection.createStatement()) {
                 s.execute("SET duet.route = '" + route + "'");
             }
-            try (PreparedStatement expected = duck.prepareStatement(sql);
+            try (PreparedStatement expected = data.duckdb().prepareStatement(sql);
                  PreparedStatement actual = connection.prepareStatement(sql)) {
                 List<Object[]> rows = TpchDatabases.rows(actual);
                 TpchDatabases.checkSame("q" + query + " on " + target, TpchDatabases.rows(expected), rows);
                 System.out.printf("q%d on %s: %d rows, same as DuckDB%n", query, target, rows.size());
             }
-            // Only the database under test stays open while measuring.
-            duck.close();
-            duck = null;
         }
         statement = connection.prepareStatement(sql);
     }
@@ -91,19 +89,13 @@ public class TpchColumnBenchmark extends DuetBenchmark {
     @TearDown(Level.Trial)
     public void close() throws SQLException {
         try {
-            try {
+            if (statement != null) {
                 statement.close();
-                connection.close();
-            } finally {
-                if (duck != null && duck != connection) {
-                    duck.close();
-                }
-                if (duet != null) {
-                    duet.close();
-                }
             }
         } finally {
-            ScratchDir.delete(dir);
+            if (connection != null) {
+                connection.close();
+            }
         }
     }
 
