@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalDouble;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -51,7 +52,8 @@ public final class Duet implements AutoCloseable {
     private final DuetConfig config;
     /** Every query's allocator is a child of this one; closed last. */
     private final BufferAllocator allocator;
-    private final Sessions sessions = new Sessions();
+    /** The planner estimates each table's size from the row store ({@link RowStore#estimatedRows}). */
+    private final Sessions sessions;
     /** The column store and the sync feeding it; null when configured off or unavailable (see {@link #startColumnStore}). */
     private final ColumnStore columnStore;
     private final ColumnSync sync;
@@ -62,6 +64,7 @@ public final class Duet implements AutoCloseable {
     private Duet(RowStore store, DuetConfig config) {
         this.store = store;
         this.config = config;
+        this.sessions = new Sessions(table -> OptionalDouble.of(store.estimatedRows(table.id())));
         ColumnStore cs = null;
         ColumnSync s = null;
         try {

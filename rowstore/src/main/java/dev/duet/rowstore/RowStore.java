@@ -383,6 +383,16 @@ public final class RowStore implements AutoCloseable {
         return tables.get(id);
     }
 
+    /**
+     * An estimate of the rows in table {@code tableId} for the planner's join ordering: the keys
+     * the row store holds a slot for (committed rows, plus deleted ones not yet pruned), 0 for an
+     * unknown table. Not a snapshot count: it reads no version chains and takes no lock.
+     */
+    public long estimatedRows(long tableId) {
+        VersionedTable t = tables.get(tableId);
+        return t == null ? 0 : t.slotCount();
+    }
+
     void release(long snapshotTs) {
         snapshots.release(snapshotTs);
     }

@@ -89,6 +89,14 @@ final class VersionedTable {
     private final ConcurrentSkipListMap<byte[], Slot> ordered = new ConcurrentSkipListMap<>(KEY_ORDER);
     /** Point lookups; null for index storage, which finds keys in {@link #ordered}. Guarded for writes by the commit lock. */
     private final ConcurrentHashMap<Key, Slot> byKey;
+    /**
+     * Keys this table holds a slot for: live rows plus rows deleted but not yet pruned. An estimate
+     * for the planner; read without the commit lock.
+     */
+    long slotCount() {
+        return ordered.size();
+    }
+
     /** Next hidden row id for tables without a primary key; ids are never reused. */
     final AtomicLong nextRowId = new AtomicLong(1);
     /** Timestamp of the newest commit that wrote to this table. Written under the commit lock. */

@@ -7,6 +7,7 @@ import dev.duet.planner.PlannedExplain;
 import dev.duet.planner.PlannedQuery;
 import dev.duet.planner.PlannedStatement;
 import dev.duet.planner.SqlFrontEnd;
+import dev.duet.planner.catalog.CatalogSchema;
 import dev.duet.planner.ddl.CreateTable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,7 +31,7 @@ public final class Sessions {
     /** Most statements kept in the plan cache (least recently used ones are dropped). */
     static final int PLAN_CACHE_SIZE = 512;
 
-    private final SqlFrontEnd frontEnd = new SqlFrontEnd();
+    private final SqlFrontEnd frontEnd;
     /** Guarded by its own monitor. */
     private final Map<String, Prepared> plans = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
@@ -42,7 +43,18 @@ public final class Sessions {
     /** Statements planned by {@link #prepare} (cache misses), for tests of plan reuse. */
     private final AtomicLong planned = new AtomicLong();
 
+    /** Sessions whose planner knows no table sizes (every table is estimated alike). */
     public Sessions() {
+        this(CatalogSchema.RowCounts.UNKNOWN);
+    }
+
+    /**
+     * @param rowCounts table size estimates for the planner's join ordering (the hash join builds
+     *     on the side it estimates smaller); read when a statement is planned, so a cached plan
+     *     keeps the sizes of its planning
+     */
+    public Sessions(CatalogSchema.RowCounts rowCounts) {
+        this.frontEnd = new SqlFrontEnd(rowCounts);
     }
 
     SqlFrontEnd frontEnd() {
