@@ -665,7 +665,12 @@ public final class ColumnStore implements AutoCloseable {
                     break;
                 }
             }
-            long persisted = pendingTs < 0 ? ts : pendingTs;
+            // With nothing pending the table is persisted up to the watermark, but never less than
+            // it already was: after a restart the replay starts at the oldest table's watermark, and
+            // a manifest written before it passes this table's would claim that its segments hold
+            // nothing after the watermark. They do (sealed rows, deletes), and the next open would
+            // drop those deletes, replay onto rows already sealed and leave old versions visible.
+            long persisted = pendingTs < 0 ? Math.max(ts, t.persistedTs) : pendingTs;
             if (pendingTs >= 0 && pendingTs < fromTs) {
                 fromTs = pendingTs;
                 fromLsn = pendingLsn;

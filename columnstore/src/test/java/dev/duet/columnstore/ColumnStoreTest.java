@@ -74,7 +74,12 @@ class ColumnStoreTest {
 
     /** Applies the logged commits the store has not (it skips those at or below its watermark), as the sync's replay would; commit 1 creates T. */
     void replayLog(ColumnStore cs) {
-        for (long t = 1; t <= ts; t++) {
+        replayLog(cs, ts);
+    }
+
+    /** {@link #replayLog(ColumnStore)} of the commits up to {@code upTo} only. */
+    void replayLog(ColumnStore cs, long upTo) {
+        for (long t = 1; t <= upTo; t++) {
             if (!cs.beginCommit(t)) {
                 continue;
             }
@@ -501,6 +506,47 @@ class ColumnStoreTest {
         try (ColumnStore cs = ColumnStore.open(dir, options)) {
             assertEquals(ts, cs.watermarkTs());
             checkAllSnapshots(cs);
+        }
+    }
+
+    @Test
+    void aManifestWrittenDuringReplayKeepsATablesPersistedWatermark() {
+        // Another table's unsealed row keeps the replay start (commit 1) below T's persisted
+        // watermark (commit 4). A manifest written while the replay is still below T's watermark
+        // must not lower it: T's segments already hold commit 4's rows and deletes, and a lower
+        // watermark would drop commit 4's deletes from the delete vectors on the next open while
+        // its rows stay in the segment files, so an updated key's old version would stay visible.
+        TableDef u = TableDef.builder("u").column("id", DataType.BIGINT).primaryKey("id").build().withId(8);
+        ColumnStoreOptions options = ColumnStoreOptions.defaults().withSealRows(2).withRowGroupRows(2);
+        try (ColumnStore cs = ColumnStore.open(dir, options)) {
+            begin(cs);
+            cs.createTable(T);
+            cs.createTable(u);
+            end(cs);
+            begin(cs);
+            cs.put(u.id(), u.keyCodec().encode(new Object[] {1L}), u.rowCodec().encode(new Object[] {1L}));
+            end(cs);
+            begin(cs); // commit 3: T's first segment
+            put(cs, 1, "v1", 1);
+            put(cs, 2, "two", 2);
+            end(cs);
+            cs.awaitSeals();
+            begin(cs); // commit 4: updates 1 (a delete in the first segment), T's second segment
+            put(cs, 1, "v2", 2);
+            put(cs, 3, "three", 3);
+            end(cs);
+            cs.awaitSeals();
+            assertEquals(1, cs.replayFromTs(), "u's open segment holds the replay start back");
+            // kill: u's row is only in the WAL
+        }
+        try (ColumnStore reopened = ColumnStore.open(dir, options)) {
+            replayLog(reopened, 3); // the replay stops short of T's persisted watermark...
+            reopened.persist(); // ...when a manifest is written (as the sync's persist or a seal would)
+            // kill again
+        }
+        try (ColumnStore reopened = ColumnStore.open(dir, options)) {
+            replayLog(reopened);
+            checkAllSnapshots(reopened);
         }
     }
 
