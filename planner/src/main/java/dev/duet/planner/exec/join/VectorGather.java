@@ -2,6 +2,7 @@ package dev.duet.planner.exec.join;
 
 import dev.duet.core.DuetException;
 import dev.duet.core.SqlState;
+import dev.duet.core.exec.VectorRanges;
 import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BaseVariableWidthVector;
@@ -41,30 +42,23 @@ final class VectorGather {
         }
     }
 
-    /** {@code dst[at + i] = src[from + i]} for {@code i < count}. */
+    /**
+     * {@code dst[at + i] = src[from + i]} for {@code i < count}, growing {@code dst} as needed and
+     * setting its value count to {@code at + count}; the copy itself is {@link VectorRanges#copy}.
+     */
     static void copyRange(FieldVector src, int from, int count, FieldVector dst, int at) {
         if (count == 0) {
             return;
         }
         if (dst instanceof BaseVariableWidthVector v) {
-            copyVariableRange((BaseVariableWidthVector) src, from, count, v, at);
-        } else if (dst instanceof BitVector b) {
-            BitVector s = (BitVector) src;
-            ensureCapacity(b, at + count);
-            copyBits(s.getValidityBufferAddress(), from, b.getValidityBufferAddress(), at, count);
-            copyBits(s.getDataBufferAddress(), from, b.getDataBufferAddress(), at, count);
-            b.setValueCount(at + count);
+            ensureRows(v, at + count);
         } else if (dst instanceof BaseFixedWidthVector f) {
-            BaseFixedWidthVector s = (BaseFixedWidthVector) src;
-            int width = f.getTypeWidth();
             ensureCapacity(f, at + count);
-            MemoryUtil.copyMemory(s.getDataBufferAddress() + (long) from * width,
-                    f.getDataBufferAddress() + (long) at * width, (long) count * width);
-            copyBits(s.getValidityBufferAddress(), from, f.getValidityBufferAddress(), at, count);
-            f.setValueCount(at + count);
         } else {
             throw unsupported(dst);
         }
+        VectorRanges.copy(src, from, count, dst, at);
+        VectorRanges.finish(dst, at + count);
     }
 
     /** {@code dst[at, at + count)} = NULL. */
@@ -258,27 +252,6 @@ final class VectorGather {
         finishVariable(dst, at + count);
     }
 
-    private static void copyVariableRange(BaseVariableWidthVector src, int from, int count, BaseVariableWidthVector dst, int at) {
-        ensureRows(dst, at + count);
-        long sOff = src.getOffsetBufferAddress();
-        int sBase = MemoryUtil.getInt(sOff + ((long) from << 2));
-        int sEnd = MemoryUtil.getInt(sOff + ((long) (from + count) << 2));
-        long dOff = dst.getOffsetBufferAddress();
-        int dBase = at == 0 ? 0 : MemoryUtil.getInt(dOff + ((long) at << 2));
-        ensureBytes(dst, (long) dBase + (sEnd - sBase));
-        dOff = dst.getOffsetBufferAddress();
-        if (at == 0) {
-            MemoryUtil.putInt(dOff, 0);
-        }
-        MemoryUtil.copyMemory(src.getDataBufferAddress() + sBase, dst.getDataBufferAddress() + dBase, sEnd - sBase);
-        int shift = dBase - sBase;
-        for (int i = 1; i <= count; i++) {
-            MemoryUtil.putInt(dOff + ((long) (at + i) << 2), MemoryUtil.getInt(sOff + ((long) (from + i) << 2)) + shift);
-        }
-        copyBits(src.getValidityBufferAddress(), from, dst.getValidityBufferAddress(), at, count);
-        finishVariable(dst, at + count);
-    }
-
     /** Grows validity and offsets of a variable-width vector to hold at least {@code rows} values. */
     static void ensureRows(BaseVariableWidthVector v, int rows) {
         if (v.getValueCapacity() >= rows) {
@@ -334,19 +307,6 @@ final class VectorGather {
             setBit(address, index);
         } else {
             clearBit(address, index);
-        }
-    }
-
-    /** Copies {@code count} bits from bit {@code from} at {@code src} to bit {@code at} at {@code dst}. */
-    private static void copyBits(long src, int from, long dst, int at, int count) {
-        int i = 0;
-        if (((from | at) & 7) == 0) {
-            int whole = count >>> 3;
-            MemoryUtil.copyMemory(src + (from >>> 3), dst + (at >>> 3), whole);
-            i = whole << 3;
-        }
-        for (; i < count; i++) {
-            putBit(dst, at + i, bit(src, from + i));
         }
     }
 
