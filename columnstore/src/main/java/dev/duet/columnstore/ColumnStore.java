@@ -133,6 +133,13 @@ public final class ColumnStore implements AutoCloseable {
     /** The applied watermark the manifest read on open recorded (0 for a new store): replayed commits up to it may name tables dropped since. */
     private long manifestTs;
     private volatile DuetException failure;
+    /**
+     * Called with the applied watermark's log position before anything is persisted (manifest,
+     * delete vectors): the owner forces its log that far, so that the store may apply commits
+     * before they are durable yet never persists one a crash could take back. Set once by the
+     * owner before it applies commits; read by the sync thread.
+     */
+    private volatile java.util.function.LongConsumer beforePersist = lsn -> { };
     private volatile boolean closed;
 
     /** Sync thread (volatile for metric readers): rows inserted since open; rows of the commit being applied. */
@@ -406,6 +413,15 @@ public final class ColumnStore implements AutoCloseable {
         sealer.listener(requireNonNull(listener, "listener is null"));
     }
 
+    /**
+     * Sets what is called, on the sync thread, with the log position of the applied watermark
+     * before each manifest (and the delete vectors it lists) is written: the owner makes its log
+     * durable up to there. Without it the store assumes every commit it is given is durable.
+     */
+    public void beforePersist(java.util.function.LongConsumer forceLog) {
+        this.beforePersist = requireNonNull(forceLog, "forceLog is null");
+    }
+
     /** Test hook: runs on the seal thread before each file is written (to hold a seal, or fail it). */
     void beforeSealWrite(Sealer.BeforeWrite hook) {
         sealer.beforeWrite(hook);
@@ -638,6 +654,9 @@ public final class ColumnStore implements AutoCloseable {
     private void writeManifest() {
         long ts = appliedTs;
         long lsn = appliedLsn;
+        // Sealed files, delete vectors and the watermark below hold every applied commit: none may
+        // reach the disk's manifest before the log that could otherwise lose it.
+        beforePersist.accept(lsn);
         long fromTs = ts;
         long fromLsn = lsn;
         ByteSink out = new ByteSink(4096);

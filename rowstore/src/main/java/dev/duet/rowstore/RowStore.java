@@ -234,11 +234,6 @@ public final class RowStore implements AutoCloseable {
         putCatalog(latestCatalogTs, latestCatalog);
         snapshots.publish(lastTs, endLsn);
         wal = WalWriter.open(walDir, endLsn, walOptions(options));
-        wal.setDurabilityListener(lsn -> {
-            for (CommitListener l : listeners) {
-                l.durable(lsn);
-            }
-        });
         try {
             Checkpointer.forceDirectory(dir); // the wal/ entry, if it was just created
         } catch (IOException e) {
@@ -682,6 +677,17 @@ public final class RowStore implements AutoCloseable {
     /** Every WAL record ending at or before this position is on disk; Long.MAX_VALUE in memory (no log). */
     public long durableLsn() {
         return wal == null ? Long.MAX_VALUE : wal.durableLsn();
+    }
+
+    /**
+     * Forces the WAL to disk up to {@code lsn} (the end of a commit record fed to a
+     * {@link CommitListener}) in either durability mode; returns at once if it is durable already
+     * or the store has no log. The column-store sync calls it before persisting anything.
+     */
+    public void forceDurable(long lsn) {
+        if (wal != null) {
+            wal.force(Math.min(lsn, wal.endLsn()));
+        }
     }
 
     /**
