@@ -515,7 +515,7 @@ public final class Transaction implements AutoCloseable {
         TreeMap<byte[], byte[]> own = indexWrites.get(index.id());
         java.util.TreeSet<byte[]> pks = new java.util.TreeSet<>(VersionedTable.KEY_ORDER);
         for (byte[][] span : spans) {
-            for (VersionedTable.Slot slot : entries.range(span[0], span[1]).values()) {
+            for (VersionedTable.Slot slot : entries.range(span[0], span[1])) {
                 byte[] pk = RowVersion.visibleRow(slot.head, snapshotTs);
                 if (pk != null) {
                     pks.add(pk);
@@ -663,7 +663,7 @@ public final class Transaction implements AutoCloseable {
     private EncodedRows mergedScan(long tableId, byte[] from, byte[] to) {
         VersionedTable vt = committedTable(tableId);
         TreeMap<byte[], byte[]> w = writes.get(tableId);
-        return new MergedRows(vt == null ? null : vt.range(from, to).values().iterator(), w == null ? null : range(w, from, to),
+        return new MergedRows(vt == null ? null : vt.range(from, to).iterator(), w == null ? null : range(w, from, to),
                 snapshotTs);
     }
 
@@ -1069,7 +1069,7 @@ public final class Transaction implements AutoCloseable {
             }
             return false;
         }
-        for (VersionedTable.Slot slot : entries.range(values, to).values()) {
+        for (VersionedTable.Slot slot : entries.range(values, to)) {
             if (own != null && own.containsKey(slot.key)) {
                 continue;
             }

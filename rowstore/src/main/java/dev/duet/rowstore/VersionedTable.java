@@ -6,65 +6,126 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
-import java.util.NavigableMap;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The rows of one table: one {@link Slot} per encoded primary key (memcomparable, see
  * {@code KeyCodec}) holding the head of the key's version chain. Slots are reachable two ways: a
  * hash index for point lookups (a skip-list search over a million keys is a chain of cache
- * misses) and a skip list in key order for scans. Both indexes and every {@code Slot.head} are
- * written only by committers holding the store's commit lock (or by single-threaded recovery);
- * readers go lock-free through either index and follow immutable chains.
+ * misses) and a skip list in key order for scans, whose nodes are the slots themselves. Both
+ * indexes and every {@code Slot.head} are written only by committers holding the store's commit
+ * lock (or by single-threaded recovery); readers go lock-free through either index and follow
+ * immutable chains.
  *
- * <p>The hash index is an open-addressing table of slot references (linear probing, the hash kept
- * in the slot), not a {@code ConcurrentHashMap}: that cost a node and a key wrapper, about 56
- * bytes and two objects per row, and young collections copied them all after a bulk insert.
- * Protocol (single writer, lock-free readers):
+ * <p>Neither index is a {@code java.util.concurrent} map: a {@code ConcurrentHashMap} cost a node
+ * and a key wrapper per row, a {@code ConcurrentSkipListMap} a node and on average half an index
+ * node, together about 90 bytes and three and a half objects per row, and young collections
+ * copied them all after a bulk insert (the 150-250 ms pauses of {@code SyncBenchmark}). Here a row
+ * costs its slot (key, hash, head, level-0 successor, upper successors of one slot in four), its
+ * versions and a hash cell. Protocol (single writer, lock-free readers):
  * <ul>
  * <li>Only a thread holding the commit lock (or recovery, before the store is shared) changes
- *     {@link #cells} or its contents; it stores into a cell with release semantics, readers load
- *     with acquire, so a reader that finds a slot also sees its key, hash and first version.</li>
- * <li>A cell goes from null to a slot, from a slot to {@link #TOMBSTONE} (removal), and from a
- *     tombstone to a slot. Entries never move within an array, so a reader probing while the
- *     writer inserts or removes finds every slot that was there when it started, except one being
- *     removed (a key deleted before the horizon, which no snapshot sees either way).</li>
- * <li>Growth builds a new array privately, fills it, and only then publishes it through the
- *     volatile field; the old array is never written again. A reader that loaded the old array
- *     sees the table as it was: it can miss only slots installed after it started, which belong
- *     to commits newer than any snapshot it could read at (those were installed before their
- *     timestamp was published).</li>
- * <li>The writer keeps at least a quarter of the cells null (counting tombstones as used), so every
- *     probe ends at a null cell.</li>
+ *     {@link #cells}, a cell, or a successor link; it stores with release semantics and readers
+ *     load with acquire, so a reader that reaches a slot also sees its key, hash, first version
+ *     and successors as they were when it was linked.</li>
+ * <li>Hash index: open addressing, linear probing, a power-of-two array. A cell goes from null
+ *     to a slot, from a slot to {@link #TOMBSTONE} (removal), and from a tombstone to a slot;
+ *     entries never move within an array, so a probe finds every slot that was there when it
+ *     started, except one being removed (a key deleted before the horizon, which no snapshot sees
+ *     either way). Growth builds a new array privately, fills it, and only then publishes it
+ *     through the volatile field; the old array is never written again. The writer keeps at least
+ *     a quarter of the cells null (tombstones count as used), so every probe ends.</li>
+ * <li>Skip list: a slot is linked bottom-up after its own successors are set, and unlinked top-down
+ *     by pointing its predecessors past it; its own links are never changed again, so a reader
+ *     standing on an unlinked slot still walks on, in key order, into the list.</li>
+ * <li>A reader can miss only slots linked after it started, which belong to commits newer than any
+ *     snapshot it could read at (a commit's slots are installed before its timestamp is
+ *     published), and can meet a slot unlinked meanwhile, whose newest version is then a deletion
+ *     no open snapshot sees past.</li>
  * </ul>
  *
  * <p>The entries of a secondary index are stored the same way ({@link #forIndex}): the key is the
  * encoded indexed values followed by the row's primary key, a version's "row" is that primary key
  * (null: the entry was removed), and there is no hash index (index entries are only ever scanned
- * by prefix).
+ * by prefix; an exact lookup searches the skip list).
  */
 final class VersionedTable {
     static final Comparator<byte[]> KEY_ORDER = Arrays::compareUnsigned;
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** Elements of {@link #cells} and of {@link Slot#up}. */
     private static final VarHandle CELL = MethodHandles.arrayElementVarHandle(Slot[].class);
+    private static final VarHandle NEXT;
+    /** Levels above 0 a slot can have: ample for 2^31 keys at one in two per level. */
+    private static final int MAX_UP = 30;
     /** What a removed slot's cell holds, so that probes for keys placed after it go on. */
-    private static final Slot TOMBSTONE = new Slot(new byte[0], null);
+    private static final Slot TOMBSTONE = new Slot(new byte[0], null, 0);
     private static final int MIN_CELLS = 16;
 
-    /** A key and its newest version. */
+    static {
+        try {
+            NEXT = MethodHandles.lookup().findVarHandle(Slot.class, "next", Slot.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** A key and its newest version, and its node in the table's skip list. */
     static final class Slot {
         final byte[] key;
         /** {@link #hash} of the key: probes compare it before the key's bytes, growth does not recompute it. */
         final int hash;
         /** Newest version; replaced under the commit lock. */
         volatile RowVersion head;
+        /** Successor in key order (level 0); see the class comment for who writes it and how. */
+        @SuppressWarnings("unused") // through NEXT
+        private Slot next;
+        /** Successors at levels 1 to {@code up.length}; null for a slot on level 0 only (three in four). */
+        private final Slot[] up;
 
+        /** A slot at a random height (one in four reaches level 1, one in two of those level 2, ...). */
         Slot(byte[] key, RowVersion head) {
+            this(key, head, randomUp());
+        }
+
+        private Slot(byte[] key, RowVersion head, int up) {
             this.key = key;
-            this.hash = hash(key);
+            this.hash = key == null ? 0 : hash(key);
             this.head = head;
+            this.up = up == 0 ? null : new Slot[up];
+        }
+
+        private static int randomUp() {
+            int r = ThreadLocalRandom.current().nextInt();
+            if ((r & 3) != 0) {
+                return 0;
+            }
+            int up = 1;
+            for (r >>>= 2; (r & 1) != 0 && up < MAX_UP; r >>>= 1) {
+                up++;
+            }
+            return up;
+        }
+
+        int levels() {
+            return up == null ? 0 : up.length;
+        }
+
+        /** The successor at {@code level} (at most {@link #levels()}); acquire. */
+        Slot succ(int level) {
+            return level == 0 ? (Slot) NEXT.getAcquire(this) : (Slot) CELL.getAcquire(up, level - 1);
+        }
+
+        /** Sets the successor at {@code level}; release. Commit lock held (or recovery). */
+        void succ(int level, Slot s) {
+            if (level == 0) {
+                NEXT.setRelease(this, s);
+            } else {
+                CELL.setRelease(up, level - 1, s);
+            }
         }
     }
 
@@ -90,11 +151,17 @@ final class VersionedTable {
     }
 
     final long id;
-    /** Key order, for scans. Guarded for writes by the commit lock. */
-    private final ConcurrentSkipListMap<byte[], Slot> ordered = new ConcurrentSkipListMap<>(KEY_ORDER);
+    /** The skip list's head: no key, every level. */
+    private final Slot first = new Slot(null, null, MAX_UP);
+    /** Commit lock (volatile for readers): the highest level any slot has; readers may start lower. */
+    private volatile int topLevel;
+    /** Commit lock: the predecessors of the slot being linked or unlinked, per level. */
+    private final Slot[] preds = new Slot[MAX_UP + 1];
+    /** Commit lock (volatile for readers): slots linked in the skip list. */
+    private volatile long linked;
     /**
      * The hash index (see the class comment for its protocol); a power-of-two length. Null for
-     * index storage, which finds keys in {@link #ordered}.
+     * index storage, which finds keys in the skip list.
      */
     private volatile Slot[] cells;
     /** Commit lock: cells holding a slot, and cells holding a slot or a tombstone. */
@@ -106,7 +173,7 @@ final class VersionedTable {
      * for the planner; read without the commit lock.
      */
     long slotCount() {
-        return ordered.size();
+        return linked;
     }
 
     /** Next hidden row id for tables without a primary key; ids are never reused. */
@@ -156,7 +223,8 @@ final class VersionedTable {
     Slot slot(byte[] key) {
         Slot[] c = cells;
         if (c == null) {
-            return ordered.get(key);
+            Slot s = before(key, null).succ(0);
+            return s != null && Arrays.equals(s.key, key) ? s : null;
         }
         int h = hash(key);
         int mask = c.length - 1;
@@ -170,6 +238,83 @@ final class VersionedTable {
             }
         }
     }
+
+    // ---------------------------------------------------------------- skip list
+
+    /**
+     * The last slot whose key is below {@code key} ({@link #first} if none), searching from the
+     * top; with {@code into} not null, also the last such slot at each level from
+     * {@link #topLevel} down. Lock-free (the writer passes {@link #preds}).
+     */
+    private Slot before(byte[] key, Slot[] into) {
+        Slot x = first;
+        for (int level = topLevel; level >= 0; level--) {
+            for (Slot n = x.succ(level); n != null && KEY_ORDER.compare(n.key, key) < 0; n = x.succ(level)) {
+                x = n;
+            }
+            if (into != null) {
+                into[level] = x;
+            }
+        }
+        return x;
+    }
+
+    /** Links {@code s}, whose key has no slot, into the skip list. Commit lock held (or recovery). */
+    private void link(Slot s) {
+        int top = s.levels();
+        if (topLevel < top) {
+            topLevel = top; // readers may start this high at once: the head's new levels are still empty
+        }
+        before(s.key, preds);
+        for (int level = 0; level <= top; level++) {
+            s.succ(level, preds[level].succ(level));
+        }
+        for (int level = 0; level <= top; level++) {
+            preds[level].succ(level, s);
+        }
+        linked = linked + 1;
+    }
+
+    /** Unlinks {@code s} if it is linked (a later slot of the same key is left alone). Commit lock held (or recovery). */
+    private void unlink(Slot s) {
+        before(s.key, preds);
+        for (int level = Math.min(s.levels(), topLevel); level >= 0; level--) {
+            if (preds[level].succ(level) == s) {
+                preds[level].succ(level, s.succ(level));
+                if (level == 0) {
+                    linked = linked - 1;
+                }
+            }
+        }
+    }
+
+    /** The slots with keys in {@code [from, to)} (null bounds are open), in key order, read lazily. Lock-free. */
+    Iterable<Slot> range(byte[] from, byte[] to) {
+        return () -> new Iterator<>() {
+            private Slot n = (from == null ? first : before(from, null)).succ(0);
+
+            @Override
+            public boolean hasNext() {
+                return n != null && (to == null || KEY_ORDER.compare(n.key, to) < 0);
+            }
+
+            @Override
+            public Slot next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                Slot r = n;
+                n = r.succ(0);
+                return r;
+            }
+        };
+    }
+
+    Iterable<Slot> slots() {
+        return range(null, null);
+    }
+
+    // ---------------------------------------------------------------- hash index
 
     /** Adds a slot whose key has none to the hash index. Commit lock held (or recovery). */
     private void hashInsert(Slot s) {
@@ -233,6 +378,8 @@ final class VersionedTable {
         return next;
     }
 
+    // ---------------------------------------------------------------- writes
+
     /** Makes {@code v} the newest version of {@code key}. Commit lock held (or recovery). */
     void install(byte[] key, RowVersion v) {
         install(slot(key), key, v);
@@ -249,7 +396,7 @@ final class VersionedTable {
             if (cells != null) {
                 hashInsert(s);
             }
-            ordered.put(key, s);
+            link(s);
         } else {
             slot.head = v;
         }
@@ -268,45 +415,44 @@ final class VersionedTable {
         if (cells != null) {
             hashRemove(s);
         }
-        ordered.remove(s.key, s);
+        unlink(s);
     }
 
     /**
-     * Adds rows loaded from a checkpoint, sorted by key first: the skip list grows far faster in
-     * key order than in the checkpoint's hash order. Recovery only.
+     * Adds rows loaded from a checkpoint (or an index being built), sorted by key first: into an
+     * empty table they are then appended at the tail of each level, without a search. Recovery or
+     * commit lock.
      */
     void load(List<Slot> slots) {
         slots.sort((a, b) -> KEY_ORDER.compare(a.key, b.key));
         if (cells != null && (usedCells + slots.size()) * 4L > cells.length * 3L) {
             grow(liveCells + slots.size());
         }
+        if (linked > 0) {
+            for (Slot s : slots) {
+                if (cells != null) {
+                    hashInsert(s);
+                }
+                link(s);
+            }
+            return;
+        }
+        Slot[] tail = new Slot[MAX_UP + 1];
+        Arrays.fill(tail, first);
         for (Slot s : slots) {
             if (cells != null) {
                 hashInsert(s);
             }
-            ordered.put(s.key, s);
+            int top = s.levels();
+            if (topLevel < top) {
+                topLevel = top;
+            }
+            for (int level = 0; level <= top; level++) {
+                tail[level].succ(level, s);
+                tail[level] = s;
+            }
         }
-    }
-
-    /** Slots with keys in {@code [from, to)} in key order; null bounds are open. */
-    NavigableMap<byte[], Slot> range(byte[] from, byte[] to) {
-        if (from == null && to == null) {
-            return ordered;
-        }
-        if (from == null) {
-            return ordered.headMap(to, false);
-        }
-        if (to == null) {
-            return ordered.tailMap(from, true);
-        }
-        if (KEY_ORDER.compare(from, to) >= 0) {
-            return ordered.subMap(from, true, from, false);
-        }
-        return ordered.subMap(from, true, to, false);
-    }
-
-    Iterable<Slot> slots() {
-        return ordered.values();
+        linked = slots.size();
     }
 
     /**
@@ -320,7 +466,7 @@ final class VersionedTable {
             return dead;
         }
         prunedUpTo = horizon;
-        for (Slot s : ordered.values()) {
+        for (Slot s : slots()) {
             RowVersion head = s.head;
             RowVersion v = RowVersion.prune(head, horizon);
             if (v == head && head.row == null) {
