@@ -65,6 +65,10 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
  * manifest in a way the replay cannot repeat. {@link #persist} seals every non-empty open segment
  * (also small ones) and writes the manifest: on close, and when the retained WAL grows too large.
  * Files the manifest does not list (a seal cut short, a dropped table's) are deleted on open.
+ * Compaction ({@link #startCompaction}) rewrites sealed segments on a second background thread
+ * (another {@link Sealer}); the sync thread installs each rewrite between commits like a seal, and
+ * the new file is listed only by the manifest written after that, so a crash before it leaves the
+ * old segment in place.
  *
  * <p><b>Reading.</b> {@link #scan} waits until the watermark reaches the snapshot (the sync is
  * in-process and woken on every commit and every fsync, so the wait is normally milliseconds; a
