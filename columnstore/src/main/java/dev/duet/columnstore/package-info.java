@@ -1,7 +1,7 @@
 /**
  * The column store: per table, an open Arrow segment receiving synced rows, sealed at a row
  * threshold into a Parquet segment file with zone maps (written by a background seal thread, off
- * the sync); per-row insert commit timestamps and per-segment delete vectors give snapshot
+ * the sync; segments with many deleted rows are rewritten by a compaction thread); per-row insert commit timestamps and per-segment delete vectors give snapshot
  * visibility; a manifest lists the segments and the sync watermark. Depends on {@code core} (and Arrow, Parquet) only: it knows nothing of the row store
  * or of SQL.
  */

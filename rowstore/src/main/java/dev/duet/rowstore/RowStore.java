@@ -548,7 +548,7 @@ public final class RowStore implements AutoCloseable {
                 if (pk == null || pk == Transaction.DELETED) {
                     continue;
                 }
-                for (VersionedTable.Slot slot : entries.range(added[1], KeyCodec.prefixEnd(added[1])).values()) {
+                for (VersionedTable.Slot slot : entries.range(added[1], KeyCodec.prefixEnd(added[1]))) {
                     byte[] other = slot.head.row;
                     if (other != null && !java.util.Arrays.equals(other, pk) && own.get(slot.key) == null) {
                         TableDef def = target.tableById(index.tableId());

@@ -49,8 +49,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * the sync thread through {@link #queueLock}; it never polls.
  *
  * <p>Persistence: the column store's seal thread writes full segments to their files in the
- * background; when it finishes one it wakes the sync thread (through {@link #queueLock}, like a
- * commit), which installs the file and writes the manifest ({@link ColumnStore#installSeals}); when the WAL a
+ * background, and its compaction thread rewrites segments with many deleted rows (started every
+ * {@link SyncOptions#compactEveryCommits()} commits, {@link ColumnStore#startCompaction}); when
+ * either finishes a file it wakes the sync thread (through {@link #queueLock}, like a commit),
+ * which installs the file and writes the manifest ({@link ColumnStore#installSeals}); when the WAL a
  * restart would replay exceeds {@link SyncOptions#maxReplayBytes()} the sync seals everything
  * ({@link ColumnStore#persist()}); after each manifest the retention position moves to the new
  * replay start. {@link #close()} applies what it received, persists, and unsubscribes.
@@ -75,7 +77,7 @@ public final class ColumnSync implements AutoCloseable {
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private long queuedBytes;
     private boolean stopping;
-    /** queueLock: the column store's seal thread finished a segment file that the sync thread has not installed yet. */
+    /** queueLock: the column store's seal or compaction thread finished a segment file that the sync thread has not installed yet. */
     private boolean sealFinished;
 
     private volatile DuetException failure;
@@ -195,7 +197,7 @@ public final class ColumnSync implements AutoCloseable {
         }
     }
 
-    /** The seal listener (on the column store's seal thread): wakes the sync thread to install the file. */
+    /** The seal listener (on the column store's seal or compaction thread): wakes the sync thread to install the file. */
     private void sealFinished() {
         queueLock.lock();
         try {
@@ -329,7 +331,9 @@ public final class ColumnSync implements AutoCloseable {
         commitsApplied++;
         if (++sinceCompaction >= options.compactEveryCommits()) {
             sinceCompaction = 0;
-            columns.compact(rows.oldestSnapshot());
+            // the rewrite runs on the column store's compaction thread; its end wakes this thread
+            // like a finished seal, and installSeals installs it
+            columns.startCompaction(rows.oldestSnapshot());
         }
         if (retention != null && endLsn - columns.replayFromLsn() > options.maxReplayBytes()) {
             columns.persist();
