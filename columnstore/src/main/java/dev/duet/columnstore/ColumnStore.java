@@ -329,6 +329,54 @@ public final class ColumnStore implements AutoCloseable {
         commitRows++;
     }
 
+    /**
+     * The commit inserts a run of new rows into table {@code tableId} (a bulk load's chunk): returns
+     * the sink to hand them to, one {@link RowRun#insert} per row, or null if the table's persisted
+     * state already covers the commit (a replay). The table is looked up and its write lock taken
+     * once for the run, not per row, and the rows are decoded from the caller's buffer straight
+     * into the open segment's vectors. Valid until {@link #endCommit}.
+     */
+    public RowRun insertRun(long tableId) {
+        ColumnTable t = tableForWrite(tableId);
+        if (t == null) {
+            return null;
+        }
+        if (t.pendingFromTs < 0) {
+            t.pendingFromTs = appliedTs;
+            t.pendingFromLsn = appliedLsn;
+        }
+        if (!t.writing) {
+            t.lock.writeLock().lock();
+            t.writing = true;
+        }
+        touch(t);
+        return new RowRun(t);
+    }
+
+    /** Where the rows of one {@link #insertRun} go. Sync thread, inside the commit that made it. */
+    public final class RowRun {
+        private final ColumnTable table;
+        private final Segment open;
+
+        private RowRun(ColumnTable table) {
+            this.table = table;
+            this.open = table.open;
+        }
+
+        /**
+         * Appends the row {@code buf[rowOff, rowOff + rowLen)} ({@link dev.duet.core.types.RowCodec}
+         * bytes) with encoded key {@code buf[keyOff, keyOff + keyLen)}.
+         */
+        public void insert(byte[] buf, int keyOff, int keyLen, int rowOff, int rowLen) {
+            int at = open.rows.append(currentTs, buf, keyOff, keyLen, buf, rowOff, rowLen);
+            long old = table.keys.put(buf, keyOff, keyLen, ColumnTable.position(open.id, at));
+            if (old != KeyMap.NONE) {
+                markDeleted(table, old);
+            }
+            commitRows++;
+        }
+    }
+
     /** The commit deleted the row with encoded key {@code key}. */
     public void delete(long tableId, byte[] key) {
         ColumnTable t = tableForWrite(tableId);
