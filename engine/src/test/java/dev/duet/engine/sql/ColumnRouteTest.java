@@ -21,6 +21,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -205,6 +206,16 @@ class ColumnRouteTest {
                     assertEquals(i + 1, rs.getLong(1), "rows seen after commit " + i);
                     assertEquals(i, rs.getLong(2));
                 }
+            }
+            // the seal thread writes the first segment's file in the background (slowly in a cold JVM on a
+            // loaded machine): once it is installed, a read goes through its row groups
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (db.columnStore().segmentsSealed() == 0 && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(10_000_000);
+            }
+            try (ResultSet rs = r.executeQuery("SELECT count(*), max(id) FROM t")) {
+                assertTrue(rs.next());
+                assertEquals(400, rs.getLong(1));
             }
         }
         assertTrue(db.columnStore().rowGroupsRead() > 0, "the reads went to the column store");
