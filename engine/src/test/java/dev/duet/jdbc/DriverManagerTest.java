@@ -71,7 +71,7 @@ class DriverManagerTest {
         assertTrue(driver.acceptsURL("jdbc:duet:/tmp/x"));
         assertFalse(driver.acceptsURL("jdbc:postgresql://localhost/x"));
         assertNull(driver.connect("jdbc:h2:mem:", new Properties()), "another driver's URL");
-        assertEquals(3, driver.getPropertyInfo("jdbc:duet:mem:", new Properties()).length);
+        assertEquals(4, driver.getPropertyInfo("jdbc:duet:mem:", new Properties()).length);
         assertSqlState("22023", () -> DriverManager.getConnection("jdbc:duet:mem:x?durability=sometimes"));
         assertSqlState("22023", () -> DriverManager.getConnection("jdbc:duet:mem:x?colour=blue"));
         assertSqlState("22023", () -> DriverManager.getConnection("jdbc:duet:mem:x?memory_limit=-1"));
