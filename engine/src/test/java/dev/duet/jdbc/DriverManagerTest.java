@@ -75,7 +75,18 @@ class DriverManagerTest {
         assertSqlState("22023", () -> DriverManager.getConnection("jdbc:duet:mem:x?durability=sometimes"));
         assertSqlState("22023", () -> DriverManager.getConnection("jdbc:duet:mem:x?colour=blue"));
         assertSqlState("22023", () -> DriverManager.getConnection("jdbc:duet:mem:x?memory_limit=-1"));
+        assertSqlState("22023", () -> DriverManager.getConnection("jdbc:duet:mem:x?threads=0"));
         assertSqlState("22023", () -> DriverManager.getConnection("jdbc:duet:"));
+    }
+
+    @Test
+    void theThreadsOptionIsTheDefaultOfDuetThreads() throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:duet:mem:?threads=3");
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SHOW duet.threads")) {
+            assertTrue(rs.next());
+            assertEquals("3", rs.getString(1));
+        }
     }
 
     /**
