@@ -168,6 +168,18 @@ class ParallelQueryTest {
     }
 
     @Test
+    void theQuerysMemoryLimitCoversItsWorkers() {
+        run(session, "SET duet.threads = 2");
+        run(session, "SET duet.memory_limit = '64kB'");
+        try {
+            assertQueryFails(session, SqlState.OUT_OF_MEMORY, "SELECT g, min(s), max(f), sum(d) FROM m GROUP BY g");
+        } finally {
+            run(session, "RESET duet.memory_limit");
+        }
+        assertEquals(0, db.allocator().getAllocatedMemory(), "memory left after a parallel query ran out of memory");
+    }
+
+    @Test
     void limitAndAnAbandonedResultStopTheWorkers() {
         run(session, "SET duet.threads = 2");
         assertEquals(5, query(session, "SELECT id, s FROM m LIMIT 5").size());
