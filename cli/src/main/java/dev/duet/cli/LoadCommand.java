@@ -11,7 +11,8 @@ import java.util.Locale;
 
 /**
  * {@code duet load tpch --sf SF DIR}: loads TPC-H at scale factor SF into the database directory
- * DIR (created on first use). The load runs with async durability (a commit does not wait for
+ * DIR (created on first use), through the bulk load path ({@code Duet.appender}, one commit per
+ * 50,000 rows). The load runs with async durability (a commit does not wait for
  * fsync) and without background checkpoints; closing the database at the end checkpoints it and
  * flushes the log, so the data is on disk when the command returns 0.
  */

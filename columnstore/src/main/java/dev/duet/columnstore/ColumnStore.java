@@ -7,8 +7,6 @@ import dev.duet.core.DuetException;
 import dev.duet.core.SqlState;
 import dev.duet.core.catalog.CatalogCodec;
 import dev.duet.core.catalog.TableDef;
-import dev.duet.core.exec.BatchColumn;
-import dev.duet.core.exec.Batches;
 import dev.duet.core.exec.QueryContext;
 import dev.duet.core.io.ByteSink;
 import dev.duet.core.io.ByteSource;
@@ -31,9 +29,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.BigIntVector;
-import org.apache.arrow.vector.VarBinaryVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.Types;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 
@@ -70,6 +65,10 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
  * manifest in a way the replay cannot repeat. {@link #persist} seals every non-empty open segment
  * (also small ones) and writes the manifest: on close, and when the retained WAL grows too large.
  * Files the manifest does not list (a seal cut short, a dropped table's) are deleted on open.
+ * Compaction ({@link #startCompaction}) rewrites sealed segments on a second background thread
+ * (another {@link Sealer}); the sync thread installs each rewrite between commits like a seal, and
+ * the new file is listed only by the manifest written after that, so a crash before it leaves the
+ * old segment in place.
  *
  * <p><b>Reading.</b> {@link #scan} waits until the watermark reaches the snapshot (the sync is
  * in-process and woken on every commit and every fsync, so the wait is normally milliseconds; a
@@ -97,6 +96,8 @@ public final class ColumnStore implements AutoCloseable {
     private final BufferAllocator allocator;
     /** The seal thread; its jobs are submitted and taken back by the sync thread only. */
     private final Sealer sealer;
+    /** The compaction thread ({@link Compaction} jobs), kept apart so that seals never queue behind a rewrite. Same protocol. */
+    private final Sealer compactor;
     /** Tables by id: changed by the sync thread, read by scans. */
     private final ConcurrentHashMap<Long, ColumnTable> tables = new ConcurrentHashMap<>();
 
@@ -133,6 +134,13 @@ public final class ColumnStore implements AutoCloseable {
     /** The applied watermark the manifest read on open recorded (0 for a new store): replayed commits up to it may name tables dropped since. */
     private long manifestTs;
     private volatile DuetException failure;
+    /**
+     * Called with the applied watermark's log position before anything is persisted (manifest,
+     * delete vectors): the owner forces its log that far, so that the store may apply commits
+     * before they are durable yet never persists one a crash could take back. Set once by the
+     * owner before it applies commits; read by the sync thread.
+     */
+    private volatile java.util.function.LongConsumer beforePersist = lsn -> { };
     private volatile boolean closed;
 
     /** Sync thread (volatile for metric readers): rows inserted since open; rows of the commit being applied. */
@@ -159,6 +167,7 @@ public final class ColumnStore implements AutoCloseable {
         this.options = options;
         this.allocator = new RootAllocator();
         this.sealer = new Sealer("duet-seal-" + dir.getFileName());
+        this.compactor = new Sealer("duet-compact-" + dir.getFileName());
         this.cache = new SegmentCache(allocator, options.scanCacheBytes());
     }
 
@@ -320,6 +329,54 @@ public final class ColumnStore implements AutoCloseable {
         commitRows++;
     }
 
+    /**
+     * The commit inserts a run of new rows into table {@code tableId} (a bulk load's chunk): returns
+     * the sink to hand them to, one {@link RowRun#insert} per row, or null if the table's persisted
+     * state already covers the commit (a replay). The table is looked up and its write lock taken
+     * once for the run, not per row, and the rows are decoded from the caller's buffer straight
+     * into the open segment's vectors. Valid until {@link #endCommit}.
+     */
+    public RowRun insertRun(long tableId) {
+        ColumnTable t = tableForWrite(tableId);
+        if (t == null) {
+            return null;
+        }
+        if (t.pendingFromTs < 0) {
+            t.pendingFromTs = appliedTs;
+            t.pendingFromLsn = appliedLsn;
+        }
+        if (!t.writing) {
+            t.lock.writeLock().lock();
+            t.writing = true;
+        }
+        touch(t);
+        return new RowRun(t);
+    }
+
+    /** Where the rows of one {@link #insertRun} go. Sync thread, inside the commit that made it. */
+    public final class RowRun {
+        private final ColumnTable table;
+        private final Segment open;
+
+        private RowRun(ColumnTable table) {
+            this.table = table;
+            this.open = table.open;
+        }
+
+        /**
+         * Appends the row {@code buf[rowOff, rowOff + rowLen)} ({@link dev.duet.core.types.RowCodec}
+         * bytes) with encoded key {@code buf[keyOff, keyOff + keyLen)}.
+         */
+        public void insert(byte[] buf, int keyOff, int keyLen, int rowOff, int rowLen) {
+            int at = open.rows.append(currentTs, buf, keyOff, keyLen, buf, rowOff, rowLen);
+            long old = table.keys.put(buf, keyOff, keyLen, ColumnTable.position(open.id, at));
+            if (old != KeyMap.NONE) {
+                markDeleted(table, old);
+            }
+            commitRows++;
+        }
+    }
+
     /** The commit deleted the row with encoded key {@code key}. */
     public void delete(long tableId, byte[] key) {
         ColumnTable t = tableForWrite(tableId);
@@ -398,17 +455,44 @@ public final class ColumnStore implements AutoCloseable {
     }
 
     /**
-     * Sets what the seal thread calls after each segment file it finished (or failed to write):
-     * the owner wakes its sync thread, which calls {@link #installSeals}. Runs on the seal thread,
-     * so it must only signal.
+     * Sets what the seal and compaction threads call after each segment file they finished (or
+     * failed to write): the owner wakes its sync thread, which calls {@link #installSeals}. Runs on
+     * those threads, so it must only signal.
      */
     public void onSealed(Runnable listener) {
-        sealer.listener(requireNonNull(listener, "listener is null"));
+        requireNonNull(listener, "listener is null");
+        sealer.listener(listener);
+        compactor.listener(listener);
+    }
+
+    /**
+     * Sets what is called, on the sync thread, with the log position of the applied watermark
+     * before each manifest (and the delete vectors it lists) is written: the owner makes its log
+     * durable up to there. Without it the store assumes every commit it is given is durable.
+     */
+    public void beforePersist(java.util.function.LongConsumer forceLog) {
+        this.beforePersist = requireNonNull(forceLog, "forceLog is null");
     }
 
     /** Test hook: runs on the seal thread before each file is written (to hold a seal, or fail it). */
     void beforeSealWrite(Sealer.BeforeWrite hook) {
         sealer.beforeWrite(hook);
+    }
+
+    /** Test hook: runs on the compaction thread before each rewrite is written (to hold one, or fail it). */
+    void beforeCompactionWrite(Sealer.BeforeWrite hook) {
+        compactor.beforeWrite(hook);
+    }
+
+    /** Waits for every compaction in flight and installs it (writes the manifest if any): for tests that apply commits by hand. */
+    void awaitCompactions() {
+        boolean installed = false;
+        for (Sealer.Job job = compactor.awaitOldest(); job != null; job = compactor.awaitOldest()) {
+            installed |= installCompaction((Compaction) job);
+        }
+        if (installed) {
+            writeManifest();
+        }
     }
 
     /** Waits for every seal in flight and installs it (writes the manifest if any): for tests that apply commits by hand. */
@@ -438,6 +522,7 @@ public final class ColumnStore implements AutoCloseable {
             }
         }
         awaitSeals(0);
+        installDone(); // finished compactions too (one still running is not waited for)
         writeManifest();
     }
 
@@ -570,7 +655,7 @@ public final class ColumnStore implements AutoCloseable {
         s.frozenFromLsn = t.pendingFromLsn;
         newOpenSegment(t); // the rows are frozen from here on: appends go to the new segment
         rows.retain(); // the seal thread's reference: the table's may go first (a drop)
-        sealer.submit(new Sealer.Job(t, s, rows, dir.resolve(Segment.fileName(t.def.id(), s.id)), options.rowGroupRows()));
+        sealer.submit(new Sealer.Seal(t, s, rows, dir.resolve(Segment.fileName(t.def.id(), s.id)), options.rowGroupRows()));
         return installed;
     }
 
@@ -579,7 +664,7 @@ public final class ColumnStore implements AutoCloseable {
         boolean installed = false;
         while (sealer.inFlight() > inFlight) {
             long start = System.nanoTime();
-            Sealer.Job oldest = sealer.awaitOldest();
+            Sealer.Seal oldest = (Sealer.Seal) sealer.awaitOldest();
             sealWaitNanos += System.nanoTime() - start;
             install(oldest);
             installed = true;
@@ -587,12 +672,15 @@ public final class ColumnStore implements AutoCloseable {
         return installed;
     }
 
-    /** Installs the seals that are done, oldest first; returns whether there were any. */
+    /** Installs the seals and compactions that are done, oldest first; returns whether there were any. */
     private boolean installDone() {
         boolean installed = false;
         for (Sealer.Job job = sealer.pollDone(); job != null; job = sealer.pollDone()) {
-            install(job);
+            install((Sealer.Seal) job);
             installed = true;
+        }
+        for (Sealer.Job job = compactor.pollDone(); job != null; job = compactor.pollDone()) {
+            installed |= installCompaction((Compaction) job);
         }
         return installed;
     }
@@ -602,7 +690,7 @@ public final class ColumnStore implements AutoCloseable {
      * it) and releases the table's reference to its rows; deletes the file of a table dropped or
      * reset meanwhile. Throws the error of a failed seal. Sync thread.
      */
-    private void install(Sealer.Job job) {
+    private void install(Sealer.Seal job) {
         if (job.error() != null) {
             Throwable e = job.error();
             SqlState state = e instanceof DuetException d ? d.state() : SqlState.INTERNAL_ERROR;
@@ -638,6 +726,9 @@ public final class ColumnStore implements AutoCloseable {
     private void writeManifest() {
         long ts = appliedTs;
         long lsn = appliedLsn;
+        // Sealed files, delete vectors and the watermark below hold every applied commit: none may
+        // reach the disk's manifest before the log that could otherwise lose it.
+        beforePersist.accept(lsn);
         long fromTs = ts;
         long fromLsn = lsn;
         ByteSink out = new ByteSink(4096);
@@ -767,99 +858,97 @@ public final class ColumnStore implements AutoCloseable {
      * of the rows were deleted at or before {@code horizon} (the oldest snapshot any reader may
      * still use: those rows are invisible to all of them) into a new segment without those rows,
      * with the key map and delete vector moved to it, then writes the manifest; the old files go
-     * once no scan that may read them is running. Returns the number of segments rewritten.
-     * Between commits (sync thread).
+     * once no scan that may read them is running. Waits for the rewrites (see
+     * {@link #startCompaction} for the background variant). Returns the number of segments
+     * rewritten. Between commits (sync thread).
      */
     public int compact(long horizon) {
+        startCompaction(horizon);
+        long before = segmentsCompacted.get();
+        awaitCompactions();
+        return (int) (segmentsCompacted.get() - before);
+    }
+
+    /**
+     * Hands the segments {@link #compact} would rewrite to the compaction thread and returns how
+     * many; the sync thread goes on applying commits. When a rewrite is done the {@linkplain
+     * #onSealed listener} wakes the sync thread, whose {@link #installSeals} installs it and writes
+     * the manifest. Does nothing while an earlier round is still running. Between commits (sync
+     * thread).
+     */
+    public int startCompaction(long horizon) {
         checkUsable();
         if (currentTs >= 0) {
             throw new IllegalStateException("compact inside commit " + currentTs);
         }
+        if (compactor.inFlight() > 0) {
+            return 0;
+        }
         long limit = Math.min(horizon, appliedTs);
-        int rewritten = 0;
+        int submitted = 0;
         for (ColumnTable t : tables.values()) {
             for (Segment s : t.segments) {
-                if (s.file == null || s.deletes.deletedCount() < options.compactFraction() * s.file.rowCount()) {
+                if (s.file == null || s.compacting || s.deletes.deletedCount() < options.compactFraction() * s.file.rowCount()) {
                     continue;
                 }
                 int removable = 0;
                 for (long d : s.deletes.view()) {
-                    if (d != 0 && d <= limit) {
+                    if (Compaction.dropped(d, limit)) {
                         removable++;
                     }
                 }
                 if (removable > 0 && removable >= options.compactFraction() * s.file.rowCount()) {
-                    t.compactedTo = Math.max(t.compactedTo, limit);
-                    rewrite(t, s, limit);
-                    rewritten++;
+                    Segment fresh = new Segment(nextSegmentId++, new DeleteVector());
+                    s.compacting = true;
+                    compactor.submit(new Compaction(t, s, fresh, limit, dir.resolve(Segment.fileName(t.def.id(), fresh.id)),
+                            options.rowGroupRows(), allocator));
+                    submitted++;
                 }
             }
         }
-        if (rewritten > 0) {
-            writeManifest();
-            segmentsCompacted.addAndGet(rewritten);
-        }
-        return rewritten;
+        return submitted;
     }
 
-    /** Replaces sealed segment {@code s} of {@code t} by one without its rows deleted at or before {@code limit}. */
-    private void rewrite(ColumnTable t, Segment s, long limit) {
-        List<BatchColumn> cols = OpenRows.storedColumns(t.def);
-        int[] all = new int[cols.size()];
-        Arrays.setAll(all, i -> i);
-        int tsColumn = t.def.columnCount();
-        long[] deleted = s.deletes.view();
-        Segment fresh = new Segment(nextSegmentId++, new DeleteVector());
-        List<byte[]> liveKeys = new ArrayList<>();
-        List<Integer> liveRows = new ArrayList<>();
-        long minTs = Long.MAX_VALUE;
-        long maxTs = Long.MIN_VALUE;
-        int n = 0;
-        VectorSchemaRoot out = Batches.create(allocator, cols);
-        try {
-            Batches.allocate(out, Math.max(1, s.file.rowCount()));
-            try (SegmentFile.Reader reader = SegmentFile.open(s.file.path())) {
-                for (int rg = 0; rg < reader.rowGroupCount(); rg++) {
-                    int first = (int) reader.rowGroupFirstRow(rg);
-                    try (VectorSchemaRoot b = reader.readRowGroup(rg, all, allocator)) {
-                        BigIntVector ts = (BigIntVector) b.getVector(tsColumn);
-                        VarBinaryVector keys = (VarBinaryVector) b.getVector(tsColumn + 1);
-                        for (int i = 0; i < b.getRowCount(); i++) {
-                            int pos = first + i;
-                            long d = pos < deleted.length ? deleted[pos] : 0;
-                            if (d != 0 && d <= limit) {
-                                continue;
-                            }
-                            for (int c = 0; c < all.length; c++) {
-                                out.getVector(c).copyFromSafe(i, n, b.getVector(c));
-                            }
-                            minTs = Math.min(minTs, ts.get(i));
-                            maxTs = Math.max(maxTs, ts.get(i));
-                            if (d != 0) {
-                                fresh.deletes.mark(n, d);
-                            } else {
-                                liveKeys.add(keys.get(i));
-                                liveRows.add(n);
-                            }
-                            n++;
-                        }
-                    }
-                }
+    /**
+     * Replaces the compacted segment by its rewrite (sync thread, between commits): deletions the
+     * sync applied to the old segment since the job copied its delete vector are carried over to
+     * the rows' new positions, the key map follows the rows still live, and scans older than the
+     * compaction's limit are refused from now on. Returns false if nothing changed: the table was
+     * dropped or reset meanwhile, or the rewrite failed (logged; the old segment simply stays,
+     * nothing is lost). The caller writes the manifest, which lists the new file.
+     */
+    private boolean installCompaction(Compaction job) {
+        ColumnTable t = job.table;
+        Segment s = job.segment;
+        Segment fresh = job.fresh;
+        s.compacting = false;
+        if (job.error() != null) {
+            LOG.log(System.Logger.Level.WARNING, "compaction of segment " + s.id + " of " + t.def.name() + " failed: "
+                    + job.error().getMessage(), job.error());
+            deleteUnlisted(job.file());
+            return false;
+        }
+        if (tables.get(t.def.id()) != t || !Arrays.asList(t.segments).contains(s)) {
+            deleteUnlisted(job.file()); // no scan ever saw it, no manifest lists it
+            return false;
+        }
+        int n = job.oldRows();
+        for (int row = 0; row < n; row++) {
+            int to = job.newRow(row);
+            if (to < 0) {
+                continue;
             }
-            out.setRowCount(n);
-            if (n > 0) {
-                Path file = dir.resolve(Segment.fileName(t.def.id(), fresh.id));
-                long bytes = SegmentFile.write(file, cols, out, n, options.rowGroupRows());
-                fresh.file = new Segment.SealedFile(file, n, minTs, maxTs, bytes);
+            long d = s.deletes.deletedAt(row);
+            if (d != 0) {
+                fresh.deletes.mark(to, d);
             }
-        } finally {
-            out.close();
         }
         t.lock.writeLock().lock();
         try {
+            t.compactedTo = Math.max(t.compactedTo, job.limit);
             List<Segment> next = new ArrayList<>(Arrays.asList(t.segments));
             int at = next.indexOf(s);
-            if (n > 0) {
+            if (job.kept() > 0) {
                 next.set(at, fresh);
             } else {
                 next.remove(at);
@@ -872,11 +961,26 @@ public final class ColumnStore implements AutoCloseable {
             t.lock.writeLock().unlock();
         }
         t.byId.remove(s.id);
-        if (n > 0) {
+        if (job.kept() > 0) {
             t.byId.put(fresh.id, fresh);
         }
-        for (int i = 0; i < liveKeys.size(); i++) {
-            t.keys.put(liveKeys.get(i), ColumnTable.position(fresh.id, liveRows.get(i)));
+        for (int row = 0; row < n; row++) {
+            byte[] key = job.keyAt(row);
+            // live at submission and still: the key map points here (a later update or delete moved it on)
+            if (key != null && s.deletes.deletedAt(row) == 0) {
+                t.keys.put(key, ColumnTable.position(fresh.id, job.newRow(row)));
+            }
+        }
+        segmentsCompacted.incrementAndGet();
+        return true;
+    }
+
+    private static void deleteUnlisted(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // harmless: the next open deletes files the manifest does not list
+            LOG.log(System.Logger.Level.WARNING, "cannot delete unlisted segment file " + file + ": " + e);
         }
     }
 
@@ -1195,6 +1299,7 @@ public final class ColumnStore implements AutoCloseable {
             watermarkLock.unlock();
         }
         sealer.close(); // waits for a file being written: its rows must not be freed under it
+        compactor.close(); // a rewrite in progress still reads through the store's allocator
         for (ColumnTable t : tables.values()) {
             t.lock.writeLock().lock();
             try {

@@ -50,8 +50,16 @@ final class KeyMap {
 
     /** Maps {@code key} to {@code position}; returns the key's previous position, or {@link #NONE}. */
     long put(byte[] key, long position) {
-        int h = hash(key);
-        int i = find(key, h);
+        return put(key, 0, key.length, position);
+    }
+
+    /**
+     * As {@link #put(byte[], long)} for the key in {@code buf[off, off + len)}: a key packed in a
+     * larger buffer (a WAL record) is copied into the map without a per-key array.
+     */
+    long put(byte[] buf, int off, int len, long position) {
+        int h = hash(buf, off, len);
+        int i = find(buf, off, len, h);
         if (i >= 0) {
             long old = positions[i];
             positions[i] = position;
@@ -60,8 +68,8 @@ final class KeyMap {
         i = -i - 1;
         positions[i] = position;
         hashes[i] = h;
-        lengths[i] = key.length;
-        words[i] = key.length <= 8 ? pack(key) : store(key, 0, key.length);
+        lengths[i] = len;
+        words[i] = len <= 8 ? pack(buf, off, len) : store(buf, off, len);
         if (++size > growAt) {
             resize(positions.length * 2);
         }
@@ -70,7 +78,7 @@ final class KeyMap {
 
     /** Removes {@code key}; returns its position, or {@link #NONE} if it was absent. */
     long remove(byte[] key) {
-        int i = find(key, hash(key));
+        int i = find(key, 0, key.length, hash(key, 0, key.length));
         if (i < 0) {
             return NONE;
         }
@@ -88,31 +96,31 @@ final class KeyMap {
 
     /** The position of {@code key}, or {@link #NONE}. */
     long get(byte[] key) {
-        int i = find(key, hash(key));
+        int i = find(key, 0, key.length, hash(key, 0, key.length));
         return i < 0 ? NONE : positions[i];
     }
 
-    /** The slot holding {@code key}, or {@code -(slot where it would go) - 1}. */
-    private int find(byte[] key, int h) {
+    /** The slot holding the key {@code buf[off, off + len)}, or {@code -(slot where it would go) - 1}. */
+    private int find(byte[] buf, int off, int len, int h) {
         int i = h & mask;
         while (true) {
             if (positions[i] == NONE) {
                 return -i - 1;
             }
-            if (hashes[i] == h && lengths[i] == key.length && sameKey(i, key)) {
+            if (hashes[i] == h && lengths[i] == len && sameKey(i, buf, off, len)) {
                 return i;
             }
             i = (i + 1) & mask;
         }
     }
 
-    private boolean sameKey(int slot, byte[] key) {
-        if (key.length <= 8) {
-            return words[slot] == pack(key);
+    private boolean sameKey(int slot, byte[] buf, int off, int len) {
+        if (len <= 8) {
+            return words[slot] == pack(buf, off, len);
         }
         long address = words[slot];
-        int off = (int) address;
-        return Arrays.equals(chunks[(int) (address >>> 32)], off, off + key.length, key, 0, key.length);
+        int at = (int) address;
+        return Arrays.equals(chunks[(int) (address >>> 32)], at, at + len, buf, off, off + len);
     }
 
     /** Empties slot {@code i}, moving back each following entry of its probe run whose home slot allows it. */
@@ -211,24 +219,25 @@ final class KeyMap {
     }
 
     /** The bytes of a key of at most 8 bytes in a long (its length, stored beside it, tells {0} from {0, 0}). */
-    private static long pack(byte[] key) {
+    private static long pack(byte[] buf, int off, int len) {
         long w = 0;
-        for (byte b : key) {
-            w = (w << 8) | (b & 0xFF);
+        for (int i = off; i < off + len; i++) {
+            w = (w << 8) | (buf[i] & 0xFF);
         }
         return w;
     }
 
-    private static int hash(byte[] key) {
-        long h = key.length * 0x9E3779B97F4A7C15L;
-        int i = 0;
-        for (; i + 8 <= key.length; i += 8) {
-            h = (h ^ (long) LONG.get(key, i)) * 0xFF51AFD7ED558CCDL;
+    private static int hash(byte[] buf, int off, int len) {
+        long h = len * 0x9E3779B97F4A7C15L;
+        int i = off;
+        int end = off + len;
+        for (; i + 8 <= end; i += 8) {
+            h = (h ^ (long) LONG.get(buf, i)) * 0xFF51AFD7ED558CCDL;
             h ^= h >>> 29;
         }
         long tail = 0;
-        for (; i < key.length; i++) {
-            tail = (tail << 8) | (key[i] & 0xFF);
+        for (; i < end; i++) {
+            tail = (tail << 8) | (buf[i] & 0xFF);
         }
         h = (h ^ tail) * 0xC4CEB9FE1A85EC53L;
         h ^= h >>> 33;

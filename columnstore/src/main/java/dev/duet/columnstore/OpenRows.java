@@ -76,10 +76,18 @@ final class OpenRows {
 
     /** Appends one row inserted at {@code ts}; returns its position. Table write lock held. */
     int append(long ts, byte[] key, byte[] row) {
+        return append(ts, key, 0, key.length, row, 0, row.length);
+    }
+
+    /**
+     * As {@link #append(long, byte[], byte[])} for a key and a row held in larger buffers (a WAL
+     * record's packed rows): nothing is copied out of them first. Table write lock held.
+     */
+    int append(long ts, byte[] keyBuf, int keyOff, int keyLen, byte[] rowBuf, int rowOff, int rowLen) {
         int at = count;
-        decoder.decode(row, at);
+        decoder.decode(rowBuf, rowOff, rowLen, at);
         insertTs.setSafe(at, ts);
-        keys.setSafe(at, key, 0, key.length);
+        keys.setSafe(at, keyBuf, keyOff, keyLen);
         count = at + 1;
         minTs = Math.min(minTs, ts);
         maxTs = Math.max(maxTs, ts);

@@ -6,34 +6,56 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The seal thread of one {@link ColumnStore}: writes frozen segments to their Parquet files, one
- * at a time in the order they were frozen, so that the sync thread never waits for a file (which
- * takes as long as applying ~100K rows and used to show up as seconds of freshness lag).
+ * A background thread of one {@link ColumnStore} that writes files for the sync thread: the seal
+ * thread writes frozen segments to their Parquet files ({@link Seal}), a second instance rewrites
+ * segments for compaction ({@link Compaction}), so that the sync thread never waits for a file
+ * (a seal takes as long as applying ~100K rows and used to show up as seconds of freshness lag;
+ * compaction rewrites were a third of the sync thread's time in UPDATE-heavy runs).
  *
- * <p>Protocol: the sync thread freezes a segment (no more appends; its rows stay readable by
- * scans), {@link #submit submits} a {@link Job} holding its own reference to the rows, and goes on
- * applying commits. The seal thread writes the file, drops its reference, marks the job done and
- * calls the listener, which wakes the sync thread; the sync thread alone takes done jobs back, in
- * submission order ({@link #pollDone}), and installs them (switches the segment to its file under
- * the table lock, then writes the manifest). Taking jobs back strictly in order means a table's
- * segments become files oldest first, which the manifest's per-table replay position relies on.
- * The seal thread never touches a table, a segment or the manifest.
+ * <p>Protocol: the sync thread prepares a {@link Job} (for a seal it freezes the segment: no more
+ * appends, its rows stay readable by scans, the job holds its own reference to them),
+ * {@link #submit submits} it and goes on applying commits. The thread runs jobs one at a time in
+ * submission order, marks each done and calls the listener, which wakes the sync thread; the sync
+ * thread alone takes done jobs back, in submission order ({@link #pollDone}), and installs them
+ * (switches the segment to its file under the table lock, then writes the manifest). Taking jobs
+ * back strictly in order means a table's segments become files oldest first, which the manifest's
+ * per-table replay position relies on. A job's {@link Job#write} never touches a table's mutable
+ * state, a segment's list or the manifest: it only reads what the job holds and writes its file.
  */
 final class Sealer implements AutoCloseable {
-    /** One frozen segment on its way to its file. Final fields are set by the sync thread before submission. */
-    static final class Job {
-        final ColumnTable table;
-        final Segment segment;
-        /** The seal thread's reference (retained by the submitter, released by the seal thread or {@link #close}). */
-        final OpenRows rows;
-        final Path file;
-        final int rowGroupRows;
-        /** Sealer lock: the result, or the failure, once {@link #done}. */
-        private Segment.SealedFile sealed;
+    /**
+     * One file to write. Its inputs are set by the sync thread before submission; its results are
+     * set by {@link Job#write} on the background thread and read by the sync thread only after
+     * {@link #pollDone} or {@link #awaitOldest} handed it back (the sealer's lock orders the two).
+     */
+    abstract static class Job {
+        /** Sealer lock: the failure, once {@link #done}. */
         private Throwable error;
         private boolean done;
 
-        Job(ColumnTable table, Segment segment, OpenRows rows, Path file, int rowGroupRows) {
+        /** Writes the file (and forces it), then releases what the job holds, also on failure. Background thread. */
+        abstract void write();
+
+        /** Drops what the job holds when it will never run (the sealer closed first). */
+        abstract void abandon();
+
+        /** Why writing failed, or null; only after the job was handed back. */
+        Throwable error() {
+            return error;
+        }
+    }
+
+    /** One frozen segment on its way to its file. */
+    static final class Seal extends Job {
+        final ColumnTable table;
+        final Segment segment;
+        /** The seal thread's reference (retained by the submitter, released by {@link #write} or {@link #abandon}). */
+        final OpenRows rows;
+        final Path file;
+        final int rowGroupRows;
+        private Segment.SealedFile sealed;
+
+        Seal(ColumnTable table, Segment segment, OpenRows rows, Path file, int rowGroupRows) {
             this.table = table;
             this.segment = segment;
             this.rows = rows;
@@ -41,18 +63,30 @@ final class Sealer implements AutoCloseable {
             this.rowGroupRows = rowGroupRows;
         }
 
-        /** The file written; only after {@link #pollDone} handed the job back. */
+        @Override
+        void write() {
+            try {
+                // the rows are frozen: no append or publish touches their vectors any more, so
+                // reading them here without the table lock is safe (scans only read them too)
+                long bytes = SegmentFile.write(file, OpenRows.storedColumns(table.def), rows.root(), rows.count(), rowGroupRows);
+                sealed = new Segment.SealedFile(file, rows.count(), rows.minTs(), rows.maxTs(), bytes);
+            } finally {
+                rows.release();
+            }
+        }
+
+        @Override
+        void abandon() {
+            rows.release();
+        }
+
+        /** The file written; only after the job was handed back. */
         Segment.SealedFile sealed() {
             return sealed;
         }
-
-        /** Why writing failed, or null; only after {@link #pollDone} handed the job back. */
-        Throwable error() {
-            return error;
-        }
     }
 
-    /** Called on the seal thread before each file is written: a test hook that holds or fails seals. */
+    /** Called on the background thread before each file is written: a test hook that holds or fails jobs. */
     interface BeforeWrite {
         void beforeWrite(Job job);
     }
@@ -73,7 +107,7 @@ final class Sealer implements AutoCloseable {
     private boolean closing;
     /** lock: started with the first job. */
     private Thread thread;
-    /** Called on the seal thread after each job is done; set once by the store's owner. */
+    /** Called on the background thread after each job is done; set once by the store's owner. */
     private volatile Runnable listener = () -> { };
     private volatile BeforeWrite beforeWrite = job -> { };
 
@@ -89,7 +123,7 @@ final class Sealer implements AutoCloseable {
         beforeWrite = value;
     }
 
-    /** Queues {@code job}; the sealer now owns its rows reference. Sync thread. */
+    /** Queues {@code job}; the sealer now owns what it holds. Sync thread. */
     void submit(Job job) {
         lock.lock();
         try {
@@ -160,24 +194,22 @@ final class Sealer implements AutoCloseable {
             } finally {
                 lock.unlock();
             }
-            Segment.SealedFile sealed = null;
             Throwable error = null;
             try {
                 beforeWrite.beforeWrite(job);
-                OpenRows rows = job.rows;
-                // the rows are frozen: no append or publish touches their vectors any more, so
-                // reading them here without the table lock is safe (scans only read them too)
-                long bytes = SegmentFile.write(job.file, OpenRows.storedColumns(job.table.def), rows.root(), rows.count(),
-                        job.rowGroupRows);
-                sealed = new Segment.SealedFile(job.file, rows.count(), rows.minTs(), rows.maxTs(), bytes);
             } catch (RuntimeException | Error e) {
                 error = e;
-            } finally {
-                job.rows.release();
+                job.abandon(); // write() never runs, so it cannot release what the job holds
+            }
+            if (error == null) {
+                try {
+                    job.write(); // releases what the job holds, also when it fails
+                } catch (RuntimeException | Error e) {
+                    error = e;
+                }
             }
             lock.lock();
             try {
-                job.sealed = sealed;
                 job.error = error;
                 job.done = true;
                 running = null;
@@ -191,8 +223,9 @@ final class Sealer implements AutoCloseable {
 
     /**
      * Waits for the file being written to be finished, drops the jobs not started (their files
-     * are never written: the next open replays their rows from the WAL) and stops the seal thread.
-     * After it, no thread reads any segment's rows for sealing. Idempotent.
+     * are never written: the next open replays a seal's rows from the WAL, a compaction simply did
+     * not happen) and stops the thread. After it, no thread reads any segment's rows for sealing.
+     * Idempotent.
      */
     @Override
     public void close() {
@@ -202,7 +235,7 @@ final class Sealer implements AutoCloseable {
             closing = true;
             submitted.signalAll();
             for (Job job : waiting) {
-                job.rows.release();
+                job.abandon();
                 jobs.remove(job);
             }
             waiting.clear();

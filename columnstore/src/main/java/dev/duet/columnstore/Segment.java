@@ -24,6 +24,8 @@ final class Segment {
      */
     long frozenFromTs = -1;
     long frozenFromLsn = -1;
+    /** Sync thread: a {@link Compaction} of this sealed segment is running; no second one is started. */
+    boolean compacting;
 
     Segment(int id, DeleteVector deletes) {
         this.id = id;

@@ -532,6 +532,78 @@ class ColumnStoreTest {
         }
     }
 
+    /**
+     * A compaction rewrites on its own thread while commits go on: deletes and updates of rows of
+     * the segment being rewritten that land meanwhile must reach the new segment when the sync
+     * installs it, the key map must follow the rows, and a reopened store must read the same.
+     */
+    @Test
+    void backgroundCompactionCarriesOverDeletesAndUpdatesAppliedWhileItRan() throws Exception {
+        ColumnStoreOptions options = ColumnStoreOptions.defaults().withSealRows(10).withRowGroupRows(4).withCompactFraction(0.5);
+        SealGate gate = new SealGate(1);
+        long horizon;
+        try (ColumnStore cs = ColumnStore.open(dir, options)) {
+            cs.beforeCompactionWrite(gate);
+            begin(cs);
+            cs.createTable(T);
+            end(cs);
+            for (int c = 0; c < 2; c++) {
+                begin(cs);
+                for (long id = c * 10; id < c * 10 + 10; id++) {
+                    put(cs, id, "r" + id, (int) id);
+                }
+                end(cs);
+            }
+            cs.awaitSeals();
+            begin(cs);
+            for (long id = 0; id < 6; id++) {
+                delete(cs, id);
+            }
+            end(cs);
+            horizon = ts;
+            assertEquals(1, cs.startCompaction(horizon), "segment 1 has 6 of 10 rows deleted");
+            gate.entered.await();
+            assertEquals(0, cs.startCompaction(horizon), "one round at a time");
+            // while the rewrite is held: delete, update and re-delete rows it is copying
+            begin(cs);
+            delete(cs, 6);
+            put(cs, 7, "updated", 70);
+            end(cs);
+            begin(cs);
+            put(cs, 8, "updated", 80);
+            delete(cs, 15);
+            end(cs);
+            gate.release.countDown();
+            cs.awaitCompactions();
+            assertEquals(1, cs.segmentsCompacted());
+            assertEquals(2, cs.sealedSegmentCount(T.id()));
+            // the key map points at the rewritten rows: these change them again
+            begin(cs);
+            delete(cs, 9);
+            put(cs, 8, "again", 88);
+            put(cs, 3, "back", 3);
+            end(cs);
+            for (long snap = horizon; snap <= ts; snap++) {
+                assertRows(history.get((int) snap), scan(cs, snap, new int[] {0, 1, 2}, List.of()), "snapshot " + snap);
+            }
+            DuetException older = assertThrows(DuetException.class, () -> scan(cs, horizon - 1, new int[] {0}, List.of()));
+            assertEquals("55000", older.state().code());
+            cs.persist();
+        }
+        try (ColumnStore cs = ColumnStore.open(dir, options)) {
+            replayLog(cs);
+            assertRows(live, scan(cs, ts, new int[] {0, 1, 2}, List.of()), "after reopen");
+        }
+    }
+
+    private static void assertRows(TreeMap<Long, Object[]> expected, List<Object[]> actual, String where) {
+        assertEquals(expected.size(), actual.size(), where);
+        int i = 0;
+        for (Object[] row : expected.values()) {
+            assertEquals(Arrays.asList(row), Arrays.asList(actual.get(i++)), where);
+        }
+    }
+
     @Test
     void scansWhileASealIsInFlightSeeExactlyTheirSnapshotAndDeletesLandInTheFrozenSegment() throws Exception {
         ColumnStoreOptions options = ColumnStoreOptions.defaults().withSealRows(10).withRowGroupRows(3);

@@ -8,6 +8,7 @@ import dev.duet.core.catalog.TableDef;
 import dev.duet.engine.sql.Session;
 import dev.duet.planner.exec.route.ColumnScans;
 import dev.duet.engine.sql.Sessions;
+import dev.duet.rowstore.Appender;
 import dev.duet.rowstore.KeyRange;
 import dev.duet.rowstore.Row;
 import dev.duet.rowstore.RowStore;
@@ -194,6 +195,29 @@ public final class Duet implements AutoCloseable {
     /** Inserts one row (all columns, in column order). */
     public void insert(String table, Object... values) {
         run(tx -> tx.insert(table, values));
+    }
+
+    /**
+     * A bulk loader for {@code table} ({@code name} or {@code schema.name}; 42P01 if absent) that
+     * commits every {@link Appender#DEFAULT_FLUSH_ROWS} rows and on {@link Appender#flush()} /
+     * {@link Appender#close()}: the fast way to load many rows. Each flush is one transaction
+     * through the WAL; see {@link Appender} for what it guarantees and how it fails.
+     *
+     * <pre>{@code
+     * try (Appender a = db.appender("accounts")) {
+     *     for (long id = 1; id <= 1_000_000; id++) {
+     *         a.appendLong(id).appendLong(100).endRow();
+     *     }
+     * }
+     * }</pre>
+     */
+    public Appender appender(String table) {
+        return appender(table, Appender.DEFAULT_FLUSH_ROWS);
+    }
+
+    /** As {@link #appender(String)}, flushing every {@code flushRows} rows. */
+    public Appender appender(String table, int flushRows) {
+        return store.appender(table, flushRows);
     }
 
     /** The row with this primary key, or null. */

@@ -25,7 +25,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Loading TPC-H at {@link #sf} into a new file-backed database, single shot: Duet ({@code duet},
- * {@code TpchLoader} through the embedded API, 50,000-row transactions, async durability; the
+ * {@code TpchLoader} through the bulk path, {@code Duet.appender}, one commit per 50,000 rows;
+ * {@code duet-insert}, the same through {@code Transaction.insert} row by row, the path before the
+ * bulk one; both with async durability; the
  * time ends when the last transaction has committed, the column store's catching up afterwards is
  * printed, not measured) beside DuckDB ({@code duckdb}, the datasets test-jar's Appender load,
  * primary keys added after each table's rows). Both consume the same generator, whose text pool
@@ -44,7 +46,7 @@ public class TpchLoadBenchmark extends DuetBenchmark {
     @Param({"1"})
     public double sf;
 
-    @Param({"duet", "duckdb"})
+    @Param({"duet", "duet-insert", "duckdb"})
     public String target;
 
     private Path dir;
@@ -70,6 +72,10 @@ public class TpchLoadBenchmark extends DuetBenchmark {
             case "duet" -> {
                 duet = Duet.open(dir.resolve("duet"), TpchDatabases.asyncDurability());
                 TpchLoader.load(duet, sf);
+            }
+            case "duet-insert" -> {
+                duet = Duet.open(dir.resolve("duet"), TpchDatabases.asyncDurability());
+                TpchLoader.load(duet, sf, TpchLoader.DEFAULT_BATCH_ROWS, TpchLoader.Listener.NONE, TpchLoader.Method.INSERT);
             }
             case "duckdb" -> duck = TpchDatabases.loadDuckDb(dir, sf);
             default -> throw new IllegalArgumentException("unknown target " + target);

@@ -8,8 +8,8 @@ package dev.duet.rowstore;
  * right after the WAL append: it must copy what it needs (the payload array is reused by the next
  * commit), must not call back into the store and should return at once (a bounded wait for
  * backpressure is acceptable: it delays every committer). The commit it reports is not durable yet:
- * a subscriber that must not run ahead of the disk waits for {@link #durable} to reach
- * {@code endLsn}.
+ * a subscriber that persists what it derives from it must first make the log durable up to
+ * {@code endLsn} ({@link RowStore#forceDurable}).
  */
 public interface CommitListener {
     /**
@@ -17,12 +17,4 @@ public interface CommitListener {
      * database), and its record payload ({@link CommitRecord} layout) in {@code payload[off, off + len)}.
      */
     void committed(long ts, long endLsn, byte[] payload, int off, int len);
-
-    /**
-     * The log is durable up to {@code lsn} (every record ending at or before it is on disk). Called
-     * by whichever thread forced the log, without locks held; never in an in-memory database,
-     * whose commits count as durable at once.
-     */
-    default void durable(long lsn) {
-    }
 }

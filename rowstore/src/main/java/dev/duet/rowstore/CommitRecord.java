@@ -17,7 +17,14 @@ import dev.duet.core.io.ByteSource;
  * <p>Layout: {@code long ts, int opCount, ops...}; each op starts with a kind byte:
  * CREATE_SCHEMA name | DROP_SCHEMA name | CREATE_TABLE tableDef | DROP_TABLE long id |
  * CREATE_VIEW boolean orReplace, viewDef | DROP_VIEW schema, name | CREATE_INDEX indexDef |
- * DROP_INDEX long id | INSERT/UPDATE long tableId, blob key, blob row | DELETE long tableId, blob key.
+ * DROP_INDEX long id | INSERT/UPDATE long tableId, blob key, blob row | DELETE long tableId, blob key |
+ * INSERT_RUN long tableId, int rowCount, int byteLength, then {@code rowCount} times (blob key, blob
+ * row) filling exactly {@code byteLength} bytes. A blob is a varint length and the bytes; a row is
+ * {@link dev.duet.core.types.RowCodec} bytes, a key {@link dev.duet.core.types.KeyCodec} bytes (or a
+ * row id). INSERT_RUN is a bulk load's chunk ({@link Appender}): every key in it is new (no live row
+ * had it when the chunk committed, and no two rows of the run share one), so a reader may append the
+ * run as it comes; its byte length lets a reader hand the whole run on (see
+ * {@link Visitor#insertRows}) without decoding a row or allocating per row.
  * Index entries are not logged: recovery rebuilds every index from the recovered rows.
  *
  * <p>Public for the readers of committed changes outside this package (the column-store sync reads
@@ -40,6 +47,8 @@ public final class CommitRecord {
     /** {@link Visitor#put} kind of a key whose live row is replaced. */
     public static final byte UPDATE = 11;
     static final byte DELETE = 12;
+    /** A run of new rows of one table (a bulk load's chunk). */
+    static final byte INSERT_RUN = 13;
 
     private CommitRecord() {
     }
@@ -66,6 +75,93 @@ public final class CommitRecord {
         void put(byte kind, long tableId, byte[] key, byte[] row);
 
         void delete(long tableId, byte[] key);
+
+        /**
+         * A run of new rows of table {@code tableId} (INSERT_RUN): every key is new. By default
+         * each row goes to {@link #put} as an INSERT with arrays of its own; a reader that can take
+         * the rows where they lie (the column-store sync) overrides this. {@code rows} is valid
+         * only during the call.
+         */
+        default void insertRows(long tableId, InsertedRows rows) {
+            while (rows.next()) {
+                put(INSERT, tableId, rows.key(), rows.row());
+            }
+        }
+    }
+
+    /**
+     * A cursor over the rows of one INSERT_RUN, read in place from the record's bytes: after each
+     * {@link #next()}, {@link #buffer()} holds the key at {@link #keyOffset()} ({@link #keyLength()}
+     * bytes) and the row at {@link #rowOffset()} ({@link #rowLength()} bytes). Not thread-safe.
+     */
+    public static final class InsertedRows {
+        private final ByteSource in;
+        private final byte[] buf;
+        private final int count;
+        private int read;
+        private int keyOff;
+        private int keyLen;
+        private int rowOff;
+        private int rowLen;
+
+        private InsertedRows(byte[] buf, int off, int len, int count) {
+            this.in = new ByteSource(buf, off, len, "WAL row run");
+            this.buf = buf;
+            this.count = count;
+        }
+
+        /** Number of rows in the run. */
+        public int count() {
+            return count;
+        }
+
+        /** Moves to the next row; false after the last. */
+        public boolean next() {
+            if (read == count) {
+                if (in.hasRemaining()) {
+                    throw DuetException.of(SqlState.DATA_CORRUPTED, "WAL row run has %d trailing bytes", in.remaining());
+                }
+                return false;
+            }
+            read++;
+            keyLen = in.readVarInt();
+            keyOff = in.position();
+            in.skip(keyLen);
+            rowLen = in.readVarInt();
+            rowOff = in.position();
+            in.skip(rowLen);
+            return true;
+        }
+
+        public byte[] buffer() {
+            return buf;
+        }
+
+        public int keyOffset() {
+            return keyOff;
+        }
+
+        public int keyLength() {
+            return keyLen;
+        }
+
+        public int rowOffset() {
+            return rowOff;
+        }
+
+        public int rowLength() {
+            return rowLen;
+        }
+
+        /** A copy of the current key. */
+        public byte[] key() {
+            return java.util.Arrays.copyOfRange(buf, keyOff, keyOff + keyLen);
+        }
+
+        /** A copy of the current row. */
+        public byte[] row() {
+            return java.util.Arrays.copyOfRange(buf, rowOff, rowOff + rowLen);
+        }
     }
 
     static void writeDdl(ByteSink out, DdlOp op) {
@@ -95,6 +191,25 @@ public final class CommitRecord {
         out.writeBlob(row);
     }
 
+    /**
+     * Starts an INSERT_RUN of table {@code tableId} in {@code out}; returns the position to pass
+     * to {@link #endInsertRun} once the rows (blob key, blob row each) follow it.
+     */
+    static int beginInsertRun(ByteSink out, long tableId) {
+        out.writeByte(INSERT_RUN);
+        out.writeLong(tableId);
+        int at = out.size();
+        out.writeInt(0);
+        out.writeInt(0);
+        return at;
+    }
+
+    /** Fills in the row count and byte length of the run begun at {@code at}. */
+    static void endInsertRun(ByteSink out, int at, int rowCount) {
+        out.setInt(at, rowCount);
+        out.setInt(at + 4, out.size() - (at + 8));
+    }
+
     static void writeDelete(ByteSink out, long tableId, byte[] key) {
         out.writeByte(DELETE);
         out.writeLong(tableId);
@@ -122,6 +237,17 @@ public final class CommitRecord {
                 case DROP_INDEX -> v.dropIndex(in.readLong());
                 case INSERT, UPDATE -> v.put(kind, in.readLong(), in.readBlob(), in.readBlob());
                 case DELETE -> v.delete(in.readLong(), in.readBlob());
+                case INSERT_RUN -> {
+                    long tableId = in.readLong();
+                    int count = in.readInt();
+                    int bytes = in.readInt();
+                    int at = in.position();
+                    in.skip(bytes);
+                    if (count < 0) {
+                        throw DuetException.of(SqlState.DATA_CORRUPTED, "WAL row run of %d rows", count);
+                    }
+                    v.insertRows(tableId, new InsertedRows(payload, at, bytes, count));
+                }
                 default -> throw DuetException.of(SqlState.DATA_CORRUPTED,
                         "unknown operation kind %d in WAL commit record", kind);
             }

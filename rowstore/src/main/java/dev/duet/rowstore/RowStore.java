@@ -234,11 +234,6 @@ public final class RowStore implements AutoCloseable {
         putCatalog(latestCatalogTs, latestCatalog);
         snapshots.publish(lastTs, endLsn);
         wal = WalWriter.open(walDir, endLsn, walOptions(options));
-        wal.setDurabilityListener(lsn -> {
-            for (CommitListener l : listeners) {
-                l.durable(lsn);
-            }
-        });
         try {
             Checkpointer.forceDirectory(dir); // the wal/ entry, if it was just created
         } catch (IOException e) {
@@ -537,6 +532,90 @@ public final class RowStore implements AutoCloseable {
     }
 
     /**
+     * An {@link Appender} for the table named {@code table} or {@code schema.table} (42P01 if there
+     * is none) that flushes every {@code flushRows} rows.
+     */
+    public Appender appender(String table, int flushRows) {
+        TableDef def;
+        try (Transaction tx = begin(true)) {
+            def = tx.table(table);
+        }
+        VersionedTable storage = tables.get(def.id());
+        if (storage == null) {
+            throw new IllegalStateException("table " + def.id() + " is in the catalog but has no storage");
+        }
+        return new Appender(this, def, storage, flushRows);
+    }
+
+    /**
+     * Commits an appender's chunk: {@code payload} is the whole commit record (its first 8 bytes
+     * take the timestamp) holding one INSERT_RUN of {@code count} rows of {@code def}, whose keys and
+     * rows are {@code keys} and {@code rows}; the keys are distinct. Under the commit lock one pass
+     * checks that the table is unchanged (40001 otherwise) and that no key has a live row (23505),
+     * a second installs every row; then, like {@link #commit}, the record is made durable outside
+     * the lock before the timestamp is published, so a snapshot sees all of the chunk or none.
+     */
+    void commitRun(TableDef def, ByteSink payload, byte[][] keys, byte[][] rows, int count) {
+        long ts;
+        long end;
+        commitLock.lock();
+        try {
+            checkOpen();
+            TableDef now = latestCatalog.tableById(def.id());
+            if (now == null || !now.equals(def)) {
+                throw DuetException.of(SqlState.SERIALIZATION_FAILURE,
+                        "could not serialize access: relation \"%s\" was dropped or changed by a concurrent transaction", def.name());
+            }
+            if (!latestCatalog.indexes(def.id()).isEmpty()) {
+                throw DuetException.of(SqlState.SERIALIZATION_FAILURE,
+                        "could not serialize access: the indexes of relation \"%s\" changed concurrently", def.name());
+            }
+            VersionedTable vt = tables.get(def.id());
+            commitSlots.clear();
+            if (def.hasPrimaryKey()) {
+                for (int i = 0; i < count; i++) {
+                    VersionedTable.Slot slot = vt.slot(keys[i]);
+                    if (slot != null && slot.head.row != null) {
+                        commitSlots.clear();
+                        throw Transaction.duplicateKey(def, def.rowCodec().decode(rows[i]));
+                    }
+                    commitSlots.add(slot);
+                }
+            }
+            ts = lastTs + 1;
+            payload.setLong(0, ts);
+            end = wal == null ? 0 : wal.append(CommitRecord.WAL_TYPE, payload.array(), 0, payload.size());
+            lastTs = ts;
+            for (CommitListener l : listeners) {
+                l.committed(ts, end, payload.array(), 0, payload.size());
+            }
+            long horizon = snapshots.horizon();
+            boolean slots = def.hasPrimaryKey();
+            for (int i = 0; i < count; i++) {
+                VersionedTable.Slot slot = slots ? commitSlots.get(i) : null;
+                RowVersion head = slot == null ? null : slot.head;
+                RowVersion v = new RowVersion(ts, rows[i], head);
+                vt.install(slot, keys[i], v);
+                if (head != null) {
+                    RowVersion.prune(v, horizon);
+                }
+            }
+            commitSlots.clear();
+        } finally {
+            commitLock.unlock();
+        }
+        if (wal != null) {
+            try {
+                wal.awaitDurable(end);
+            } catch (DuetException e) {
+                fail(e);
+                throw e;
+            }
+        }
+        snapshots.publish(ts, end);
+    }
+
+    /**
      * 23505 if an entry this transaction adds to a unique index has the values of a live entry of
      * another row committed meanwhile (one it has not removed itself). Commit lock held.
      */
@@ -553,7 +632,7 @@ public final class RowStore implements AutoCloseable {
                 if (pk == null || pk == Transaction.DELETED) {
                     continue;
                 }
-                for (VersionedTable.Slot slot : entries.range(added[1], KeyCodec.prefixEnd(added[1])).values()) {
+                for (VersionedTable.Slot slot : entries.range(added[1], KeyCodec.prefixEnd(added[1]))) {
                     byte[] other = slot.head.row;
                     if (other != null && !java.util.Arrays.equals(other, pk) && own.get(slot.key) == null) {
                         TableDef def = target.tableById(index.tableId());
@@ -682,6 +761,17 @@ public final class RowStore implements AutoCloseable {
     /** Every WAL record ending at or before this position is on disk; Long.MAX_VALUE in memory (no log). */
     public long durableLsn() {
         return wal == null ? Long.MAX_VALUE : wal.durableLsn();
+    }
+
+    /**
+     * Forces the WAL to disk up to {@code lsn} (the end of a commit record fed to a
+     * {@link CommitListener}) in either durability mode; returns at once if it is durable already
+     * or the store has no log. The column-store sync calls it before persisting anything.
+     */
+    public void forceDurable(long lsn) {
+        if (wal != null) {
+            wal.force(Math.min(lsn, wal.endLsn()));
+        }
     }
 
     /**

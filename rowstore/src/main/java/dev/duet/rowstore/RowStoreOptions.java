@@ -54,6 +54,11 @@ public record RowStoreOptions(
                 asyncFlushInterval, maintenanceInterval, checkpointOnClose);
     }
 
+    public RowStoreOptions withAsyncFlushInterval(Duration value) {
+        return new RowStoreOptions(fsync, walSegmentBytes, checkpointWalBytes, checkpointInterval,
+                value, maintenanceInterval, checkpointOnClose);
+    }
+
     public RowStoreOptions withMaintenanceInterval(Duration value) {
         return new RowStoreOptions(fsync, walSegmentBytes, checkpointWalBytes, checkpointInterval,
                 asyncFlushInterval, value, checkpointOnClose);

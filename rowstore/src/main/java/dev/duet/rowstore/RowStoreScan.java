@@ -11,9 +11,7 @@ import dev.duet.core.exec.Operator;
 import dev.duet.core.exec.QueryContext;
 import dev.duet.core.types.RowCodec;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -41,13 +39,13 @@ public final class RowStoreScan implements Operator {
     private final Transaction tx;
     private final TableDef table;
     /** Opens the rows to read, at the first {@link #next()}. */
-    private final java.util.function.Supplier<Iterator<Map.Entry<byte[], byte[]>>> source;
+    private final java.util.function.Supplier<EncodedRows> source;
     private final int[] columns;
     private final List<BatchColumn> output;
     /** Rows per batch: the batch size, or fewer when the scan cannot return that many (point lookups). */
     private final int batchSize;
 
-    private Iterator<Map.Entry<byte[], byte[]>> rows;
+    private EncodedRows rows;
     private VectorSchemaRoot batch;
     private RowCodec.VectorDecoder decoder;
     private boolean done;
@@ -203,13 +201,14 @@ public final class RowStoreScan implements Operator {
                 v.reset();
             }
         }
-        Iterator<Map.Entry<byte[], byte[]>> it = rows;
+        EncodedRows it = rows;
         RowCodec.VectorDecoder d = decoder;
         int limit = batchSize;
         int n = 0;
         long bytes = 0;
-        while (n < limit && bytes < TARGET_BATCH_BYTES && it.hasNext()) {
-            byte[] row = it.next().getValue();
+        // the limits are tested first: next() consumes a row, which must then go into this batch
+        while (n < limit && bytes < TARGET_BATCH_BYTES && it.next()) {
+            byte[] row = it.row();
             d.decode(row, n++);
             bytes += row.length;
         }

@@ -13,7 +13,6 @@ import dev.duet.core.types.RowCodec;
 import dev.duet.core.types.Values;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -269,8 +268,8 @@ public final class Transaction implements AutoCloseable {
         if (created.unique()) {
             IndexKeys keys = new IndexKeys(t, created);
             TreeMap<byte[], Object[]> seen = new TreeMap<>(VersionedTable.KEY_ORDER);
-            for (Iterator<Map.Entry<byte[], byte[]>> it = mergedScan(t.id(), null, null); it.hasNext(); ) {
-                Object[] row = t.rowCodec().decode(it.next().getValue());
+            for (EncodedRows it = mergedScan(t.id(), null, null); it.next(); ) {
+                Object[] row = t.rowCodec().decode(it.row());
                 if (keys.allNonNull(row) && seen.put(keys.values(row), row) != null) {
                     throw DuetException.of(SqlState.UNIQUE_VIOLATION,
                             "could not create unique index \"%s\": key (%s) is duplicated", created.name(),
@@ -353,23 +352,33 @@ public final class Transaction implements AutoCloseable {
     public RowCursor scan(String table, KeyRange range) {
         checkActive();
         TableDef t = table(table);
-        Iterator<Map.Entry<byte[], byte[]>> merged = encodedScan(t, range);
-        return cursor(t, merged);
+        return cursor(t, encodedScan(t, range));
     }
 
-    /** Decodes encoded (key, row) pairs of {@code t} into a cursor of rows. */
-    private static RowCursor cursor(TableDef t, Iterator<Map.Entry<byte[], byte[]>> rows) {
+    /** Decodes the encoded (key, row) pairs of {@code t} into a cursor of rows. */
+    private static RowCursor cursor(TableDef t, EncodedRows rows) {
         RowCodec codec = t.rowCodec();
         return new RowCursor(new Iterator<>() {
+            /** Whether {@code rows} has been moved to the row {@link #next()} returns; {@code more} is what it said. */
+            private boolean ahead;
+            private boolean more;
+
             @Override
             public boolean hasNext() {
-                return rows.hasNext();
+                if (!ahead) {
+                    more = rows.next();
+                    ahead = true;
+                }
+                return more;
             }
 
             @Override
             public Row next() {
-                Map.Entry<byte[], byte[]> e = rows.next();
-                return new Row(t, e.getKey(), codec.decode(e.getValue()));
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                ahead = false;
+                return new Row(t, rows.key(), codec.decode(rows.row()));
             }
         });
     }
@@ -395,7 +404,7 @@ public final class Transaction implements AutoCloseable {
      * undecoded: for operators that decode rows straight into column vectors. Like a cursor it
      * reads lazily and stays valid while the transaction is open and does not write to the table.
      */
-    Iterator<Map.Entry<byte[], byte[]>> encodedScan(TableDef t, KeyRange range) {
+    EncodedRows encodedScan(TableDef t, KeyRange range) {
         checkActive();
         Objects.requireNonNull(range, "range is null");
         byte[] from = null;
@@ -410,7 +419,7 @@ public final class Transaction implements AutoCloseable {
                 byte[] p = codec.encodePrefix(coerceKeyPrefix(t, range.low), range.low.length);
                 from = range.lowInclusive ? p : KeyCodec.prefixEnd(p);
                 if (from == null) {
-                    return Collections.emptyIterator();
+                    return EncodedRows.empty();
                 }
             }
             if (range.high != null) {
@@ -427,7 +436,7 @@ public final class Transaction implements AutoCloseable {
      * complete key is a point lookup through the hash index. Bound values are compared, not stored:
      * a string longer than its column cannot match but is a valid bound.
      */
-    Iterator<Map.Entry<byte[], byte[]>> encodedScan(TableDef t, List<KeyRange> ranges) {
+    EncodedRows encodedScan(TableDef t, List<KeyRange> ranges) {
         checkActive();
         if (!t.hasPrimaryKey()) {
             throw DuetException.of(SqlState.FEATURE_NOT_SUPPORTED,
@@ -443,14 +452,48 @@ public final class Transaction implements AutoCloseable {
                 spans.add(point ? new byte[][] {span[0], span[1], span[0]} : span);
             }
         }
-        long tableId = t.id();
-        return chain(merge(spans), span -> {
-            if (span.length == 3) {
-                byte[] row = read(tableId, span[2]);
-                return row == null ? Collections.emptyIterator() : List.of(Map.entry(span[2], row)).iterator();
+        return new SpanRows(t.id(), merge(spans));
+    }
+
+    /**
+     * The rows of table {@code tableId} in each of {@code spans} in turn ({from, to}: a merged scan
+     * of that key range; {from, to, key}: a point lookup of {@code key}), each span opened lazily.
+     */
+    private final class SpanRows extends EncodedRows {
+        private final long tableId;
+        private final List<byte[][]> spans;
+        private int nextSpan;
+        /** The merged scan of the current range span, or null. */
+        private EncodedRows current;
+
+        SpanRows(long tableId, List<byte[][]> spans) {
+            this.tableId = tableId;
+            this.spans = spans;
+        }
+
+        @Override
+        boolean next() {
+            while (true) {
+                if (current != null) {
+                    if (current.next()) {
+                        return at(current.key(), current.row());
+                    }
+                    current = null;
+                }
+                if (nextSpan == spans.size()) {
+                    return end();
+                }
+                byte[][] span = spans.get(nextSpan++);
+                if (span.length == 3) {
+                    byte[] found = read(tableId, span[2]);
+                    if (found != null) {
+                        return at(span[2], found);
+                    }
+                } else {
+                    current = mergedScan(tableId, span[0], span[1]);
+                }
             }
-            return mergedScan(tableId, span[0], span[1]);
-        });
+        }
     }
 
     /**
@@ -461,18 +504,18 @@ public final class Transaction implements AutoCloseable {
      * (an entry of the snapshot may belong to a row this transaction changed since). An index this
      * transaction created is not built until commit: its lookups check every row of the table.
      */
-    Iterator<Map.Entry<byte[], byte[]>> indexScan(TableDef t, IndexDef index, List<KeyRange> ranges) {
+    EncodedRows indexScan(TableDef t, IndexDef index, List<KeyRange> ranges) {
         checkActive();
         IndexKeys keys = indexKeys(t, index);
         List<byte[][]> spans = merge(spansOf(ranges, keys));
         VersionedTable entries = committedIndex(index);
         if (entries == null) {
-            return matching(t, keys, spans, mergedScan(t.id(), null, null));
+            return new Matching(t, keys, spans, mergedScan(t.id(), null, null));
         }
         TreeMap<byte[], byte[]> own = indexWrites.get(index.id());
         java.util.TreeSet<byte[]> pks = new java.util.TreeSet<>(VersionedTable.KEY_ORDER);
         for (byte[][] span : spans) {
-            for (VersionedTable.Slot slot : entries.range(span[0], span[1]).values()) {
+            for (VersionedTable.Slot slot : entries.range(span[0], span[1])) {
                 byte[] pk = RowVersion.visibleRow(slot.head, snapshotTs);
                 if (pk != null) {
                     pks.add(pk);
@@ -488,63 +531,44 @@ public final class Transaction implements AutoCloseable {
         }
         long tableId = t.id();
         Iterator<byte[]> it = pks.iterator();
-        Iterator<Map.Entry<byte[], byte[]>> rows = new Lookahead() {
+        EncodedRows rows = new EncodedRows() {
             @Override
-            Map.Entry<byte[], byte[]> advance() {
+            boolean next() {
                 while (it.hasNext()) {
                     byte[] pk = it.next();
-                    byte[] row = read(tableId, pk);
-                    if (row != null) {
-                        return Map.entry(pk, row);
+                    byte[] found = read(tableId, pk);
+                    if (found != null) {
+                        return at(pk, found);
                     }
                 }
-                return null;
+                return end();
             }
         };
-        return writes.containsKey(tableId) ? matching(t, keys, spans, rows) : rows;
+        return writes.containsKey(tableId) ? new Matching(t, keys, spans, rows) : rows;
     }
 
-    /** The rows of {@code rows} whose indexed values fall in one of {@code spans}. */
-    private static Iterator<Map.Entry<byte[], byte[]>> matching(TableDef t, IndexKeys keys, List<byte[][]> spans,
-            Iterator<Map.Entry<byte[], byte[]>> rows) {
-        return new Lookahead() {
-            @Override
-            Map.Entry<byte[], byte[]> advance() {
-                while (rows.hasNext()) {
-                    Map.Entry<byte[], byte[]> e = rows.next();
-                    if (inAny(spans, keys.values(t.rowCodec().decode(e.getValue())))) {
-                        return e;
-                    }
-                }
-                return null;
-            }
-        };
-    }
+    /** The rows of a cursor whose indexed values fall in one of the spans. */
+    private static final class Matching extends EncodedRows {
+        private final TableDef table;
+        private final IndexKeys keys;
+        private final List<byte[][]> spans;
+        private final EncodedRows rows;
 
-    /** An iterator that finds each element ahead of time; {@link #advance} returns null at the end. */
-    private abstract static class Lookahead implements Iterator<Map.Entry<byte[], byte[]>> {
-        private Map.Entry<byte[], byte[]> next;
-        private boolean started;
-
-        abstract Map.Entry<byte[], byte[]> advance();
-
-        @Override
-        public boolean hasNext() {
-            if (!started) {
-                started = true;
-                next = advance();
-            }
-            return next != null;
+        Matching(TableDef table, IndexKeys keys, List<byte[][]> spans, EncodedRows rows) {
+            this.table = table;
+            this.keys = keys;
+            this.spans = spans;
+            this.rows = rows;
         }
 
         @Override
-        public Map.Entry<byte[], byte[]> next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
+        boolean next() {
+            while (rows.next()) {
+                if (inAny(spans, keys.values(table.rowCodec().decode(rows.row())))) {
+                    return at(rows.key(), rows.row());
+                }
             }
-            Map.Entry<byte[], byte[]> r = next;
-            next = advance();
-            return r;
+            return end();
         }
     }
 
@@ -611,40 +635,12 @@ public final class Transaction implements AutoCloseable {
         return out;
     }
 
-    /** The concatenation of the iterators {@code open} gives for each span, opened lazily in order. */
-    private static Iterator<Map.Entry<byte[], byte[]>> chain(List<byte[][]> spans,
-            java.util.function.Function<byte[][], Iterator<Map.Entry<byte[], byte[]>>> open) {
-        Iterator<byte[][]> outer = spans.iterator();
-        return new Iterator<>() {
-            Iterator<Map.Entry<byte[], byte[]>> current = Collections.emptyIterator();
-
-            @Override
-            public boolean hasNext() {
-                while (!current.hasNext()) {
-                    if (!outer.hasNext()) {
-                        return false;
-                    }
-                    current = open.apply(outer.next());
-                }
-                return true;
-            }
-
-            @Override
-            public Map.Entry<byte[], byte[]> next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return current.next();
-            }
-        };
-    }
-
     /** Number of rows visible to this transaction. */
     public long count(String table) {
         checkActive();
         TableDef t = table(table);
         long n = 0;
-        for (Iterator<Map.Entry<byte[], byte[]>> it = mergedScan(t.id(), null, null); it.hasNext(); it.next()) {
+        for (EncodedRows it = mergedScan(t.id(), null, null); it.next(); ) {
             n++;
         }
         return n;
@@ -664,67 +660,79 @@ public final class Transaction implements AutoCloseable {
     }
 
     /** Store rows at the snapshot merged with the write set, key order, within [from, to). */
-    private Iterator<Map.Entry<byte[], byte[]>> mergedScan(long tableId, byte[] from, byte[] to) {
+    private EncodedRows mergedScan(long tableId, byte[] from, byte[] to) {
         VersionedTable vt = committedTable(tableId);
-        Iterator<VersionedTable.Slot> base =
-                vt == null ? Collections.emptyIterator() : vt.range(from, to).values().iterator();
         TreeMap<byte[], byte[]> w = writes.get(tableId);
-        Iterator<Map.Entry<byte[], byte[]>> own = w == null ? Collections.emptyIterator() : range(w, from, to).entrySet().iterator();
-        long snap = snapshotTs;
-        return new Iterator<>() {
-            byte[] bRow;
-            VersionedTable.Slot b = advanceBase();
-            Map.Entry<byte[], byte[]> o = own.hasNext() ? own.next() : null;
-            Map.Entry<byte[], byte[]> next = compute();
+        return new MergedRows(vt == null ? null : vt.range(from, to).iterator(), w == null ? null : range(w, from, to),
+                snapshotTs);
+    }
 
-            /** Next slot with a row visible at the snapshot; {@code bRow} is that row. */
-            private VersionedTable.Slot advanceBase() {
+    /**
+     * The committed rows visible at a snapshot merged with a transaction's writes in key order: a
+     * key the transaction wrote shows its write ({@link #DELETED}: no row), every other key its
+     * version visible at the snapshot (none if absent or deleted then). Iterating the write map's
+     * entries and the table's slots allocates nothing per row.
+     */
+    private static final class MergedRows extends EncodedRows {
+        private final Iterator<VersionedTable.Slot> base;
+        private final Iterator<Map.Entry<byte[], byte[]>> own;
+        private final long snapshot;
+        /** The next committed key with a row visible at the snapshot, and that row (null key: none left). */
+        private byte[] baseKey;
+        private byte[] baseRow;
+        /** The next own write, or null. */
+        private Map.Entry<byte[], byte[]> write;
+
+        MergedRows(Iterator<VersionedTable.Slot> base, NavigableMap<byte[], byte[]> own, long snapshot) {
+            this.base = base;
+            this.own = own == null ? null : own.entrySet().iterator();
+            this.snapshot = snapshot;
+            advanceBase();
+            advanceOwn();
+        }
+
+        private void advanceBase() {
+            if (base != null) {
                 while (base.hasNext()) {
                     VersionedTable.Slot s = base.next();
-                    byte[] row = RowVersion.visibleRow(s.head, snap);
-                    if (row != null) {
-                        bRow = row;
-                        return s;
+                    byte[] r = RowVersion.visibleRow(s.head, snapshot);
+                    if (r != null) {
+                        baseKey = s.key;
+                        baseRow = r;
+                        return;
                     }
                 }
-                return null;
             }
+            baseKey = null;
+            baseRow = null;
+        }
 
-            private Map.Entry<byte[], byte[]> compute() {
-                while (b != null || o != null) {
-                    int c = b == null ? 1 : o == null ? -1 : VersionedTable.KEY_ORDER.compare(b.key, o.getKey());
-                    if (c < 0) {
-                        Map.Entry<byte[], byte[]> r = Map.entry(b.key, bRow);
-                        b = advanceBase();
-                        return r;
-                    }
-                    Map.Entry<byte[], byte[]> mine = o;
-                    o = own.hasNext() ? own.next() : null;
-                    if (c == 0) {
-                        b = advanceBase();
-                    }
-                    if (mine.getValue() != DELETED) {
-                        return mine;
-                    }
+        private void advanceOwn() {
+            write = own != null && own.hasNext() ? own.next() : null;
+        }
+
+        @Override
+        boolean next() {
+            while (baseKey != null || write != null) {
+                int c = baseKey == null ? 1 : write == null ? -1 : VersionedTable.KEY_ORDER.compare(baseKey, write.getKey());
+                if (c < 0) {
+                    byte[] k = baseKey;
+                    byte[] r = baseRow;
+                    advanceBase();
+                    return at(k, r);
                 }
-                return null;
-            }
-
-            @Override
-            public boolean hasNext() {
-                return next != null;
-            }
-
-            @Override
-            public Map.Entry<byte[], byte[]> next() {
-                if (next == null) {
-                    throw new NoSuchElementException();
+                byte[] k = write.getKey();
+                byte[] r = write.getValue();
+                advanceOwn();
+                if (c == 0) {
+                    advanceBase(); // our write shadows the committed version
                 }
-                Map.Entry<byte[], byte[]> r = next;
-                next = compute();
-                return r;
+                if (r != DELETED) {
+                    return at(k, r);
+                }
             }
-        };
+            return end();
+        }
     }
 
     private static NavigableMap<byte[], byte[]> range(TreeMap<byte[], byte[]> m, byte[] from, byte[] to) {
@@ -1052,17 +1060,16 @@ public final class Transaction implements AutoCloseable {
         VersionedTable entries = committedIndex(index);
         if (entries == null) {
             // created by this transaction: not built yet, so look at the rows themselves
-            for (Iterator<Map.Entry<byte[], byte[]>> it = mergedScan(t.id(), null, null); it.hasNext(); ) {
-                Map.Entry<byte[], byte[]> e = it.next();
-                Object[] row = t.rowCodec().decode(e.getValue());
-                if (!Arrays.equals(e.getKey(), newKey) && !Arrays.equals(e.getKey(), oldKey)
+            for (EncodedRows it = mergedScan(t.id(), null, null); it.next(); ) {
+                Object[] row = t.rowCodec().decode(it.row());
+                if (!Arrays.equals(it.key(), newKey) && !Arrays.equals(it.key(), oldKey)
                         && keys.allNonNull(row) && Arrays.equals(keys.values(row), values)) {
                     return true;
                 }
             }
             return false;
         }
-        for (VersionedTable.Slot slot : entries.range(values, to).values()) {
+        for (VersionedTable.Slot slot : entries.range(values, to)) {
             if (own != null && own.containsKey(slot.key)) {
                 continue;
             }

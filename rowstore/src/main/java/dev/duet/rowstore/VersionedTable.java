@@ -6,95 +6,174 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
-import java.util.NavigableMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The rows of one table: one {@link Slot} per encoded primary key (memcomparable, see
  * {@code KeyCodec}) holding the head of the key's version chain. Slots are reachable two ways: a
  * hash index for point lookups (a skip-list search over a million keys is a chain of cache
- * misses) and a skip list in key order for scans. Both indexes and every {@code Slot.head} are
- * written only by committers holding the store's commit lock (or by single-threaded recovery);
- * readers go lock-free through either index and follow immutable chains.
+ * misses) and a skip list in key order for scans, whose nodes are the slots themselves. Both
+ * indexes and every {@code Slot.head} are written only by committers holding the store's commit
+ * lock (or by single-threaded recovery); readers go lock-free through either index and follow
+ * immutable chains.
+ *
+ * <p>Neither index is a {@code java.util.concurrent} map: a {@code ConcurrentHashMap} cost a node
+ * and a key wrapper per row, a {@code ConcurrentSkipListMap} a node and on average half an index
+ * node, together about 90 bytes and three and a half objects per row, and young collections
+ * copied them all after a bulk insert (the 150-250 ms pauses of {@code SyncBenchmark}). Here a row
+ * costs its slot (key, hash, head, level-0 successor, upper successors of one slot in four), its
+ * versions and a hash cell. Protocol (single writer, lock-free readers):
+ * <ul>
+ * <li>Only a thread holding the commit lock (or recovery, before the store is shared) changes
+ *     {@link #cells}, a cell, or a successor link; it stores with release semantics and readers
+ *     load with acquire, so a reader that reaches a slot also sees its key, hash, first version
+ *     and successors as they were when it was linked.</li>
+ * <li>Hash index: open addressing, linear probing, a power-of-two array. A cell goes from null
+ *     to a slot, from a slot to {@link #TOMBSTONE} (removal), and from a tombstone to a slot;
+ *     entries never move within an array, so a probe finds every slot that was there when it
+ *     started, except one being removed (a key deleted before the horizon, which no snapshot sees
+ *     either way). Growth builds a new array privately, fills it, and only then publishes it
+ *     through the volatile field; the old array is never written again. The writer keeps at least
+ *     a quarter of the cells null (tombstones count as used), so every probe ends.</li>
+ * <li>Skip list: a slot is linked bottom-up after its own successors are set, and unlinked top-down
+ *     by pointing its predecessors past it; its own links are never changed again, so a reader
+ *     standing on an unlinked slot still walks on, in key order, into the list.</li>
+ * <li>A reader can miss only slots linked after it started, which belong to commits newer than any
+ *     snapshot it could read at (a commit's slots are installed before its timestamp is
+ *     published), and can meet a slot unlinked meanwhile, whose newest version is then a deletion
+ *     no open snapshot sees past.</li>
+ * </ul>
  *
  * <p>The entries of a secondary index are stored the same way ({@link #forIndex}): the key is the
  * encoded indexed values followed by the row's primary key, a version's "row" is that primary key
  * (null: the entry was removed), and there is no hash index (index entries are only ever scanned
- * by prefix).
+ * by prefix; an exact lookup searches the skip list).
  */
 final class VersionedTable {
     static final Comparator<byte[]> KEY_ORDER = Arrays::compareUnsigned;
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** Elements of {@link #cells} and of {@link Slot#up}. */
+    private static final VarHandle CELL = MethodHandles.arrayElementVarHandle(Slot[].class);
+    private static final VarHandle NEXT;
+    /** Levels above 0 a slot can have: ample for 2^31 keys at one in two per level. */
+    private static final int MAX_UP = 30;
+    /** What a removed slot's cell holds, so that probes for keys placed after it go on. */
+    private static final Slot TOMBSTONE = new Slot(new byte[0], null, 0);
+    private static final int MIN_CELLS = 16;
 
-    /** A key and its newest version. */
-    static final class Slot {
-        final byte[] key;
-        /** Newest version; replaced under the commit lock. */
-        volatile RowVersion head;
-
-        Slot(byte[] key, RowVersion head) {
-            this.key = key;
-            this.head = head;
+    static {
+        try {
+            NEXT = MethodHandles.lookup().findVarHandle(Slot.class, "next", Slot.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
         }
     }
 
-    /** Hash-map key over the bytes of an encoded key. */
-    private static final class Key {
-        private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** A key and its newest version, and its node in the table's skip list. */
+    static final class Slot {
+        final byte[] key;
+        /** {@link #hash} of the key: probes compare it before the key's bytes, growth does not recompute it. */
+        final int hash;
+        /** Newest version; replaced under the commit lock. */
+        volatile RowVersion head;
+        /** Successor in key order (level 0); see the class comment for who writes it and how. */
+        @SuppressWarnings("unused") // through NEXT
+        private Slot next;
+        /** Successors at levels 1 to {@code up.length}; null for a slot on level 0 only (three in four). */
+        private final Slot[] up;
 
-        private final byte[] bytes;
-        private final int hash;
-
-        Key(byte[] bytes) {
-            this.bytes = bytes;
-            this.hash = hash(bytes);
+        /** A slot at a random height (one in four reaches level 1, one in two of those level 2, ...). */
+        Slot(byte[] key, RowVersion head) {
+            this(key, head, randomUp());
         }
 
-        /**
-         * A well-mixed hash. {@code Arrays.hashCode} is not: encoded integer keys differ only in
-         * their last bytes, its polynomial maps a million of them onto a quarter million values,
-         * and the hash map's bins degrade into trees (measured: 77% of a point lookup).
-         */
-        static int hash(byte[] b) {
-            long h = 0x9E3779B97F4A7C15L ^ b.length;
-            int i = 0;
-            for (; i + 8 <= b.length; i += 8) {
-                h = (h ^ (long) LONG.get(b, i)) * 0xFF51AFD7ED558CCDL;
-                h ^= h >>> 32;
+        private Slot(byte[] key, RowVersion head, int up) {
+            this.key = key;
+            this.hash = key == null ? 0 : hash(key);
+            this.head = head;
+            this.up = up == 0 ? null : new Slot[up];
+        }
+
+        private static int randomUp() {
+            int r = ThreadLocalRandom.current().nextInt();
+            if ((r & 3) != 0) {
+                return 0;
             }
-            for (; i < b.length; i++) {
-                h = (h ^ (b[i] & 0xFF)) * 0x100000001B3L;
+            int up = 1;
+            for (r >>>= 2; (r & 1) != 0 && up < MAX_UP; r >>>= 1) {
+                up++;
             }
-            h ^= h >>> 33;
-            h *= 0xC4CEB9FE1A85EC53L;
-            h ^= h >>> 33;
-            return (int) h;
+            return up;
         }
 
-        @Override
-        public int hashCode() {
-            return hash;
+        int levels() {
+            return up == null ? 0 : up.length;
         }
 
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && k.hash == hash && Arrays.equals(k.bytes, bytes);
+        /** The successor at {@code level} (at most {@link #levels()}); acquire. */
+        Slot succ(int level) {
+            return level == 0 ? (Slot) NEXT.getAcquire(this) : (Slot) CELL.getAcquire(up, level - 1);
         }
+
+        /** Sets the successor at {@code level}; release. Commit lock held (or recovery). */
+        void succ(int level, Slot s) {
+            if (level == 0) {
+                NEXT.setRelease(this, s);
+            } else {
+                CELL.setRelease(up, level - 1, s);
+            }
+        }
+    }
+
+    /**
+     * A well-mixed hash of an encoded key. {@code Arrays.hashCode} is not: encoded integer keys
+     * differ only in their last bytes, its polynomial maps a million of them onto a quarter million
+     * values, and the probe sequences would run into each other.
+     */
+    static int hash(byte[] b) {
+        long h = 0x9E3779B97F4A7C15L ^ b.length;
+        int i = 0;
+        for (; i + 8 <= b.length; i += 8) {
+            h = (h ^ (long) LONG.get(b, i)) * 0xFF51AFD7ED558CCDL;
+            h ^= h >>> 32;
+        }
+        for (; i < b.length; i++) {
+            h = (h ^ (b[i] & 0xFF)) * 0x100000001B3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xC4CEB9FE1A85EC53L;
+        h ^= h >>> 33;
+        return (int) h;
     }
 
     final long id;
-    /** Key order, for scans. Guarded for writes by the commit lock. */
-    private final ConcurrentSkipListMap<byte[], Slot> ordered = new ConcurrentSkipListMap<>(KEY_ORDER);
-    /** Point lookups; null for index storage, which finds keys in {@link #ordered}. Guarded for writes by the commit lock. */
-    private final ConcurrentHashMap<Key, Slot> byKey;
+    /** The skip list's head: no key, every level. */
+    private final Slot first = new Slot(null, null, MAX_UP);
+    /** Commit lock (volatile for readers): the highest level any slot has; readers may start lower. */
+    private volatile int topLevel;
+    /** Commit lock: the predecessors of the slot being linked or unlinked, per level. */
+    private final Slot[] preds = new Slot[MAX_UP + 1];
+    /** Commit lock (volatile for readers): slots linked in the skip list. */
+    private volatile long linked;
+    /**
+     * The hash index (see the class comment for its protocol); a power-of-two length. Null for
+     * index storage, which finds keys in the skip list.
+     */
+    private volatile Slot[] cells;
+    /** Commit lock: cells holding a slot, and cells holding a slot or a tombstone. */
+    private int liveCells;
+    private int usedCells;
+
     /**
      * Keys this table holds a slot for: live rows plus rows deleted but not yet pruned. An estimate
      * for the planner; read without the commit lock.
      */
     long slotCount() {
-        return ordered.size();
+        return linked;
     }
 
     /** Next hidden row id for tables without a primary key; ids are never reused. */
@@ -108,21 +187,30 @@ final class VersionedTable {
     long prunedUpTo = -1;
 
     VersionedTable(long id) {
-        this(id, 16);
+        this(id, 0);
     }
 
     VersionedTable(long id, int expectedKeys) {
-        this(id, new ConcurrentHashMap<>(Math.max(16, expectedKeys + expectedKeys / 3)));
+        this(id, new Slot[cellsFor(expectedKeys)]);
     }
 
-    private VersionedTable(long id, ConcurrentHashMap<Key, Slot> byKey) {
+    private VersionedTable(long id, Slot[] cells) {
         this.id = id;
-        this.byKey = byKey;
+        this.cells = cells;
     }
 
     /** Storage for the entries of index {@code indexId}: ordered only. */
     static VersionedTable forIndex(long indexId) {
         return new VersionedTable(indexId, null);
+    }
+
+    /** A power-of-two number of cells that holds {@code keys} slots at most half full. */
+    private static int cellsFor(int keys) {
+        long want = Math.max(MIN_CELLS, 2L * keys);
+        if (want > 1 << 30) {
+            throw new IllegalStateException("a table of " + keys + " keys is too large for one hash index");
+        }
+        return Integer.highestOneBit((int) want - 1) << 1;
     }
 
     /** The newest version of a key (committed, possibly after the caller's snapshot), or null. */
@@ -131,10 +219,166 @@ final class VersionedTable {
         return s == null ? null : s.head;
     }
 
-    /** The slot of a key, or null. */
+    /** The slot of a key, or null. Lock-free. */
     Slot slot(byte[] key) {
-        return byKey == null ? ordered.get(key) : byKey.get(new Key(key));
+        Slot[] c = cells;
+        if (c == null) {
+            Slot s = before(key, null).succ(0);
+            return s != null && Arrays.equals(s.key, key) ? s : null;
+        }
+        int h = hash(key);
+        int mask = c.length - 1;
+        for (int i = h & mask; ; i = (i + 1) & mask) {
+            Slot s = (Slot) CELL.getAcquire(c, i);
+            if (s == null) {
+                return null;
+            }
+            if (s.hash == h && s != TOMBSTONE && Arrays.equals(s.key, key)) {
+                return s;
+            }
+        }
     }
+
+    // ---------------------------------------------------------------- skip list
+
+    /**
+     * The last slot whose key is below {@code key} ({@link #first} if none), searching from the
+     * top; with {@code into} not null, also the last such slot at each level from
+     * {@link #topLevel} down. Lock-free (the writer passes {@link #preds}).
+     */
+    private Slot before(byte[] key, Slot[] into) {
+        Slot x = first;
+        for (int level = topLevel; level >= 0; level--) {
+            for (Slot n = x.succ(level); n != null && KEY_ORDER.compare(n.key, key) < 0; n = x.succ(level)) {
+                x = n;
+            }
+            if (into != null) {
+                into[level] = x;
+            }
+        }
+        return x;
+    }
+
+    /** Links {@code s}, whose key has no slot, into the skip list. Commit lock held (or recovery). */
+    private void link(Slot s) {
+        int top = s.levels();
+        if (topLevel < top) {
+            topLevel = top; // readers may start this high at once: the head's new levels are still empty
+        }
+        before(s.key, preds);
+        for (int level = 0; level <= top; level++) {
+            s.succ(level, preds[level].succ(level));
+        }
+        for (int level = 0; level <= top; level++) {
+            preds[level].succ(level, s);
+        }
+        linked = linked + 1;
+    }
+
+    /** Unlinks {@code s} if it is linked (a later slot of the same key is left alone). Commit lock held (or recovery). */
+    private void unlink(Slot s) {
+        before(s.key, preds);
+        for (int level = Math.min(s.levels(), topLevel); level >= 0; level--) {
+            if (preds[level].succ(level) == s) {
+                preds[level].succ(level, s.succ(level));
+                if (level == 0) {
+                    linked = linked - 1;
+                }
+            }
+        }
+    }
+
+    /** The slots with keys in {@code [from, to)} (null bounds are open), in key order, read lazily. Lock-free. */
+    Iterable<Slot> range(byte[] from, byte[] to) {
+        return () -> new Iterator<>() {
+            private Slot n = (from == null ? first : before(from, null)).succ(0);
+
+            @Override
+            public boolean hasNext() {
+                return n != null && (to == null || KEY_ORDER.compare(n.key, to) < 0);
+            }
+
+            @Override
+            public Slot next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                Slot r = n;
+                n = r.succ(0);
+                return r;
+            }
+        };
+    }
+
+    Iterable<Slot> slots() {
+        return range(null, null);
+    }
+
+    // ---------------------------------------------------------------- hash index
+
+    /** Adds a slot whose key has none to the hash index. Commit lock held (or recovery). */
+    private void hashInsert(Slot s) {
+        Slot[] c = cells;
+        if ((usedCells + 1) * 4L > c.length * 3L) {
+            c = grow(liveCells + 1);
+        }
+        int mask = c.length - 1;
+        for (int i = s.hash & mask; ; i = (i + 1) & mask) {
+            Slot at = c[i]; // plain read: only this thread writes cells
+            if (at == null || at == TOMBSTONE) {
+                if (at == null) {
+                    usedCells++;
+                }
+                liveCells++;
+                CELL.setRelease(c, i, s);
+                return;
+            }
+        }
+    }
+
+    /** Takes slot {@code s} out of the hash index if it is there. Commit lock held (or recovery). */
+    private void hashRemove(Slot s) {
+        Slot[] c = cells;
+        int mask = c.length - 1;
+        for (int i = s.hash & mask; ; i = (i + 1) & mask) {
+            Slot at = c[i];
+            if (at == null) {
+                return;
+            }
+            if (at == s) {
+                CELL.setRelease(c, i, TOMBSTONE);
+                liveCells--;
+                return;
+            }
+        }
+    }
+
+    /**
+     * Publishes a new cell array sized for {@code keys} slots holding every live slot (tombstones
+     * are dropped), filled before publication; returns it. Commit lock held (or recovery).
+     */
+    private Slot[] grow(int keys) {
+        Slot[] old = cells;
+        Slot[] next = new Slot[cellsFor(keys)];
+        int mask = next.length - 1;
+        int n = 0;
+        for (Slot s : old) {
+            if (s != null && s != TOMBSTONE) {
+                int i = s.hash & mask;
+                while (next[i] != null) {
+                    i = (i + 1) & mask;
+                }
+                next[i] = s;
+                n++;
+            }
+        }
+        liveCells = n;
+        usedCells = n;
+        cells = next; // volatile: publishes the filled array
+        return next;
+    }
+
+    // ---------------------------------------------------------------- writes
 
     /** Makes {@code v} the newest version of {@code key}. Commit lock held (or recovery). */
     void install(byte[] key, RowVersion v) {
@@ -149,10 +393,10 @@ final class VersionedTable {
         lastWriteTs = v.ts;
         if (slot == null) {
             Slot s = new Slot(key, v);
-            if (byKey != null) {
-                byKey.put(new Key(key), s);
+            if (cells != null) {
+                hashInsert(s);
             }
-            ordered.put(key, s);
+            link(s);
         } else {
             slot.head = v;
         }
@@ -160,45 +404,55 @@ final class VersionedTable {
 
     /** Forgets a key entirely (recovery replaying a deletion). */
     void remove(byte[] key) {
-        Slot s = byKey == null ? ordered.get(key) : byKey.remove(new Key(key));
+        Slot s = slot(key);
         if (s != null) {
-            ordered.remove(key, s);
+            forget(s);
         }
+    }
+
+    /** Takes {@code s} out of both indexes. Commit lock held (or recovery). */
+    private void forget(Slot s) {
+        if (cells != null) {
+            hashRemove(s);
+        }
+        unlink(s);
     }
 
     /**
-     * Adds rows loaded from a checkpoint, sorted by key first: the skip list grows far faster in
-     * key order than in the checkpoint's hash order. Recovery only.
+     * Adds rows loaded from a checkpoint (or an index being built), sorted by key first: into an
+     * empty table they are then appended at the tail of each level, without a search. Recovery or
+     * commit lock.
      */
     void load(List<Slot> slots) {
         slots.sort((a, b) -> KEY_ORDER.compare(a.key, b.key));
-        for (Slot s : slots) {
-            if (byKey != null) {
-                byKey.put(new Key(s.key), s);
+        if (cells != null && (usedCells + slots.size()) * 4L > cells.length * 3L) {
+            grow(liveCells + slots.size());
+        }
+        if (linked > 0) {
+            for (Slot s : slots) {
+                if (cells != null) {
+                    hashInsert(s);
+                }
+                link(s);
             }
-            ordered.put(s.key, s);
+            return;
         }
-    }
-
-    /** Slots with keys in {@code [from, to)} in key order; null bounds are open. */
-    NavigableMap<byte[], Slot> range(byte[] from, byte[] to) {
-        if (from == null && to == null) {
-            return ordered;
+        Slot[] tail = new Slot[MAX_UP + 1];
+        Arrays.fill(tail, first);
+        for (Slot s : slots) {
+            if (cells != null) {
+                hashInsert(s);
+            }
+            int top = s.levels();
+            if (topLevel < top) {
+                topLevel = top;
+            }
+            for (int level = 0; level <= top; level++) {
+                tail[level].succ(level, s);
+                tail[level] = s;
+            }
         }
-        if (from == null) {
-            return ordered.headMap(to, false);
-        }
-        if (to == null) {
-            return ordered.tailMap(from, true);
-        }
-        if (KEY_ORDER.compare(from, to) >= 0) {
-            return ordered.subMap(from, true, from, false);
-        }
-        return ordered.subMap(from, true, to, false);
-    }
-
-    Iterable<Slot> slots() {
-        return ordered.values();
+        linked = slots.size();
     }
 
     /**
@@ -212,7 +466,7 @@ final class VersionedTable {
             return dead;
         }
         prunedUpTo = horizon;
-        for (Slot s : ordered.values()) {
+        for (Slot s : slots()) {
             RowVersion head = s.head;
             RowVersion v = RowVersion.prune(head, horizon);
             if (v == head && head.row == null) {
@@ -228,10 +482,7 @@ final class VersionedTable {
         if (head.row != null || head.ts > horizon) {
             return false;
         }
-        if (byKey != null) {
-            byKey.remove(new Key(s.key), s);
-        }
-        ordered.remove(s.key, s);
+        forget(s);
         return true;
     }
 }

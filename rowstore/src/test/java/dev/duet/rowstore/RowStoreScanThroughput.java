@@ -13,7 +13,6 @@ import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,15 +44,15 @@ class RowStoreScanThroughput {
             try (Transaction tx = store.begin(true)) {
                 TableDef table = tx.table("m");
                 byte[][] encoded = new byte[ROWS][];
-                Iterator<Map.Entry<byte[], byte[]>> all = tx.encodedScan(table, KeyRange.all());
-                for (int i = 0; all.hasNext(); i++) {
-                    encoded[i] = all.next().getValue();
+                EncodedRows all = tx.encodedScan(table, KeyRange.all());
+                for (int i = 0; all.next(); i++) {
+                    encoded[i] = all.row();
                 }
                 Map<String, LongSupplier> variants = new LinkedHashMap<>();
                 variants.put("merged iteration of encoded rows, no decoding", () -> {
                     long n = 0;
-                    for (Iterator<Map.Entry<byte[], byte[]>> it = tx.encodedScan(table, KeyRange.all()); it.hasNext(); ) {
-                        n += it.next().getValue().length > 0 ? 1 : 0;
+                    for (EncodedRows it = tx.encodedScan(table, KeyRange.all()); it.next(); ) {
+                        n += it.row().length > 0 ? 1 : 0;
                     }
                     return n;
                 });

@@ -13,7 +13,6 @@ import dev.duet.core.catalog.ViewDef;
 import dev.duet.core.types.DataType;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,9 +75,8 @@ class SecondaryIndexTest {
     private static List<Long> lookup(Transaction tx, String name, Object... values) {
         TableDef t = tx.table("t");
         List<Long> ids = new ArrayList<>();
-        for (Iterator<Map.Entry<byte[], byte[]>> it = tx.indexScan(t, tx.findIndex(name), List.of(KeyRange.prefix(values)));
-                it.hasNext(); ) {
-            ids.add((Long) t.rowCodec().decode(it.next().getValue())[0]);
+        for (EncodedRows it = tx.indexScan(t, tx.findIndex(name), List.of(KeyRange.prefix(values))); it.next(); ) {
+            ids.add((Long) t.rowCodec().decode(it.row())[0]);
         }
         return ids;
     }
@@ -215,8 +213,7 @@ class SecondaryIndexTest {
                 assertEquals(e.getValue(), lookup(tx, index, e.getKey()), index + " at " + e.getKey());
             }
             int entries = 0;
-            for (Iterator<?> it = tx.indexScan(tx.table("t"), tx.findIndex(index), List.of(KeyRange.all())); it.hasNext(); ) {
-                it.next();
+            for (EncodedRows it = tx.indexScan(tx.table("t"), tx.findIndex(index), List.of(KeyRange.all())); it.next(); ) {
                 entries++;
             }
             assertEquals(rows.size(), entries, index + " entries");
@@ -381,14 +378,14 @@ class SecondaryIndexTest {
                     KeyRange.between(new Object[] {4L}, false, new Object[] {8L}, true), KeyRange.prefix(99L),
                     KeyRange.between(new Object[] {9L}, false, new Object[] {9L}, false));
             List<Long> ids = new ArrayList<>();
-            for (Iterator<Map.Entry<byte[], byte[]>> it = tx.encodedScan(t, ranges); it.hasNext(); ) {
-                ids.add((Long) t.rowCodec().decode(it.next().getValue())[0]);
+            for (EncodedRows it = tx.encodedScan(t, ranges); it.next(); ) {
+                ids.add((Long) t.rowCodec().decode(it.row())[0]);
             }
             assertEquals(List.of(3L, 4L, 5L, 6L, 7L, 8L, 40L), ids);
             ids.clear();
-            for (Iterator<Map.Entry<byte[], byte[]>> it = tx.encodedScan(t, List.of(KeyRange.lessThan(3L),
-                    KeyRange.lessThan(2L), KeyRange.atLeast(10L))); it.hasNext(); ) {
-                ids.add((Long) t.rowCodec().decode(it.next().getValue())[0]);
+            for (EncodedRows it = tx.encodedScan(t, List.of(KeyRange.lessThan(3L),
+                    KeyRange.lessThan(2L), KeyRange.atLeast(10L))); it.next(); ) {
+                ids.add((Long) t.rowCodec().decode(it.row())[0]);
             }
             assertEquals(List.of(1L, 10L, 40L), ids);
         }

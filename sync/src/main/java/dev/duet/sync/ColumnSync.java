@@ -26,7 +26,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Keeps a {@link ColumnStore} in step with a {@link RowStore}: one daemon thread per database that
- * applies every commit, in commit order, once it is durable.
+ * applies every commit, in commit order, as soon as it is committed.
  *
  * <p>Start: the sync registers with the WAL's retention as consumer {@value #CONSUMER} at the
  * column store's persisted watermark (so checkpoints keep the segments it still needs), subscribes
@@ -38,18 +38,24 @@ import java.util.concurrent.locks.ReentrantLock;
  * ran without a column store), the column store is loaded from a snapshot first (see
  * {@link ColumnStore#reset}).
  *
- * <p>Durability: a commit reaches the feed before it is on disk; the sync applies it only once the
- * log is durable past it ({@link RowStore#durableLsn()}; always in memory), so the column store
- * never persists a commit that a crash could take back. The committing thread (feed) and the
- * thread that forced the log (durability) wake the sync thread through {@link #queueLock}; it never
- * polls.
+ * <p>Durability: a commit reaches the feed before it is on disk, and the sync applies it at once:
+ * in memory, a commit not yet durable is no different from one in the row store (a crash loses
+ * both, and readers see it only at snapshots that include it). Before the column store persists
+ * anything (a manifest, which lists sealed files and delete vectors and records the watermark) it
+ * forces the log up to its applied watermark ({@link ColumnStore#beforePersist},
+ * {@link RowStore#forceDurable}), so no persisted state holds a commit a crash could take back.
+ * Waiting for durability before applying instead made the lag follow the log's fsyncs, which on a
+ * slow disk took hundreds of milliseconds. The committing thread (feed) and the seal thread wake
+ * the sync thread through {@link #queueLock}; it never polls.
  *
  * <p>Persistence: the column store's seal thread writes full segments to their files in the
- * background; when it finishes one it wakes the sync thread (through {@link #queueLock}, like a
- * commit), which installs the file and writes the manifest ({@link ColumnStore#installSeals}); when the WAL a
+ * background, and its compaction thread rewrites segments with many deleted rows (started every
+ * {@link SyncOptions#compactEveryCommits()} commits, {@link ColumnStore#startCompaction}); when
+ * either finishes a file it wakes the sync thread (through {@link #queueLock}, like a commit),
+ * which installs the file and writes the manifest ({@link ColumnStore#installSeals}); when the WAL a
  * restart would replay exceeds {@link SyncOptions#maxReplayBytes()} the sync seals everything
  * ({@link ColumnStore#persist()}); after each manifest the retention position moves to the new
- * replay start. {@link #close()} applies what is durable, persists, and unsubscribes.
+ * replay start. {@link #close()} applies what it received, persists, and unsubscribes.
  */
 public final class ColumnSync implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ColumnSync.class.getName());
@@ -71,7 +77,7 @@ public final class ColumnSync implements AutoCloseable {
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private long queuedBytes;
     private boolean stopping;
-    /** queueLock: the column store's seal thread finished a segment file that the sync thread has not installed yet. */
+    /** queueLock: the column store's seal or compaction thread finished a segment file that the sync thread has not installed yet. */
     private boolean sealFinished;
 
     private volatile DuetException failure;
@@ -141,6 +147,7 @@ public final class ColumnSync implements AutoCloseable {
                     "an in-memory database needs an empty column store, but %s holds data", columns.directory());
         }
         columns.onSealed(sync::sealFinished);
+        columns.beforePersist(rows::forceDurable);
         try {
             sync.cutLsn = rows.subscribe(sync.feed).lsn();
         } catch (RuntimeException e) {
@@ -188,21 +195,9 @@ public final class ColumnSync implements AutoCloseable {
                 queueLock.unlock();
             }
         }
-
-        @Override
-        public void durable(long lsn) {
-            // RowStore.durableLsn() has advanced already; taking the lock orders this wake-up after
-            // the sync thread's check of it, so the wake-up cannot be lost.
-            queueLock.lock();
-            try {
-                work.signal();
-            } finally {
-                queueLock.unlock();
-            }
-        }
     }
 
-    /** The seal listener (on the column store's seal thread): wakes the sync thread to install the file. */
+    /** The seal listener (on the column store's seal or compaction thread): wakes the sync thread to install the file. */
     private void sealFinished() {
         queueLock.lock();
         try {
@@ -286,7 +281,7 @@ public final class ColumnSync implements AutoCloseable {
         }
     }
 
-    /** Applies queued commits as they become durable, and installs finished segment files, until closed. */
+    /** Applies queued commits, and installs finished segment files, until closed. */
     private void follow() throws InterruptedException {
         while (true) {
             Pending next;
@@ -297,11 +292,7 @@ public final class ColumnSync implements AutoCloseable {
                     sealed = sealFinished;
                     sealFinished = false;
                     next = queue.peekFirst();
-                    if (next != null && next.endLsn <= rows.durableLsn()) {
-                        break;
-                    }
-                    next = null;
-                    if (sealed) {
+                    if (next != null || sealed) {
                         break;
                     }
                     if (stopping) {
@@ -340,7 +331,9 @@ public final class ColumnSync implements AutoCloseable {
         commitsApplied++;
         if (++sinceCompaction >= options.compactEveryCommits()) {
             sinceCompaction = 0;
-            columns.compact(rows.oldestSnapshot());
+            // the rewrite runs on the column store's compaction thread; its end wakes this thread
+            // like a finished seal, and installSeals installs it
+            columns.startCompaction(rows.oldestSnapshot());
         }
         if (retention != null && endLsn - columns.replayFromLsn() > options.maxReplayBytes()) {
             columns.persist();
@@ -405,6 +398,19 @@ public final class ColumnSync implements AutoCloseable {
         public void delete(long tableId, byte[] key) {
             columns.delete(tableId, key);
         }
+
+        /** A bulk chunk: appended from the record's bytes, with one table lookup and lock for the run and no array per row. */
+        @Override
+        public void insertRows(long tableId, CommitRecord.InsertedRows rows) {
+            ColumnStore.RowRun run = columns.insertRun(tableId);
+            if (run == null) {
+                return; // the table's persisted state covers this commit already
+            }
+            byte[] buf = rows.buffer();
+            while (rows.next()) {
+                run.insert(buf, rows.keyOffset(), rows.keyLength(), rows.rowOffset(), rows.rowLength());
+            }
+        }
     }
 
     private void fail(DuetException e) {
@@ -465,7 +471,7 @@ public final class ColumnSync implements AutoCloseable {
     }
 
     /**
-     * Applies every durable commit received and leaves the feed; then, if the next open would
+     * Applies every commit received and leaves the feed; then, if the next open would
      * replay more than {@link SyncOptions#closePersistBytes()} of WAL, seals the open segments and
      * writes the manifest. Call before closing the row store; the column store stays open (its
      * owner closes it). An in-memory database persists nothing. Idempotent.
@@ -493,7 +499,7 @@ public final class ColumnSync implements AutoCloseable {
         stop();
     }
 
-    /** Stops the thread after it applied what is durable; false if already stopped. */
+    /** Stops the thread after it applied what it received; false if already stopped. */
     private boolean stop() {
         queueLock.lock();
         try {

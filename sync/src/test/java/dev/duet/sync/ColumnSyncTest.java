@@ -320,6 +320,28 @@ class ColumnSyncTest {
     }
 
     @Test
+    void appliesCommitsBeforeTheLogIsDurableButForcesTheLogBeforePersisting() {
+        // async durability whose background flush never comes during the test
+        rows = RowStore.open(dir.resolve("db"), RowStoreOptions.defaults().withFsync(false).withAsyncFlushInterval(java.time.Duration.ofHours(1)));
+        columns = ColumnStore.open(dir.resolve("columns"), ColumnStoreOptions.defaults().withScanWait(WAIT));
+        sync = ColumnSync.start(rows, columns, SyncOptions.defaults().withClosePersistBytes(0));
+        createTable(allTypes("a", true));
+        for (int i = 0; i < 40; i++) {
+            randomCommit(List.of("a"));
+        }
+        try (Transaction snap = rows.begin(true)) {
+            // the scan waits for the sync to reach the snapshot: it must not wait for the log
+            assertSameAt(snap, columns, root);
+        }
+        assertTrue(rows.durableLsn() < rows.walEndLsn(), "the log is still not durable: " + rows.durableLsn() + " < " + rows.walEndLsn());
+        assertEquals(rows.walEndLsn(), columns.watermarkLsn(), "the column store applied every commit");
+        sync.close(); // persists (close-persist threshold 0): the manifest must not outrun the log
+        sync = null;
+        assertTrue(rows.durableLsn() >= columns.watermarkLsn(),
+                "the log was forced before the manifest: durable " + rows.durableLsn() + ", manifest " + columns.watermarkLsn());
+    }
+
+    @Test
     void aColumnStoreAddedToACheckpointedDatabaseIsLoadedFromASnapshot() {
         rows = RowStore.open(dir.resolve("db"), RowStoreOptions.defaults().withWalSegmentBytes(4096));
         createTable(allTypes("a", true));

@@ -97,6 +97,12 @@ public final class ByteSource {
         return b;
     }
 
+    /** Moves past {@code n} bytes (which must be there). */
+    public void skip(int n) {
+        need(n);
+        pos += n;
+    }
+
     public byte[] readBlob() {
         return readBytes(readVarInt());
     }

@@ -535,10 +535,22 @@ public final class RowCodec {
         /** Writes the selected columns of {@code row} at {@code index} of their vectors. */
         public void decode(byte[] row, int index) {
             Objects.requireNonNull(row, "row is null");
+            decode(row, 0, row.length, index);
+        }
+
+        /**
+         * As {@link #decode(byte[], int)} for the row held in {@code buf[off, off + length)}: rows
+         * packed in a larger buffer (a WAL record) decode without being copied out first.
+         */
+        public void decode(byte[] buf, int off, int length, int index) {
+            Objects.requireNonNull(buf, "buf is null");
+            Objects.checkFromIndexSize(off, length, buf.length);
             if (index < 0) {
                 throw new IndexOutOfBoundsException("index " + index + " is negative");
             }
-            long header = readVarint(row, 0);
+            byte[] row = buf;
+            int end = off + length;
+            long header = readVarint(row, off, end);
             int stored = (int) header;
             int pos = (int) (header >>> 32);
             if (stored > types.length) {
@@ -546,7 +558,7 @@ public final class RowCodec {
             }
             int bitmap = pos;
             int bitmapBytes = (stored + 7) >>> 3;
-            require(row, pos, bitmapBytes);
+            require(end, pos, bitmapBytes);
             if ((stored & 7) != 0 && (row[pos + bitmapBytes - 1] & 0xFF) >>> (stored & 7) != 0) {
                 throw corrupt("null bitmap has bits set beyond column %d", stored);
             }
@@ -563,16 +575,16 @@ public final class RowCodec {
                 int w = widths[col];
                 if (t < 0) {
                     if (w == 0) {
-                        long l = readVarint(row, pos);
+                        long l = readVarint(row, pos, end);
                         pos = (int) (l >>> 32);
                         w = (int) l;
                     }
-                    require(row, pos, w);
+                    require(end, pos, w);
                     pos += w;
                     continue;
                 }
                 if (w != 0) {
-                    require(row, pos, w);
+                    require(end, pos, w);
                     BaseFixedWidthVector v = fixed[t];
                     if (index >= v.getValueCapacity()) {
                         grow(v, index);
@@ -607,10 +619,10 @@ public final class RowCodec {
                     pos += w;
                     continue;
                 }
-                long l = readVarint(row, pos);
+                long l = readVarint(row, pos, end);
                 pos = (int) (l >>> 32);
                 int len = (int) l;
-                require(row, pos, len);
+                require(end, pos, len);
                 switch (codes[col]) {
                     case STR, BYTES -> writeBytes(variable[t], index, row, pos, len);
                     case DEC_BIG -> writeBigDecimal(row, pos, len, col, fixed[t], index);
@@ -715,17 +727,18 @@ public final class RowCodec {
             MemoryUtil.putByte(at, (byte) (value ? b | mask : b & ~mask));
         }
 
-        private static void require(byte[] row, int pos, int n) {
-            if (n > row.length - pos) {
-                throw corrupt("row is truncated: %d bytes needed at offset %d of %d", n, pos, row.length);
+        /** Checks that {@code n} bytes at {@code pos} lie before {@code end}, the end of the row. */
+        private static void require(int end, int pos, int n) {
+            if (n > end - pos) {
+                throw corrupt("row is truncated: %d bytes needed at offset %d of %d", n, pos, end);
             }
         }
 
-        /** Unsigned LEB128 at {@code pos}, at most 5 bytes: the value in the low 32 bits, the position after it in the high. */
-        private static long readVarint(byte[] buf, int pos) {
+        /** Unsigned LEB128 at {@code pos}, at most 5 bytes, before {@code end}: the value in the low 32 bits, the position after it in the high. */
+        private static long readVarint(byte[] buf, int pos, int end) {
             int v = 0;
             for (int shift = 0; shift < 35; shift += 7) {
-                if (pos >= buf.length) {
+                if (pos >= end) {
                     throw corrupt("row is truncated inside a length");
                 }
                 int b = buf[pos++];

@@ -5,6 +5,7 @@ import dev.duet.core.SqlState;
 import dev.duet.core.catalog.Catalog;
 import dev.duet.core.catalog.TableDef;
 import dev.duet.engine.Duet;
+import dev.duet.rowstore.Appender;
 import dev.duet.rowstore.Transaction;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,9 +17,10 @@ import java.util.Objects;
 
 /**
  * Loads TPC-H at a scale factor into a Duet database through the embedded API: creates the eight
- * {@link TpchSchema} tables in one transaction, then inserts the {@link TpchGenerator} rows in
- * transactions of at most {@code batchRows} rows, so the loader's memory stays bounded whatever
- * the scale factor (the rows themselves live in the row store, which keeps them in memory).
+ * {@link TpchSchema} tables in one transaction, then appends the {@link TpchGenerator} rows through
+ * the bulk path ({@link Duet#appender}), one commit per {@code batchRows} rows, so the loader's
+ * memory stays bounded whatever the scale factor (the rows themselves live in the row store, which
+ * keeps them in memory).
  *
  * <p>All or nothing, as far as a running process can make it: if any TPC-H table exists already
  * the load fails with 42P07 before changing anything; if the load fails later (an I/O error, an
@@ -63,9 +65,23 @@ public final class TpchLoader {
         return load(db, scaleFactor, DEFAULT_BATCH_ROWS, Listener.NONE);
     }
 
+    /** How the rows go in. */
+    public enum Method {
+        /** The bulk path: {@link Duet#appender}, one commit per batch (the default). */
+        APPENDER,
+        /** {@link Transaction#insert} row by row in transactions of a batch each: the path of ordinary writes, for comparison. */
+        INSERT
+    }
+
     /** Loads all eight tables, committing every {@code batchRows} rows and telling {@code listener}. */
     public static Result load(Duet db, double scaleFactor, int batchRows, Listener listener) {
+        return load(db, scaleFactor, batchRows, listener, Method.APPENDER);
+    }
+
+    /** As {@link #load(Duet, double, int, Listener)}, inserting the rows by {@code method}. */
+    public static Result load(Duet db, double scaleFactor, int batchRows, Listener listener, Method method) {
         Objects.requireNonNull(db, "db is null");
+        Objects.requireNonNull(method, "method is null");
         Objects.requireNonNull(listener, "listener is null");
         TpchGenerator.checkScaleFactor(scaleFactor);
         if (batchRows < 1) {
@@ -78,7 +94,9 @@ public final class TpchLoader {
         try {
             for (TableDef t : TpchSchema.tables()) {
                 long tableStart = System.nanoTime();
-                long rows = insertAll(db, t.name(), TpchGenerator.rows(t.name(), scaleFactor), batchRows);
+                Iterable<Object[]> source = TpchGenerator.rows(t.name(), scaleFactor);
+                long rows = method == Method.APPENDER ? appendAll(db, t.name(), source, batchRows)
+                        : insertAll(db, t.name(), source, batchRows);
                 Duration took = Duration.ofNanos(System.nanoTime() - tableStart);
                 counts.put(t.name(), rows);
                 times.put(t.name(), took);
@@ -110,6 +128,7 @@ public final class TpchLoader {
         db.run(tx -> TpchSchema.tables().forEach(tx::createTable));
     }
 
+    /** Inserts every row with {@link Transaction#insert}, one transaction per {@code batchRows} rows. */
     private static long insertAll(Duet db, String table, Iterable<Object[]> rows, int batchRows) {
         long count = 0;
         Transaction tx = db.begin();
@@ -129,6 +148,20 @@ public final class TpchLoader {
             tx.commit();
         } finally {
             tx.close();
+        }
+        return count;
+    }
+
+    /** Appends every row through the bulk path ({@link Appender}), one commit per {@code batchRows} rows. */
+    private static long appendAll(Duet db, String table, Iterable<Object[]> rows, int batchRows) {
+        long count = 0;
+        try (Appender appender = db.appender(table, batchRows)) {
+            for (Object[] row : rows) {
+                appender.appendRow(row);
+                if (++count % batchRows == 0) {
+                    checkInterrupted();
+                }
+            }
         }
         return count;
     }

@@ -40,6 +40,7 @@ import dev.duet.planner.exec.parallel.Parallelism;
 import dev.duet.planner.exec.parallel.Parallelizer;
 import dev.duet.planner.exec.route.ScanRouting;
 import dev.duet.planner.parse.ParsedStatement;
+import dev.duet.rowstore.Appender;
 import dev.duet.rowstore.RowStore;
 import dev.duet.rowstore.Transaction;
 import java.nio.file.Path;
@@ -206,7 +207,9 @@ public final class Session implements AutoCloseable {
      * by one leaves. Only if that final commit fails (40001, an I/O error) does none of the batch
      * remain: the outcome then has no counts. Other statements, and batches inside a transaction,
      * run one by one as {@link #execute(Prepared, List)} runs them. A statement that returns rows
-     * fails the batch (0100E).
+     * fails the batch (0100E). An auto-commit batch of a single-row INSERT of parameters and
+     * literals tries the bulk load path first (see {@link #bulkInsert}); it falls back to the
+     * above whenever that fails, so the outcome is the same.
      *
      * @return the update counts of the statements that took effect, in order, and the failure
      *     that stopped the batch (null if every statement ran)
@@ -227,6 +230,10 @@ public final class Session implements AutoCloseable {
                 }
             }
             return new BatchOutcome(counts, null);
+        }
+        BatchOutcome bulk = bulkInsert(statement, parameterSets);
+        if (bulk != null) {
+            return bulk;
         }
         int done = 0;
         RuntimeException failure = null;
@@ -261,6 +268,59 @@ public final class Session implements AutoCloseable {
             }
         }
         return new BatchOutcome(done == counts.length ? counts : Arrays.copyOf(counts, done), failure);
+    }
+
+    /**
+     * An auto-commit batch of a single-row INSERT of parameters and literals ({@link ParameterRow})
+     * into a table without secondary indexes, through the row store's bulk path ({@link Appender}):
+     * one commit whose rows are encoded straight into its WAL record. Null if the statement is not
+     * such an INSERT, or if the bulk path failed: it then committed nothing, and the caller runs the
+     * batch statement by statement, which reports the failure with the counts of the statements
+     * before it exactly as without the bulk path.
+     */
+    private BatchOutcome bulkInsert(Prepared statement, List<? extends List<?>> parameterSets) {
+        if (parameterSets.isEmpty() || !(statement.statement() instanceof PlannedDml d)
+                || d.operation() != PlannedDml.Operation.INSERT) {
+            return null;
+        }
+        Catalog catalog = store.catalog();
+        Prepared p;
+        ParameterRow row;
+        try {
+            p = current(statement, catalog);
+            row = p.parameterRow();
+        } catch (RuntimeException e) {
+            return null; // planning fails the same way on the ordinary path, which reports it
+        }
+        if (row == null || !catalog.indexes(((PlannedDml) p.statement()).table().id()).isEmpty()) {
+            return null;
+        }
+        TableDef table = ((PlannedDml) p.statement()).table();
+        QueryContext context = newContext(settings.memoryLimit());
+        try {
+            Appender appender = store.appender(table.qualifiedName(), Integer.MAX_VALUE);
+            try {
+                for (List<?> parameters : parameterSets) {
+                    context.setParameters(bind(p, parameters));
+                    appender.appendRow(row.values(context));
+                }
+                appender.flush();
+            } catch (RuntimeException e) {
+                appender.discard();
+                return null;
+            }
+        } catch (RuntimeException e) {
+            return null;
+        } finally {
+            endContext(context, null);
+        }
+        long[] counts = new long[parameterSets.size()];
+        Arrays.fill(counts, 1);
+        for (int i = 0; i < counts.length; i++) {
+            metrics.statementEnded(metrics.statementStarted(PlannedStatement.Kind.DML));
+        }
+        metrics.committed();
+        return new BatchOutcome(counts, null);
     }
 
     /** The update count of one statement of a batch, which must not return rows (0100E). */

@@ -79,7 +79,7 @@ class ColumnCrashTest {
     }
 
     /** The column store at {@code tx}'s snapshot equals what {@code tx} sees in {@code t}; returns the row count. */
-    private static int assertSameRows(Duet d, ColumnStore cs, Transaction tx, TableDef t) {
+    static int assertSameRows(Duet d, ColumnStore cs, Transaction tx, TableDef t) {
         List<String> expected = new ArrayList<>();
         for (Row r : tx.scan(t.qualifiedName())) {
             expected.add(Arrays.deepToString(r.values()));

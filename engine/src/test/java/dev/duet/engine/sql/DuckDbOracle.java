@@ -12,6 +12,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
 
 /**
  * An in-memory DuckDB beside a Duet {@link Session}: runs the same statement on both and compares
@@ -60,15 +62,66 @@ final class DuckDbOracle implements AutoCloseable {
         if (duetError == null && duckCount >= 0 && !sql.trim().toUpperCase().startsWith("CREATE")) {
             assertEquals(duckCount, duetCount, "update count of " + sql);
         }
+        compareTables(" after " + sql, tables);
+        return duetError;
+    }
+
+    /**
+     * Appends {@code rows} (Duet's canonical Java values, NULLs as null) to DuckDB's {@code table}
+     * through DuckDB's Appender: the other side of a bulk-load comparison.
+     */
+    void appendToDuckDb(String table, List<Object[]> rows) {
+        try (DuckDBAppender a = ((DuckDBConnection) duck).createAppender(DuckDBConnection.DEFAULT_SCHEMA, table)) {
+            for (Object[] row : rows) {
+                a.beginRow();
+                for (Object v : row) {
+                    if (v == null) {
+                        a.appendNull();
+                    } else if (v instanceof Boolean b) {
+                        a.append((boolean) b);
+                    } else if (v instanceof Short x) {
+                        a.append((short) x);
+                    } else if (v instanceof Integer x) {
+                        a.append((int) x);
+                    } else if (v instanceof Long x) {
+                        a.append((long) x);
+                    } else if (v instanceof Float x) {
+                        a.append((float) x);
+                    } else if (v instanceof Double x) {
+                        a.append((double) x);
+                    } else if (v instanceof BigDecimal x) {
+                        a.append(x);
+                    } else if (v instanceof String x) {
+                        a.append(x);
+                    } else if (v instanceof java.time.LocalDate x) {
+                        a.append(x);
+                    } else if (v instanceof java.time.LocalDateTime x) {
+                        a.append(x);
+                    } else {
+                        throw new IllegalArgumentException("no DuckDB append for " + v.getClass());
+                    }
+                }
+                a.endRow();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The listed tables hold the same rows in both, read from each of Duet's stores. */
+    void checkTables(String... tables) {
+        compareTables("", tables);
+    }
+
+    private void compareTables(String when, String... tables) {
         for (String t : tables) {
             List<String> expected = contents(duck, t);
             for (String route : List.of("row", "column")) { // both stores hold the same rows
                 SqlTestSupport.run(duet, "SET duet.route = '" + route + "'");
-                assertEquals(expected, contents(duet, t), "contents of " + t + " (" + route + " route) after " + sql);
+                assertEquals(expected, contents(duet, t), "contents of " + t + " (" + route + " route)" + when);
             }
             SqlTestSupport.run(duet, "RESET duet.route");
         }
-        return duetError;
     }
 
     /** {@code query} returns the same rows (as multisets) in both. */

@@ -88,9 +88,6 @@ public final class WalWriter implements AutoCloseable {
     // guarded by segmentsLock: base LSN of the current segment, the end of the last older one.
     private long currentSegmentBase;
 
-    // set once before use (volatile for the flushing threads): told each time durableLsn advances.
-    private volatile java.util.function.LongConsumer durabilityListener;
-
     // The ASYNC background writer; null in FSYNC mode.
     private final Thread flusher;
     // no lock: set once by close, polled by the flusher.
@@ -238,6 +235,21 @@ public final class WalWriter implements AutoCloseable {
         flushTo(lsn);
     }
 
+    /**
+     * Writes and forces every record before {@code lsn} in either durability mode (at once if it
+     * is durable already); for a reader of the log that must not persist anything the log could
+     * still lose.
+     */
+    public void force(long lsn) {
+        checkUsable();
+        if (lsn > endLsn) {
+            throw new IllegalArgumentException("lsn " + lsn + " is beyond the end of the log " + endLsn);
+        }
+        if (lsn > durableLsn) {
+            flushTo(lsn);
+        }
+    }
+
     /** Writes and forces everything appended so far, in either durability mode. */
     public void flush() {
         checkUsable();
@@ -247,14 +259,6 @@ public final class WalWriter implements AutoCloseable {
     /** The LSN after the last appended record: where the next record will start. */
     public long endLsn() {
         return endLsn;
-    }
-
-    /**
-     * Calls {@code listener} with the new {@link #durableLsn()} each time it advances, on the
-     * thread that forced the log, with no lock held; it must be quick and must not throw.
-     */
-    public void setDurabilityListener(java.util.function.LongConsumer listener) {
-        this.durabilityListener = listener;
     }
 
     /** Every record before this LSN is on disk and forced. */
@@ -404,10 +408,6 @@ public final class WalWriter implements AutoCloseable {
             success = true;
         } finally {
             endLeadership(batchEnd, success);
-        }
-        java.util.function.LongConsumer listener = durabilityListener;
-        if (listener != null) {
-            listener.accept(batchEnd);
         }
     }
 

@@ -1,0 +1,175 @@
+package dev.duet.rowstore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The two indexes of {@link VersionedTable} (the open-addressing hash table and the skip list of
+ * slots) against a model, single-threaded, and under the single-writer protocol with lock-free
+ * readers: while one thread inserts and removes keys (growing the hash table many times), readers
+ * must always find every key that stays, see keys in strictly increasing order, and never find a
+ * key that was never there.
+ */
+class VersionedTableTest {
+    private static byte[] key(long k) {
+        return ByteBuffer.allocate(8).putLong(k).array();
+    }
+
+    private static long value(byte[] key) {
+        return ByteBuffer.wrap(key).getLong();
+    }
+
+    private static List<Long> keys(Iterable<VersionedTable.Slot> slots) {
+        List<Long> out = new ArrayList<>();
+        for (VersionedTable.Slot s : slots) {
+            out.add(value(s.key));
+        }
+        return out;
+    }
+
+    @Test
+    void bothIndexesMatchAModel() {
+        for (VersionedTable table : List.of(new VersionedTable(1), VersionedTable.forIndex(2))) {
+            Random random = new Random(3);
+            TreeMap<Long, VersionedTable.Slot> model = new TreeMap<>();
+            long ts = 0;
+            for (int step = 0; step < 20_000; step++) {
+                long k = random.nextInt(3000);
+                VersionedTable.Slot s = table.slot(key(k));
+                assertSame(model.get(k), s, "slot of " + k);
+                if (s == null || random.nextInt(3) > 0) {
+                    table.install(s, key(k), new RowVersion(++ts, key(k), s == null ? null : s.head));
+                    if (s == null) {
+                        model.put(k, table.slot(key(k)));
+                    }
+                } else {
+                    table.install(s, key(k), new RowVersion(++ts, null, s.head));
+                    assertTrue(table.removeIfDead(s, ts));
+                    table.removeIfDead(s, ts); // a second removal finds nothing to take out (the count below shows it)
+                    model.remove(k);
+                }
+                if (step % 1000 == 0) {
+                    assertEquals(List.copyOf(model.keySet()), keys(table.slots()));
+                    assertEquals(model.size(), table.slotCount());
+                    long a = random.nextInt(3000);
+                    long b = a + random.nextInt(500);
+                    assertEquals(List.copyOf(model.subMap(a, b).keySet()), keys(table.range(key(a), key(b))));
+                    assertEquals(List.copyOf(model.headMap(b).keySet()), keys(table.range(null, key(b))));
+                    assertEquals(List.copyOf(model.tailMap(a).keySet()), keys(table.range(key(a), null)));
+                    assertEquals(List.of(), keys(table.range(key(b + 1), key(b))));
+                }
+            }
+            for (long k = 0; k < 3000; k++) {
+                assertSame(model.get(k), table.slot(key(k)));
+            }
+        }
+    }
+
+    @Test
+    void aLoadedTableAppendsInKeyOrderAndTakesMoreKeys() {
+        VersionedTable table = new VersionedTable(1, 100);
+        List<VersionedTable.Slot> slots = new ArrayList<>();
+        for (long k = 0; k < 5000; k += 2) {
+            slots.add(new VersionedTable.Slot(key(k), new RowVersion(1, key(k), null)));
+        }
+        Collections.shuffle(slots, new Random(5));
+        table.load(slots);
+        for (long k = 1; k < 5000; k += 2) {
+            table.install(null, key(k), new RowVersion(2, key(k), null));
+        }
+        List<Long> expected = new ArrayList<>();
+        for (long k = 0; k < 5000; k++) {
+            expected.add(k);
+            assertNotNull(table.slot(key(k)));
+        }
+        assertEquals(expected, keys(table.slots()));
+        assertNull(table.slot(key(5000)));
+    }
+
+    @Test
+    void readersSeeAConsistentTableWhileTheWriterInsertsRemovesAndGrows() throws Exception {
+        VersionedTable table = new VersionedTable(1);
+        int stable = 4000;
+        for (long k = 0; k < 2L * stable; k += 2) {
+            table.install(null, key(k), new RowVersion(1, key(k), null));
+        }
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> readers = new ArrayList<>();
+        for (int r = 0; r < 2; r++) {
+            int seed = r;
+            Thread t = new Thread(() -> {
+                Random random = new Random(seed);
+                try {
+                    while (!done.get()) {
+                        long previous = -1;
+                        int evens = 0;
+                        for (VersionedTable.Slot s : table.slots()) {
+                            long k = value(s.key);
+                            if (k <= previous) {
+                                throw new AssertionError("key " + k + " after " + previous);
+                            }
+                            previous = k;
+                            if (k % 2 == 0) {
+                                evens++;
+                            } else if (k > 1_000_000) {
+                                throw new AssertionError("a key never inserted: " + k);
+                            }
+                        }
+                        if (evens != stable) {
+                            throw new AssertionError("a scan saw " + evens + " of " + stable + " stable keys");
+                        }
+                        for (int i = 0; i < 200; i++) {
+                            long k = 2L * random.nextInt(stable);
+                            VersionedTable.Slot s = table.slot(key(k));
+                            if (s == null || value(s.key) != k) {
+                                throw new AssertionError("stable key " + k + " not found");
+                            }
+                        }
+                    }
+                } catch (Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            });
+            t.start();
+            readers.add(t);
+        }
+        Random random = new Random(11);
+        long ts = 1;
+        for (int round = 0; round < 40 && failure.get() == null; round++) {
+            List<VersionedTable.Slot> added = new ArrayList<>();
+            for (int i = 0; i < 2000; i++) {
+                long k = 2L * random.nextInt(2 * stable) + 1;
+                VersionedTable.Slot s = table.slot(key(k));
+                table.install(s, key(k), new RowVersion(++ts, key(k), s == null ? null : s.head));
+                added.add(table.slot(key(k)));
+            }
+            for (VersionedTable.Slot s : added) {
+                if (random.nextBoolean() && s.head.row != null) {
+                    table.install(s, s.key, new RowVersion(++ts, null, s.head));
+                    table.removeIfDead(s, ts);
+                }
+            }
+        }
+        done.set(true);
+        for (Thread t : readers) {
+            t.join();
+        }
+        if (failure.get() != null) {
+            throw new AssertionError(failure.get());
+        }
+    }
+}
