@@ -30,6 +30,11 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * published before the scan began (rows appended later belong to commits after the snapshot).
  * Copies out of in-memory segments are made under the table's read lock, because appending may
  * reallocate their vectors.
+ *
+ * <p>The scan reads {@link ScanMorsels}: a serial scan owns morsels that are whole segments, in
+ * order; scans of a parallel query share one {@code ScanMorsels} (each on its own thread, each with
+ * its own context and allocator) and each reads the morsels it takes, so that together they
+ * return every visible row once, in no particular order.
  */
 public final class ColumnScan implements Operator {
     private final ColumnStore store;
@@ -39,10 +44,15 @@ public final class ColumnScan implements Operator {
     private final int[] columns;
     private final List<ZonePredicate> predicates;
     private final List<BatchColumn> output;
-    private final List<Part> parts = new ArrayList<>();
+    private final ScanMorsels morsels;
+    /** Whether this scan made its morsels and closes them (a serial scan). */
+    private final boolean ownsMorsels;
 
-    private int part;
+    /** The morsel being read, or null between morsels. */
+    private ScanMorsels.Morsel morsel;
+    /** The reader of part {@code readerPart}'s file, kept open while consecutive morsels read it. */
     private SegmentFile.Reader reader;
+    private int readerPart = -1;
     private int rowGroup;
     private int openCursor;
     private VectorSchemaRoot current;
@@ -50,38 +60,24 @@ public final class ColumnScan implements Operator {
     private long skipped;
     private long read;
 
-    /** One segment as the scan sees it: a sealed file, or in-memory rows up to {@code count}. */
-    private record Part(Segment.SealedFile file, OpenRows rows, int count, DeleteVector deletes) {
-    }
-
     ColumnScan(ColumnStore store, QueryContext context, ColumnTable table, long snapshot, int[] columns,
             List<ZonePredicate> predicates) {
-        this.store = store;
+        this(new ScanMorsels(store, table, snapshot, columns, predicates, 0), context, true);
+    }
+
+    ColumnScan(ScanMorsels morsels, QueryContext context, boolean ownsMorsels) {
+        this.morsels = morsels;
+        this.ownsMorsels = ownsMorsels;
+        this.store = morsels.store;
         this.context = context;
-        this.table = table;
-        this.snapshot = snapshot;
-        this.columns = columns;
-        this.predicates = predicates;
+        this.table = morsels.table;
+        this.snapshot = morsels.snapshot;
+        this.columns = morsels.columns;
+        this.predicates = morsels.predicates;
         this.output = new ArrayList<>(columns.length);
         for (int c : columns) {
             ColumnDef def = table.def.column(c);
             output.add(new BatchColumn(def.name(), def.type(), !def.notNull()));
-        }
-        table.lock.readLock().lock();
-        try {
-            store.scanStarted(this);
-            for (Segment s : table.segments) {
-                if (s.file != null) {
-                    if (s.file.minInsertTs() <= snapshot) {
-                        parts.add(new Part(s.file, null, 0, s.deletes));
-                    }
-                } else if (s.rows != null && s.rows.published() > 0) {
-                    s.rows.retain();
-                    parts.add(new Part(null, s.rows, s.rows.published(), s.deletes));
-                }
-            }
-        } finally {
-            table.lock.readLock().unlock();
         }
     }
 
@@ -114,46 +110,63 @@ public final class ColumnScan implements Operator {
         }
         freeCurrent();
         try {
-            while (part < parts.size()) {
+            while (true) {
                 context.checkCancelled();
-                Part p = parts.get(part);
-                VectorSchemaRoot batch = p.file != null ? nextSealed(p) : nextOpen(p);
+                if (morsel == null) {
+                    morsel = morsels.take();
+                    if (morsel == null) {
+                        closeReader();
+                        return null;
+                    }
+                    rowGroup = morsel.from();
+                    openCursor = morsel.from();
+                }
+                ScanMorsels.Part p = morsels.part(morsel.part());
+                VectorSchemaRoot batch = p.file() != null ? nextSealed(p) : nextOpen(p);
                 if (batch != null) {
                     current = batch;
                     return batch;
                 }
-                endPart();
+                endMorsel();
             }
-            return null;
         } catch (OutOfMemoryException e) {
             throw context.outOfMemory(e);
         }
     }
 
-    private void endPart() {
-        Part p = parts.get(part);
+    private void endMorsel() {
+        if (morsels.wholeParts()) {
+            // a serial scan is past this segment for good: free its reader and rows now
+            closeReader();
+            if (ownsMorsels) {
+                morsels.releasePart(morsel.part());
+            }
+        }
+        morsel = null;
+    }
+
+    private void closeReader() {
         if (reader != null) {
             reader.close();
             reader = null;
+            readerPart = -1;
         }
-        if (p.rows != null) {
-            p.rows.release();
-            parts.set(part, new Part(null, null, 0, null));
-        }
-        part++;
-        rowGroup = 0;
-        openCursor = 0;
     }
 
     /** The next non-empty batch of visible rows of sealed part {@code p}, or null when it is done. */
-    private VectorSchemaRoot nextSealed(Part p) {
-        if (reader == null) {
-            reader = store.openSealed(p.file);
+    private VectorSchemaRoot nextSealed(ScanMorsels.Part p) {
+        if (reader != null && readerPart != morsel.part()) {
+            closeReader();
         }
-        long[] deletes = p.deletes.view();
-        boolean checkInsert = p.file.maxInsertTs() > snapshot;
+        if (reader == null) {
+            reader = store.openSealed(p.file());
+            readerPart = morsel.part();
+        }
+        long[] deletes = p.deletes().view();
+        boolean checkInsert = p.file().maxInsertTs() > snapshot;
         int tsColumn = table.def.columnCount();
-        while (rowGroup < reader.rowGroupCount()) {
+        int groupsEnd = Math.min(morsel.to(), reader.rowGroupCount());
+        while (rowGroup < groupsEnd) {
             int rg = rowGroup++;
             if (!mayMatch(rg)) {
                 skipped++;
@@ -197,7 +210,7 @@ public final class ColumnScan implements Operator {
             try {
                 FieldVector[] src = new FieldVector[toRead.length];
                 if (cache.enabled()) {
-                    pinned = pin(cache, p.file, rg, toRead);
+                    pinned = pin(cache, p.file(), rg, toRead);
                     for (int i = 0; i < src.length; i++) {
                         src[i] = pinned[i].vector;
                     }
@@ -251,29 +264,30 @@ public final class ColumnScan implements Operator {
     }
 
     /** The next batch of visible rows of in-memory part {@code p}, or null when it is done. */
-    private VectorSchemaRoot nextOpen(Part p) {
+    private VectorSchemaRoot nextOpen(ScanMorsels.Part p) {
         int limit = context.batchSize();
         VectorSchemaRoot out = null;
         table.lock.readLock().lock();
         try {
-            VectorSchemaRoot src = p.rows.root();
-            BigIntVector ts = p.rows.insertTs();
-            long[] deletes = p.deletes.view();
+            VectorSchemaRoot src = p.rows().root();
+            BigIntVector ts = p.rows().insertTs();
+            long[] deletes = p.deletes().view();
+            int count = morsel.to();
             FieldVector[] vectors = null;
             int n = 0;
-            while (openCursor < p.count && n < limit) {
+            while (openCursor < count && n < limit) {
                 int r = openCursor;
                 if (!visible(ts, true, r, deletes, r)) {
                     openCursor++;
                     continue;
                 }
-                int stop = Math.min(p.count, r + (limit - n));
+                int stop = Math.min(count, r + (limit - n));
                 int end = r + 1;
                 while (end < stop && visible(ts, true, end, deletes, end)) {
                     end++;
                 }
                 if (out == null) {
-                    out = newBatch(Math.min(limit, p.count - r));
+                    out = newBatch(Math.min(limit, count - r));
                 }
                 if (vectors == null) {
                     vectors = new FieldVector[columns.length];
@@ -416,18 +430,10 @@ public final class ColumnScan implements Operator {
         }
         closed = true;
         freeCurrent();
-        if (reader != null) {
-            reader.close();
-            reader = null;
+        closeReader();
+        if (ownsMorsels) {
+            morsels.close();
         }
-        for (int i = part; i < parts.size(); i++) {
-            Part p = parts.get(i);
-            if (p.rows != null) {
-                p.rows.release();
-            }
-        }
-        parts.clear();
-        store.scanEnded(this);
     }
 
     @Override

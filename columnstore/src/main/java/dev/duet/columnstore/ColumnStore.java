@@ -119,7 +119,7 @@ public final class ColumnStore implements AutoCloseable {
      * began at (read under the table's read lock), keep those files alive.
      */
     private final AtomicLong generation = new AtomicLong();
-    private final ConcurrentHashMap<ColumnScan, Long> activeScans = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<ScanMorsels, Long> activeScans = new ConcurrentHashMap<>();
     private final List<ColumnTable> touched = new ArrayList<>();
 
     /** Written under watermarkLock by the sync thread; volatile for lock-free reads. */
@@ -843,11 +843,11 @@ public final class ColumnStore implements AutoCloseable {
     }
 
     /** Called by a scan under its table's read lock, as it fixes its segment list. */
-    void scanStarted(ColumnScan scan) {
+    void scanStarted(ScanMorsels scan) {
         activeScans.put(scan, generation.get());
     }
 
-    void scanEnded(ColumnScan scan) {
+    void scanEnded(ScanMorsels scan) {
         activeScans.remove(scan);
     }
 
@@ -1064,6 +1064,29 @@ public final class ColumnStore implements AutoCloseable {
      */
     public ColumnScan scan(QueryContext context, long tableId, long snapshotTs, int[] columns, List<ZonePredicate> predicates) {
         requireNonNull(context, "context is null");
+        ColumnTable t = scannable(tableId, snapshotTs, columns);
+        return new ColumnScan(this, context, t, snapshotTs, columns.clone(),
+                predicates == null ? List.of() : List.copyOf(predicates));
+    }
+
+    /**
+     * The rows {@link #scan} would return, as morsels that several scans share (one per thread of
+     * a parallel query, {@link ScanMorsels#newScan}): every row group of a sealed segment is one
+     * morsel, and in-memory segments are cut every {@code morselRows} rows. Fails as {@link #scan}
+     * does. The caller closes the result after the scans over it.
+     */
+    public ScanMorsels morsels(long tableId, long snapshotTs, int[] columns, List<ZonePredicate> predicates,
+            int morselRows) {
+        if (morselRows < 1) {
+            throw new IllegalArgumentException("morselRows must be positive, got " + morselRows);
+        }
+        ColumnTable t = scannable(tableId, snapshotTs, columns);
+        return new ScanMorsels(this, t, snapshotTs, columns.clone(),
+                predicates == null ? List.of() : List.copyOf(predicates), morselRows);
+    }
+
+    /** Table {@code tableId} once the watermark reaches {@code snapshotTs}, if it can serve that snapshot. */
+    private ColumnTable scannable(long tableId, long snapshotTs, int[] columns) {
         requireNonNull(columns, "columns is null");
         awaitWatermark(snapshotTs, options.scanWait());
         if (snapshotTs < oldestTs) {
@@ -1084,8 +1107,7 @@ public final class ColumnStore implements AutoCloseable {
         for (int c : columns) {
             Objects.checkIndex(c, t.def.columnCount());
         }
-        return new ColumnScan(this, context, t, snapshotTs, columns.clone(),
-                predicates == null ? List.of() : List.copyOf(predicates));
+        return t;
     }
 
     /**

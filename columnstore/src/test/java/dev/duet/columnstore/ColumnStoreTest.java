@@ -224,6 +224,81 @@ class ColumnStoreTest {
         }
     }
 
+    /**
+     * The rows of {@code scans} scans sharing one {@link ScanMorsels} (in-memory segments cut
+     * every {@code morselRows} rows), each on its own thread under its own worker context; sorted
+     * by id. Also checks the scans together read and skipped as many row groups as {@code serial}.
+     */
+    List<Object[]> parallelScan(ColumnStore cs, long snapshot, List<ZonePredicate> predicates, int scans, int morselRows)
+            throws Exception {
+        List<Object[]> out = new ArrayList<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(scans);
+        try (QueryContext ctx = new QueryContext(root, 1L << 30)) {
+            ctx.setBatchSize(batchSize);
+            List<QueryContext> workers = new ArrayList<>();
+            try (ScanMorsels morsels = cs.morsels(T.id(), snapshot, new int[] {0, 1, 2}, predicates, morselRows)) {
+                List<java.util.concurrent.Future<List<Object[]>>> results = new ArrayList<>();
+                for (int i = 0; i < scans; i++) {
+                    QueryContext worker = ctx.newWorker("worker-" + i);
+                    workers.add(worker);
+                    ColumnScan scan = morsels.newScan(worker);
+                    results.add(pool.submit(() -> {
+                        List<Object[]> rows = new ArrayList<>();
+                        try (scan) {
+                            for (VectorSchemaRoot b = scan.next(); b != null; b = scan.next()) {
+                                assertTrue(b.getRowCount() > 0);
+                                rows.addAll(Batches.rows(b));
+                            }
+                        }
+                        return rows;
+                    }));
+                }
+                for (java.util.concurrent.Future<List<Object[]>> r : results) {
+                    out.addAll(r.get());
+                }
+            } finally {
+                for (QueryContext w : workers) {
+                    w.close(); // fails if a scan left memory in its worker's allocator
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        out.sort(Comparator.comparing(r -> (Long) r[0]));
+        return out;
+    }
+
+    @Test
+    void scansSharingMorselsOnSeveralThreadsReadEachVisibleRowOnce() throws Exception {
+        ColumnStoreOptions options = ColumnStoreOptions.defaults().withSealRows(12).withRowGroupRows(3);
+        try (ColumnStore cs = ColumnStore.open(dir, options)) {
+            workload(cs, 80, 60, 6);
+            cs.awaitSeals();
+            assertTrue(cs.sealedSegmentCount(T.id()) > 3, "segments were sealed");
+            for (int s = history.size() - 1; s >= 1; s -= 3) {
+                List<Object[]> expected = new ArrayList<>(history.get(s).values());
+                List<Object[]> actual = parallelScan(cs, s, List.of(), 3, 2);
+                assertEquals(expected.size(), actual.size(), "rows at snapshot " + s);
+                for (int i = 0; i < expected.size(); i++) {
+                    assertEquals(Arrays.asList(expected.get(i)), Arrays.asList(actual.get(i)), "snapshot " + s);
+                }
+            }
+            // zone maps skip the same row groups as a serial scan's
+            List<ZonePredicate> idAbove = List.of(new ZonePredicate(0, ZonePredicate.Op.GE, 40L));
+            long skippedBefore = cs.rowGroupsSkipped();
+            List<Object[]> serial = scan(cs, ts, new int[] {0, 1, 2}, idAbove);
+            long serialSkipped = cs.rowGroupsSkipped() - skippedBefore;
+            assertTrue(serialSkipped > 0, "the predicate skips row groups");
+            skippedBefore = cs.rowGroupsSkipped();
+            List<Object[]> parallel = parallelScan(cs, ts, idAbove, 3, 2);
+            assertEquals(serialSkipped, cs.rowGroupsSkipped() - skippedBefore);
+            assertEquals(serial.size(), parallel.size());
+            for (int i = 0; i < serial.size(); i++) {
+                assertEquals(Arrays.asList(serial.get(i)), Arrays.asList(parallel.get(i)));
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1_000_000, 4})
     void scansSeeExactlyEachSnapshot(int sealRows) {

@@ -1,6 +1,7 @@
 package dev.duet.engine;
 
 import dev.duet.columnstore.ColumnStore;
+import dev.duet.columnstore.ScanMorsels;
 import dev.duet.columnstore.ZonePredicate;
 import dev.duet.core.DuetException;
 import dev.duet.core.SqlState;
@@ -83,6 +84,26 @@ final class ColumnStoreScans implements ColumnScans {
         }
         served.increment();
         return scan;
+    }
+
+    /**
+     * The morsels of a parallel column-store scan at the transaction's snapshot; null when the
+     * column store cannot serve that snapshot (as {@link #scan}, which the caller then runs and
+     * which falls back to the row store).
+     */
+    @Override
+    public ScanMorsels morsels(Transaction transaction, TableDef table, int[] columns, List<ZonePredicate> zonePredicates,
+            int morselRows) {
+        try {
+            ScanMorsels morsels = store.morsels(table.id(), transaction.snapshot(), columns, zonePredicates, morselRows);
+            served.increment();
+            return morsels;
+        } catch (DuetException e) {
+            if (e.state() != SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE && e.state() != SqlState.UNDEFINED_TABLE) {
+                throw e;
+            }
+            return null;
+        }
     }
 
     /** Scans routed to the column store that it served. */

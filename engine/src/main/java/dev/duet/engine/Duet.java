@@ -61,6 +61,8 @@ public final class Duet implements AutoCloseable {
     /** {@link #columnStore} as table scans see it; null without one. */
     private final ColumnScans columnScans;
     private final DuetMetrics metrics;
+    /** Threads of parallel queries. */
+    private final QueryWorkers workers;
 
     private Duet(RowStore store, DuetConfig config) {
         this.store = store;
@@ -89,6 +91,7 @@ public final class Duet implements AutoCloseable {
         this.sync = s;
         this.columnScans = cs == null ? null : new ColumnStoreScans(cs);
         this.allocator = new RootAllocator(Long.MAX_VALUE);
+        this.workers = new QueryWorkers(config.threads());
         this.metrics = new DuetMetrics(config.meterRegistry(), databaseName(store), store, sessions);
         if (s != null) {
             metrics.columnStore(cs, s, (ColumnStoreScans) columnScans, store.catalog());
@@ -323,6 +326,11 @@ public final class Duet implements AutoCloseable {
         return allocator;
     }
 
+    /** The pool parallel queries run their workers on (see {@link DuetConfig#threads()}). */
+    public java.util.concurrent.Executor queryWorkers() {
+        return workers.executor();
+    }
+
     /** The registry holding this database's meters (see {@link DuetMetrics} and docs/operations.md). */
     public MeterRegistry meterRegistry() {
         return metrics.registry();
@@ -345,6 +353,7 @@ public final class Duet implements AutoCloseable {
         if (columnStore != null) {
             columnStore.close();
         }
+        workers.close();
         allocator.close();
     }
 }

@@ -22,13 +22,14 @@ import java.util.Properties;
  *   jdbc:duet:mem:            a new private in-memory database, gone when the connection closes
  *   jdbc:duet:mem:NAME        an in-memory database shared by every connection to NAME in this JVM
  *   jdbc:duet:DIR             the database in directory DIR (created on first use)
- *   ...?durability=async&amp;memory_limit=512MB&amp;read_only=true
+ *   ...?durability=async&amp;memory_limit=512MB&amp;threads=4&amp;read_only=true
  * </pre>
  *
  * <p>Options come from the URL (after {@code ?}, separated by {@code &} or {@code ;}) and from the
  * connection {@link Properties} (the URL wins). {@code durability} ({@code fsync}, the default, or
  * {@code async}) and {@code memory_limit} (bytes per query, with an optional {@code KB}/{@code MB}/
- * {@code GB} suffix) configure the database and take effect when it is opened; {@code read_only}
+ * {@code GB} suffix) and {@code threads} (the default of {@code duet.threads} and the size of the
+ * worker pool) configure the database and take effect when it is opened; {@code read_only}
  * makes the connection read-only. An unknown option in the URL is an error (22023); unknown
  * properties are ignored (tools pass {@code user}, {@code password} and others).
  */
@@ -43,6 +44,7 @@ record DuetUrl(String url, Kind kind, String name, Path directory, Map<String, S
     static final String DURABILITY = "durability";
     static final String MEMORY_LIMIT = "memory_limit";
     static final String READ_ONLY = "read_only";
+    static final String THREADS = "threads";
 
     static boolean accepts(String url) {
         return url != null && url.startsWith(PREFIX);
@@ -56,7 +58,7 @@ record DuetUrl(String url, Kind kind, String name, Path directory, Map<String, S
         if (info != null) {
             for (String key : info.stringPropertyNames()) {
                 String k = key.toLowerCase(Locale.ROOT);
-                if (k.equals(DURABILITY) || k.equals(MEMORY_LIMIT) || k.equals(READ_ONLY)) {
+                if (k.equals(DURABILITY) || k.equals(MEMORY_LIMIT) || k.equals(READ_ONLY) || k.equals(THREADS)) {
                     options.put(k, info.getProperty(key));
                 }
             }
@@ -68,9 +70,10 @@ record DuetUrl(String url, Kind kind, String name, Path directory, Map<String, S
                 }
                 int eq = pair.indexOf('=');
                 String key = (eq < 0 ? pair : pair.substring(0, eq)).strip().toLowerCase(Locale.ROOT);
-                if (!key.equals(DURABILITY) && !key.equals(MEMORY_LIMIT) && !key.equals(READ_ONLY)) {
+                if (!key.equals(DURABILITY) && !key.equals(MEMORY_LIMIT) && !key.equals(READ_ONLY) && !key.equals(THREADS)) {
                     throw error(SqlState.INVALID_PARAMETER_VALUE,
-                            "unknown connection option \"%s\" in %s (known: durability, memory_limit, read_only)", key, url);
+                            "unknown connection option \"%s\" in %s (known: durability, memory_limit, read_only, threads)",
+                            key, url);
                 }
                 options.put(key, eq < 0 ? "" : pair.substring(eq + 1).strip());
             }
@@ -127,6 +130,7 @@ record DuetUrl(String url, Kind kind, String name, Path directory, Map<String, S
                     config = config.withDurability(d);
                 }
                 case MEMORY_LIMIT -> config = config.withQueryMemoryLimit(parseBytes(value));
+                case THREADS -> config = config.withThreads(parseThreads(value));
                 default -> throw new IllegalStateException("unexpected option " + e.getKey());
             }
         }
@@ -172,6 +176,19 @@ record DuetUrl(String url, Kind kind, String name, Path directory, Map<String, S
         }
     }
 
+    private static int parseThreads(String value) throws SQLException {
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 1 && n <= DuetConfig.MAX_THREADS) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw error(SqlState.INVALID_PARAMETER_VALUE, "threads must be a number from 1 to %d, not \"%s\"",
+                DuetConfig.MAX_THREADS, value);
+    }
+
     /** The options for {@link java.sql.Driver#getPropertyInfo}. */
     static DriverPropertyInfo[] propertyInfo(Properties info) {
         DriverPropertyInfo durability = new DriverPropertyInfo(DURABILITY, info == null ? null : info.getProperty(DURABILITY));
@@ -182,6 +199,8 @@ record DuetUrl(String url, Kind kind, String name, Path directory, Map<String, S
         DriverPropertyInfo readOnly = new DriverPropertyInfo(READ_ONLY, info == null ? null : info.getProperty(READ_ONLY));
         readOnly.choices = new String[] {"false", "true"};
         readOnly.description = "open the connection read-only";
-        return new DriverPropertyInfo[] {durability, memory, readOnly};
+        DriverPropertyInfo threads = new DriverPropertyInfo(THREADS, info == null ? null : info.getProperty(THREADS));
+        threads.description = "the most threads one query runs on by default (duet.threads), and the worker pool's size";
+        return new DriverPropertyInfo[] {durability, memory, readOnly, threads};
     }
 }

@@ -71,11 +71,22 @@ class DriverManagerTest {
         assertTrue(driver.acceptsURL("jdbc:duet:/tmp/x"));
         assertFalse(driver.acceptsURL("jdbc:postgresql://localhost/x"));
         assertNull(driver.connect("jdbc:h2:mem:", new Properties()), "another driver's URL");
-        assertEquals(3, driver.getPropertyInfo("jdbc:duet:mem:", new Properties()).length);
+        assertEquals(4, driver.getPropertyInfo("jdbc:duet:mem:", new Properties()).length);
         assertSqlState("22023", () -> DriverManager.getConnection("jdbc:duet:mem:x?durability=sometimes"));
         assertSqlState("22023", () -> DriverManager.getConnection("jdbc:duet:mem:x?colour=blue"));
         assertSqlState("22023", () -> DriverManager.getConnection("jdbc:duet:mem:x?memory_limit=-1"));
+        assertSqlState("22023", () -> DriverManager.getConnection("jdbc:duet:mem:x?threads=0"));
         assertSqlState("22023", () -> DriverManager.getConnection("jdbc:duet:"));
+    }
+
+    @Test
+    void theThreadsOptionIsTheDefaultOfDuetThreads() throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:duet:mem:?threads=3");
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SHOW duet.threads")) {
+            assertTrue(rs.next());
+            assertEquals("3", rs.getString(1));
+        }
     }
 
     /**

@@ -22,7 +22,9 @@ import java.util.Locale;
  *
  * Example: {@code /tmp/duet-tpch-0.1 0.1 row 5 1 6 3 18}. {@code ROUTE} {@code memory} runs
  * the executor alone: every table scan replays batches read from the row store once and kept in
- * memory ({@link OperatorsOverMemory}), so the times are the operators' and expressions' only. Add the flags of {@link DuetBenchmark}
+ * memory ({@link OperatorsOverMemory}), so the times are the operators' and expressions' only.
+ * {@code -Dthreads=N} sets {@code duet.threads} (default: the database's, the available
+ * processors) for the {@code row} and {@code column} routes. Add the flags of {@link DuetBenchmark}
  * and, to profile, {@code -XX:StartFlightRecording=filename=x.jfr,settings=profile}.
  */
 public final class TpchQueryThroughput {
@@ -55,6 +57,10 @@ public final class TpchQueryThroughput {
         }
         try (db; Connection c = db.connect(); Statement s = c.createStatement()) {
             s.execute("SET duet.route = '" + route + "'");
+            String threads = System.getProperty("threads");
+            if (threads != null) {
+                s.execute("SET duet.threads = " + Integer.parseInt(threads));
+            }
             for (int q : queries) {
                 String sql = TpchDatabases.query(q);
                 int rows = run(s, sql);
@@ -66,7 +72,7 @@ public final class TpchQueryThroughput {
                 }
                 long[] sorted = times.clone();
                 Arrays.sort(sorted);
-                System.out.printf(Locale.ROOT, "q%-2d %-6s %4d rows  median %8.1f ms  runs %s%n", q, route, rows,
+                System.out.printf(Locale.ROOT, "q%-2d %-6s threads=%s %4d rows  median %8.1f ms  runs %s%n", q, route, threads == null ? "default" : threads, rows,
                         sorted[runs / 2] / 1e6, Arrays.toString(Arrays.stream(times).map(t -> t / 1_000_000).toArray()));
                 for (int e = 0; e < Integer.getInteger("explain", 0); e++) {
                     try (ResultSet rs = s.executeQuery("EXPLAIN ANALYZE " + sql)) {

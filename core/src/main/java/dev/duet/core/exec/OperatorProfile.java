@@ -10,8 +10,8 @@ import java.util.Map;
  * inputs they pulled from), how many operators were created for it, and the extra counters they
  * reported ({@link Operator#reportDetails}).
  *
- * <p>Written by the thread running the operator (one at a time, per the {@link Operator} rules)
- * and read once the query has ended: no synchronization.
+ * <p>Written by the threads running the node's operators (several at once in a parallel query)
+ * under this object's monitor, and read once the query has ended, after its threads were joined.
  */
 public final class OperatorProfile {
     long rows;

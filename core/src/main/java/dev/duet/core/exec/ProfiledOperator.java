@@ -9,6 +9,10 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * wall time of each {@link #next()} call, into an {@link OperatorProfile}. Only created when a
  * query is profiled ({@link QueryContext#profile()}); a query run normally has no wrapper and no
  * clock reads.
+ *
+ * <p>The operators of one plan node may run on several threads at once (the workers of a parallel
+ * query): the profile is updated under its own monitor, once per batch, which costs nothing next
+ * to the clock reads.
  */
 final class ProfiledOperator implements Operator {
     private final Operator operator;
@@ -18,7 +22,9 @@ final class ProfiledOperator implements Operator {
     ProfiledOperator(Operator operator, OperatorProfile profile) {
         this.operator = Objects.requireNonNull(operator, "operator is null");
         this.profile = profile;
-        profile.instances++;
+        synchronized (profile) {
+            profile.instances++;
+        }
     }
 
     @Override
@@ -33,11 +39,16 @@ final class ProfiledOperator implements Operator {
         try {
             batch = operator.next();
         } finally {
-            profile.nanos += System.nanoTime() - start;
+            long nanos = System.nanoTime() - start;
+            synchronized (profile) {
+                profile.nanos += nanos;
+            }
         }
         if (batch != null) {
-            profile.batches++;
-            profile.rows += batch.getRowCount();
+            synchronized (profile) {
+                profile.batches++;
+                profile.rows += batch.getRowCount();
+            }
         }
         return batch;
     }
@@ -52,7 +63,9 @@ final class ProfiledOperator implements Operator {
     public void close() {
         if (!reported) {
             reported = true;
-            operator.reportDetails(profile::addDetail);
+            synchronized (profile) {
+                operator.reportDetails(profile::addDetail);
+            }
         }
         operator.close();
     }

@@ -34,11 +34,19 @@ import org.apache.arrow.memory.OutOfMemoryException;
  *
  * <p>The child allocator is made on the first call of {@link #allocator()}: making and closing
  * one costs more than a whole single-row prepared INSERT, which allocates no Arrow memory at all.
+ *
+ * <p>A parallel query gives each of its worker threads a context of its own ({@link #newWorker}):
+ * its allocator is a child of the query's, so the query's memory limit covers every worker and a
+ * leak in a worker is a leak of the query; it shares the query's cancellation and timeout (and can
+ * be cancelled on its own, which is how a query stops its workers early), its parameters, batch
+ * size, attachments (copied: a worker may attach its own) and profile.
  */
 public final class QueryContext implements AutoCloseable {
     private static final AtomicLong QUERY_IDS = new AtomicLong();
 
     private final BufferAllocator parent;
+    /** For a worker's context, the query's context ({@link #newWorker}); null for a query's own. */
+    private final QueryContext query;
     /** The allocator's name, or null for {@code query-<n>} (numbered when the allocator is made). */
     private final String name;
     /**
@@ -79,6 +87,32 @@ public final class QueryContext implements AutoCloseable {
         }
         this.name = name;
         this.memoryLimit = memoryLimit;
+        this.query = null;
+    }
+
+    private QueryContext(QueryContext query, String name) {
+        this.parent = query.parent;
+        this.query = query;
+        this.name = name;
+        this.memoryLimit = query.memoryLimit;
+        this.batchSize = query.batchSize;
+        this.profile = query.profile;
+        this.parameters = query.parameters;
+        this.attachments = query.attachments.clone();
+    }
+
+    /**
+     * A context for one worker thread of this query (see the class comment), whose allocator,
+     * named {@code name}, is a child of this one's. Made by the query's thread after the query's
+     * parameters, attachments and profile are set; closed (by the query's thread) after every
+     * operator the worker ran is closed and every batch it handed over is freed, before this one.
+     */
+    public QueryContext newWorker(String name) {
+        Objects.requireNonNull(name, "name is null");
+        allocator();
+        QueryContext worker = new QueryContext(this, name);
+        worker.allocator(); // made now, on the query's thread, rather than by the worker's first allocation
+        return worker;
     }
 
     /**
@@ -95,8 +129,10 @@ public final class QueryContext implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("the query context is closed");
             }
-            allocator = parent.newChildAllocator(name != null ? name : "query-" + QUERY_IDS.incrementAndGet(),
-                    new LimitListener(), 0, memoryLimit);
+            allocator = query != null
+                    ? query.allocator().newChildAllocator(name, new LimitListener(), 0, memoryLimit)
+                    : parent.newChildAllocator(name != null ? name : "query-" + QUERY_IDS.incrementAndGet(),
+                            new LimitListener(), 0, memoryLimit);
         }
         return allocator;
     }
@@ -200,9 +236,9 @@ public final class QueryContext implements AutoCloseable {
         cancelled = true;
     }
 
-    /** True once {@link #cancel()} was called (a timeout does not count). */
+    /** True once {@link #cancel()} was called (a timeout does not count); for a worker, on it or its query. */
     public boolean isCancelled() {
-        return cancelled;
+        return cancelled || query != null && query.isCancelled();
     }
 
     /**
@@ -236,6 +272,9 @@ public final class QueryContext implements AutoCloseable {
         }
         if (hasDeadline && System.nanoTime() - deadline >= 0) {
             throw new DuetException(SqlState.QUERY_CANCELED, "canceling statement due to statement timeout");
+        }
+        if (query != null) {
+            query.checkCancelled();
         }
     }
 
@@ -316,6 +355,12 @@ public final class QueryContext implements AutoCloseable {
     private final class LimitListener implements AllocationListener {
         @Override
         public boolean onFailedAllocation(long size, AllocationOutcome outcome) {
+            if (query != null) {
+                // a worker's limit is the query's: whichever allocator above it refused, the query is out of memory
+                throw DuetException.of(SqlState.OUT_OF_MEMORY,
+                        "out of memory: query memory limit of %d bytes exceeded (query holds %d bytes, needed %d more)",
+                        memoryLimit, query.allocatedBytes(), size);
+            }
             if (outcome.getStatus() == AllocationOutcome.Status.FAILED_PARENT) {
                 BufferAllocator parent = allocator.getParentAllocator();
                 throw DuetException.of(SqlState.OUT_OF_MEMORY,

@@ -2,6 +2,7 @@ package dev.duet.datasets.tpch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.duet.columnstore.ColumnStoreOptions;
@@ -9,6 +10,7 @@ import dev.duet.core.catalog.TableDef;
 import dev.duet.core.exec.Batches;
 import dev.duet.core.exec.Operator;
 import dev.duet.core.exec.QueryContext;
+import dev.duet.core.exec.QueryProfile;
 import dev.duet.engine.Duet;
 import dev.duet.engine.DuetConfig;
 import dev.duet.planner.PlannedQuery;
@@ -17,6 +19,9 @@ import dev.duet.planner.TpchQueries;
 import dev.duet.planner.catalog.CatalogSchema;
 import dev.duet.planner.exec.OracleValues;
 import dev.duet.planner.exec.PhysicalPlanner;
+import dev.duet.planner.exec.parallel.GatherNode;
+import dev.duet.planner.exec.parallel.Parallelism;
+import dev.duet.planner.exec.parallel.Parallelizer;
 import dev.duet.planner.exec.plan.PlanNode;
 import dev.duet.planner.exec.route.RouteMode;
 import dev.duet.planner.exec.route.ScanRouting;
@@ -35,6 +40,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -53,8 +60,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * query orders (all but the one-row queries do); numbers equal, doubles within 1e-9 relative.
  * Each query runs twice, its scans routed to the row store and to the column store (whose small
  * seal threshold here puts most rows in sealed Parquet segments and the rest in open ones), so
- * both stores give DuckDB's answer. Every query runs under its own allocator, which must end at
- * zero bytes.
+ * both stores give DuckDB's answer; and a third time on the column store in parallel (the plan
+ * made parallel for 2 threads, in-memory segments cut into morsels of 500 rows, sealed ones one
+ * morsel per row group), where every scan pipeline runs as two copies on two threads. Every query
+ * runs under its own allocator (the parallel workers' allocators under it), which must end at zero
+ * bytes.
  */
 class TpchQueriesDuckDbDifferentialTest {
     private static final double SF = 0.01;
@@ -64,6 +74,7 @@ class TpchQueriesDuckDbDifferentialTest {
     private static Connection duck;
     private static RootAllocator allocator;
     private static SqlFrontEnd frontEnd;
+    private static ExecutorService workers;
 
     @BeforeAll
     static void load() throws Exception {
@@ -77,6 +88,11 @@ class TpchQueriesDuckDbDifferentialTest {
             s.execute("SET default_null_order = 'nulls_last_on_asc_first_on_desc'");
         }
         allocator = new RootAllocator();
+        workers = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "tpch-test-worker");
+            t.setDaemon(true);
+            return t;
+        });
         Map<String, Long> counts = new HashMap<>();
         try (Transaction tx = duet.begin(true)) {
             for (String table : TpchSchema.TABLE_NAMES) {
@@ -88,8 +104,25 @@ class TpchQueriesDuckDbDifferentialTest {
         frontEnd = new SqlFrontEnd(rowCounts);
     }
 
+    /** The threads the first gather of {@code plan} reported running (EXPLAIN ANALYZE's detail). */
+    private static long gatherThreads(PlanNode plan, QueryProfile profile) {
+        if (plan instanceof GatherNode) {
+            return profile.of(plan).details().getOrDefault("threads", 0L);
+        }
+        for (PlanNode input : plan.inputs()) {
+            long t = gatherThreads(input, profile);
+            if (t > 0) {
+                return t;
+            }
+        }
+        return 0;
+    }
+
     @AfterAll
     static void close() throws Exception {
+        if (workers != null) {
+            workers.shutdownNow();
+        }
         if (duck != null) {
             duck.close();
         }
@@ -103,12 +136,13 @@ class TpchQueriesDuckDbDifferentialTest {
 
     static Stream<Arguments> queries() {
         return IntStream.rangeClosed(1, 22).boxed()
-                .flatMap(n -> Stream.of(Arguments.of(n, RouteMode.ROW), Arguments.of(n, RouteMode.COLUMN)));
+                .flatMap(n -> Stream.of(Arguments.of(n, RouteMode.ROW, 1), Arguments.of(n, RouteMode.COLUMN, 1),
+                        Arguments.of(n, RouteMode.COLUMN, 2)));
     }
 
-    @ParameterizedTest(name = "q{0} {1}")
+    @ParameterizedTest(name = "q{0} {1} threads={2}")
     @MethodSource("queries")
-    void sameResultAsDuckDb(int n, RouteMode route) throws Exception {
+    void sameResultAsDuckDb(int n, RouteMode route, int threads) throws Exception {
         String sql = TpchQueries.query(n);
         long start = System.nanoTime();
         List<Object[]> expected = duck(sql);
@@ -118,11 +152,19 @@ class TpchQueriesDuckDbDifferentialTest {
         start = System.nanoTime();
         try (Transaction tx = duet.begin(true)) {
             PlannedQuery q = (PlannedQuery) frontEnd.planSingle(sql, tx.catalog());
-            PlanNode plan = PhysicalPlanner.plan(q.plan(), route != RouteMode.COLUMN);
+            PlanNode plan = Parallelizer.parallelize(PhysicalPlanner.plan(q.plan(), route != RouteMode.COLUMN), threads);
             explain = plan.explain();
+            if (threads > 1) {
+                assertTrue(explain.contains("Gather(threads=" + threads), explain);
+            }
             QueryContext context = new QueryContext(allocator, 512L << 20);
             ScanRouting routing = new ScanRouting(route, duet.columnScans());
             context.attach(ScanRouting.class, routing);
+            QueryProfile profile = new QueryProfile();
+            if (threads > 1) {
+                context.attach(Parallelism.class, new Parallelism(workers, 500));
+                context.setProfile(profile);
+            }
             for (String table : TpchSchema.TABLE_NAMES) {
                 // the column route must really read the column store, not fall back to the row store
                 assertEquals(route == RouteMode.COLUMN, routing.route(tx.table(table), tx).column(), table);
@@ -136,9 +178,13 @@ class TpchQueriesDuckDbDifferentialTest {
             } finally {
                 context.close(); // fails if any Arrow memory is left
             }
+            if (threads > 1 && (n == 1 || n == 6)) {
+                // the aggregation queries really ran on two threads, end to end
+                assertEquals(threads, gatherThreads(plan, profile), explain);
+            }
         }
         // reported, never asserted: a rough view of where the executor stands
-        System.out.printf("TPC-H SF %s q%d (%s): %d rows, Duet %d ms (planning included), DuckDB %d ms%n", SF, n, route,
+        System.out.printf("TPC-H SF %s q%d (%s, %d threads): %d rows, Duet %d ms (planning included), DuckDB %d ms%n", SF, n, route, threads,
                 actual.size(), (System.nanoTime() - start) / 1_000_000, duckNanos / 1_000_000);
         assertFalse(expected.isEmpty(), "q" + n + " returns no rows in DuckDB: the comparison would be empty");
         boolean ordered = ORDER_BY.matcher(sql).find();

@@ -9,6 +9,7 @@ import dev.duet.planner.PlannedQuery;
 import dev.duet.planner.PlannedStatement;
 import dev.duet.planner.ddl.CreateTable;
 import dev.duet.planner.exec.PhysicalPlanner;
+import dev.duet.planner.exec.parallel.Parallelizer;
 import dev.duet.planner.exec.plan.PlanNode;
 import dev.duet.planner.exec.route.RouteMode;
 import java.util.List;
@@ -38,6 +39,16 @@ public final class Prepared {
     private volatile PlanNode physical;
     /** As {@link #physical}, without key lookups (for {@link RouteMode#COLUMN}); set the same way. */
     private volatile PlanNode physicalWithoutKeys;
+    /**
+     * The last parallel plan made by {@link #queryPlan}, with the serial plan and thread count it
+     * was made for; replaced whole through the volatile (sessions with other settings may race
+     * to replace it, each with a plan that is right for its own settings).
+     */
+    private volatile ParallelPlan parallel;
+
+    private record ParallelPlan(PlanNode serial, int threads, PlanNode plan) {
+    }
+
     /**
      * For an INSERT of one row of parameters and literals, that row (see {@link ParameterRow});
      * else null. Set before {@link #physical}, whose volatile write publishes it.
@@ -126,6 +137,24 @@ public final class Prepared {
             physicalWithoutKeys = p;
         }
         return p;
+    }
+
+    /**
+     * The plan a query runs with in a session routed by {@code mode} with {@code duet.threads =
+     * threads}: {@link #physicalPlan(RouteMode)} made parallel ({@link Parallelizer}) when
+     * {@code threads} is 2 or more, itself otherwise.
+     */
+    PlanNode queryPlan(RouteMode mode, int threads) {
+        PlanNode serial = physicalPlan(mode);
+        if (threads < 2) {
+            return serial;
+        }
+        ParallelPlan p = parallel;
+        if (p == null || p.serial() != serial || p.threads() != threads) {
+            p = new ParallelPlan(serial, threads, Parallelizer.parallelize(serial, threads));
+            parallel = p;
+        }
+        return p.plan();
     }
 
     /** The row an INSERT of parameters and literals inserts, computed without its plan; null otherwise. */

@@ -35,6 +35,9 @@ import dev.duet.planner.exec.plan.PlanNode;
 import dev.duet.planner.exec.plan.ProfiledPlan;
 import dev.duet.planner.exec.plan.TableScanNode;
 import dev.duet.planner.exec.route.RouteMode;
+import dev.duet.planner.exec.parallel.GatherNode;
+import dev.duet.planner.exec.parallel.Parallelism;
+import dev.duet.planner.exec.parallel.Parallelizer;
 import dev.duet.planner.exec.route.ScanRouting;
 import dev.duet.planner.parse.ParsedStatement;
 import dev.duet.rowstore.Appender;
@@ -111,6 +114,7 @@ public final class Session implements AutoCloseable {
     private boolean ranDdl;
     /** The routing attached to each statement's context (see {@link #routing()}). */
     private ScanRouting routing;
+    private Parallelism parallelism;
 
     /** The contexts of statements running or streaming now: {@link #cancel()} (any thread) cancels them. */
     private final Set<QueryContext> active = ConcurrentHashMap.newKeySet();
@@ -119,7 +123,7 @@ public final class Session implements AutoCloseable {
         this.duet = Objects.requireNonNull(duet, "duet is null");
         this.store = duet.rowStore();
         this.shared = duet.sessions();
-        this.settings = new SessionSettings(duet.config().queryMemoryLimit());
+        this.settings = new SessionSettings(duet.config().queryMemoryLimit(), duet.config().threads());
         this.allocator = duet.allocator().newChildAllocator("session-" + IDS.incrementAndGet(), 0, Long.MAX_VALUE);
         this.metrics = duet.metrics();
         shared.opened(this);
@@ -393,7 +397,7 @@ public final class Session implements AutoCloseable {
         try {
             Prepared p = current(statement, t.catalog());
             Object[] values = bind(p, parameters);
-            PlanNode plan = p.physicalPlan(settings.route());
+            PlanNode plan = p.queryPlan(settings.route(), settings.threads());
             PointLookup lookup = p.pointLookup(settings.route());
             if (lookup != null) {
                 // read now, in the statement's snapshot: the result then holds no transaction
@@ -904,6 +908,9 @@ public final class Session implements AutoCloseable {
             throw DuetException.of(SqlState.FEATURE_NOT_SUPPORTED, "EXPLAIN of %s is not supported", commandOf(s));
         }
         PlanNode plan = Prepared.physicalPlanOf(s, settings.route() != RouteMode.COLUMN);
+        if (s instanceof PlannedQuery) {
+            plan = Parallelizer.parallelize(plan, settings.threads());
+        }
         StringBuilder text = new StringBuilder();
         Transaction t = tx != null ? tx : store.begin(true);
         try {
@@ -932,6 +939,8 @@ public final class Session implements AutoCloseable {
         for (PlanNode n; (n = pending.poll()) != null; ) {
             if (n instanceof TableScanNode scan) {
                 routes.put(n, scan.describe() + " " + scan.route(routing(), t).describe());
+            } else if (n instanceof GatherNode gather && !gather.driver().route(routing(), t).column()) {
+                routes.put(n, gather.describe() + " (runs serially: its scan reads the row store)");
             }
             pending.addAll(n.inputs());
         }
@@ -990,7 +999,8 @@ public final class Session implements AutoCloseable {
             Prepared p = current(statement, t.catalog());
             PlannedExplain explain = (PlannedExplain) p.statement();
             long planStart = System.nanoTime();
-            PlanNode plan = Prepared.physicalPlanOf(explain.explained(), settings.route() != RouteMode.COLUMN);
+            PlanNode plan = Parallelizer.parallelize(
+                    Prepared.physicalPlanOf(explain.explained(), settings.route() != RouteMode.COLUMN), settings.threads());
             Function<PlanNode, String> describe = describer(plan, t);
             long planning = p.planningNanos() + (System.nanoTime() - planStart);
             QueryProfile profile = new QueryProfile();
@@ -1237,8 +1247,21 @@ public final class Session implements AutoCloseable {
         QueryContext c = new QueryContext(duet.allocator(), memoryLimit);
         c.setTimeout(settings.statementTimeout());
         c.attach(ScanRouting.class, routing());
+        if (settings.threads() > 1) {
+            c.attach(Parallelism.class, parallelism());
+        }
         active.add(c);
         return c;
+    }
+
+    /** How this session's gathers run: one object per {@code duet.morsel_rows} value, made when it changes. */
+    private Parallelism parallelism() {
+        Parallelism p = parallelism;
+        if (p == null || p.morselRows() != settings.morselRows()) {
+            p = new Parallelism(duet.queryWorkers(), settings.morselRows());
+            parallelism = p;
+        }
+        return p;
     }
 
     /** The routing of this session's scans: one object per {@code duet.route} value, made when it changes. */

@@ -2,6 +2,8 @@ package dev.duet.engine.sql;
 
 import dev.duet.core.DuetException;
 import dev.duet.core.SqlState;
+import dev.duet.engine.DuetConfig;
+import dev.duet.planner.exec.parallel.Parallelism;
 import dev.duet.planner.exec.route.RouteMode;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -17,7 +19,11 @@ import java.util.Objects;
  * Three change how statements run: {@code statement_timeout} (milliseconds, or with a unit:
  * {@code '5s'}), {@code duet.memory_limit} (bytes, or with a unit: {@code '64MB'}) and
  * {@code duet.route} ({@code auto}, {@code row} or {@code column}: the store table scans read,
- * see {@link RouteMode}). The others
+ * see {@link RouteMode}), {@code duet.threads} (how many threads one query's scans and
+ * aggregations split across: 1 runs today's serial plans; the default is the database's
+ * {@code DuetConfig.threads()}) and {@code duet.morsel_rows} (rows per morsel of an in-memory
+ * column segment in a parallel scan; mainly for tests, which make many morsels of little data).
+ * The others
  * are the ones PostgreSQL clients set or read when they connect; Duet accepts the values that
  * describe how it works anyway (UTF8, ISO dates, standard strings) and keeps the rest (such as
  * {@code application_name}) for {@code SHOW}. Unknown names fail with 42704. Used by its
@@ -27,6 +33,8 @@ final class SessionSettings {
     private static final String TIMEOUT = "statement_timeout";
     private static final String MEMORY = "duet.memory_limit";
     private static final String ROUTE = "duet.route";
+    private static final String THREADS = "duet.threads";
+    private static final String MORSEL_ROWS = "duet.morsel_rows";
 
     /** Parameters that only read: their fixed values. */
     private static final Map<String, String> FIXED = Map.of(
@@ -39,15 +47,20 @@ final class SessionSettings {
             "is_superuser", "on");
 
     private final long defaultMemoryLimit;
+    private final int defaultThreads;
+    private int threads;
+    private int morselRows = Parallelism.DEFAULT_MORSEL_ROWS;
     private Duration statementTimeout = Duration.ZERO;
     private long memoryLimit;
     private RouteMode route = RouteMode.AUTO;
     /** The other settable parameters, by lower-case name; defaults from {@link #defaults()}. */
     private final Map<String, String> values = defaults();
 
-    SessionSettings(long defaultMemoryLimit) {
+    SessionSettings(long defaultMemoryLimit, int defaultThreads) {
         this.defaultMemoryLimit = defaultMemoryLimit;
         this.memoryLimit = defaultMemoryLimit;
+        this.defaultThreads = defaultThreads;
+        this.threads = defaultThreads;
     }
 
     private static Map<String, String> defaults() {
@@ -82,6 +95,16 @@ final class SessionSettings {
         return route;
     }
 
+    /** {@code duet.threads}: the most threads one query runs on (1: serial plans). */
+    int threads() {
+        return threads;
+    }
+
+    /** {@code duet.morsel_rows}: rows per morsel of an in-memory column segment. */
+    int morselRows() {
+        return morselRows;
+    }
+
     /** {@code SET name = value}; {@code value} is the text of the value (a literal or a word). */
     void set(String name, String value) {
         String n = normalize(name);
@@ -89,6 +112,8 @@ final class SessionSettings {
             case TIMEOUT -> statementTimeout = parseDuration(value);
             case MEMORY -> memoryLimit = parseBytes(value);
             case ROUTE -> route = RouteMode.parse(value);
+            case THREADS -> threads = parseInt(n, value, 1, DuetConfig.MAX_THREADS);
+            case MORSEL_ROWS -> morselRows = parseInt(n, value, 1, Integer.MAX_VALUE);
             case "client_encoding" -> values.put(n, oneOf(n, value, "UTF8", "UTF8", "UTF-8", "UNICODE"));
             case "standard_conforming_strings" -> values.put(n, oneOf(n, value, "on", "on", "true", "1"));
             case "datestyle" -> {
@@ -138,6 +163,8 @@ final class SessionSettings {
             case TIMEOUT -> statementTimeout = Duration.ZERO;
             case MEMORY -> memoryLimit = defaultMemoryLimit;
             case ROUTE -> route = RouteMode.AUTO;
+            case THREADS -> threads = defaultThreads;
+            case MORSEL_ROWS -> morselRows = Parallelism.DEFAULT_MORSEL_ROWS;
             default -> {
                 if (FIXED.containsKey(n)) {
                     throw DuetException.of(SqlState.CANT_CHANGE_RUNTIME_PARAM, "parameter \"%s\" cannot be changed", n);
@@ -156,6 +183,8 @@ final class SessionSettings {
         statementTimeout = Duration.ZERO;
         memoryLimit = defaultMemoryLimit;
         route = RouteMode.AUTO;
+        threads = defaultThreads;
+        morselRows = Parallelism.DEFAULT_MORSEL_ROWS;
         values.clear();
         values.putAll(defaults());
     }
@@ -167,6 +196,8 @@ final class SessionSettings {
             case TIMEOUT -> formatDuration(statementTimeout);
             case MEMORY -> formatBytes(memoryLimit);
             case ROUTE -> route.setting();
+            case THREADS -> Integer.toString(threads);
+            case MORSEL_ROWS -> Integer.toString(morselRows);
             default -> {
                 String v = FIXED.containsKey(n) ? FIXED.get(n) : values.get(n);
                 if (v == null) {
@@ -184,6 +215,8 @@ final class SessionSettings {
         all.put(TIMEOUT, formatDuration(statementTimeout));
         all.put(MEMORY, formatBytes(memoryLimit));
         all.put(ROUTE, route.setting());
+        all.put(THREADS, Integer.toString(threads));
+        all.put(MORSEL_ROWS, Integer.toString(morselRows));
         return all.entrySet().stream().map(e -> new String[] {e.getKey(), e.getValue()}).toList();
     }
 
@@ -191,6 +224,19 @@ final class SessionSettings {
     static String normalize(String name) {
         String n = name.toLowerCase(Locale.ROOT);
         return n.equals("time zone") ? "timezone" : n;
+    }
+
+    /** An integer setting between {@code min} and {@code max}. */
+    private static int parseInt(String name, String value, int min, int max) {
+        try {
+            long v = Long.parseLong(value.trim());
+            if (v < min || v > max) {
+                throw invalid(name, value);
+            }
+            return (int) v;
+        } catch (NumberFormatException e) {
+            throw invalid(name, value);
+        }
     }
 
     private static String oneOf(String name, String value, String canonical, String... accepted) {

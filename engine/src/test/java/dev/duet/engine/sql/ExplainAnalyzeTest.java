@@ -42,6 +42,7 @@ class ExplainAnalyzeTest {
     void open() {
         db = Duet.inMemory(DuetConfig.defaults().withDurability(DuetConfig.Durability.ASYNC));
         session = db.newSession();
+        run(session, "SET duet.threads = 1"); // the serial plans' shapes; ParallelQueryTest covers gathers
         run(session, "CREATE TABLE t (id BIGINT PRIMARY KEY, v INT, s VARCHAR(10))");
         run(session, "CREATE TABLE u (id BIGINT PRIMARY KEY, t_id BIGINT, w INT)");
         run(session, "CREATE TABLE big (id INT PRIMARY KEY, pad VARCHAR)");

@@ -35,7 +35,10 @@ abstract class AbstractJoinOperator implements Operator {
     final HeapReservation memory;
 
     private final Operator left;
+    /** The build input; null when probing a {@link SharedHashBuild}. */
     private final Operator right;
+    /** The build side made once for several copies of this join; null when this join builds its own. */
+    final SharedHashBuild shared;
     private final List<BatchColumn> columns;
     private final List<BatchColumn> rightColumns;
     private final List<BatchColumn> candidateColumns;
@@ -74,15 +77,32 @@ abstract class AbstractJoinOperator implements Operator {
      */
     AbstractJoinOperator(QueryContext ctx, JoinType type, Operator left, Operator right, JoinFilter residual,
             boolean[] buildKeys, long buildRowsEstimate) {
+        this(ctx, type, left, Objects.requireNonNull(right, "right is null"), right.columns(), null, residual, buildKeys,
+                buildRowsEstimate);
+    }
+
+    /** A join probing {@code shared} (built by another instance of the same join) instead of reading a right input. */
+    AbstractJoinOperator(QueryContext ctx, JoinType type, Operator left, SharedHashBuild shared, JoinFilter residual,
+            boolean[] buildKeys) {
+        this(ctx, type, left, null, Objects.requireNonNull(shared, "shared is null").columns, shared, residual, buildKeys, 0);
+        if (type.keepsUnmatchedRight()) {
+            throw new IllegalArgumentException(type + " join marks build rows matched: it cannot share its build side");
+        }
+    }
+
+    private AbstractJoinOperator(QueryContext ctx, JoinType type, Operator left, Operator right,
+            List<BatchColumn> rightColumns, SharedHashBuild shared, JoinFilter residual, boolean[] buildKeys,
+            long buildRowsEstimate) {
         this.ctx = Objects.requireNonNull(ctx, "ctx is null");
         this.type = Objects.requireNonNull(type, "type is null");
         this.left = Objects.requireNonNull(left, "left is null");
-        this.right = Objects.requireNonNull(right, "right is null");
+        this.right = right;
+        this.shared = shared;
         this.residual = residual;
         this.batchSize = ctx.batchSize();
         this.memory = new HeapReservation(ctx, getClass().getSimpleName());
         List<BatchColumn> leftColumns = left.columns();
-        this.rightColumns = right.columns();
+        this.rightColumns = rightColumns;
         this.leftWidth = leftColumns.size();
         this.rightWidth = rightColumns.size();
 
@@ -179,16 +199,11 @@ abstract class AbstractJoinOperator implements Operator {
         pairProbe = new int[batchSize];
         pairBuild = new int[batchSize];
         selection = new int[batchSize];
-        build = new BufferedRows(ctx.allocator(), rightColumns, storedRight, expectedBuildRows);
-        FieldVector[] from = new FieldVector[rightWidth];
-        for (VectorSchemaRoot batch = right.next(); batch != null; batch = right.next()) {
-            ctx.checkCancelled();
-            for (int c = 0; c < rightWidth; c++) {
-                from[c] = batch.getVector(c);
-            }
-            build.append(from, batch.getRowCount());
+        if (shared != null) {
+            build = shared.rows;
+        } else {
+            readBuild();
         }
-        right.close(); // its buffers are not needed any more
         if (type.keepsUnmatchedRight()) {
             int words = (build.size() + 63) >>> 6;
             memory.add((long) words * Long.BYTES);
@@ -199,6 +214,25 @@ abstract class AbstractJoinOperator implements Operator {
         Batches.allocate(output, batchSize);
         outputVectors = output.getFieldVectors().toArray(new FieldVector[0]);
         probeVectors = new FieldVector[leftWidth];
+    }
+
+    /** Buffers the right input into {@link #build} and closes it. */
+    final void readBuild() {
+        build = new BufferedRows(ctx.allocator(), rightColumns, storedRight, expectedBuildRows);
+        FieldVector[] from = new FieldVector[rightWidth];
+        for (VectorSchemaRoot batch = right.next(); batch != null; batch = right.next()) {
+            ctx.checkCancelled();
+            for (int c = 0; c < rightWidth; c++) {
+                from[c] = batch.getVector(c);
+            }
+            build.append(from, batch.getRowCount());
+        }
+        right.close(); // its buffers are not needed any more
+    }
+
+    /** The right input's columns. */
+    final List<BatchColumn> rightColumns() {
+        return rightColumns;
     }
 
     /** Candidate pairs of the current probe batch (pulling the next one when needed) into the output. */
@@ -370,7 +404,9 @@ abstract class AbstractJoinOperator implements Operator {
         outputVectors = null;
         failure = closeQuietly(candidates, failure);
         candidates = null;
-        failure = closeQuietly(build, failure);
+        if (shared == null) {
+            failure = closeQuietly(build, failure); // a shared build side is closed by its owner
+        }
         build = null;
         failure = closeQuietly(memory, failure);
         failure = closeQuietly(residual instanceof AutoCloseable c ? c : null, failure);

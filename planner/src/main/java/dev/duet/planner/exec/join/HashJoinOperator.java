@@ -7,7 +7,9 @@ import dev.duet.core.types.DataType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import dev.duet.core.exec.HeapReservation;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * A hash join ({@link HashJoinSpec}): buffers the right input, builds a {@link JoinHashTable} on
@@ -46,28 +48,87 @@ public final class HashJoinOperator extends AbstractJoinOperator {
 
     public HashJoinOperator(QueryContext ctx, HashJoinSpec spec, Operator left, Operator right) {
         super(ctx, Objects.requireNonNull(spec, "spec is null").type(), left, right, spec.residual(),
-                rightKeyColumns(spec, left, right), spec.buildRowsEstimate());
+                rightKeyColumns(spec, left.columns(), right.columns()), spec.buildRowsEstimate());
         this.spec = spec;
+        this.leftKeys = spec.keys().stream().mapToInt(JoinKey::left).toArray();
+        this.rightKeys = spec.keys().stream().mapToInt(JoinKey::right).toArray();
+        this.keys = keyColumns(spec, left.columns(), right.columns());
+        this.firstMatchOnly = decidedByFirstMatch() && spec.residual() == null && keys.packed();
+    }
+
+    /**
+     * A copy of a join that probes {@code shared}, the build side another instance of the same
+     * join made ({@link #buildShared}), with {@code left} as its probe input: the copies of a
+     * parallel query's pipeline each probe one table. INNER, LEFT, SEMI and ANTI joins only.
+     */
+    public HashJoinOperator(QueryContext ctx, HashJoinSpec spec, Operator left, SharedHashBuild shared) {
+        super(ctx, Objects.requireNonNull(spec, "spec is null").type(), left, shared, spec.residual(),
+                rightKeyColumns(spec, left.columns(), shared.columns));
+        this.spec = spec;
+        this.leftKeys = spec.keys().stream().mapToInt(JoinKey::left).toArray();
+        this.rightKeys = spec.keys().stream().mapToInt(JoinKey::right).toArray();
+        this.keys = keyColumns(spec, left.columns(), shared.columns);
+        this.firstMatchOnly = decidedByFirstMatch() && spec.residual() == null && keys.packed();
+    }
+
+    /**
+     * Reads {@code right} (which it closes) and makes the build side of the join {@code spec}
+     * describes once, for copies that probe it at the same time ({@link SharedHashBuild}); the
+     * probe side's columns are {@code leftColumns}. The caller closes the result after the copies.
+     */
+    public static SharedHashBuild buildShared(QueryContext ctx, HashJoinSpec spec, List<BatchColumn> leftColumns,
+            Operator right) {
+        HashJoinOperator builder = new HashJoinOperator(ctx, spec, new NoRows(leftColumns), right);
+        try {
+            return builder.detachBuild();
+        } finally {
+            builder.close();
+        }
+    }
+
+    /** Builds, then hands the rows and table over to a {@link SharedHashBuild} (this join no longer frees them). */
+    private SharedHashBuild detachBuild() {
+        readBuild();
+        int rows = build.size();
+        HeapReservation reserved = new HeapReservation(ctx, "SharedHashBuild");
+        try {
+            reserved.add((long) rows * (Long.BYTES + 1) + JoinHashTable.bytesFor(rows));
+        } catch (RuntimeException e) {
+            reserved.close();
+            throw e;
+        }
+        buildComplete();
+        SharedHashBuild s = new SharedHashBuild(build, table, rightColumns(), reserved);
+        build = null;
+        return s;
+    }
+
+    /** The left input of {@link #buildShared}'s builder, which never probes. */
+    private record NoRows(List<BatchColumn> columns) implements Operator {
+        @Override
+        public VectorSchemaRoot next() {
+            return null;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static KeyColumns keyColumns(HashJoinSpec spec, List<BatchColumn> left, List<BatchColumn> right) {
         int n = spec.keys().size();
-        this.leftKeys = new int[n];
-        this.rightKeys = new int[n];
         List<DataType> leftTypes = new ArrayList<>(n);
         List<DataType> rightTypes = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             JoinKey k = spec.keys().get(i);
-            leftKeys[i] = k.left();
-            rightKeys[i] = k.right();
-            leftTypes.add(left.columns().get(k.left()).type());
-            rightTypes.add(right.columns().get(k.right()).type());
+            leftTypes.add(left.get(k.left()).type());
+            rightTypes.add(right.get(k.right()).type());
         }
-        this.keys = KeyColumns.forJoin(leftTypes, rightTypes);
-        this.firstMatchOnly = decidedByFirstMatch() && spec.residual() == null && keys.packed();
+        return KeyColumns.forJoin(leftTypes, rightTypes);
     }
 
     /** The right columns that are keys; checks every key column exists on its side. */
-    private static boolean[] rightKeyColumns(HashJoinSpec spec, Operator left, Operator right) {
-        List<BatchColumn> l = Objects.requireNonNull(left, "left is null").columns();
-        List<BatchColumn> r = Objects.requireNonNull(right, "right is null").columns();
+    private static boolean[] rightKeyColumns(HashJoinSpec spec, List<BatchColumn> l, List<BatchColumn> r) {
         boolean[] mask = new boolean[r.size()];
         for (JoinKey k : spec.keys()) {
             if (k.left() >= l.size() || k.right() >= r.size()) {
@@ -94,6 +155,10 @@ public final class HashJoinOperator extends AbstractJoinOperator {
         memory.add((long) batchSize);
         equal = new boolean[batchSize];
         int rows = build.size();
+        if (shared != null) {
+            table = shared.table; // built and accounted once, by the shared build's owner
+            return;
+        }
         if (rows == 0) {
             return;
         }

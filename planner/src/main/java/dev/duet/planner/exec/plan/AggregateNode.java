@@ -45,6 +45,11 @@ public final class AggregateNode implements PlanNode {
     }
 
     @Override
+    public PlanNode withInputs(List<PlanNode> inputs) {
+        return new AggregateNode(inputs.get(0), spec);
+    }
+
+    @Override
     public String describe() {
         return "HashAggregate(" + spec + ")";
     }

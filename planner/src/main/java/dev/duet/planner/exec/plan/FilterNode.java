@@ -34,6 +34,11 @@ public final class FilterNode implements PlanNode {
     }
 
     @Override
+    public PlanNode withInputs(List<PlanNode> inputs) {
+        return new FilterNode(inputs.get(0), condition);
+    }
+
+    @Override
     public String describe() {
         return "Filter(condition=" + condition + ")";
     }

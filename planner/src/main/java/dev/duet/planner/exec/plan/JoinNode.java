@@ -6,6 +6,7 @@ import dev.duet.core.exec.QueryContext;
 import dev.duet.planner.exec.expr.CompiledExpression;
 import dev.duet.planner.exec.join.HashJoinOperator;
 import dev.duet.planner.exec.join.HashJoinSpec;
+import dev.duet.planner.exec.join.SharedHashBuild;
 import dev.duet.planner.exec.join.JoinKey;
 import dev.duet.planner.exec.join.JoinType;
 import dev.duet.planner.exec.join.NestedLoopJoinOperator;
@@ -14,6 +15,7 @@ import dev.duet.planner.exec.ops.ExpressionJoinFilter;
 import dev.duet.rowstore.Transaction;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -88,6 +90,11 @@ public final class JoinNode implements PlanNode {
     }
 
     @Override
+    public PlanNode withInputs(List<PlanNode> inputs) {
+        return new JoinNode(inputs.get(0), inputs.get(1), type, keys, residual, buildRowsEstimate);
+    }
+
+    @Override
     public String describe() {
         StringBuilder sb = new StringBuilder(keys.isEmpty() ? "NestedLoopJoin(" : "HashJoin(").append(type);
         for (int i = 0; i < keys.size(); i++) {
@@ -102,8 +109,62 @@ public final class JoinNode implements PlanNode {
         return sb.append(')').toString();
     }
 
+    /** Whether copies of this join can probe one build side at once (a hash join that marks no build rows). */
+    public boolean canShareBuild() {
+        return !keys.isEmpty() && !type.keepsUnmatchedRight();
+    }
+
+    /**
+     * Runs the right input (on this thread, under {@code context}) and makes its hash table once,
+     * for the copies of this join in a parallel pipeline ({@link SharedBuilds}); only if
+     * {@link #canShareBuild()}. The caller closes the result after the copies.
+     */
+    public SharedHashBuild buildShared(QueryContext context, Transaction transaction) {
+        if (!canShareBuild()) {
+            throw new IllegalStateException(describe() + " cannot share its build side");
+        }
+        Operator build = PlanNode.instantiate(right, context, transaction);
+        ExpressionJoinFilter filter = null;
+        try {
+            filter = residual == null ? null : new ExpressionJoinFilter(residual, context);
+            return HashJoinOperator.buildShared(context, new HashJoinSpec(type, keys, filter, buildRowsEstimate),
+                    left.columns(), build);
+        } catch (RuntimeException e) {
+            build.close();
+            throw e;
+        } finally {
+            if (filter != null) {
+                filter.close(); // only told the builder which right columns the residual reads
+            }
+        }
+    }
+
+    /**
+     * The build sides a worker's copies of joins probe instead of building their own (attached to
+     * the worker's context by the gather that runs the pipeline, which made them once and closes
+     * them after the copies).
+     */
+    public record SharedBuilds(Map<JoinNode, SharedHashBuild> builds) {
+    }
+
     @Override
     public Operator createOperator(QueryContext context, Transaction transaction) {
+        SharedBuilds sharedBuilds = context.attachment(SharedBuilds.class);
+        SharedHashBuild shared = sharedBuilds == null ? null : sharedBuilds.builds().get(this);
+        if (shared != null) {
+            Operator probe = PlanNode.instantiate(left, context, transaction);
+            ExpressionJoinFilter filter = null;
+            try {
+                filter = residual == null ? null : new ExpressionJoinFilter(residual, context);
+                return new HashJoinOperator(context, new HashJoinSpec(type, keys, filter, buildRowsEstimate), probe, shared);
+            } catch (RuntimeException e) {
+                if (filter != null) {
+                    filter.close();
+                }
+                probe.close();
+                throw e;
+            }
+        }
         return PlanNode.createOver(inputs(), context, transaction, in -> {
             ExpressionJoinFilter filter = residual == null ? null : new ExpressionJoinFilter(residual, context);
             try {

@@ -21,6 +21,18 @@ public interface PlanNode {
     /** The nodes this one reads from. */
     List<PlanNode> inputs();
 
+    /**
+     * This node over {@code inputs} (as many as {@link #inputs()}, with the same columns) instead
+     * of its own: how a rewrite of a finished plan (such as parallelizing it) rebuilds the nodes
+     * above what it replaced. Leaves have no inputs and return themselves.
+     */
+    default PlanNode withInputs(List<PlanNode> inputs) {
+        if (inputs.isEmpty() && inputs().isEmpty()) {
+            return this;
+        }
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot take new inputs");
+    }
+
     /** This node alone on one line, e.g. {@code Filter(condition=>($1, 5))}. */
     String describe();
 

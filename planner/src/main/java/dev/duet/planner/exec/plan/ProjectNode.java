@@ -58,6 +58,11 @@ public final class ProjectNode implements PlanNode {
     }
 
     @Override
+    public PlanNode withInputs(List<PlanNode> inputs) {
+        return new ProjectNode(inputs.get(0), projections, names, filter);
+    }
+
+    @Override
     public String describe() {
         StringBuilder sb = new StringBuilder("Project(");
         for (int i = 0; i < projections.size(); i++) {

@@ -43,6 +43,11 @@ public final class SetOperationNode implements PlanNode {
     }
 
     @Override
+    public PlanNode withInputs(List<PlanNode> inputs) {
+        return new SetOperationNode(kind, all, inputs, rowsEstimate);
+    }
+
+    @Override
     public String describe() {
         String name = kind.name().charAt(0) + kind.name().substring(1).toLowerCase(java.util.Locale.ROOT);
         return name + (all ? "All" : "") + "(columns=" + columns.stream().map(BatchColumn::name).toList() + ")";

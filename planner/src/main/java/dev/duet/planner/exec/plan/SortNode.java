@@ -49,6 +49,11 @@ public final class SortNode implements PlanNode {
     }
 
     @Override
+    public PlanNode withInputs(List<PlanNode> inputs) {
+        return new SortNode(inputs.get(0), keys, limit, offset);
+    }
+
+    @Override
     public String describe() {
         StringBuilder sb = new StringBuilder(keys.isEmpty() ? "Limit(" : limit.isNone() ? "Sort(" : "TopN(");
         String sep = "";

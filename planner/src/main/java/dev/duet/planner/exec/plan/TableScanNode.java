@@ -1,5 +1,6 @@
 package dev.duet.planner.exec.plan;
 
+import dev.duet.columnstore.ScanMorsels;
 import dev.duet.columnstore.ZonePredicate;
 import dev.duet.core.DuetException;
 import dev.duet.core.SqlState;
@@ -23,8 +24,19 @@ import java.util.Objects;
  * order), from the row store or the column store as routed at each execution. Its zone
  * predicates (conditions of the filter above it) let a column-store scan skip row groups; they
  * filter nothing themselves.
+ *
+ * <p>In a parallel plan the scan drives a pipeline that a gather runs on several threads: the
+ * gather attaches {@link Morsels} to each worker's context, and this node's operator in that
+ * context reads the shared morsels instead of the whole table.
  */
 public final class TableScanNode implements PlanNode {
+    /**
+     * The morsels that {@code scan}'s operator reads in a worker's context (attached by the gather
+     * that runs the worker; see {@link dev.duet.planner.exec.parallel.GatherNode}).
+     */
+    public record Morsels(TableScanNode scan, ScanMorsels morsels) {
+    }
+
     private final TableDef table;
     private final int[] columnIndexes;
     private final List<BatchColumn> columns;
@@ -49,6 +61,11 @@ public final class TableScanNode implements PlanNode {
 
     public TableDef table() {
         return table;
+    }
+
+    /** The conditions whose min/max statistics let a column-store scan skip row groups. */
+    public List<ZonePredicate> zonePredicates() {
+        return zonePredicates;
     }
 
     /** The table's columns read, in output order. */
@@ -82,6 +99,10 @@ public final class TableScanNode implements PlanNode {
     @Override
     public Operator createOperator(QueryContext context, Transaction transaction) {
         checkUnchanged(table, transaction);
+        Morsels shared = context.attachment(Morsels.class);
+        if (shared != null && shared.scan() == this) {
+            return shared.morsels().newScan(context);
+        }
         ScanRouting routing = context.attachment(ScanRouting.class);
         if (routing != null && routing.route(table, transaction).column()) {
             return routing.columnScan(context, transaction, table, columnIndexes, zonePredicates);

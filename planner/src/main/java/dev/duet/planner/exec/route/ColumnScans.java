@@ -1,5 +1,6 @@
 package dev.duet.planner.exec.route;
 
+import dev.duet.columnstore.ScanMorsels;
 import dev.duet.columnstore.ZonePredicate;
 import dev.duet.core.catalog.TableDef;
 import dev.duet.core.exec.Operator;
@@ -31,4 +32,15 @@ public interface ColumnScans {
      */
     Operator scan(QueryContext context, Transaction transaction, TableDef table, int[] columns,
             List<ZonePredicate> zonePredicates);
+
+    /**
+     * The rows {@link #scan} would return, as morsels for the scans of a parallel query to share
+     * (in-memory segments cut every {@code morselRows} rows), or null when the column store cannot
+     * serve this snapshot (the caller then scans serially, which falls back as {@link #scan} does).
+     * The caller closes the result after the scans over it. By default, never splits.
+     */
+    default ScanMorsels morsels(Transaction transaction, TableDef table, int[] columns, List<ZonePredicate> zonePredicates,
+            int morselRows) {
+        return null;
+    }
 }

@@ -1,5 +1,6 @@
 package dev.duet.planner.exec.route;
 
+import dev.duet.columnstore.ScanMorsels;
 import dev.duet.columnstore.ZonePredicate;
 import dev.duet.core.catalog.TableDef;
 import dev.duet.core.exec.Operator;
@@ -70,5 +71,11 @@ public final class ScanRouting {
     public Operator columnScan(QueryContext context, Transaction transaction, TableDef table, int[] columnIndexes,
             List<ZonePredicate> zonePredicates) {
         return columns.scan(context, transaction, table, columnIndexes, zonePredicates);
+    }
+
+    /** The morsels of a parallel column-store scan (see {@link ColumnScans#morsels}); null if it cannot split. */
+    public ScanMorsels morsels(Transaction transaction, TableDef table, int[] columnIndexes, List<ZonePredicate> zonePredicates,
+            int morselRows) {
+        return columns == null ? null : columns.morsels(transaction, table, columnIndexes, zonePredicates, morselRows);
     }
 }
