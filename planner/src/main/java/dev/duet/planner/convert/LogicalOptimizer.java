@@ -24,7 +24,8 @@ import org.apache.calcite.tools.RelBuilder;
  * Rewrites a converted logical plan into the form Duet's physical planner takes: sub-queries
  * turned into joins (EXISTS / NOT EXISTS / IN in WHERE into semi and anti joins by
  * {@link SemiJoinRewriter}, the rest via correlates and {@link RelDecorrelator}), filters pushed
- * into joins and below projects, joins of a join tree ordered so that no join lacks a condition
+ * into joins and below projects (and those implied by OR conditions across a join's inputs, see
+ * {@link DisjunctionPushdown}), joins of a join tree ordered so that no join lacks a condition
  * when one can have one (Calcite's greedy {@code LoptOptimizeJoinRule} over row-count estimates),
  * unused columns trimmed, constants folded, projects merged, window functions moved into
  * {@code LogicalWindow}s. Fails with 0A000 if a correlation survives: the executor has no
@@ -109,6 +110,11 @@ public final class LogicalOptimizer {
         r = RelDecorrelator.decorrelateQuery(r, relBuilder);
         requireNoCorrelation(r);
         r = run(PUSH_DOWN, r);
+        RelNode derived = DisjunctionPushdown.apply(r);
+        if (derived != r) {
+            // the derived filters sit on join inputs: push them on down to the scans
+            r = run(PUSH_DOWN, derived);
+        }
         r = run(JOIN_ORDER, r);
         r = new RelFieldTrimmer(null, relBuilder).trim(r);
         r = run(CLEANUP, r);
