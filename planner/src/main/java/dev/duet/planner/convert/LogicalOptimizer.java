@@ -26,7 +26,9 @@ import org.apache.calcite.tools.RelBuilder;
  * {@link SemiJoinRewriter}, the rest via correlates and {@link RelDecorrelator}), filters pushed
  * into joins and below projects (and those implied by OR conditions across a join's inputs, see
  * {@link DisjunctionPushdown}), joins of a join tree ordered so that no join lacks a condition
- * when one can have one (Calcite's greedy {@code LoptOptimizeJoinRule} over row-count estimates),
+ * when one can have one (Calcite's greedy {@code LoptOptimizeJoinRule} over row-count estimates,
+ * see {@link DuetMetadataQuery}), aggregates joined on a group key reduced to the groups the join
+ * can use ({@link AggregateSemiJoinReduction}),
  * unused columns trimmed, constants folded, projects merged, window functions moved into
  * {@code LogicalWindow}s. Fails with 0A000 if a correlation survives: the executor has no
  * nested-loop apply.
@@ -116,6 +118,7 @@ public final class LogicalOptimizer {
             r = run(PUSH_DOWN, derived);
         }
         r = run(JOIN_ORDER, r);
+        r = AggregateSemiJoinReduction.apply(r);
         r = new RelFieldTrimmer(null, relBuilder).trim(r);
         r = run(CLEANUP, r);
         r = run(WINDOWS, r);

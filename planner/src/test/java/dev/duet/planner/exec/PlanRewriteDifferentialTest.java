@@ -142,6 +142,27 @@ class PlanRewriteDifferentialTest {
                 + "group by part.brand");
     }
 
+    /** TPC-H q17's shape: a correlated aggregate per key, of which a filtered table keeps few keys. */
+    @Test
+    void aggregatesJoinedOnAGroupKeyOfAFilteredTable() {
+        // decorrelated into a join with the average per part: the aggregate reads only b1's items
+        db.check("select sum(item.qty), count(*) from item, part where part.pk = item.pk and part.brand = 'b1' "
+                + "and item.qty < (select 0.5 * avg(i2.qty) from item i2 where i2.pk = part.pk)");
+        db.check("select part.pk, item.id from item, part where part.pk = item.pk and part.size < 4 "
+                + "and item.qty >= (select max(i2.qty) - 3 from item i2 where i2.pk = part.pk)");
+        // COUNT(*) and COUNT(x) per group are over all of the group's rows, NULLs included
+        db.check("select part.pk, a.n, a.q from part join (select pk, count(*) as n, count(qty) as q from item group by pk) a "
+                + "on a.pk = part.pk where part.brand = 'b2' and part.size > 10");
+        // the key reaches the filtered table through a join's equality
+        db.check("select item.id, a.m from item join part on item.pk = part.pk "
+                + "join (select pk, min(qty) as m from item group by pk) a on a.pk = item.pk where part.brand is null");
+        // a filter that keeps nothing, and a group key with NULLs (NULL groups never join)
+        db.check("select count(*) from part join (select pk, sum(qty) as s from item group by pk) a on a.pk = part.pk "
+                + "where part.brand = 'none'");
+        db.check("select a.pk, a.s from nation join (select nation as pk, sum(qty) as s from item group by nation) a "
+                + "on a.pk = nation.nk where nation.name like '%an%'");
+    }
+
     /** The derived filters land below the join, on the scans of each table. */
     @Test
     void derivedFiltersSitOnTheScans() {
