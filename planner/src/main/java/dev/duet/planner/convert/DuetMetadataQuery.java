@@ -32,7 +32,9 @@ import org.apache.calcite.util.ImmutableBitSet;
 public final class DuetMetadataQuery extends RelMetadataQuery {
     @Override
     public Double getRowCount(RelNode rel) {
-        if (rel instanceof Join join) {
+        // a Hep planner's vertex estimates through its rel's estimateRowCount, which would bypass this
+        RelNode r = rel instanceof HepRelVertex v ? v.getCurrentRel() : rel;
+        if (r instanceof Join join) {
             Double estimate = keyedJoinRows(join);
             if (estimate != null) {
                 return estimate;

@@ -163,6 +163,18 @@ class PlanRewriteDifferentialTest {
                 + "on a.pk = nation.nk where nation.name like '%an%'");
     }
 
+    /** TPC-H q18's shape: IN (an aggregate with HAVING) over a join that multiplies its rows, and EXISTS with a residual. */
+    @Test
+    void semiJoinsBelowJoins() {
+        db.check("select part.pk, part.brand, sum(item.qty) from part, item where part.pk = item.pk "
+                + "and part.pk in (select pk from item group by pk having sum(qty) > 150) group by part.pk, part.brand");
+        db.check("select part.pk, item.id from part join item on part.pk = item.pk join nation on nation.nk = part.nation "
+                + "where item.pk in (select pk from item where mode = 'air' and qty > 30)");
+        db.check("select item.id from item join part on item.pk = part.pk where exists "
+                + "(select 1 from item i2 where i2.pk = item.pk and i2.id <> item.id and i2.mode = 'rail')");
+        db.check("select part.pk from part join item on part.pk = item.pk where part.pk in (select pk from nothing)");
+    }
+
     /** The derived filters land below the join, on the scans of each table. */
     @Test
     void derivedFiltersSitOnTheScans() {
