@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -47,7 +48,8 @@ final class OperatorsOverMemory implements ColumnScans, AutoCloseable {
     }
 
     static void run(Duet db, int runs, int[] queries) {
-        SqlFrontEnd frontEnd = new SqlFrontEnd();
+        // the table sizes Duet's own sessions plan with, so that the join orders are the same
+        SqlFrontEnd frontEnd = new SqlFrontEnd(table -> OptionalDouble.of(db.rowStore().estimatedRows(table.id())));
         // CPU time of this thread, which runs the whole plan: on a shared machine wall time
         // mostly measures the other processes
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();

@@ -3,6 +3,7 @@ package dev.duet.engine.sql;
 import static dev.duet.engine.sql.SqlTestSupport.query;
 import static dev.duet.engine.sql.SqlTestSupport.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.duet.engine.Duet;
@@ -11,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The planner sees each table's size from the row store: a hash join builds on (takes as its
- * right input) the smaller table whichever way the query names them, and keeps its answer.
+ * right input) the smaller input whichever way the query names the tables, semi joins filter a
+ * table before the joins that multiply its rows, and the answers stay the same.
  */
 class JoinOrderTest {
     @Test
@@ -42,6 +44,82 @@ class JoinOrderTest {
                 // 2,000 rows with k in 0..6: 1, 2 and 3 occur 286 times each.
                 assertEquals(List.of(List.of(858L)), query(s, sql), sql);
             }
+        }
+    }
+
+    /**
+     * TPC-H q3's shape: a filtered fact table joined to the join of two filtered dimensions. The
+     * join of the dimensions keeps one fact row per matching key (its keys are unique), so it is
+     * estimated far smaller than the facts and is what the top join builds on.
+     */
+    @Test
+    void joinOfKeyedDimensionsIsBuiltNotTheFacts() {
+        try (Duet db = Duet.inMemory(); Session s = db.newSession()) {
+            run(s, "CREATE TABLE cust (ck INT PRIMARY KEY, seg VARCHAR(10))");
+            run(s, "CREATE TABLE ord (ok INT PRIMARY KEY, ck INT, day INT)");
+            run(s, "CREATE TABLE item (ok INT, line INT, price INT, day INT, PRIMARY KEY (ok, line))");
+            insert(s, "cust", 200, i -> i + ", '" + (i % 5 == 0 ? "building" : "other") + "'");
+            insert(s, "ord", 2_000, i -> i + ", " + i % 200 + ", " + i % 100);
+            insert(s, "item", 8_000, i -> i / 4 + ", " + i % 4 + ", " + i % 97 + ", " + i % 100);
+            String sql = "SELECT item.ok, sum(price) FROM cust, ord, item WHERE seg = 'building' AND cust.ck = ord.ck "
+                    + "AND item.ok = ord.ok AND ord.day < 50 AND item.day > 50 GROUP BY item.ok";
+            String plan = text(query(s, "EXPLAIN " + sql));
+            java.util.regex.Matcher build = java.util.regex.Pattern.compile("build rows ~(\\d+)").matcher(plan);
+            int joins = 0;
+            while (build.find()) {
+                joins++;
+                assertTrue(Long.parseLong(build.group(1)) < 1_000, "a join builds on the facts:\n" + plan);
+            }
+            assertEquals(2, joins, plan);
+            // the same rows whichever way the FROM list names the tables
+            List<List<Object>> rows = query(s, sql + " ORDER BY 1");
+            assertFalse(rows.isEmpty(), sql);
+            assertEquals(rows, query(s, sql.replace("cust, ord, item", "item, ord, cust") + " ORDER BY 1"));
+        }
+    }
+
+    /**
+     * TPC-H q18's shape: {@code ord.ok IN (...)} reduces the orders before they are joined to the
+     * line items, which would multiply the rows the semi join reads by four.
+     */
+    @Test
+    void semiJoinFiltersTheTableBeforeItsJoin() {
+        try (Duet db = Duet.inMemory(); Session s = db.newSession()) {
+            run(s, "CREATE TABLE ord (ok INT PRIMARY KEY, ck INT, day INT)");
+            run(s, "CREATE TABLE item (ok INT, line INT, price INT, day INT, PRIMARY KEY (ok, line))");
+            insert(s, "ord", 2_000, i -> i + ", " + i % 200 + ", " + i % 100);
+            insert(s, "item", 8_000, i -> i / 4 + ", " + i % 4 + ", " + i % 97 + ", " + i % 100);
+            String sql = "SELECT ord.ok, sum(item.price) FROM ord, item WHERE ord.ok = item.ok AND ord.ok IN "
+                    + "(SELECT ok FROM item GROUP BY ok HAVING sum(price) > 300) GROUP BY ord.ok";
+            List<String> plan = query(s, "EXPLAIN " + sql).stream().map(r -> (String) r.get(0)).toList();
+            int inner = depthOf(plan, "HashJoin(INNER");
+            int semi = Math.max(depthOf(plan, "HashJoin(SEMI"), depthOf(plan, "HashJoin(RIGHT_SEMI"));
+            assertTrue(inner >= 0 && semi > inner, "the semi join is not below the inner join:\n" + String.join("\n", plan));
+            List<List<Object>> rows = query(s, sql + " ORDER BY 1");
+            assertFalse(rows.isEmpty(), sql);
+            assertEquals(rows, query(s, "SELECT ok, sum(price) FROM item GROUP BY ok HAVING sum(price) > 300 ORDER BY 1"));
+        }
+    }
+
+    /** The indentation of the first line of {@code plan} containing {@code node}, -1 if none. */
+    private static int depthOf(List<String> plan, String node) {
+        for (String line : plan) {
+            int at = line.indexOf(node);
+            if (at >= 0) {
+                return at;
+            }
+        }
+        return -1;
+    }
+
+    /** Inserts rows {@code 0..n-1} of {@code table}, row i's values from {@code values}. */
+    private static void insert(Session s, String table, int n, java.util.function.IntFunction<String> values) {
+        for (int from = 0; from < n; from += 500) {
+            StringBuilder sql = new StringBuilder("INSERT INTO ").append(table).append(" VALUES ");
+            for (int i = from; i < Math.min(n, from + 500); i++) {
+                sql.append(i == from ? "(" : ", (").append(values.apply(i)).append(')');
+            }
+            run(s, sql.toString());
         }
     }
 

@@ -24,8 +24,11 @@ import org.apache.calcite.tools.RelBuilder;
  * Rewrites a converted logical plan into the form Duet's physical planner takes: sub-queries
  * turned into joins (EXISTS / NOT EXISTS / IN in WHERE into semi and anti joins by
  * {@link SemiJoinRewriter}, the rest via correlates and {@link RelDecorrelator}), filters pushed
- * into joins and below projects, joins of a join tree ordered so that no join lacks a condition
- * when one can have one (Calcite's greedy {@code LoptOptimizeJoinRule} over row-count estimates),
+ * into joins and below projects, semi joins below the joins they reduce (and filters implied by OR conditions across a join's inputs, see
+ * {@link DisjunctionPushdown}), joins of a join tree ordered so that no join lacks a condition
+ * when one can have one (Calcite's greedy {@code LoptOptimizeJoinRule} over row-count estimates,
+ * see {@link DuetMetadataQuery}), aggregates joined on a group key reduced to the groups the join
+ * can use ({@link AggregateSemiJoinReduction}),
  * unused columns trimmed, constants folded, projects merged, window functions moved into
  * {@code LogicalWindow}s. Fails with 0A000 if a correlation survives: the executor has no
  * nested-loop apply.
@@ -71,6 +74,12 @@ public final class LogicalOptimizer {
 
     private static final HepProgram PUSH_DOWN = program(HepMatchOrder.DEPTH_FIRST, PUSH_DOWN_RULES);
 
+    /** Semi joins moved below projects and below the joins they reduce (see {@link SemiJoinPushdown}). */
+    private static final HepProgram SEMI_JOINS = program(HepMatchOrder.DEPTH_FIRST, List.of(
+            CoreRules.SEMI_JOIN_PROJECT_TRANSPOSE,
+            CoreRules.SEMI_JOIN_FILTER_TRANSPOSE,
+            SemiJoinPushdown.INSTANCE));
+
     /** Greedy join ordering over each tree of inner (and outer) joins, avoiding cross products. */
     private static final HepProgram JOIN_ORDER = HepProgram.builder()
             .addMatchLimit(MATCH_LIMIT)
@@ -109,7 +118,14 @@ public final class LogicalOptimizer {
         r = RelDecorrelator.decorrelateQuery(r, relBuilder);
         requireNoCorrelation(r);
         r = run(PUSH_DOWN, r);
+        RelNode derived = DisjunctionPushdown.apply(r);
+        if (derived != r) {
+            // the derived filters sit on join inputs: push them on down to the scans
+            r = run(PUSH_DOWN, derived);
+        }
+        r = run(SEMI_JOINS, r);
         r = run(JOIN_ORDER, r);
+        r = AggregateSemiJoinReduction.apply(r);
         r = new RelFieldTrimmer(null, relBuilder).trim(r);
         r = run(CLEANUP, r);
         r = run(WINDOWS, r);

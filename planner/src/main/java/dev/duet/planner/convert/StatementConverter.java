@@ -90,6 +90,7 @@ public final class StatementConverter {
         // ReduceExpressionsRule folds constants only if the cluster's planner has an executor.
         clusterPlanner.setExecutor(ConstantFolding.INSTANCE);
         this.cluster = RelOptCluster.create(clusterPlanner, new RexBuilder(typeFactory));
+        cluster.setMetadataQuerySupplier(DuetMetadataQuery::new);
     }
 
     /** A validated statement and its conversion. */

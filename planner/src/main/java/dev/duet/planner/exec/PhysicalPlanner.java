@@ -69,8 +69,9 @@ import org.apache.calcite.util.ImmutableBitSet;
  * Aggregate (hash aggregation; grouping sets fail with 0A000), Join (a hash join on the equi-join
  * conjuncts, cast to one type where their types differ, with the rest as residual — after pulling
  * conjuncts shared by every branch of an OR out of it; a nested-loop join without equi-join
- * conjuncts; inner and outer joins put the input estimated smaller on the build side), Sort
- * (sort, top-N or limit) and Union / Intersect / Minus. Any other node fails with 0A000 naming it.
+ * conjuncts; every join puts the input estimated smaller on the build side, a semi or anti join
+ * whose left input is the smaller one as RIGHT_SEMI or RIGHT_ANTI), Sort (sort, top-N or limit)
+ * and Union / Intersect / Minus. Any other node fails with 0A000 naming it.
  *
  * <p>Statement parameters ({@code RexDynamicParam}, in expressions, LIMIT and OFFSET) are left in
  * the plan and read from the {@link QueryContext} each time the plan's operators are created, so a
@@ -442,16 +443,18 @@ public final class PhysicalPlanner {
         Planned left = leftKeyed.planned;
         Planned right = rightKeyed.planned;
 
-        // The right input is buffered: put the smaller one there, if the join can be mirrored.
+        // The right input is buffered: put the smaller one there (every join type can be mirrored).
         RelMetadataQuery mq = join.getCluster().getMetadataQuery();
         Double leftRows = mq.getRowCount(join.getLeft());
         Double rightRows = mq.getRowCount(join.getRight());
-        boolean swap = type.outputsRight() && leftRows != null && rightRows != null && leftRows < rightRows;
+        boolean swap = leftRows != null && rightRows != null && leftRows < rightRows;
         Planned probe = swap ? right : left;
         Planned build = swap ? left : right;
         JoinType physicalType = !swap ? type : switch (type) {
             case LEFT -> JoinType.RIGHT;
             case RIGHT -> JoinType.LEFT;
+            case SEMI -> JoinType.RIGHT_SEMI;
+            case ANTI -> JoinType.RIGHT_ANTI;
             default -> type;
         };
         int probeWidth = probe.node.columns().size();
@@ -481,7 +484,17 @@ public final class PhysicalPlanner {
         Double buildRows = swap ? leftRows : rightRows;
         long estimate = buildRows == null || buildRows.isInfinite() ? -1 : (long) Math.ceil(buildRows);
         JoinNode node = new JoinNode(probe.node, build.node, physicalType, keys, condition, estimate);
-        return new Planned(node, type.outputsRight() ? map : Arrays.copyOf(map, leftCount));
+        if (type.outputsRight()) {
+            return new Planned(node, map);
+        }
+        int[] out = Arrays.copyOf(map, leftCount);
+        if (swap) {
+            // RIGHT_SEMI / RIGHT_ANTI output the build side's columns alone
+            for (int f = 0; f < leftCount; f++) {
+                out[f] = out[f] < 0 ? -1 : out[f] - probeWidth;
+            }
+        }
+        return new Planned(node, out);
     }
 
     /** {@code in} with the rows for which all {@code conditions} (over {@code rel}'s fields) are TRUE. */

@@ -22,7 +22,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  *
  * <p>Output batches are filled up to the query's batch size. Rows come out in this order: for
  * each probe batch its matched pairs, then (LEFT, FULL) its unmatched rows or (SEMI, ANTI) its
- * kept rows; after the last probe batch (RIGHT, FULL) the unmatched build rows.
+ * kept rows; after the last probe batch (RIGHT, FULL, RIGHT_ANTI) the unmatched build rows or
+ * (RIGHT_SEMI) the matched ones.
  */
 abstract class AbstractJoinOperator implements Operator {
     private enum Phase { BUILD, PROBE, PROBE_TAIL, BUILD_TAIL, DONE }
@@ -85,7 +86,7 @@ abstract class AbstractJoinOperator implements Operator {
     AbstractJoinOperator(QueryContext ctx, JoinType type, Operator left, SharedHashBuild shared, JoinFilter residual,
             boolean[] buildKeys) {
         this(ctx, type, left, null, Objects.requireNonNull(shared, "shared is null").columns, shared, residual, buildKeys, 0);
-        if (type.keepsUnmatchedRight()) {
+        if (type.tracksRightMatches()) {
             throw new IllegalArgumentException(type + " join marks build rows matched: it cannot share its build side");
         }
     }
@@ -109,7 +110,9 @@ abstract class AbstractJoinOperator implements Operator {
         List<BatchColumn> out = new ArrayList<>(leftWidth + rightWidth);
         List<BatchColumn> cand = new ArrayList<>(leftWidth + rightWidth);
         for (BatchColumn c : leftColumns) {
-            out.add(new BatchColumn(c.name(), c.type(), c.nullable() || type.keepsUnmatchedRight()));
+            if (type.outputsLeft()) {
+                out.add(new BatchColumn(c.name(), c.type(), c.nullable() || type.keepsUnmatchedRight()));
+            }
             cand.add(new BatchColumn(c.name(), c.type(), true));
         }
         for (BatchColumn c : rightColumns) {
@@ -204,7 +207,7 @@ abstract class AbstractJoinOperator implements Operator {
         } else {
             readBuild();
         }
-        if (type.keepsUnmatchedRight()) {
+        if (type.tracksRightMatches()) {
             int words = (build.size() + 63) >>> 6;
             memory.add((long) words * Long.BYTES);
             buildMatched = new long[words];
@@ -241,7 +244,7 @@ abstract class AbstractJoinOperator implements Operator {
         if (probe == null) {
             VectorSchemaRoot batch = left.next();
             if (batch == null) {
-                phase = type.keepsUnmatchedRight() ? Phase.BUILD_TAIL : Phase.DONE;
+                phase = type.tracksRightMatches() ? Phase.BUILD_TAIL : Phase.DONE;
                 return count;
             }
             startProbe(batch);
@@ -266,7 +269,7 @@ abstract class AbstractJoinOperator implements Operator {
                 buildMatched[r >>> 6] |= 1L << r;
             }
         }
-        if (type.outputsRight()) {
+        if (type.outputsPairs()) {
             writePairs(count, n);
             return count + n;
         }
@@ -324,14 +327,18 @@ abstract class AbstractJoinOperator implements Operator {
         return count + n;
     }
 
-    /** After the last probe batch (RIGHT, FULL): the build rows nothing matched, NULL-extended. */
+    /**
+     * After the last probe batch: the build rows nothing matched (RIGHT, FULL: NULL-extended;
+     * RIGHT_ANTI), or those something matched (RIGHT_SEMI).
+     */
     private int buildTail(int count) {
         int room = batchSize - count;
         int n = 0;
         int r = buildTailRow;
         int size = build.size();
+        boolean wanted = type == JoinType.RIGHT_SEMI;
         for (; r < size && n < room; r++) {
-            if ((buildMatched[r >>> 6] & (1L << r)) == 0) {
+            if ((buildMatched[r >>> 6] & (1L << r)) != 0 == wanted) {
                 pairProbe[n] = -1;
                 pairBuild[n++] = r;
             }
@@ -346,12 +353,16 @@ abstract class AbstractJoinOperator implements Operator {
 
     /** Output rows {@code [at, at + n)} from the pairs (a -1 row is NULLs). */
     private void writePairs(int at, int n) {
-        for (int c = 0; c < leftWidth; c++) {
-            VectorGather.gather(probe == null ? null : probeVectors[c], pairProbe, n, outputVectors[c], at);
+        int rightAt = 0;
+        if (type.outputsLeft()) {
+            for (int c = 0; c < leftWidth; c++) {
+                VectorGather.gather(probe == null ? null : probeVectors[c], pairProbe, n, outputVectors[c], at);
+            }
+            rightAt = leftWidth;
         }
         if (type.outputsRight()) {
             for (int c = 0; c < rightWidth; c++) {
-                VectorGather.gather(build.vector(c), pairBuild, n, outputVectors[leftWidth + c], at);
+                VectorGather.gather(build.vector(c), pairBuild, n, outputVectors[rightAt + c], at);
             }
         }
     }

@@ -21,11 +21,34 @@ public enum JoinType {
      * NULL key has no match, so it is kept: this is not the null-aware anti-join of
      * {@code NOT IN}, which the planner must express otherwise.
      */
-    ANTI;
+    ANTI,
+    /**
+     * Each right row that has a match, once; right columns only: SEMI with the inputs' roles
+     * mirrored, so that the smaller input is the one buffered (TPC-H q4: the orders of one
+     * quarter are built, the line items probe them).
+     */
+    RIGHT_SEMI,
+    /** Each right row that has no match (a NULL key has none); right columns only: ANTI mirrored. */
+    RIGHT_ANTI;
 
-    /** Whether the output has the right input's columns after the left's (all but SEMI and ANTI). */
+    /** Whether the output has the left input's columns (all but RIGHT_SEMI and RIGHT_ANTI). */
+    public boolean outputsLeft() {
+        return this != RIGHT_SEMI && this != RIGHT_ANTI;
+    }
+
+    /** Whether the output has the right input's columns, after the left's if any (all but SEMI and ANTI). */
     public boolean outputsRight() {
         return this != SEMI && this != ANTI;
+    }
+
+    /** Whether matched pairs are output (as opposed to rows of one side decided by whether they match). */
+    public boolean outputsPairs() {
+        return outputsLeft() && outputsRight();
+    }
+
+    /** Whether which right rows matched is tracked until the end of the probe (RIGHT, FULL and the mirrored ones). */
+    public boolean tracksRightMatches() {
+        return keepsUnmatchedRight() || !outputsLeft();
     }
 
     /** Whether unmatched left rows are kept, NULL-extended. */

@@ -21,7 +21,8 @@ import java.util.Objects;
 /**
  * A join of two inputs: a {@link HashJoinOperator} on equi-join keys (columns of one type each)
  * with an optional residual condition, or a {@link NestedLoopJoinOperator} when there are no keys.
- * The output is the left input's columns, then (all types but SEMI and ANTI) the right's. The
+ * The output is the left input's columns (all types but RIGHT_SEMI and RIGHT_ANTI), then (all
+ * types but SEMI and ANTI) the right's. The
  * residual is compiled over {@link #candidateColumns} (left columns, then right columns) and
  * opened per execution, so it may read statement parameters.
  */
@@ -48,8 +49,10 @@ public final class JoinNode implements PlanNode {
         this.residual = residual;
         this.buildRowsEstimate = buildRowsEstimate;
         List<BatchColumn> out = new ArrayList<>();
-        for (BatchColumn c : left.columns()) {
-            out.add(new BatchColumn(c.name(), c.type(), c.nullable() || type.keepsUnmatchedRight()));
+        if (type.outputsLeft()) {
+            for (BatchColumn c : left.columns()) {
+                out.add(new BatchColumn(c.name(), c.type(), c.nullable() || type.keepsUnmatchedRight()));
+            }
         }
         if (type.outputsRight()) {
             for (BatchColumn c : right.columns()) {
@@ -111,7 +114,7 @@ public final class JoinNode implements PlanNode {
 
     /** Whether copies of this join can probe one build side at once (a hash join that marks no build rows). */
     public boolean canShareBuild() {
-        return !keys.isEmpty() && !type.keepsUnmatchedRight();
+        return !keys.isEmpty() && !type.tracksRightMatches();
     }
 
     /**

@@ -34,7 +34,7 @@ final class ReferenceJoin {
                 }
                 matched = true;
                 rightMatched[j] = true;
-                if (type.outputsRight()) {
+                if (type.outputsPairs()) {
                     out.add(pair);
                 }
             }
@@ -50,6 +50,11 @@ final class ReferenceJoin {
                 if (!rightMatched[j]) {
                     out.add(OperatorTestBase.concat(new Object[leftWidth], right.get(j)));
                 }
+            }
+        }
+        for (int j = 0; j < right.size(); j++) {
+            if (type == JoinType.RIGHT_SEMI && rightMatched[j] || type == JoinType.RIGHT_ANTI && !rightMatched[j]) {
+                out.add(right.get(j));
             }
         }
         return out;
