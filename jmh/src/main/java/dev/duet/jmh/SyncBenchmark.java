@@ -48,9 +48,10 @@ import org.openjdk.jmh.runner.IterationType;
  * the row store's newest commit timestamp (its own commit: it is the only writer) and
  * {@link System#nanoTime()}. A sampler thread waits on {@link ColumnStore#awaitWatermark} for the
  * oldest unmeasured commit and, when woken, stamps every recorded commit at or below the new
- * watermark with the time of waking. The figures include the async log flush (the sync applies
- * only durable commits; async durability forces the log every 10 ms) and the sampler's wake-up
- * delay, by which they are an upper bound. {@code -p lagSampler=false} runs without the sampler
+ * watermark with the time of waking. The figures include the sampler's wake-up delay (on two
+ * cores it competes with the writer, the sync and the GC threads), by which they are an upper
+ * bound. (Until session 5 they also included the async log flush: the sync applied only durable
+ * commits.) {@code -p lagSampler=false} runs without the sampler
  * (no lag figures), to show what it costs the writer and the sync on a machine with few cores.
  *
  * <p>The database is opened with {@link Duet#open} and reached through {@link Duet#connect()}
