@@ -65,17 +65,7 @@ final class BulkCrashWorker {
                 sleep(r.nextInt(400));
             }
         }, "checkpointer"));
-        for (Thread th : threads) {
-            th.setUncaughtExceptionHandler((th2, e) -> {
-                CrashWorker.emit("ERROR " + th2.getName() + ": " + e);
-                e.printStackTrace();
-                System.exit(2);
-            });
-            th.start();
-        }
-        for (Thread th : threads) {
-            th.join();
-        }
+        CrashWorker.runUntilKilled(threads);
     }
 
     private static void load(Duet db, String table, int round, int thread, Random random) {

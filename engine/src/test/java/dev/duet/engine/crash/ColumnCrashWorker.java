@@ -65,17 +65,7 @@ final class ColumnCrashWorker {
                 sleep(ckpt.nextInt(300));
             }
         }, "checkpointer"));
-        for (Thread th : threads) {
-            th.setUncaughtExceptionHandler((th2, e) -> {
-                CrashWorker.emit("ERROR " + th2.getName() + ": " + e);
-                e.printStackTrace();
-                System.exit(2);
-            });
-            th.start();
-        }
-        for (Thread th : threads) {
-            th.join();
-        }
+        CrashWorker.runUntilKilled(threads);
     }
 
     private static void commitLoop(Duet db, int round, int thread, Random random) {

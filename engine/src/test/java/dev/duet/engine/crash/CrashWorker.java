@@ -67,6 +67,24 @@ public final class CrashWorker {
     }
 
     /** The settings the worker runs with: checkpoints and WAL segment turnover happen constantly. */
+    /**
+     * Starts {@code threads} and waits for them: they loop until the parent kills this JVM. A thread
+     * that fails reports {@code ERROR} and ends the JVM with status 2, so the parent sees the failure.
+     */
+    static void runUntilKilled(List<Thread> threads) throws InterruptedException {
+        for (Thread th : threads) {
+            th.setUncaughtExceptionHandler((failed, e) -> {
+                emit("ERROR " + failed.getName() + ": " + e);
+                e.printStackTrace();
+                System.exit(2);
+            });
+            th.start();
+        }
+        for (Thread th : threads) {
+            th.join();
+        }
+    }
+
     static DuetConfig workerConfig() {
         return DuetConfig.defaults().withRowStore(RowStoreOptions.defaults()
                 .withFsync(true)
