@@ -129,6 +129,10 @@ public final class BenchmarkReport {
         JsonNode any = results.get(0);
         for (JsonNode r : results) {
             String target = r.path("params").path("target").asText();
+            String threads = r.path("params").path("threads").asText("0");
+            if (!threads.equals("0") && !target.equals(DUCKDB)) {
+                target += " threads=" + threads; // runs with -p threads=1,2 compare the settings side by side
+            }
             targets.add(target);
             ms.computeIfAbsent(r.path("params").path("query").asInt(), q -> new TreeMap<>()).put(target, millis(r));
         }

@@ -56,6 +56,14 @@ public class TpchBenchmark extends DuetBenchmark {
     @Param({"duet", "duet-column", "duet-row", "duckdb"})
     public String target;
 
+    /**
+     * {@code SET duet.threads} for the Duet targets; 0 keeps the database's default (the number of
+     * processors). {@code -p threads=1,2} shows the parallel executor's scaling; DuckDB always runs
+     * with 2 threads.
+     */
+    @Param({"0"})
+    public int threads;
+
     private Connection connection;
     private PreparedStatement statement;
 
@@ -75,6 +83,9 @@ public class TpchBenchmark extends DuetBenchmark {
             connection = data.duet().connect();
             try (Statement s = connection.createStatement()) {
                 s.execute("SET duet.route = '" + route + "'");
+                if (threads > 0) {
+                    s.execute("SET duet.threads = " + threads);
+                }
             }
             try (PreparedStatement expected = data.duckdb().prepareStatement(sql);
                  PreparedStatement actual = connection.prepareStatement(sql)) {
