@@ -72,7 +72,7 @@ public final class GatherNode implements PlanNode {
         if (inputs.get(0) == pipeline) {
             return this;
         }
-        throw new UnsupportedOperationException("a gather's pipeline is fixed with its driving scan");
+        throw new IllegalArgumentException("a gather's pipeline is fixed with its driving scan: it cannot take new inputs");
     }
 
     @Override

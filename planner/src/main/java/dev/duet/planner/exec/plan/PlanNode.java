@@ -30,7 +30,7 @@ public interface PlanNode {
         if (inputs.isEmpty() && inputs().isEmpty()) {
             return this;
         }
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot take new inputs");
+        throw new IllegalArgumentException(getClass().getSimpleName() + " cannot be rebuilt over " + inputs.size() + " new inputs");
     }
 
     /** This node alone on one line, e.g. {@code Filter(condition=>($1, 5))}. */
