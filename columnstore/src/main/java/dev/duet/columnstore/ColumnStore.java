@@ -129,6 +129,8 @@ public final class ColumnStore implements AutoCloseable {
     private volatile long appliedLsn;
     private volatile long replayFromTs;
     private volatile long replayFromLsn;
+    /** Written with the watermark: {@link System#nanoTime()} when it last advanced. */
+    private volatile long advancedNanos;
     /** Sync thread (volatile for scans): snapshots before this are not in the store (it was loaded from a snapshot then). */
     private volatile long oldestTs;
     /** The applied watermark the manifest read on open recorded (0 for a new store): replayed commits up to it may name tables dropped since. */
@@ -621,6 +623,7 @@ public final class ColumnStore implements AutoCloseable {
         try {
             appliedTs = ts;
             appliedLsn = lsn;
+            advancedNanos = System.nanoTime();
             watermarkAdvanced.signalAll();
         } finally {
             watermarkLock.unlock();
@@ -1167,6 +1170,14 @@ public final class ColumnStore implements AutoCloseable {
     /** Timestamp of the last commit applied (scans of snapshots up to it need not wait). */
     public long watermarkTs() {
         return appliedTs;
+    }
+
+    /**
+     * {@link System#nanoTime()} when the watermark last advanced: after {@link #endCommit}, the
+     * moment the commit became visible to scans (the manifest endCommit may write follows it).
+     */
+    public long watermarkAdvancedNanos() {
+        return advancedNanos;
     }
 
     /** WAL position just after the last commit applied (0 without a WAL). */

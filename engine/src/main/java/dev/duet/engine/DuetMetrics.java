@@ -8,9 +8,11 @@ import dev.duet.engine.sql.Sessions;
 import dev.duet.planner.PlannedStatement;
 import dev.duet.rowstore.RowStore;
 import dev.duet.sync.ColumnSync;
+import dev.duet.sync.LagHistogram;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -52,6 +54,8 @@ import java.util.concurrent.TimeUnit;
 public final class DuetMetrics implements AutoCloseable {
     /** Tag every meter carries: the database directory, or {@code memory-<n>} for an in-memory database. */
     public static final String DATABASE_TAG = "database";
+    /** The quantiles of {@code duet.sync.commit.lag.percentile} (tag {@code phi}). */
+    private static final double[] LAG_QUANTILES = {0.5, 0.9, 0.99, 0.999};
 
     private final MeterRegistry registry;
     private final boolean ownsRegistry;
@@ -135,6 +139,19 @@ public final class DuetMetrics implements AutoCloseable {
                 .baseUnit("bytes").tag(DATABASE_TAG, database).strongReference(true).register(registry));
         track(Gauge.builder("duet.sync.lag", sync, ColumnSync::lagMillis)
                 .description("Age of the oldest commit not yet applied to the column store (0 when caught up)")
+                .baseUnit("milliseconds").tag(DATABASE_TAG, database).strongReference(true).register(registry));
+        LagHistogram lag = sync.commitLag();
+        track(FunctionTimer.builder("duet.sync.commit.lag", lag, LagHistogram::count, LagHistogram::totalNanos, TimeUnit.NANOSECONDS)
+                .description("Per commit, from the row store committing it to the column store's watermark covering it (count and total since open)")
+                .tag(DATABASE_TAG, database).register(registry));
+        for (double q : LAG_QUANTILES) {
+            track(Gauge.builder("duet.sync.commit.lag.percentile", lag, h -> h.snapshot().percentileNanos(q) / 1e6)
+                    .description("Per-commit sync lag percentile since open (log buckets: at most 6.25 % high)")
+                    .baseUnit("milliseconds").tag(DATABASE_TAG, database).tag("phi", Double.toString(q))
+                    .strongReference(true).register(registry));
+        }
+        track(Gauge.builder("duet.sync.commit.lag.max", lag, h -> h.snapshot().maxNanos() / 1e6)
+                .description("Largest per-commit sync lag since open")
                 .baseUnit("milliseconds").tag(DATABASE_TAG, database).strongReference(true).register(registry));
         track(FunctionCounter.builder("duet.sync.commits.applied", sync, ColumnSync::commitsApplied)
                 .description("Commits the sync applied to the column store since the database opened")

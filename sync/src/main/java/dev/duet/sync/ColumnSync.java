@@ -86,6 +86,10 @@ public final class ColumnSync implements AutoCloseable {
     /** Sync thread: commits applied since the last compaction. */
     private int sinceCompaction;
     private final Applier applier = new Applier();
+    /** Per-commit lag of the commits received from the feed (replayed ones are not counted); recorded by the sync thread. */
+    private final LagHistogram commitLag = new LagHistogram();
+    /** Test hook: runs on the sync thread before each commit from the feed is applied (to hold the sync back). */
+    private volatile Runnable beforeApply = () -> { };
 
     private record Pending(long ts, long endLsn, byte[] payload, long receivedNanos) {
     }
@@ -169,15 +173,17 @@ public final class ColumnSync implements AutoCloseable {
     private final class Feed implements CommitListener {
         @Override
         public void committed(long ts, long endLsn, byte[] payload, int off, int len) {
+            // the commit's lag starts here: the row store calls this as it makes the commit visible
+            long received = System.nanoTime();
             try {
-                enqueue(ts, endLsn, payload, off, len);
+                enqueue(ts, endLsn, payload, off, len, received);
             } catch (RuntimeException | Error e) {
                 // Never fail the commit (it is in the WAL already); the column store missed it, so it stops.
                 fail(new DuetException(SqlState.INTERNAL_ERROR, "sync lost commit " + ts + ": " + e, e));
             }
         }
 
-        private void enqueue(long ts, long endLsn, byte[] payload, int off, int len) {
+        private void enqueue(long ts, long endLsn, byte[] payload, int off, int len, long received) {
             byte[] copy = Arrays.copyOfRange(payload, off, off + len);
             queueLock.lock();
             try {
@@ -188,7 +194,7 @@ public final class ColumnSync implements AutoCloseable {
                 if (failure != null) {
                     return;
                 }
-                queue.addLast(new Pending(ts, endLsn, copy, System.nanoTime()));
+                queue.addLast(new Pending(ts, endLsn, copy, received));
                 queuedBytes += len;
                 work.signal();
             } finally {
@@ -310,7 +316,10 @@ public final class ColumnSync implements AutoCloseable {
             if (next == null) {
                 continue;
             }
-            apply(next.ts, next.endLsn, next.payload, next.payload.length);
+            beforeApply.run();
+            if (apply(next.ts, next.endLsn, next.payload, next.payload.length)) {
+                commitLag.record(columns.watermarkAdvancedNanos() - next.receivedNanos);
+            }
             queueLock.lock();
             try {
                 queue.pollFirst();
@@ -322,9 +331,10 @@ public final class ColumnSync implements AutoCloseable {
         }
     }
 
-    private void apply(long ts, long endLsn, byte[] payload, int len) {
+    /** Applies one commit; false if the column store had it already. */
+    private boolean apply(long ts, long endLsn, byte[] payload, int len) {
         if (!columns.beginCommit(ts)) {
-            return;
+            return false;
         }
         CommitRecord.read(payload, 0, len, applier);
         columns.endCommit(endLsn);
@@ -339,6 +349,7 @@ public final class ColumnSync implements AutoCloseable {
             columns.persist();
         }
         advanceRetention();
+        return true;
     }
 
     /** Lets the WAL go up to the column store's replay position after a manifest moved it. Sync thread. */
@@ -449,6 +460,22 @@ public final class ColumnSync implements AutoCloseable {
         } finally {
             queueLock.unlock();
         }
+    }
+
+    /**
+     * The lag of every commit the sync received from the row store's feed and applied: from the
+     * row store handing it over (as it makes the commit visible to row-store readers) to the column
+     * store's watermark covering it (visible to column-store scans). Commits replayed from the WAL
+     * on start are not counted. Cumulative since start; see {@link LagHistogram.Snapshot#since}
+     * for an interval.
+     */
+    public LagHistogram commitLag() {
+        return commitLag;
+    }
+
+    /** Sets the test hook run on the sync thread before each commit received from the feed is applied. */
+    void beforeApply(Runnable hook) {
+        beforeApply = requireNonNull(hook, "hook is null");
     }
 
     /** Commits received but not applied yet. */

@@ -342,6 +342,42 @@ class ColumnSyncTest {
     }
 
     @Test
+    void commitLagCountsEveryFedCommitFromItsCommitToTheWatermark() throws Exception {
+        openAll(1000);
+        createTable(allTypes("a", true));
+        LagHistogram.Snapshot before = sync.commitLag().snapshot();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        sync.beforeApply(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        int commits = 25;
+        for (int i = 0; i < commits; i++) {
+            randomCommit(List.of("a"));
+        }
+        long committed = System.nanoTime();
+        Thread.sleep(150);
+        long released = System.nanoTime();
+        release.countDown();
+        columns.awaitWatermark(rows.lastCommitTimestamp(), WAIT);
+        LagHistogram.Snapshot held = sync.commitLag().snapshot().since(before);
+        // every commit was made before the release and applied after it
+        assertEquals(commits, held.count());
+        assertTrue(held.percentileNanos(0) >= released - committed, "smallest lag " + held.percentileNanos(0) + " ns, held " + (released - committed));
+        sync.beforeApply(() -> { });
+        LagHistogram.Snapshot mark = sync.commitLag().snapshot();
+        for (int i = 0; i < 10; i++) {
+            randomCommit(List.of("a"));
+        }
+        columns.awaitWatermark(rows.lastCommitTimestamp(), WAIT);
+        assertEquals(10, sync.commitLag().snapshot().since(mark).count());
+        assertEquals(commits + 10 + 1, sync.commitLag().snapshot().count(), "the table's creation counts too");
+    }
+
+    @Test
     void aColumnStoreAddedToACheckpointedDatabaseIsLoadedFromASnapshot() {
         rows = RowStore.open(dir.resolve("db"), RowStoreOptions.defaults().withWalSegmentBytes(4096));
         createTable(allTypes("a", true));

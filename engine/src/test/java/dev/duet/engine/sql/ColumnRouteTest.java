@@ -226,6 +226,13 @@ class ColumnRouteTest {
         assertTrue(registry.get("duet.columnstore.bytes").gauge().value() > 0);
         assertTrue(registry.get("duet.sync.lag.bytes").gauge().value() >= 0);
         assertTrue(registry.get("duet.sync.lag").gauge().value() >= 0);
+        // every commit before the last was applied before the query after it could see it
+        var commitLag = registry.get("duet.sync.commit.lag").functionTimer();
+        assertTrue(commitLag.count() >= 400, "commits with a lag: " + commitLag.count());
+        assertTrue(commitLag.totalTime(TimeUnit.NANOSECONDS) > 0);
+        double p50 = registry.get("duet.sync.commit.lag.percentile").tag("phi", "0.5").gauge().value();
+        double p99 = registry.get("duet.sync.commit.lag.percentile").tag("phi", "0.99").gauge().value();
+        assertTrue(p50 > 0 && p50 <= p99 && p99 <= registry.get("duet.sync.commit.lag.max").gauge().value(), "p50 " + p50 + ", p99 " + p99);
         assertTrue(registry.get("duet.columnstore.table.segments").tag("table", "public.t").gauge().value() >= 1);
         assertTrue(registry.get("duet.columnstore.table.bytes").tag("table", "public.t").gauge().value() > 0);
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
