@@ -52,7 +52,12 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
  * to a Parquet file (ZSTD, min/max/null counts per row group) and forces it, while the sync thread
  * goes on applying commits and scans read the frozen rows. Once the file is written the sync thread
  * {@linkplain #installSeals installs} it (the segment switches to the file under the table lock, the
- * frozen rows are released) and replaces the <em>manifest</em> atomically. The manifest lists each
+ * frozen rows are released) and builds a new <em>manifest</em>, which the store's manifest thread
+ * (a third {@link Sealer}) writes: it forces the log up to the manifest's watermark, replaces the
+ * changed delete vectors, then replaces the manifest atomically, while the sync thread goes on
+ * applying commits (three fsyncs or more that used to hold up every commit behind them). Only when
+ * the written manifest is handed back does the replay position move ({@link #replayFromLsn()}, which
+ * lets the WAL go) and do files it no longer lists get deleted. The manifest lists each
  * table's sealed segments, the commit up to which each table's persisted state is complete, the
  * applied watermark, and the position from which the WAL must be replayed on open: the watermark
  * before the first commit whose rows are only in some open or frozen segment (a crash while a file
@@ -63,7 +68,8 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
  * with a CRC) just before each manifest; entries newer than their table's persisted commit are
  * ignored on open and applied again by the replay, so a delete vector is never ahead of the
  * manifest in a way the replay cannot repeat. {@link #persist} seals every non-empty open segment
- * (also small ones) and writes the manifest: on close, and when the retained WAL grows too large.
+ * (also small ones), writes the manifest and waits for it: on close, and when the retained WAL
+ * grows too large.
  * Files the manifest does not list (a seal cut short, a dropped table's) are deleted on open.
  * Compaction ({@link #startCompaction}) rewrites sealed segments on a second background thread
  * (another {@link Sealer}); the sync thread installs each rewrite between commits like a seal, and
@@ -98,6 +104,14 @@ public final class ColumnStore implements AutoCloseable {
     private final Sealer sealer;
     /** The compaction thread ({@link Compaction} jobs), kept apart so that seals never queue behind a rewrite. Same protocol. */
     private final Sealer compactor;
+    /**
+     * The manifest thread ({@link ManifestWrite} jobs: log force, delete vectors, manifest), so that
+     * the sync thread never waits for an fsync to apply the next commit. Same protocol.
+     */
+    private final Sealer manifests;
+    /** Sync thread: manifests submitted to {@link #manifests}, and those of them handed back written. */
+    private long manifestsSubmitted;
+    private long manifestsWritten;
     /** Tables by id: changed by the sync thread, read by scans. */
     private final ConcurrentHashMap<Long, ColumnTable> tables = new ConcurrentHashMap<>();
 
@@ -108,9 +122,10 @@ public final class ColumnStore implements AutoCloseable {
 
     /**
      * A file no manifest will list again, which scans that began at or before segment-list
-     * generation {@code generation} may still read: deleted once every such scan has ended.
+     * generation {@code generation} may still read: deleted once every such scan has ended and
+     * manifest number {@code manifest} (the first built without it) is on disk.
      */
-    private record Obsolete(Path path, long generation) {
+    private record Obsolete(Path path, long generation, long manifest) {
     }
 
     /**
@@ -140,7 +155,7 @@ public final class ColumnStore implements AutoCloseable {
      * Called with the applied watermark's log position before anything is persisted (manifest,
      * delete vectors): the owner forces its log that far, so that the store may apply commits
      * before they are durable yet never persists one a crash could take back. Set once by the
-     * owner before it applies commits; read by the sync thread.
+     * owner before it applies commits; read by the sync thread, called by the manifest thread.
      */
     private volatile java.util.function.LongConsumer beforePersist = lsn -> { };
     private volatile boolean closed;
@@ -170,6 +185,7 @@ public final class ColumnStore implements AutoCloseable {
         this.allocator = new RootAllocator();
         this.sealer = new Sealer("duet-seal-" + dir.getFileName());
         this.compactor = new Sealer("duet-compact-" + dir.getFileName());
+        this.manifests = new Sealer("duet-manifest-" + dir.getFileName());
         this.cache = new SegmentCache(allocator, options.scanCacheBytes());
     }
 
@@ -288,8 +304,8 @@ public final class ColumnStore implements AutoCloseable {
             long g = generation.getAndIncrement();
             for (Segment s : t.segments) {
                 if (s.file != null) {
-                    obsolete.add(new Obsolete(s.file.path(), g));
-                    obsolete.add(new Obsolete(dir.resolve(Segment.deleteFileName(tableId, s.id)), g));
+                    obsolete.add(new Obsolete(s.file.path(), g, manifestsSubmitted + 1));
+                    obsolete.add(new Obsolete(dir.resolve(Segment.deleteFileName(tableId, s.id)), g, manifestsSubmitted + 1));
                 }
                 if (s.rows != null) {
                     s.rows.release();
@@ -432,6 +448,7 @@ public final class ColumnStore implements AutoCloseable {
             }
         }
         installed |= installDone();
+        finishManifests();
         if (installed) {
             writeManifest();
         }
@@ -439,7 +456,9 @@ public final class ColumnStore implements AutoCloseable {
 
     /**
      * Installs the segment files the seal thread has finished (each segment switches from its
-     * frozen rows to its file) and, if there were any, writes the manifest; returns whether it did.
+     * frozen rows to its file) and, if there were any, hands a new manifest to the manifest thread;
+     * returns whether it did. Also takes back the manifests the manifest thread has written (from
+     * then on {@link #replayFromLsn()} is theirs).
      * The owner's sync thread calls this when woken by the {@linkplain #onSealed seal listener};
      * {@link #endCommit} does it too. A seal that failed throws its error here (the sync stops on
      * it, like on any failure to persist). Between commits (sync thread).
@@ -449,6 +468,7 @@ public final class ColumnStore implements AutoCloseable {
         if (currentTs >= 0) {
             throw new IllegalStateException("installSeals inside commit " + currentTs);
         }
+        finishManifests();
         if (!installDone()) {
             return false;
         }
@@ -457,7 +477,7 @@ public final class ColumnStore implements AutoCloseable {
     }
 
     /**
-     * Sets what the seal and compaction threads call after each segment file they finished (or
+     * Sets what the seal, compaction and manifest threads call after each file they finished (or
      * failed to write): the owner wakes its sync thread, which calls {@link #installSeals}. Runs on
      * those threads, so it must only signal.
      */
@@ -465,12 +485,14 @@ public final class ColumnStore implements AutoCloseable {
         requireNonNull(listener, "listener is null");
         sealer.listener(listener);
         compactor.listener(listener);
+        manifests.listener(listener);
     }
 
     /**
-     * Sets what is called, on the sync thread, with the log position of the applied watermark
-     * before each manifest (and the delete vectors it lists) is written: the owner makes its log
-     * durable up to there. Without it the store assumes every commit it is given is durable.
+     * Sets what is called, on the store's manifest thread, with the log position of the applied
+     * watermark before each manifest (and the delete vectors it lists) is written: the owner makes
+     * its log durable up to there (so it must be callable from any thread). Without it the store
+     * assumes every commit it is given is durable.
      */
     public void beforePersist(java.util.function.LongConsumer forceLog) {
         this.beforePersist = requireNonNull(forceLog, "forceLog is null");
@@ -493,14 +515,14 @@ public final class ColumnStore implements AutoCloseable {
             installed |= installCompaction((Compaction) job);
         }
         if (installed) {
-            writeManifest();
+            writeManifestAndWait();
         }
     }
 
     /** Waits for every seal in flight and installs it (writes the manifest if any): for tests that apply commits by hand. */
     void awaitSeals() {
         if (awaitSeals(0)) {
-            writeManifest();
+            writeManifestAndWait();
         }
     }
 
@@ -510,8 +532,8 @@ public final class ColumnStore implements AutoCloseable {
     }
 
     /**
-     * Seals every non-empty open segment and writes the manifest, so that the WAL is needed from
-     * the watermark on only. Between commits (sync thread).
+     * Seals every non-empty open segment and writes the manifest, and waits until it is on disk,
+     * so that the WAL is needed from the watermark on only. Between commits (sync thread).
      */
     public void persist() {
         checkUsable();
@@ -525,7 +547,7 @@ public final class ColumnStore implements AutoCloseable {
         }
         awaitSeals(0);
         installDone(); // finished compactions too (one still running is not waited for)
-        writeManifest();
+        writeManifestAndWait();
     }
 
     /**
@@ -726,12 +748,19 @@ public final class ColumnStore implements AutoCloseable {
 
     // ------------------------------------------------------------------ manifest
 
+    /**
+     * Builds the manifest of the current state (between commits) and hands it to the manifest
+     * thread ({@link ManifestWrite}), which forces the log, writes the dirty delete vectors and
+     * replaces the manifest; the sync thread goes on applying commits. What depends on the
+     * manifest being on disk (the replay position, deleting obsolete files) happens when the
+     * written job is handed back ({@link #finishManifests}). At most two manifests are in flight.
+     */
     private void writeManifest() {
+        while (manifests.inFlight() >= 2) {
+            finishManifest((ManifestWrite) manifests.awaitOldest());
+        }
         long ts = appliedTs;
         long lsn = appliedLsn;
-        // Sealed files, delete vectors and the watermark below hold every applied commit: none may
-        // reach the disk's manifest before the log that could otherwise lose it.
-        beforePersist.accept(lsn);
         long fromTs = ts;
         long fromLsn = lsn;
         ByteSink out = new ByteSink(4096);
@@ -746,7 +775,8 @@ public final class ColumnStore implements AutoCloseable {
         List<ColumnTable> list = new ArrayList<>(tables.values());
         list.sort(Comparator.comparingLong(t -> t.def.id()));
         out.writeInt(list.size());
-        boolean forced = false;
+        List<Path> deletePaths = new ArrayList<>();
+        List<ByteSink> deleteBodies = new ArrayList<>();
         for (ColumnTable t : list) {
             // the table's replay start: its oldest frozen segment's (segments are oldest first, and
             // a frozen one's commits all precede the open one's), else its open segment's
@@ -776,8 +806,8 @@ public final class ColumnStore implements AutoCloseable {
                 if (s.file != null) {
                     sealed.add(s);
                     if (s.deletes.isDirty()) {
-                        s.deletes.write(dir.resolve(Segment.deleteFileName(t.def.id(), s.id)));
-                        forced = true;
+                        deletePaths.add(dir.resolve(Segment.deleteFileName(t.def.id(), s.id)));
+                        deleteBodies.add(s.deletes.encode());
                     }
                 }
             }
@@ -795,13 +825,91 @@ public final class ColumnStore implements AutoCloseable {
         }
         out.setLong(replayAt, fromTs);
         out.setLong(replayAt + 8, fromLsn);
-        DurableFiles.replace(dir.resolve(MANIFEST), out);
-        replayFromTs = fromTs;
-        replayFromLsn = fromLsn;
+        manifests.submit(new ManifestWrite(beforePersist, lsn, deletePaths, deleteBodies, dir.resolve(MANIFEST), out, fromTs, fromLsn));
+        manifestsSubmitted++;
+    }
+
+    /** Writes the manifest and waits until it and every one before it are on disk. Between commits (sync thread). */
+    private void writeManifestAndWait() {
+        writeManifest();
+        awaitManifests();
+    }
+
+    /** Waits until every manifest handed to the manifest thread is on disk and takes them back: for tests. */
+    void awaitManifests() {
+        for (Sealer.Job job = manifests.awaitOldest(); job != null; job = manifests.awaitOldest()) {
+            finishManifest((ManifestWrite) job);
+        }
+    }
+
+    /** Takes back the manifests the manifest thread has written. Sync thread, between commits. */
+    private void finishManifests() {
+        if (manifestsWritten == manifestsSubmitted) {
+            return; // none in flight: no need to ask the manifest thread
+        }
+        for (Sealer.Job job = manifests.pollDone(); job != null; job = manifests.pollDone()) {
+            finishManifest((ManifestWrite) job);
+        }
+    }
+
+    /** A manifest is on disk: a restart replays from its position, and the files it no longer lists may go. Sync thread. */
+    private void finishManifest(ManifestWrite job) {
+        if (job.error() != null) {
+            Throwable e = job.error();
+            SqlState state = e instanceof DuetException d ? d.state() : SqlState.INTERNAL_ERROR;
+            throw new DuetException(state, "cannot write the column store manifest: " + e.getMessage(), e);
+        }
+        manifestsWritten++;
+        replayFromTs = job.fromTs;
+        replayFromLsn = job.fromLsn;
         deleteObsoleteFiles();
     }
 
-    /** Deletes the files no manifest lists and no running scan may read. Sync thread. */
+    /**
+     * One manifest on its way to the disk, built by the sync thread: the log is forced up to the
+     * watermark it records (sealed files, delete vectors and the watermark hold every applied
+     * commit, and none may reach the disk's manifest before the log that could otherwise lose
+     * it), then the delete vectors that changed are replaced, then the manifest. Jobs run in
+     * submission order, so manifests reach the disk in the order they were built. The job only
+     * holds copies: it reads nothing the sync thread changes.
+     */
+    private static final class ManifestWrite extends Sealer.Job {
+        private final java.util.function.LongConsumer forceLog;
+        private final long lsn;
+        private final List<Path> deletePaths;
+        private final List<ByteSink> deleteBodies;
+        private final Path file;
+        private final ByteSink body;
+        final long fromTs;
+        final long fromLsn;
+
+        ManifestWrite(java.util.function.LongConsumer forceLog, long lsn, List<Path> deletePaths, List<ByteSink> deleteBodies,
+                Path file, ByteSink body, long fromTs, long fromLsn) {
+            this.forceLog = forceLog;
+            this.lsn = lsn;
+            this.deletePaths = deletePaths;
+            this.deleteBodies = deleteBodies;
+            this.file = file;
+            this.body = body;
+            this.fromTs = fromTs;
+            this.fromLsn = fromLsn;
+        }
+
+        @Override
+        void write() {
+            forceLog.accept(lsn);
+            for (int i = 0; i < deletePaths.size(); i++) {
+                DurableFiles.replace(deletePaths.get(i), deleteBodies.get(i));
+            }
+            DurableFiles.replace(file, body);
+        }
+
+        @Override
+        void abandon() {
+        }
+    }
+
+    /** Deletes the files no manifest on disk lists and no running scan may read. Sync thread. */
     private void deleteObsoleteFiles() {
         long oldestScan = Long.MAX_VALUE;
         for (long g : activeScans.values()) {
@@ -809,8 +917,8 @@ public final class ColumnStore implements AutoCloseable {
         }
         for (var it = obsolete.iterator(); it.hasNext(); ) {
             Obsolete o = it.next();
-            if (o.generation() >= oldestScan) {
-                continue; // a scan that began before the file was dropped may still open it
+            if (o.generation() >= oldestScan || o.manifest() > manifestsWritten) {
+                continue; // a scan that began before the file was dropped may still open it, or the manifest on disk lists it
             }
             try {
                 Files.deleteIfExists(o.path());
@@ -958,8 +1066,8 @@ public final class ColumnStore implements AutoCloseable {
             }
             t.segments = next.toArray(new Segment[0]);
             long g = generation.getAndIncrement();
-            obsolete.add(new Obsolete(s.file.path(), g));
-            obsolete.add(new Obsolete(dir.resolve(Segment.deleteFileName(t.def.id(), s.id)), g));
+            obsolete.add(new Obsolete(s.file.path(), g, manifestsSubmitted + 1));
+            obsolete.add(new Obsolete(dir.resolve(Segment.deleteFileName(t.def.id(), s.id)), g, manifestsSubmitted + 1));
         } finally {
             t.lock.writeLock().unlock();
         }
@@ -1311,6 +1419,7 @@ public final class ColumnStore implements AutoCloseable {
         }
         sealer.close(); // waits for a file being written: its rows must not be freed under it
         compactor.close(); // a rewrite in progress still reads through the store's allocator
+        manifests.close(); // one not started is dropped, like a crash before it: the WAL still holds what it would cover
         for (ColumnTable t : tables.values()) {
             t.lock.writeLock().lock();
             try {

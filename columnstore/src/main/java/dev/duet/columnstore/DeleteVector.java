@@ -71,8 +71,11 @@ final class DeleteVector {
         return dirty;
     }
 
-    /** Writes every deletion to {@code file} (replaced atomically). Sync thread. */
-    void write(Path file) {
+    /**
+     * Every deletion, encoded for its file (written by {@link DurableFiles#replace}, maybe on
+     * another thread: the bytes are a copy); the vector counts as written from here on. Sync thread.
+     */
+    ByteSink encode() {
         long[] t = ts;
         ByteSink out = new ByteSink(16 + deleted * 12);
         out.writeInt(MAGIC);
@@ -83,8 +86,8 @@ final class DeleteVector {
                 out.writeLong(t[row]);
             }
         }
-        DurableFiles.replace(file, out);
         dirty = false;
+        return out;
     }
 
     /**

@@ -8,7 +8,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A background thread of one {@link ColumnStore} that writes files for the sync thread: the seal
  * thread writes frozen segments to their Parquet files ({@link Seal}), a second instance rewrites
- * segments for compaction ({@link Compaction}), so that the sync thread never waits for a file
+ * segments for compaction ({@link Compaction}), a third writes manifests
+ * ({@code ColumnStore.ManifestWrite}: log force, delete vectors, manifest), so that the sync thread never waits for a file
  * (a seal takes as long as applying ~100K rows and used to show up as seconds of freshness lag;
  * compaction rewrites were a third of the sync thread's time in UPDATE-heavy runs).
  *

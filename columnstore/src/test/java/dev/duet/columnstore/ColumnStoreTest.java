@@ -707,6 +707,7 @@ class ColumnStoreTest {
         putRange(cs, 5, 10); // commit 2: frozen, held
         gate.entered.await(); // the first file is written (one seal thread, in order)
         assertTrue(cs.installSeals(), "the first seal is installed and the manifest written");
+        cs.awaitManifests(); // written on the manifest thread
         assertEquals(1, cs.sealedSegmentCount(T.id()));
         assertEquals(1, cs.replayFromTs(), "the manifest replays from before the rows whose file is in flight");
         begin(cs);

@@ -292,7 +292,9 @@ class ColumnSyncTest {
         columns.awaitWatermark(last, WAIT);
         // no further commit: only the seal thread's wake-up can make the sync install the file
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (columns.replayFromTs() < last && System.nanoTime() < deadline) {
+        // (the manifest thread writes the manifest, wakes the sync, which then moves the retention)
+        while ((columns.replayFromTs() < last || rows.walRetention().position(ColumnSync.CONSUMER) != columns.replayFromLsn())
+                && System.nanoTime() < deadline) {
             java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
         }
         assertEquals(last, columns.replayFromTs(), "the manifest lists the sealed file, so the WAL is needed from the watermark only");
