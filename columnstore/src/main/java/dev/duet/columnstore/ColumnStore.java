@@ -137,9 +137,18 @@ public final class ColumnStore implements AutoCloseable {
     private final ConcurrentHashMap<ScanMorsels, Long> activeScans = new ConcurrentHashMap<>();
     private final List<ColumnTable> touched = new ArrayList<>();
 
-    /** Written under watermarkLock by the sync thread; volatile for lock-free reads. */
+    /**
+     * The watermark fields below are written by the sync thread without a lock (volatile; lsn
+     * before ts, so a reader who sees a commit's ts sees its lsn). Waiters ({@link #awaitWatermark})
+     * wait on watermarkAdvanced under watermarkLock and count themselves in watermarkWaiters (changed
+     * under the lock, volatile for the sync thread): the sync thread writes the watermark, then reads
+     * the count, and takes the lock to signal only if someone waits, so a scan or a sampler holding
+     * the lock never stalls the apply of commits nobody waits for. (A waiter increments the count and
+     * then reads the watermark: one of the two sees the other's write.)
+     */
     private final ReentrantLock watermarkLock = new ReentrantLock();
     private final Condition watermarkAdvanced = watermarkLock.newCondition();
+    private volatile int watermarkWaiters;
     private volatile long appliedTs;
     private volatile long appliedLsn;
     private volatile long replayFromTs;
@@ -323,6 +332,15 @@ public final class ColumnStore implements AutoCloseable {
      * without one, its row id) to {@code row} ({@link dev.duet.core.types.RowCodec} bytes).
      */
     public void put(long tableId, byte[] key, byte[] row) {
+        put(tableId, key, 0, key.length, row, 0, row.length);
+    }
+
+    /**
+     * As {@link #put(long, byte[], byte[])} for a key and a row held in larger buffers (a WAL
+     * record): nothing is copied out of them first, so a commit of single-row writes costs the
+     * sync thread no array per row.
+     */
+    public void put(long tableId, byte[] keyBuf, int keyOff, int keyLen, byte[] rowBuf, int rowOff, int rowLen) {
         ColumnTable t = tableForWrite(tableId);
         if (t == null) {
             return;
@@ -337,9 +355,9 @@ public final class ColumnStore implements AutoCloseable {
             t.lock.writeLock().lock();
             t.writing = true;
         }
-        int at = open.rows.append(currentTs, key, row);
+        int at = open.rows.append(currentTs, keyBuf, keyOff, keyLen, rowBuf, rowOff, rowLen);
         // one hash lookup per row: the key's previous live row (an UPDATE's old side) comes back
-        long old = t.keys.put(key, ColumnTable.position(open.id, at));
+        long old = t.keys.put(keyBuf, keyOff, keyLen, ColumnTable.position(open.id, at));
         if (old != KeyMap.NONE) {
             markDeleted(t, old);
         }
@@ -417,7 +435,9 @@ public final class ColumnStore implements AutoCloseable {
         inCommit();
         long ts = currentTs;
         boolean seal = false;
-        for (ColumnTable t : touched) {
+        // indexed loops: this runs once per commit, and must not allocate (iterators, lists) then
+        for (int i = 0; i < touched.size(); i++) {
+            ColumnTable t = touched.get(i);
             if (!t.writing) {
                 t.lock.writeLock().lock();
             }
@@ -430,10 +450,13 @@ public final class ColumnStore implements AutoCloseable {
             t.touched = false;
             seal |= t.open.rows.count() >= options.sealRows();
         }
-        List<ColumnTable> full = new ArrayList<>();
-        for (ColumnTable t : touched) {
-            if (t.open.rows.count() >= options.sealRows()) {
-                full.add(t);
+        List<ColumnTable> full = null;
+        if (seal) {
+            full = new ArrayList<>();
+            for (int i = 0; i < touched.size(); i++) {
+                if (touched.get(i).open.rows.count() >= options.sealRows()) {
+                    full.add(touched.get(i));
+                }
             }
         }
         touched.clear();
@@ -641,14 +664,16 @@ public final class ColumnStore implements AutoCloseable {
     }
 
     private void advance(long ts, long lsn) {
-        watermarkLock.lock();
-        try {
-            appliedTs = ts;
-            appliedLsn = lsn;
-            advancedNanos = System.nanoTime();
-            watermarkAdvanced.signalAll();
-        } finally {
-            watermarkLock.unlock();
+        appliedLsn = lsn;
+        appliedTs = ts;
+        advancedNanos = System.nanoTime();
+        if (watermarkWaiters > 0) {
+            watermarkLock.lock();
+            try {
+                watermarkAdvanced.signalAll();
+            } finally {
+                watermarkLock.unlock();
+            }
         }
     }
 
@@ -981,6 +1006,30 @@ public final class ColumnStore implements AutoCloseable {
     }
 
     /**
+     * Whether {@link #startCompaction} could find work (no compaction in flight, and some sealed
+     * segment has enough deleted rows), without asking for the horizon, which the owner may have
+     * to compute under a lock its committers take. Between commits (sync thread).
+     */
+    public boolean mayCompact() {
+        if (compactor.inFlight() > 0) {
+            return false;
+        }
+        for (ColumnTable t : tables.values()) {
+            for (Segment s : t.segments) {
+                if (compactable(s)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** A sealed segment, not being rewritten, with enough deleted rows (at any time) to be worth a look. */
+    private boolean compactable(Segment s) {
+        return s.file != null && !s.compacting && s.deletes.deletedCount() >= options.compactFraction() * s.file.rowCount();
+    }
+
+    /**
      * Hands the segments {@link #compact} would rewrite to the compaction thread and returns how
      * many; the sync thread goes on applying commits. When a rewrite is done the {@linkplain
      * #onSealed listener} wakes the sync thread, whose {@link #installSeals} installs it and writes
@@ -999,7 +1048,7 @@ public final class ColumnStore implements AutoCloseable {
         int submitted = 0;
         for (ColumnTable t : tables.values()) {
             for (Segment s : t.segments) {
-                if (s.file == null || s.compacting || s.deletes.deletedCount() < options.compactFraction() * s.file.rowCount()) {
+                if (!compactable(s)) {
                     continue;
                 }
                 int removable = 0;
@@ -1232,6 +1281,7 @@ public final class ColumnStore implements AutoCloseable {
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         watermarkLock.lock();
+        watermarkWaiters++; // before reading the watermark: see watermarkLock
         try {
             while (appliedTs < ts) {
                 checkUsable();
@@ -1249,6 +1299,7 @@ public final class ColumnStore implements AutoCloseable {
                 }
             }
         } finally {
+            watermarkWaiters--;
             watermarkLock.unlock();
         }
         checkUsable();

@@ -74,6 +74,16 @@ public final class CommitRecord {
         /** INSERT or UPDATE (kind tells which); {@code row} is the full new row. */
         void put(byte kind, long tableId, byte[] key, byte[] row);
 
+        /**
+         * As {@link #put(byte, long, byte[], byte[])} with the key and the row where they lie in
+         * the record ({@code buf}, valid only during the call). By default they are copied out for
+         * it; a reader that can take them in place (the column-store sync) overrides this.
+         */
+        default void put(byte kind, long tableId, byte[] buf, int keyOff, int keyLen, int rowOff, int rowLen) {
+            put(kind, tableId, java.util.Arrays.copyOfRange(buf, keyOff, keyOff + keyLen),
+                    java.util.Arrays.copyOfRange(buf, rowOff, rowOff + rowLen));
+        }
+
         void delete(long tableId, byte[] key);
 
         /**
@@ -235,7 +245,16 @@ public final class CommitRecord {
                 case DROP_VIEW -> v.dropView(in.readString(), in.readString());
                 case CREATE_INDEX -> v.createIndex(CatalogCodec.readIndex(in));
                 case DROP_INDEX -> v.dropIndex(in.readLong());
-                case INSERT, UPDATE -> v.put(kind, in.readLong(), in.readBlob(), in.readBlob());
+                case INSERT, UPDATE -> {
+                    long tableId = in.readLong();
+                    int keyLen = in.readVarInt();
+                    int keyOff = in.position();
+                    in.skip(keyLen);
+                    int rowLen = in.readVarInt();
+                    int rowOff = in.position();
+                    in.skip(rowLen);
+                    v.put(kind, tableId, payload, keyOff, keyLen, rowOff, rowLen);
+                }
                 case DELETE -> v.delete(in.readLong(), in.readBlob());
                 case INSERT_RUN -> {
                     long tableId = in.readLong();

@@ -343,7 +343,11 @@ public final class ColumnSync implements AutoCloseable {
             sinceCompaction = 0;
             // the rewrite runs on the column store's compaction thread; its end wakes this thread
             // like a finished seal, and installSeals installs it
-            columns.startCompaction(rows.oldestSnapshot());
+            // (the oldest snapshot is asked for only when there is something to compact: it takes a
+            // lock every committer takes, which held this thread up for up to 150 ms on two busy cores)
+            if (columns.mayCompact()) {
+                columns.startCompaction(rows.oldestSnapshot());
+            }
         }
         if (retention != null && endLsn - columns.replayFromLsn() > options.maxReplayBytes()) {
             columns.persist();
@@ -403,6 +407,12 @@ public final class ColumnSync implements AutoCloseable {
         @Override
         public void put(byte kind, long tableId, byte[] key, byte[] row) {
             columns.put(tableId, key, row);
+        }
+
+        /** A single-row write: taken from the record's bytes, no array per row. */
+        @Override
+        public void put(byte kind, long tableId, byte[] buf, int keyOff, int keyLen, int rowOff, int rowLen) {
+            columns.put(tableId, buf, keyOff, keyLen, buf, rowOff, rowLen);
         }
 
         @Override
