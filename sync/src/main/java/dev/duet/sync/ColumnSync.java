@@ -43,7 +43,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * both, and readers see it only at snapshots that include it). Before the column store persists
  * anything (a manifest, which lists sealed files and delete vectors and records the watermark) it
  * forces the log up to its applied watermark ({@link ColumnStore#beforePersist},
- * {@link RowStore#forceDurable}), so no persisted state holds a commit a crash could take back.
+ * {@link RowStore#forceDurable}; on the column store's manifest thread, so that applying never
+ * waits for an fsync), so no persisted state holds a commit a crash could take back.
  * Waiting for durability before applying instead made the lag follow the log's fsyncs, which on a
  * slow disk took hundreds of milliseconds. The committing thread (feed) and the seal thread wake
  * the sync thread through {@link #queueLock}; it never polls.
@@ -52,10 +53,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * background, and its compaction thread rewrites segments with many deleted rows (started every
  * {@link SyncOptions#compactEveryCommits()} commits, {@link ColumnStore#startCompaction}); when
  * either finishes a file it wakes the sync thread (through {@link #queueLock}, like a commit),
- * which installs the file and writes the manifest ({@link ColumnStore#installSeals}); when the WAL a
+ * which installs the file and hands a new manifest to the manifest thread
+ * ({@link ColumnStore#installSeals}; that thread wakes it too once the manifest is written, and the
+ * retention then follows); when the WAL a
  * restart would replay exceeds {@link SyncOptions#maxReplayBytes()} the sync seals everything
  * ({@link ColumnStore#persist()}); after each manifest the retention position moves to the new
  * replay start. {@link #close()} applies what it received, persists, and unsubscribes.
+ *
+ * <p>Lag: every commit received from the feed is timed from the row store handing it over to the
+ * column store's watermark covering it ({@link #commitLag()}, allocation-free).
  */
 public final class ColumnSync implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ColumnSync.class.getName());
