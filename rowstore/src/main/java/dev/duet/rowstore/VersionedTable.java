@@ -25,8 +25,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * and a key wrapper per row, a {@code ConcurrentSkipListMap} a node and on average half an index
  * node, together about 90 bytes and three and a half objects per row, and young collections
  * copied them all after a bulk insert (the 150-250 ms pauses of {@code SyncBenchmark}). Here a row
- * costs its slot (key, hash, head, level-0 successor, upper successors of one slot in four), its
- * versions and a hash cell. Protocol (single writer, lock-free readers):
+ * costs its slot (its first version, key, hash, head, level-0 successor, upper successors of one
+ * slot in four), its key and row arrays, any later versions and a hash cell. Protocol (single
+ * writer, lock-free readers):
  * <ul>
  * <li>Only a thread holding the commit lock (or recovery, before the store is shared) changes
  *     {@link #cells}, a cell, or a successor link; it stores with release semantics and readers
@@ -62,7 +63,7 @@ final class VersionedTable {
     /** Levels above 0 a slot can have: ample for 2^31 keys at one in two per level. */
     private static final int MAX_UP = 30;
     /** What a removed slot's cell holds, so that probes for keys placed after it go on. */
-    private static final Slot TOMBSTONE = new Slot(new byte[0], null, 0);
+    private static final Slot TOMBSTONE = new Slot(new byte[0], 0, null, 0, true);
     private static final int MIN_CELLS = 16;
 
     static {
@@ -73,12 +74,16 @@ final class VersionedTable {
         }
     }
 
-    /** A key and its newest version, and its node in the table's skip list. */
-    static final class Slot {
+    /**
+     * A key, its newest version, and its node in the table's skip list. The slot is also the
+     * key's first version (its inherited fields): a row written once costs the slot and its two
+     * byte arrays, no separate {@link RowVersion}. Later versions chain in front of it.
+     */
+    static final class Slot extends RowVersion {
         final byte[] key;
         /** {@link #hash} of the key: probes compare it before the key's bytes, growth does not recompute it. */
         final int hash;
-        /** Newest version; replaced under the commit lock. */
+        /** Newest version (at first this slot itself); replaced under the commit lock. */
         volatile RowVersion head;
         /** Successor in key order (level 0); see the class comment for who writes it and how. */
         @SuppressWarnings("unused") // through NEXT
@@ -86,15 +91,20 @@ final class VersionedTable {
         /** Successors at levels 1 to {@code up.length}; null for a slot on level 0 only (three in four). */
         private final Slot[] up;
 
-        /** A slot at a random height (one in four reaches level 1, one in two of those level 2, ...). */
-        Slot(byte[] key, RowVersion head) {
-            this(key, head, randomUp());
+        /**
+         * A slot whose first version is {@code row} (null: a deletion) committed at {@code ts}, at a
+         * random height (one in four reaches level 1, one in two of those level 2, ...).
+         */
+        Slot(byte[] key, long ts, byte[] row) {
+            this(key, ts, row, randomUp(), false);
         }
 
-        private Slot(byte[] key, RowVersion head, int up) {
+        /** A {@code sentinel} (the list head, the hash index's tombstone) has no version. */
+        private Slot(byte[] key, long ts, byte[] row, int up, boolean sentinel) {
+            super(ts, row, null);
             this.key = key;
             this.hash = key == null ? 0 : hash(key);
-            this.head = head;
+            this.head = sentinel ? null : this;
             this.up = up == 0 ? null : new Slot[up];
         }
 
@@ -152,11 +162,16 @@ final class VersionedTable {
 
     final long id;
     /** The skip list's head: no key, every level. */
-    private final Slot first = new Slot(null, null, MAX_UP);
+    private final Slot first = new Slot(null, 0, null, MAX_UP, true);
     /** Commit lock (volatile for readers): the highest level any slot has; readers may start lower. */
     private volatile int topLevel;
     /** Commit lock: the predecessors of the slot being linked or unlinked, per level. */
     private final Slot[] preds = new Slot[MAX_UP + 1];
+    /**
+     * Commit lock: the last slot linked at each level ({@link #first} where none), so that a key
+     * above every other (ascending keys: row ids, sequences, time) is linked without a search.
+     */
+    private final Slot[] tail = new Slot[MAX_UP + 1];
     /** Commit lock (volatile for readers): slots linked in the skip list. */
     private volatile long linked;
     /**
@@ -197,6 +212,7 @@ final class VersionedTable {
     private VersionedTable(long id, Slot[] cells) {
         this.id = id;
         this.cells = cells;
+        Arrays.fill(tail, first);
     }
 
     /** Storage for the entries of index {@code indexId}: ordered only. */
@@ -265,12 +281,23 @@ final class VersionedTable {
         if (topLevel < top) {
             topLevel = top; // readers may start this high at once: the head's new levels are still empty
         }
-        before(s.key, preds);
-        for (int level = 0; level <= top; level++) {
-            s.succ(level, preds[level].succ(level));
+        Slot last = tail[0];
+        Slot[] at = preds;
+        if (last == first || KEY_ORDER.compare(last.key, s.key) < 0) {
+            at = tail; // above every key: the last slot of each level precedes it
+        } else {
+            before(s.key, preds);
         }
         for (int level = 0; level <= top; level++) {
-            preds[level].succ(level, s);
+            s.succ(level, at[level].succ(level));
+        }
+        for (int level = 0; level <= top; level++) {
+            at[level].succ(level, s);
+        }
+        for (int level = 0; level <= top; level++) {
+            if (s.succ(level) == null) {
+                tail[level] = s;
+            }
         }
         linked = linked + 1;
     }
@@ -281,6 +308,9 @@ final class VersionedTable {
         for (int level = Math.min(s.levels(), topLevel); level >= 0; level--) {
             if (preds[level].succ(level) == s) {
                 preds[level].succ(level, s.succ(level));
+                if (tail[level] == s) {
+                    tail[level] = preds[level];
+                }
                 if (level == 0) {
                     linked = linked - 1;
                 }
@@ -380,26 +410,33 @@ final class VersionedTable {
 
     // ---------------------------------------------------------------- writes
 
-    /** Makes {@code v} the newest version of {@code key}. Commit lock held (or recovery). */
-    void install(byte[] key, RowVersion v) {
-        install(slot(key), key, v);
+    /**
+     * Makes {@code row} (null: a deletion) at {@code ts} the newest version of {@code key} and
+     * returns that version. Commit lock held (or recovery).
+     */
+    RowVersion install(byte[] key, long ts, byte[] row) {
+        return install(slot(key), key, ts, row);
     }
 
     /**
-     * Makes {@code v} the newest version of {@code key}, whose slot the caller has just looked up
-     * under the same hold of the commit lock ({@code slot}, null if the key had none).
+     * Makes {@code row} (null: a deletion) at {@code ts} the newest version of {@code key}, whose
+     * slot the caller has just looked up under the same hold of the commit lock ({@code slot},
+     * null if the key had none), in front of the slot's versions; returns the new version (for a
+     * new key, the new slot).
      */
-    void install(Slot slot, byte[] key, RowVersion v) {
-        lastWriteTs = v.ts;
+    RowVersion install(Slot slot, byte[] key, long ts, byte[] row) {
+        lastWriteTs = ts;
         if (slot == null) {
-            Slot s = new Slot(key, v);
+            Slot s = new Slot(key, ts, row);
             if (cells != null) {
                 hashInsert(s);
             }
             link(s);
-        } else {
-            slot.head = v;
+            return s;
         }
+        RowVersion v = new RowVersion(ts, row, slot.head);
+        slot.head = v;
+        return v;
     }
 
     /** Forgets a key entirely (recovery replaying a deletion). */
@@ -437,8 +474,6 @@ final class VersionedTable {
             }
             return;
         }
-        Slot[] tail = new Slot[MAX_UP + 1];
-        Arrays.fill(tail, first);
         for (Slot s : slots) {
             if (cells != null) {
                 hashInsert(s);
