@@ -190,6 +190,85 @@ class PreparedStatementTest {
         }
     }
 
+    /**
+     * Auto-commit single-row INSERTs take the bulk path with an appender the session keeps between
+     * statements: a duplicate key, a NULL in a NOT NULL column, the table dropped and created again
+     * under its name, an index created on it, and an explicit transaction rolled back must all
+     * leave what the ordinary path leaves, here compared with DuckDB's table at the end. Duet runs
+     * every INSERT through one prepared statement; DuckDB prepares each anew (its driver closes a
+     * prepared statement that failed).
+     */
+    @Test
+    void autoCommitSingleRowInsertsSurviveFailuresAndSchemaChanges() throws SQLException {
+        String sql = "INSERT INTO a VALUES (?, ?)";
+        try (Connection duet = DriverManager.getConnection("jdbc:duet:mem:"); Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
+            duet.createStatement().execute("CREATE TABLE a (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
+            duck.createStatement().execute("CREATE TABLE a (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
+            PreparedStatement held = duet.prepareStatement(sql);
+            List<List<Object>> rows = new ArrayList<>();
+            for (Connection c : List.of(duet, duck)) {
+                Insert ins = (id, v) -> {
+                    PreparedStatement ps = c == duet ? held : c.prepareStatement(sql);
+                    try {
+                        ps.setInt(1, id);
+                        ps.setString(2, v);
+                        return ps.executeUpdate();
+                    } finally {
+                        if (ps != held) {
+                            ps.close();
+                        }
+                    }
+                };
+                String duplicate = c == duet ? "23505" : null;
+                String notNull = c == duet ? "23502" : null;
+                assertEquals(1, ins.run(1, "one"));
+                assertEquals(1, ins.run(2, "two"));
+                fails(duplicate, () -> ins.run(1, "again"));
+                fails(notNull, () -> ins.run(3, null));
+                assertEquals(1, ins.run(3, "three"));
+                c.createStatement().execute("DROP TABLE a");
+                c.createStatement().execute("CREATE TABLE a (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
+                assertEquals(1, ins.run(1, "new one"));
+                c.createStatement().execute("CREATE INDEX a_v ON a (v)");
+                assertEquals(1, ins.run(4, "four"));
+                c.setAutoCommit(false);
+                assertEquals(1, ins.run(5, "five"));
+                c.rollback();
+                c.setAutoCommit(true);
+                assertEquals(1, ins.run(6, "six"));
+                fails(duplicate, () -> ins.run(4, "dup"));
+                try (PreparedStatement q = c.prepareStatement("SELECT id, v FROM a WHERE v = ? OR id < ? ORDER BY id")) {
+                    q.setString(1, "four");
+                    q.setInt(2, 100);
+                    List<Object> out = new ArrayList<>();
+                    try (ResultSet rs = q.executeQuery()) {
+                        while (rs.next()) {
+                            out.add(rs.getInt(1) + ":" + rs.getString(2));
+                        }
+                    }
+                    rows.add(out);
+                }
+            }
+            held.close();
+            assertFalse(rows.get(0).isEmpty());
+            assertEquals(rows.get(1), rows.get(0));
+        }
+    }
+
+    @FunctionalInterface
+    private interface Insert {
+        int run(int id, String v) throws SQLException;
+    }
+
+    /** The action fails, with SQLSTATE {@code state} unless that is null (DuckDB's driver sets none). */
+    private static void fails(String state, org.junit.jupiter.api.function.Executable action) {
+        if (state != null) {
+            assertSqlState(state, action);
+        } else {
+            assertThrows(SQLException.class, action);
+        }
+    }
+
     @Test
     void singleRowInsertsOfParametersAndLiteralsAgreeWithDuckDb() throws SQLException {
         try (Connection duet = DriverManager.getConnection("jdbc:duet:mem:"); Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {

@@ -177,7 +177,7 @@ public final class RowStore implements AutoCloseable {
                     throw DuetException.of(SqlState.DATA_CORRUPTED,
                             "checkpoint holds rows of table id %d, which its catalog does not list", tableId);
                 }
-                rows.add(new VersionedTable.Slot(key, new RowVersion(ts, row, null)));
+                rows.add(new VersionedTable.Slot(key, ts, row));
             });
             for (TableDef t : cat.tables()) {
                 List<VersionedTable.Slot> rows = loaded.get(t.id());
@@ -309,7 +309,7 @@ public final class RowStore implements AutoCloseable {
         @Override
         public void put(byte kind, long tableId, byte[] key, byte[] row) {
             VersionedTable vt = replayTable(tableId);
-            vt.install(key, new RowVersion(ts, row, null));
+            RowVersion.prune(vt.install(key, ts, row), ts); // recovery keeps no older versions
             noteRowId(latestCatalog.tableById(tableId), vt, key);
         }
 
@@ -510,9 +510,10 @@ public final class RowStore implements AutoCloseable {
                         }
                         row = null;
                     }
-                    RowVersion v = new RowVersion(ts, row, head);
-                    vt.install(slot, write.getKey(), v);
-                    RowVersion.prune(v, horizon);
+                    RowVersion v = vt.install(slot, write.getKey(), ts, row);
+                    if (head != null) {
+                        RowVersion.prune(v, horizon);
+                    }
                 }
             }
             commitSlots.clear();
@@ -594,8 +595,7 @@ public final class RowStore implements AutoCloseable {
             for (int i = 0; i < count; i++) {
                 VersionedTable.Slot slot = slots ? commitSlots.get(i) : null;
                 RowVersion head = slot == null ? null : slot.head;
-                RowVersion v = new RowVersion(ts, rows[i], head);
-                vt.install(slot, keys[i], v);
+                RowVersion v = vt.install(slot, keys[i], ts, rows[i]);
                 if (head != null) {
                     RowVersion.prune(v, horizon);
                 }
@@ -661,9 +661,10 @@ public final class RowStore implements AutoCloseable {
                     }
                     pk = null;
                 }
-                RowVersion v = new RowVersion(ts, pk, head);
-                entries.install(slot, w.getKey(), v);
-                RowVersion.prune(v, horizon);
+                RowVersion v = entries.install(slot, w.getKey(), ts, pk);
+                if (head != null) {
+                    RowVersion.prune(v, horizon);
+                }
             }
         }
     }
@@ -686,7 +687,7 @@ public final class RowStore implements AutoCloseable {
                 throw DuetException.of(SqlState.UNIQUE_VIOLATION, "could not create unique index \"%s\": key (%s) is duplicated",
                         index.name(), Transaction.describeIndexKey(table, index, row));
             }
-            slots.add(new VersionedTable.Slot(IndexKeys.entry(values, pk), new RowVersion(ts, pk, null)));
+            slots.add(new VersionedTable.Slot(IndexKeys.entry(values, pk), ts, pk));
         };
         if (committed != null) {
             for (VersionedTable.Slot slot : committed.slots()) {

@@ -5,12 +5,21 @@ package dev.duet.rowstore;
  * snapshot S takes the first version whose {@code ts <= S}. A null {@code row} is a deletion
  * (tombstone). Only {@link #older} ever changes after publication, and only from a version to
  * null (pruning), so readers need no lock.
+ *
+ * <p>The first version of a key is its {@link VersionedTable.Slot} itself (a subclass), so that a
+ * row written once costs one object less; it is then always the oldest version of its chain.
+ * When pruning cuts it off the chain, its {@link #row} is cleared so that the slot does not keep
+ * the bytes of a version no snapshot can reach.
  */
-final class RowVersion {
+class RowVersion {
     /** Commit timestamp of the transaction that wrote this version. */
     final long ts;
-    /** The encoded row, or null for a deletion. */
-    final byte[] row;
+    /**
+     * The encoded row, or null for a deletion. Set once, except that {@link #prune} clears it in a
+     * slot's own version once pruning has cut that version off its chain: only a snapshot older
+     * than the horizon could read it, and none is open.
+     */
+    byte[] row;
     /** Next older version; cut to null once no open snapshot can reach past this one. */
     volatile RowVersion older;
 
@@ -41,8 +50,15 @@ final class RowVersion {
      */
     static RowVersion prune(RowVersion head, long horizon) {
         RowVersion v = visible(head, horizon);
-        if (v != null && v.older != null) {
+        RowVersion cut = v == null ? null : v.older;
+        if (cut != null) {
             v.older = null;
+            while (cut.older != null) {
+                cut = cut.older;
+            }
+            if (cut instanceof VersionedTable.Slot) {
+                cut.row = null; // the slot's own version, the oldest of the chain, is gone
+            }
         }
         return v;
     }

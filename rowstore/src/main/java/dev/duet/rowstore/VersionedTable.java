@@ -25,20 +25,29 @@ import java.util.concurrent.atomic.AtomicLong;
  * and a key wrapper per row, a {@code ConcurrentSkipListMap} a node and on average half an index
  * node, together about 90 bytes and three and a half objects per row, and young collections
  * copied them all after a bulk insert (the 150-250 ms pauses of {@code SyncBenchmark}). Here a row
- * costs its slot (key, hash, head, level-0 successor, upper successors of one slot in four), its
- * versions and a hash cell. Protocol (single writer, lock-free readers):
+ * costs its slot (its first version, key, number, head, level-0 successor, upper successors of
+ * one slot in four), its key and row arrays, any later versions, a hash cell and a page entry.
+ * Protocol (single writer, lock-free readers):
  * <ul>
  * <li>Only a thread holding the commit lock (or recovery, before the store is shared) changes
  *     {@link #cells}, a cell, or a successor link; it stores with release semantics and readers
  *     load with acquire, so a reader that reaches a slot also sees its key, hash, first version
  *     and successors as they were when it was linked.</li>
- * <li>Hash index: open addressing, linear probing, a power-of-two array. A cell goes from null
- *     to a slot, from a slot to {@link #TOMBSTONE} (removal), and from a tombstone to a slot;
- *     entries never move within an array, so a probe finds every slot that was there when it
- *     started, except one being removed (a key deleted before the horizon, which no snapshot sees
- *     either way). Growth builds a new array privately, fills it, and only then publishes it
- *     through the volatile field; the old array is never written again. The writer keeps at least
- *     a quarter of the cells null (tombstones count as used), so every probe ends.</li>
+ * <li>Hash index: open addressing, linear probing, a power-of-two {@code long[]} of cells, each
+ *     the key's hash (high half) and its slot's number (low half) in {@link #pages}, which holds
+ *     the slot. The cells hold no references: inserting a key writes one cell at a random place
+ *     of a large, old array, and as a reference that store would dirty a card the next young
+ *     collection scans (as many cards as inserts, for a collection's cost growing with the
+ *     table); slot numbers are handed out in order, so the page stores land side by side. A cell
+ *     goes from empty (0) to a slot, from a slot to {@link #TOMBSTONE} (removal), and from a
+ *     tombstone to a slot; a slot's page entry is written before its cell, and cleared when its
+ *     cell is tombstoned (the number is then reused). Entries never move within an array, so a
+ *     probe finds every slot that was there when it started, except one being removed (a key
+ *     deleted before the horizon, which no snapshot sees either way); a probe that meets a
+ *     cleared or reused number compares the key and goes on. Growth builds a new array
+ *     privately, fills it, and only then publishes it through the volatile field; the old array
+ *     is never written again. The writer keeps at least a quarter of the cells empty (tombstones
+ *     count as used), so every probe ends.</li>
  * <li>Skip list: a slot is linked bottom-up after its own successors are set, and unlinked top-down
  *     by pointing its predecessors past it; its own links are never changed again, so a reader
  *     standing on an unlinked slot still walks on, in key order, into the list.</li>
@@ -56,13 +65,19 @@ import java.util.concurrent.atomic.AtomicLong;
 final class VersionedTable {
     static final Comparator<byte[]> KEY_ORDER = Arrays::compareUnsigned;
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    /** Elements of {@link #cells} and of {@link Slot#up}. */
+    /** Elements of {@link Slot#up} and of the pages of {@link #pages}. */
     private static final VarHandle CELL = MethodHandles.arrayElementVarHandle(Slot[].class);
+    /** Elements of {@link #cells}. */
+    private static final VarHandle HASH_CELL = MethodHandles.arrayElementVarHandle(long[].class);
+    /** Elements of {@link #pages}. */
+    private static final VarHandle PAGE = MethodHandles.arrayElementVarHandle(Slot[][].class);
+    /** Slots per page of {@link #pages}: a power of two. */
+    private static final int PAGE_BITS = 10;
     private static final VarHandle NEXT;
     /** Levels above 0 a slot can have: ample for 2^31 keys at one in two per level. */
     private static final int MAX_UP = 30;
-    /** What a removed slot's cell holds, so that probes for keys placed after it go on. */
-    private static final Slot TOMBSTONE = new Slot(new byte[0], null, 0);
+    /** What a removed slot's cell holds, so that probes for keys placed after it go on (no slot has number -1). */
+    private static final long TOMBSTONE = -1L;
     private static final int MIN_CELLS = 16;
 
     static {
@@ -73,12 +88,16 @@ final class VersionedTable {
         }
     }
 
-    /** A key and its newest version, and its node in the table's skip list. */
-    static final class Slot {
+    /**
+     * A key, its newest version, and its node in the table's skip list. The slot is also the
+     * key's first version (its inherited fields): a row written once costs the slot and its two
+     * byte arrays, no separate {@link RowVersion}. Later versions chain in front of it.
+     */
+    static final class Slot extends RowVersion {
         final byte[] key;
-        /** {@link #hash} of the key: probes compare it before the key's bytes, growth does not recompute it. */
-        final int hash;
-        /** Newest version; replaced under the commit lock. */
+        /** Where the slot is in {@link #pages} (0 for a slot of an index, which has no hash index); commit lock. */
+        int number;
+        /** Newest version (at first this slot itself); replaced under the commit lock. */
         volatile RowVersion head;
         /** Successor in key order (level 0); see the class comment for who writes it and how. */
         @SuppressWarnings("unused") // through NEXT
@@ -86,15 +105,19 @@ final class VersionedTable {
         /** Successors at levels 1 to {@code up.length}; null for a slot on level 0 only (three in four). */
         private final Slot[] up;
 
-        /** A slot at a random height (one in four reaches level 1, one in two of those level 2, ...). */
-        Slot(byte[] key, RowVersion head) {
-            this(key, head, randomUp());
+        /**
+         * A slot whose first version is {@code row} (null: a deletion) committed at {@code ts}, at a
+         * random height (one in four reaches level 1, one in two of those level 2, ...).
+         */
+        Slot(byte[] key, long ts, byte[] row) {
+            this(key, ts, row, randomUp(), false);
         }
 
-        private Slot(byte[] key, RowVersion head, int up) {
+        /** A {@code sentinel} (the list head, the hash index's tombstone) has no version. */
+        private Slot(byte[] key, long ts, byte[] row, int up, boolean sentinel) {
+            super(ts, row, null);
             this.key = key;
-            this.hash = key == null ? 0 : hash(key);
-            this.head = head;
+            this.head = sentinel ? null : this;
             this.up = up == 0 ? null : new Slot[up];
         }
 
@@ -152,18 +175,34 @@ final class VersionedTable {
 
     final long id;
     /** The skip list's head: no key, every level. */
-    private final Slot first = new Slot(null, null, MAX_UP);
+    private final Slot first = new Slot(null, 0, null, MAX_UP, true);
     /** Commit lock (volatile for readers): the highest level any slot has; readers may start lower. */
     private volatile int topLevel;
     /** Commit lock: the predecessors of the slot being linked or unlinked, per level. */
     private final Slot[] preds = new Slot[MAX_UP + 1];
+    /**
+     * Commit lock: the last slot linked at each level ({@link #first} where none), so that a key
+     * above every other (ascending keys: row ids, sequences, time) is linked without a search.
+     */
+    private final Slot[] tail = new Slot[MAX_UP + 1];
     /** Commit lock (volatile for readers): slots linked in the skip list. */
     private volatile long linked;
     /**
      * The hash index (see the class comment for its protocol); a power-of-two length. Null for
      * index storage, which finds keys in the skip list.
      */
-    private volatile Slot[] cells;
+    private volatile long[] cells;
+    /**
+     * The slots of the hash index by number, in pages of {@code 1 << PAGE_BITS}; number 0 is never
+     * used. Written under the commit lock: a new outer array is published through this field,
+     * a new page and a slot through release stores (see the class comment).
+     */
+    private volatile Slot[][] pages;
+    /** Commit lock: the next number never handed out. */
+    private int nextNumber = 1;
+    /** Commit lock: numbers of removed slots, to hand out again ({@link #freeCount} of them). */
+    private int[] freeNumbers = new int[0];
+    private int freeCount;
     /** Commit lock: cells holding a slot, and cells holding a slot or a tombstone. */
     private int liveCells;
     private int usedCells;
@@ -191,12 +230,14 @@ final class VersionedTable {
     }
 
     VersionedTable(long id, int expectedKeys) {
-        this(id, new Slot[cellsFor(expectedKeys)]);
+        this(id, new long[cellsFor(expectedKeys)]);
     }
 
-    private VersionedTable(long id, Slot[] cells) {
+    private VersionedTable(long id, long[] cells) {
         this.id = id;
         this.cells = cells;
+        this.pages = cells == null ? null : new Slot[1][];
+        Arrays.fill(tail, first);
     }
 
     /** Storage for the entries of index {@code indexId}: ordered only. */
@@ -221,7 +262,7 @@ final class VersionedTable {
 
     /** The slot of a key, or null. Lock-free. */
     Slot slot(byte[] key) {
-        Slot[] c = cells;
+        long[] c = cells;
         if (c == null) {
             Slot s = before(key, null).succ(0);
             return s != null && Arrays.equals(s.key, key) ? s : null;
@@ -229,14 +270,28 @@ final class VersionedTable {
         int h = hash(key);
         int mask = c.length - 1;
         for (int i = h & mask; ; i = (i + 1) & mask) {
-            Slot s = (Slot) CELL.getAcquire(c, i);
-            if (s == null) {
+            long cell = (long) HASH_CELL.getAcquire(c, i);
+            if (cell == 0) {
                 return null;
             }
-            if (s.hash == h && s != TOMBSTONE && Arrays.equals(s.key, key)) {
-                return s;
+            if ((int) (cell >>> 32) == h && cell != TOMBSTONE) {
+                Slot s = slotNumbered((int) cell);
+                if (s != null && Arrays.equals(s.key, key)) {
+                    return s;
+                }
             }
         }
+    }
+
+    /** The slot numbered {@code n}, or null if it was removed meanwhile. Lock-free; read after the cell naming it. */
+    private Slot slotNumbered(int n) {
+        Slot[] page = (Slot[]) PAGE.getAcquire(pages, n >>> PAGE_BITS);
+        return (Slot) CELL.getAcquire(page, n & ((1 << PAGE_BITS) - 1));
+    }
+
+    /** The hash cell of a slot numbered {@code number} whose key hashes to {@code h}. */
+    private static long cell(int h, int number) {
+        return (long) h << 32 | (number & 0xFFFF_FFFFL);
     }
 
     // ---------------------------------------------------------------- skip list
@@ -265,12 +320,23 @@ final class VersionedTable {
         if (topLevel < top) {
             topLevel = top; // readers may start this high at once: the head's new levels are still empty
         }
-        before(s.key, preds);
-        for (int level = 0; level <= top; level++) {
-            s.succ(level, preds[level].succ(level));
+        Slot last = tail[0];
+        Slot[] at = preds;
+        if (last == first || KEY_ORDER.compare(last.key, s.key) < 0) {
+            at = tail; // above every key: the last slot of each level precedes it
+        } else {
+            before(s.key, preds);
         }
         for (int level = 0; level <= top; level++) {
-            preds[level].succ(level, s);
+            s.succ(level, at[level].succ(level));
+        }
+        for (int level = 0; level <= top; level++) {
+            at[level].succ(level, s);
+        }
+        for (int level = 0; level <= top; level++) {
+            if (s.succ(level) == null) {
+                tail[level] = s;
+            }
         }
         linked = linked + 1;
     }
@@ -281,6 +347,9 @@ final class VersionedTable {
         for (int level = Math.min(s.levels(), topLevel); level >= 0; level--) {
             if (preds[level].succ(level) == s) {
                 preds[level].succ(level, s.succ(level));
+                if (tail[level] == s) {
+                    tail[level] = preds[level];
+                }
                 if (level == 0) {
                     linked = linked - 1;
                 }
@@ -318,36 +387,66 @@ final class VersionedTable {
 
     /** Adds a slot whose key has none to the hash index. Commit lock held (or recovery). */
     private void hashInsert(Slot s) {
-        Slot[] c = cells;
+        long[] c = cells;
         if ((usedCells + 1) * 4L > c.length * 3L) {
             c = grow(liveCells + 1);
         }
+        number(s);
+        int h = hash(s.key);
         int mask = c.length - 1;
-        for (int i = s.hash & mask; ; i = (i + 1) & mask) {
-            Slot at = c[i]; // plain read: only this thread writes cells
-            if (at == null || at == TOMBSTONE) {
-                if (at == null) {
+        for (int i = h & mask; ; i = (i + 1) & mask) {
+            long at = c[i]; // plain read: only this thread writes cells
+            if (at == 0 || at == TOMBSTONE) {
+                if (at == 0) {
                     usedCells++;
                 }
                 liveCells++;
-                CELL.setRelease(c, i, s);
+                HASH_CELL.setRelease(c, i, cell(h, s.number)); // after the page entry: see number()
                 return;
             }
         }
     }
 
-    /** Takes slot {@code s} out of the hash index if it is there. Commit lock held (or recovery). */
+    /** Gives {@code s} a number and puts it in its page (release). Commit lock held (or recovery). */
+    private void number(Slot s) {
+        int n = freeCount > 0 ? freeNumbers[--freeCount] : nextNumber++;
+        if (n < 0) {
+            throw new IllegalStateException("a table of 2^31 keys is too large for one hash index");
+        }
+        int p = n >>> PAGE_BITS;
+        Slot[][] outer = pages;
+        if (p >= outer.length) {
+            outer = Arrays.copyOf(outer, Math.max(p + 1, outer.length * 2));
+            pages = outer; // volatile: the pages copied are the same arrays, so slots stay where readers look
+        }
+        Slot[] page = outer[p];
+        if (page == null) {
+            page = new Slot[1 << PAGE_BITS];
+            PAGE.setRelease(outer, p, page);
+        }
+        s.number = n;
+        CELL.setRelease(page, n & ((1 << PAGE_BITS) - 1), s);
+    }
+
+    /** Takes slot {@code s} out of the hash index if it is there, and frees its number. Commit lock held (or recovery). */
     private void hashRemove(Slot s) {
-        Slot[] c = cells;
+        long[] c = cells;
         int mask = c.length - 1;
-        for (int i = s.hash & mask; ; i = (i + 1) & mask) {
-            Slot at = c[i];
-            if (at == null) {
+        long want = cell(hash(s.key), s.number);
+        for (int i = (int) (want >>> 32) & mask; ; i = (i + 1) & mask) {
+            long at = c[i];
+            if (at == 0) {
                 return;
             }
-            if (at == s) {
-                CELL.setRelease(c, i, TOMBSTONE);
+            if (at == want) {
+                HASH_CELL.setRelease(c, i, TOMBSTONE);
                 liveCells--;
+                int n = s.number;
+                CELL.setRelease(pages[n >>> PAGE_BITS], n & ((1 << PAGE_BITS) - 1), null);
+                if (freeCount == freeNumbers.length) {
+                    freeNumbers = Arrays.copyOf(freeNumbers, Math.max(16, freeCount * 2));
+                }
+                freeNumbers[freeCount++] = n;
                 return;
             }
         }
@@ -357,18 +456,18 @@ final class VersionedTable {
      * Publishes a new cell array sized for {@code keys} slots holding every live slot (tombstones
      * are dropped), filled before publication; returns it. Commit lock held (or recovery).
      */
-    private Slot[] grow(int keys) {
-        Slot[] old = cells;
-        Slot[] next = new Slot[cellsFor(keys)];
+    private long[] grow(int keys) {
+        long[] old = cells;
+        long[] next = new long[cellsFor(keys)];
         int mask = next.length - 1;
         int n = 0;
-        for (Slot s : old) {
-            if (s != null && s != TOMBSTONE) {
-                int i = s.hash & mask;
-                while (next[i] != null) {
+        for (long cell : old) {
+            if (cell != 0 && cell != TOMBSTONE) {
+                int i = (int) (cell >>> 32) & mask;
+                while (next[i] != 0) {
                     i = (i + 1) & mask;
                 }
-                next[i] = s;
+                next[i] = cell;
                 n++;
             }
         }
@@ -380,26 +479,33 @@ final class VersionedTable {
 
     // ---------------------------------------------------------------- writes
 
-    /** Makes {@code v} the newest version of {@code key}. Commit lock held (or recovery). */
-    void install(byte[] key, RowVersion v) {
-        install(slot(key), key, v);
+    /**
+     * Makes {@code row} (null: a deletion) at {@code ts} the newest version of {@code key} and
+     * returns that version. Commit lock held (or recovery).
+     */
+    RowVersion install(byte[] key, long ts, byte[] row) {
+        return install(slot(key), key, ts, row);
     }
 
     /**
-     * Makes {@code v} the newest version of {@code key}, whose slot the caller has just looked up
-     * under the same hold of the commit lock ({@code slot}, null if the key had none).
+     * Makes {@code row} (null: a deletion) at {@code ts} the newest version of {@code key}, whose
+     * slot the caller has just looked up under the same hold of the commit lock ({@code slot},
+     * null if the key had none), in front of the slot's versions; returns the new version (for a
+     * new key, the new slot).
      */
-    void install(Slot slot, byte[] key, RowVersion v) {
-        lastWriteTs = v.ts;
+    RowVersion install(Slot slot, byte[] key, long ts, byte[] row) {
+        lastWriteTs = ts;
         if (slot == null) {
-            Slot s = new Slot(key, v);
+            Slot s = new Slot(key, ts, row);
             if (cells != null) {
                 hashInsert(s);
             }
             link(s);
-        } else {
-            slot.head = v;
+            return s;
         }
+        RowVersion v = new RowVersion(ts, row, slot.head);
+        slot.head = v;
+        return v;
     }
 
     /** Forgets a key entirely (recovery replaying a deletion). */
@@ -437,8 +543,6 @@ final class VersionedTable {
             }
             return;
         }
-        Slot[] tail = new Slot[MAX_UP + 1];
-        Arrays.fill(tail, first);
         for (Slot s : slots) {
             if (cells != null) {
                 hashInsert(s);

@@ -51,12 +51,12 @@ class VersionedTableTest {
                 VersionedTable.Slot s = table.slot(key(k));
                 assertSame(model.get(k), s, "slot of " + k);
                 if (s == null || random.nextInt(3) > 0) {
-                    table.install(s, key(k), new RowVersion(++ts, key(k), s == null ? null : s.head));
+                    table.install(s, key(k), ++ts, key(k));
                     if (s == null) {
                         model.put(k, table.slot(key(k)));
                     }
                 } else {
-                    table.install(s, key(k), new RowVersion(++ts, null, s.head));
+                    table.install(s, key(k), ++ts, null);
                     assertTrue(table.removeIfDead(s, ts));
                     table.removeIfDead(s, ts); // a second removal finds nothing to take out (the count below shows it)
                     model.remove(k);
@@ -83,12 +83,12 @@ class VersionedTableTest {
         VersionedTable table = new VersionedTable(1, 100);
         List<VersionedTable.Slot> slots = new ArrayList<>();
         for (long k = 0; k < 5000; k += 2) {
-            slots.add(new VersionedTable.Slot(key(k), new RowVersion(1, key(k), null)));
+            slots.add(new VersionedTable.Slot(key(k), 1, key(k)));
         }
         Collections.shuffle(slots, new Random(5));
         table.load(slots);
         for (long k = 1; k < 5000; k += 2) {
-            table.install(null, key(k), new RowVersion(2, key(k), null));
+            table.install(null, key(k), 2, key(k));
         }
         List<Long> expected = new ArrayList<>();
         for (long k = 0; k < 5000; k++) {
@@ -104,7 +104,7 @@ class VersionedTableTest {
         VersionedTable table = new VersionedTable(1);
         int stable = 4000;
         for (long k = 0; k < 2L * stable; k += 2) {
-            table.install(null, key(k), new RowVersion(1, key(k), null));
+            table.install(null, key(k), 1, key(k));
         }
         AtomicBoolean done = new AtomicBoolean();
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -154,12 +154,12 @@ class VersionedTableTest {
             for (int i = 0; i < 2000; i++) {
                 long k = 2L * random.nextInt(2 * stable) + 1;
                 VersionedTable.Slot s = table.slot(key(k));
-                table.install(s, key(k), new RowVersion(++ts, key(k), s == null ? null : s.head));
+                table.install(s, key(k), ++ts, key(k));
                 added.add(table.slot(key(k)));
             }
             for (VersionedTable.Slot s : added) {
                 if (random.nextBoolean() && s.head.row != null) {
-                    table.install(s, s.key, new RowVersion(++ts, null, s.head));
+                    table.install(s, s.key, ++ts, null);
                     table.removeIfDead(s, ts);
                 }
             }

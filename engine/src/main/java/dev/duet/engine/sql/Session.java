@@ -115,6 +115,12 @@ public final class Session implements AutoCloseable {
     /** The routing attached to each statement's context (see {@link #routing()}). */
     private ScanRouting routing;
     private Parallelism parallelism;
+    /**
+     * The appender of the table the last auto-commit single-row INSERT went to through the bulk
+     * path ({@link #insertAlone}), kept for the next one (its buffers and table lookup cost more
+     * than the row); null after a failure.
+     */
+    private Appender rowAppender;
 
     /** The contexts of statements running or streaming now: {@link #cancel()} (any thread) cancels them. */
     private final Set<QueryContext> active = ConcurrentHashMap.newKeySet();
@@ -473,7 +479,66 @@ public final class Session implements AutoCloseable {
     // ---------------------------------------------------------------- writes
 
     private Result write(Prepared statement, List<?> parameters) {
+        if (tx == null && autoCommit && !readOnly && !txReadOnly) {
+            Result alone = insertAlone(statement, parameters);
+            if (alone != null) {
+                return alone;
+            }
+        }
         return write(commandOf(statement.statement()), (t, context) -> writeWork(t, context, statement, parameters, false));
+    }
+
+    /**
+     * An auto-commit single-row INSERT of parameters and literals into a table without secondary
+     * indexes, through the bulk path as {@link #bulkInsert} runs a batch: one commit of one
+     * INSERT_RUN record, without a transaction and its write set. The commit checks under the
+     * commit lock that no live row has the key, as the ordinary path's commit does. Null if the
+     * statement is not such an INSERT or the bulk path failed: it then committed nothing, and the
+     * caller runs the statement the ordinary way, which reports the failure.
+     */
+    private Result insertAlone(Prepared statement, List<?> parameters) {
+        if (!(statement.statement() instanceof PlannedDml d) || d.operation() != PlannedDml.Operation.INSERT) {
+            return null;
+        }
+        Catalog catalog = store.catalog();
+        Prepared p;
+        ParameterRow row;
+        try {
+            p = current(statement, catalog);
+            row = p.parameterRow();
+        } catch (RuntimeException e) {
+            return null;
+        }
+        if (row == null) {
+            return null;
+        }
+        TableDef table = ((PlannedDml) p.statement()).table();
+        if (!catalog.indexes(table.id()).isEmpty()) {
+            return null;
+        }
+        QueryContext context = newContext(settings.memoryLimit());
+        try {
+            Appender appender = rowAppender;
+            if (appender == null || !appender.table().equals(table)) {
+                appender = store.appender(table.qualifiedName(), Integer.MAX_VALUE);
+                rowAppender = appender;
+            }
+            try {
+                context.setParameters(bind(p, parameters));
+                appender.appendRow(row.values(context));
+                appender.flush();
+            } catch (RuntimeException e) {
+                appender.discard();
+                rowAppender = null;
+                return null;
+            }
+        } catch (RuntimeException e) {
+            return null;
+        } finally {
+            endContext(context, null);
+        }
+        committed();
+        return StatusResult.counted("INSERT 0 ", 1);
     }
 
     /**
