@@ -95,8 +95,39 @@ public final class ExpressionCompiler {
             node = new Node(declared, declared, false, null, -1, false,
                     q -> Cast.create(source.vectorType, declared, q.allocator(), source.factory.open(q)));
         }
+        List<CompiledExpression> conjuncts = List.of();
+        if (expression.getKind() == SqlKind.AND && declared.kind() == Kind.BOOLEAN) {
+            List<RexNode> ops = ((RexCall) expression).getOperands();
+            List<Node> nodes = new ArrayList<>(ops.size());
+            for (RexNode op : ops) {
+                nodes.add(new ExpressionCompiler(input, rexBuilder).compile(op));
+            }
+            List<CompiledExpression> c = new ArrayList<>(ops.size());
+            for (int i : evaluationOrder(ops, nodes)) {
+                c.add(compile(ops.get(i), input, rexBuilder));
+            }
+            conjuncts = c;
+        }
         return new CompiledExpression(expression, declared, expression.getType().isNullable(), node.inputIndex,
-                node.factory);
+                node.factory, conjuncts);
+    }
+
+    /**
+     * The order in which the operands of an AND or OR are evaluated: as written, or, when none of
+     * them can raise an error (their order then cannot change the result), stably sorted by
+     * {@link #evaluationCost}.
+     */
+    private static int[] evaluationOrder(List<RexNode> ops, List<Node> nodes) {
+        Integer[] order = new Integer[ops.size()];
+        boolean allSafe = true;
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+            allSafe &= nodes.get(i).safe;
+        }
+        if (allSafe) {
+            Arrays.sort(order, Comparator.comparingInt(i -> evaluationCost(ops.get(i))));
+        }
+        return Arrays.stream(order).mapToInt(Integer::intValue).toArray();
     }
 
     /**
@@ -603,28 +634,14 @@ public final class ExpressionCompiler {
     private Node junction(RexCall call, boolean and) {
         List<RexNode> ops = call.getOperands();
         List<Node> nodes = new ArrayList<>(ops.size());
-        boolean allSafe = true;
         for (RexNode op : ops) {
-            Node n = requireBoolean(compile(op));
-            nodes.add(n);
-            allSafe &= n.safe;
+            nodes.add(requireBoolean(compile(op)));
         }
-        if (allSafe) {
-            Integer[] order = new Integer[ops.size()];
-            for (int i = 0; i < order.length; i++) {
-                order[i] = i;
-            }
-            Arrays.sort(order, Comparator.comparingInt(i -> evaluationCost(ops.get(i))));
-            List<Node> sorted = new ArrayList<>(nodes.size());
-            for (Integer i : order) {
-                sorted.add(nodes.get(i));
-            }
-            nodes = sorted;
-        }
-        Node acc = nodes.get(0);
-        for (int i = 1; i < nodes.size(); i++) {
+        int[] order = evaluationOrder(ops, nodes);
+        Node acc = nodes.get(order[0]);
+        for (int i = 1; i < order.length; i++) {
             Factory lf = acc.factory;
-            Node right = nodes.get(i);
+            Node right = nodes.get(order[i]);
             Factory rf = right.factory;
             boolean rightSafe = right.safe;
             acc = node(acc.safe && rightSafe, DataType.BOOLEAN,
