@@ -2,6 +2,7 @@ package dev.duet.planner.exec.expr;
 
 import dev.duet.core.types.DataType;
 import dev.duet.core.exec.QueryContext;
+import java.util.List;
 import java.util.Objects;
 import org.apache.calcite.rex.RexNode;
 
@@ -26,8 +27,11 @@ public final class CompiledExpression {
     private final boolean nullable;
     private final int inputIndex;
     private final Factory factory;
+    private final List<CompiledExpression> conjuncts;
 
-    CompiledExpression(RexNode source, DataType type, boolean nullable, int inputIndex, Factory factory) {
+    CompiledExpression(RexNode source, DataType type, boolean nullable, int inputIndex, Factory factory,
+            List<CompiledExpression> conjuncts) {
+        this.conjuncts = List.copyOf(conjuncts);
         this.source = Objects.requireNonNull(source, "source is null");
         this.type = Objects.requireNonNull(type, "type is null");
         this.nullable = nullable;
@@ -63,6 +67,17 @@ public final class CompiledExpression {
     public VectorEvaluator open(QueryContext context) {
         Objects.requireNonNull(context, "context is null");
         return factory.open(context);
+    }
+
+    /**
+     * For an AND, its operands compiled on their own, in the order the AND evaluates them;
+     * otherwise empty. A filter may apply them one after another, each only over the rows all
+     * before it found TRUE (a row is dropped as soon as one is FALSE or NULL): the rows it keeps
+     * are the rows where the whole AND is TRUE, and no operand sees a row the AND would not have
+     * evaluated it on.
+     */
+    public List<CompiledExpression> conjuncts() {
+        return conjuncts;
     }
 
     @Override

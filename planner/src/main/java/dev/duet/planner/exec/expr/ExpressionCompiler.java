@@ -17,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -38,6 +40,7 @@ import org.apache.calcite.sql.fun.SqlTrimFunction;
 import org.apache.calcite.sql.type.SqlTypeFactoryImpl;
 import org.apache.calcite.sql.type.SqlTypeFamily;
 import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.type.SqlTypeUtil;
 import org.apache.calcite.util.DateString;
 import org.apache.calcite.util.NlsString;
 import org.apache.calcite.util.Sarg;
@@ -92,8 +95,39 @@ public final class ExpressionCompiler {
             node = new Node(declared, declared, false, null, -1, false,
                     q -> Cast.create(source.vectorType, declared, q.allocator(), source.factory.open(q)));
         }
+        List<CompiledExpression> conjuncts = List.of();
+        if (expression.getKind() == SqlKind.AND && declared.kind() == Kind.BOOLEAN) {
+            List<RexNode> ops = ((RexCall) expression).getOperands();
+            List<Node> nodes = new ArrayList<>(ops.size());
+            for (RexNode op : ops) {
+                nodes.add(new ExpressionCompiler(input, rexBuilder).compile(op));
+            }
+            List<CompiledExpression> c = new ArrayList<>(ops.size());
+            for (int i : evaluationOrder(ops, nodes)) {
+                c.add(compile(ops.get(i), input, rexBuilder));
+            }
+            conjuncts = c;
+        }
         return new CompiledExpression(expression, declared, expression.getType().isNullable(), node.inputIndex,
-                node.factory);
+                node.factory, conjuncts);
+    }
+
+    /**
+     * The order in which the operands of an AND or OR are evaluated: as written, or, when none of
+     * them can raise an error (their order then cannot change the result), stably sorted by
+     * {@link #evaluationCost}.
+     */
+    private static int[] evaluationOrder(List<RexNode> ops, List<Node> nodes) {
+        Integer[] order = new Integer[ops.size()];
+        boolean allSafe = true;
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+            allSafe &= nodes.get(i).safe;
+        }
+        if (allSafe) {
+            Arrays.sort(order, Comparator.comparingInt(i -> evaluationCost(ops.get(i))));
+        }
+        return Arrays.stream(order).mapToInt(Integer::intValue).toArray();
     }
 
     /**
@@ -590,18 +624,68 @@ public final class ExpressionCompiler {
         return node(x.safe, DataType.BOOLEAN, q -> new BooleanLogic.UnaryTest(test, q.allocator(), in.open(q)));
     }
 
+    /**
+     * AND and OR, evaluated left to right, each operand only on the rows the ones before leave
+     * undecided. When no operand can raise an error, their order cannot change the result, and
+     * they are reordered (stably) by {@link #evaluationCost}: comparisons of a fixed-width
+     * column with constants first, then other fixed-width operands, then those reading strings,
+     * so that the costly string tests run only on the rows the cheap ones keep.
+     */
     private Node junction(RexCall call, boolean and) {
         List<RexNode> ops = call.getOperands();
-        Node acc = requireBoolean(compile(ops.get(0)));
-        for (int i = 1; i < ops.size(); i++) {
+        List<Node> nodes = new ArrayList<>(ops.size());
+        for (RexNode op : ops) {
+            nodes.add(requireBoolean(compile(op)));
+        }
+        int[] order = evaluationOrder(ops, nodes);
+        Node acc = nodes.get(order[0]);
+        for (int i = 1; i < order.length; i++) {
             Factory lf = acc.factory;
-            Node right = requireBoolean(compile(ops.get(i)));
+            Node right = nodes.get(order[i]);
             Factory rf = right.factory;
             boolean rightSafe = right.safe;
             acc = node(acc.safe && rightSafe, DataType.BOOLEAN,
                     q -> new BooleanLogic.Junction(and, rightSafe, q.allocator(), lf.open(q), rf.open(q)));
         }
         return acc;
+    }
+
+    /**
+     * A rank of how costly a boolean operand is per row: 0 for a comparison (or IN list, range
+     * search, null test) of one fixed-width column with constants, 1 for other operands over
+     * fixed-width values only, 2 for anything that reads or computes a string.
+     */
+    private static int evaluationCost(RexNode e) {
+        if (readsStrings(e)) {
+            return 2;
+        }
+        if (e instanceof RexCall c && (c.getKind() == SqlKind.SEARCH || c.getKind() == SqlKind.IS_NULL
+                || c.getKind() == SqlKind.IS_NOT_NULL || SqlKind.COMPARISON.contains(c.getKind()))) {
+            int columns = 0;
+            for (RexNode o : c.getOperands()) {
+                if (o instanceof RexInputRef) {
+                    columns++;
+                } else if (!(o instanceof RexLiteral)) {
+                    return 1;
+                }
+            }
+            return columns <= 1 ? 0 : 1;
+        }
+        return 1;
+    }
+
+    private static boolean readsStrings(RexNode e) {
+        if (!(e instanceof RexLiteral) && SqlTypeUtil.inCharOrBinaryFamilies(e.getType())) {
+            return true;
+        }
+        if (e instanceof RexCall c) {
+            for (RexNode o : c.getOperands()) {
+                if (readsStrings(o)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static Node requireBoolean(Node n) {

@@ -43,6 +43,24 @@ abstract class Accumulator {
     /** Folds rows {@code sel[0..n)} of the batch into groups {@code groups[row]}. */
     abstract void accumulate(int[] groups, int[] sel, int n, AggregateInput in);
 
+    /**
+     * Whether {@link #accumulateRun} is implemented: the accumulator's result does not depend on
+     * the order of its rows (exact integer arithmetic, not floating-point sums), so the operator
+     * may hand it the rows sorted by group.
+     */
+    boolean takesRuns() {
+        return false;
+    }
+
+    /**
+     * Folds rows {@code sorted[from..to)}, all of group {@code g}, into that group: one run of a
+     * selection sorted by group, so that the state of the group stays in registers for the run.
+     * Only called when {@link #takesRuns()}.
+     */
+    void accumulateRun(int g, int[] sorted, int from, int to, AggregateInput in) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " takes no runs");
+    }
+
     /** Writes the results of groups {@code [from, from + count)} to rows {@code [0, count)} of {@code out}. */
     abstract void write(FieldVector out, int from, int count);
 
@@ -137,6 +155,16 @@ abstract class Accumulator {
         }
 
         @Override
+        boolean takesRuns() {
+            return true;
+        }
+
+        @Override
+        void accumulateRun(int g, int[] sorted, int from, int to, AggregateInput in) {
+            counts[g] += to - from;
+        }
+
+        @Override
         void write(FieldVector out, int from, int count) {
             BigIntVector v = (BigIntVector) out;
             for (int i = 0; i < count; i++) {
@@ -177,6 +205,26 @@ abstract class Accumulator {
             } catch (ArithmeticException e) {
                 throw overflow(DataType.BIGINT);
             }
+        }
+
+        @Override
+        boolean takesRuns() {
+            return true;
+        }
+
+        @Override
+        void accumulateRun(int g, int[] sorted, int from, int to, AggregateInput in) {
+            long[] v = in.longs();
+            long sum = sums[g];
+            try {
+                for (int k = from; k < to; k++) {
+                    sum = Math.addExact(sum, v[sorted[k]]);
+                }
+            } catch (ArithmeticException e) {
+                throw overflow(DataType.BIGINT);
+            }
+            sums[g] = sum;
+            seen[g] |= to > from;
         }
 
         @Override
@@ -266,6 +314,48 @@ abstract class Accumulator {
                 shi[g] = nh;
                 c[g]++;
             }
+        }
+
+        @Override
+        boolean takesRuns() {
+            return true;
+        }
+
+        @Override
+        void accumulateRun(int g, int[] sorted, int from, int to, AggregateInput in) {
+            long h = hi[g];
+            long l = lo[g];
+            if (!decimalInput) {
+                long[] v = in.longs();
+                for (int k = from; k < to; k++) {
+                    long x = v[sorted[k]];
+                    long sum = l + x;
+                    long nh = h + (x >> 63) + (Long.compareUnsigned(sum, l) < 0 ? 1 : 0);
+                    if (((h ^ nh) & ((x >> 63) ^ nh)) < 0) {
+                        throw overflow(out);
+                    }
+                    l = sum;
+                    h = nh;
+                }
+            } else {
+                long[] vh = in.hi();
+                long[] vl = in.lo();
+                for (int k = from; k < to; k++) {
+                    int r = sorted[k];
+                    long xl = vl[r];
+                    long xh = vh[r];
+                    long sum = l + xl;
+                    long nh = h + xh + (Long.compareUnsigned(sum, l) < 0 ? 1 : 0);
+                    if (((h ^ nh) & (xh ^ nh)) < 0) {
+                        throw overflow(out);
+                    }
+                    l = sum;
+                    h = nh;
+                }
+            }
+            hi[g] = h;
+            lo[g] = l;
+            counts[g] += to - from;
         }
 
         @Override

@@ -6,7 +6,6 @@ import dev.duet.core.exec.QueryContext;
 import dev.duet.core.types.DataType;
 import dev.duet.planner.exec.expr.CompiledExpression;
 import dev.duet.planner.exec.expr.InputRefEvaluator;
-import dev.duet.planner.exec.expr.VectorEvaluator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -15,19 +14,19 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 
 /**
- * Keeps the rows of its input for which a predicate is TRUE (NULL and FALSE drop). A batch whose
+ * Keeps the rows of its input for which a predicate is TRUE (NULL and FALSE drop), applying the
+ * operands of an AND one after another over the rows still kept ({@link ConjunctFilter}). A batch whose
  * rows all pass goes through as it is; otherwise the kept rows are gathered into vectors of this
  * operator's own. Batches where no row passes are skipped. The output columns are the input's.
  */
 public final class FilterOperator implements Operator {
     private final QueryContext context;
     private final Operator input;
-    private final VectorEvaluator predicate;
+    private final ConjunctFilter predicate;
     private final List<BatchColumn> columns;
     private final List<Field> fields;
     private final List<InputRefEvaluator> gather;
     private final List<FieldVector> outVectors;
-    private final Selection selection = new Selection();
     private boolean done;
     private boolean closed;
 
@@ -42,9 +41,9 @@ public final class FilterOperator implements Operator {
         this.columns = input.columns();
         List<Field> f = new ArrayList<>();
         List<InputRefEvaluator> g = new ArrayList<>();
-        VectorEvaluator p = null;
+        ConjunctFilter p = null;
         try {
-            p = predicate.open(context);
+            p = new ConjunctFilter(predicate, context);
             for (int i = 0; i < columns.size(); i++) {
                 f.add(columns.get(i).field());
                 g.add(new InputRefEvaluator(columns.get(i).type(), i, context.allocator()));
@@ -81,8 +80,7 @@ public final class FilterOperator implements Operator {
                 return null;
             }
             int n = batch.getRowCount();
-            FieldVector result = predicate.evaluate(batch, null, n);
-            int kept = selection.select(result, n, null);
+            int kept = predicate.select(batch, n);
             if (kept == n) {
                 return batch;
             }
@@ -91,7 +89,7 @@ public final class FilterOperator implements Operator {
             }
             outVectors.clear();
             for (InputRefEvaluator g : gather) {
-                outVectors.add(g.evaluate(batch, selection.rows(), kept));
+                outVectors.add(g.evaluate(batch, predicate.rows(), kept));
             }
             return new VectorSchemaRoot(fields, new ArrayList<>(outVectors), kept);
         }

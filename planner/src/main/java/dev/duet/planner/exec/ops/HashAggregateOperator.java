@@ -7,6 +7,7 @@ import dev.duet.core.exec.Operator;
 import dev.duet.core.exec.QueryContext;
 import dev.duet.core.types.DataType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,11 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * read from the vectors' buffers); each aggregate keeps its state in primitive arrays indexed by
  * group id ({@link Accumulator}). Rows pass to an aggregate through a selection vector that
  * drops rows failing its FILTER column and rows whose argument is NULL; a DISTINCT aggregate
- * also drops (group, value) pairs already seen, using a second hash table keyed by both. No
+ * also drops (group, value) pairs already seen, using a second hash table keyed by both. With
+ * at most {@link #RUN_GROUPS} groups, a channel's rows are sorted by group (a counting sort per
+ * batch) and handed to the accumulators that take them so ({@link Accumulator#accumulateRun}:
+ * COUNT and exact sums and averages) as one run per group, keeping each group's running state in
+ * registers; floating-point sums keep the input order. No
  * object is allocated per row for fixed-width keys and numeric aggregates. All of this state is
  * charged to the query's allocator ({@link HeapReservation}) and freed when the last batch has
  * been returned or the operator is closed.
@@ -34,6 +39,15 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * 21000, the memory limit 53200.
  */
 public final class HashAggregateOperator implements Operator {
+    /**
+     * Most groups for which a batch's rows are sorted by group before accumulating (see
+     * {@link Accumulator#accumulateRun}): with few groups, consecutive rows hit the same few
+     * state slots, and each row's update waits for the previous row's store; sorted, a group's
+     * sum stays in a register for its whole run. With more groups runs get too short to pay for
+     * the sort.
+     */
+    static final int RUN_GROUPS = 256;
+    private static final int[] ONE_RUN = {0};
     private final QueryContext context;
     private final Operator input;
     private final AggregateSpec spec;
@@ -51,6 +65,15 @@ public final class HashAggregateOperator implements Operator {
     private int accumulatorCapacity;
     private int[] groups = new int[0];
     private int[] identity = new int[0];
+    /**
+     * The batch's rows sorted by group, and where each group's run starts, for the channels
+     * that read every row (made once per batch, when the first such channel needs it).
+     */
+    private int[] identityOrder = new int[0];
+    private int[] identityStart = new int[0];
+    private boolean identitySorted;
+    /** Scratch of {@link #sortByGroup}: counts, then write positions, per group. */
+    private int[] cursor = new int[0];
     private FieldVector[] keyVectors;
     private int groupCount;
     private int emitted;
@@ -172,6 +195,16 @@ public final class HashAggregateOperator implements Operator {
             }
         }
         channels = byInput.values().toArray(new Channel[0]);
+        cursor = memory.grow(cursor, RUN_GROUPS + 1);
+        identityStart = memory.grow(identityStart, RUN_GROUPS + 1);
+        for (Channel ch : channels) {
+            for (Accumulator acc : ch.accumulators) {
+                ch.takesRuns |= acc.takesRuns();
+            }
+            if (ch.takesRuns) {
+                ch.start = memory.grow(ch.start, RUN_GROUPS + 1);
+            }
+        }
         if (keyColumns.length > 0) {
             table = new GroupHashTable(keyTypes, false, memory);
             keyVectors = new FieldVector[keyColumns.length];
@@ -200,13 +233,18 @@ public final class HashAggregateOperator implements Operator {
                 identity[i] = i;
             }
             groups = memory.grow(groups, size);
+            identityOrder = memory.grow(identityOrder, size);
             for (Channel ch : channels) {
                 ch.sel = memory.grow(ch.sel, size);
+                if (ch.takesRuns) {
+                    ch.sorted = memory.grow(ch.sorted, size);
+                }
                 if (ch.distinctTable != null) {
                     ch.distinctOut = memory.grow(ch.distinctOut, size);
                 }
             }
         }
+        identitySorted = false;
         if (table != null) {
             for (int i = 0; i < keyColumns.length; i++) {
                 keyVectors[i] = vectors.get(keyColumns[i]);
@@ -241,9 +279,62 @@ public final class HashAggregateOperator implements Operator {
                 sel = ch.sel;
             }
             AggregateInput in = ch.argument >= 0 ? inputs[ch.argument] : null;
-            for (Accumulator acc : ch.accumulators) {
-                acc.accumulate(groups, sel, n, in);
+            boolean runs = ch.takesRuns && n > 0 && (groupCount == 1 || (groupCount <= RUN_GROUPS && n >= 4 * groupCount));
+            int[] sorted = sel;
+            int[] start = ONE_RUN;
+            if (runs && groupCount > 1) {
+                if (sel == identity) {
+                    if (!identitySorted) {
+                        sortByGroup(sel, n, identityOrder, identityStart);
+                        identitySorted = true;
+                    }
+                    sorted = identityOrder;
+                    start = identityStart;
+                } else {
+                    sortByGroup(sel, n, ch.sorted, ch.start);
+                    sorted = ch.sorted;
+                    start = ch.start;
+                }
             }
+            for (Accumulator acc : ch.accumulators) {
+                if (!runs || !acc.takesRuns()) {
+                    acc.accumulate(groups, sel, n, in);
+                } else if (groupCount == 1) {
+                    acc.accumulateRun(0, sel, 0, n, in);
+                } else {
+                    for (int g = 0; g < groupCount; g++) {
+                        if (start[g] < start[g + 1]) {
+                            acc.accumulateRun(g, sorted, start[g], start[g + 1], in);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Sorts rows {@code sel[0..n)} by group into {@code out} (a counting sort, stable): the rows
+     * of group {@code g} end up in {@code out[start[g]..start[g + 1])}. Only for at most
+     * {@link #RUN_GROUPS} groups.
+     */
+    private void sortByGroup(int[] sel, int n, int[] out, int[] start) {
+        int gc = groupCount;
+        int[] g = groups;
+        int[] cursor = this.cursor;
+        Arrays.fill(cursor, 0, gc, 0);
+        for (int k = 0; k < n; k++) {
+            cursor[g[sel[k]]]++;
+        }
+        int sum = 0;
+        for (int i = 0; i < gc; i++) {
+            start[i] = sum;
+            sum += cursor[i];
+            cursor[i] = start[i];
+        }
+        start[gc] = sum;
+        for (int k = 0; k < n; k++) {
+            int r = sel[k];
+            out[cursor[g[r]]++] = r;
         }
     }
 
@@ -320,6 +411,9 @@ public final class HashAggregateOperator implements Operator {
         inputs = null;
         groups = null;
         identity = null;
+        identityOrder = null;
+        identityStart = null;
+        cursor = null;
         if (memory != null) {
             memory.close();
         }
@@ -360,6 +454,10 @@ public final class HashAggregateOperator implements Operator {
         final boolean skipNulls;
         final List<Accumulator> accumulators = new ArrayList<>();
         int[] sel = new int[0];
+        /** Whether an accumulator of this channel takes its rows as runs of one group. */
+        boolean takesRuns;
+        int[] sorted = new int[0];
+        int[] start = new int[0];
         GroupHashTable distinctTable;
         int[] distinctOut = new int[0];
 

@@ -21,7 +21,8 @@ import org.apache.calcite.plan.RelOptUtil;
 /**
  * Computes one output column per expression from each input batch, optionally keeping only the
  * rows for which a filter predicate is TRUE first (a filter fused below the projection, so that
- * columns only the filter reads are never copied). A column that is a plain reference to an
+ * columns only the filter reads are never copied; an AND is applied operand by operand over the
+ * rows still kept, see {@link ConjunctFilter}). A column that is a plain reference to an
  * input column is passed through as the input's own vector when no row was dropped; computed
  * columns live in the expressions' evaluators, reused across batches. Batches where the filter
  * drops every row are skipped.
@@ -36,11 +37,10 @@ public final class ProjectOperator implements Operator {
     private final Operator input;
     private final List<BatchColumn> columns;
     private final List<Field> fields;
-    private final VectorEvaluator filter;
+    private final ConjunctFilter filter;
     private final List<VectorEvaluator> evaluators;
     /** Projections that repeat an input column already passed through: always copied. */
     private final boolean[] copy;
-    private final Selection selection = new Selection();
     private int[] identity = new int[0];
     /** The input's fields, for the compact batch. */
     private final List<Field> inputFields;
@@ -96,10 +96,10 @@ public final class ProjectOperator implements Operator {
         this.compact = new InputRefEvaluator[in.size()];
         this.compactVectors = new FieldVector[in.size()];
         List<VectorEvaluator> opened = new ArrayList<>();
-        VectorEvaluator p = null;
+        ConjunctFilter p = null;
         try {
             if (filter != null) {
-                p = filter.open(context);
+                p = new ConjunctFilter(filter, context);
             }
             for (CompiledExpression e : projections) {
                 opened.add(e.open(context));
@@ -146,12 +146,12 @@ public final class ProjectOperator implements Operator {
             int n = batch.getRowCount();
             int count = n;
             if (filter != null) {
-                count = selection.select(filter.evaluate(batch, null, n), n, null);
+                count = filter.select(batch, n);
                 if (count == 0) {
                     continue;
                 }
                 if (count < n) {
-                    batch = compact(batch, selection.rows(), count);
+                    batch = compact(batch, filter.rows(), count);
                 }
             }
             return output(batch, count);
