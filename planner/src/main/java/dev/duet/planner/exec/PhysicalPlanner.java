@@ -79,7 +79,7 @@ import org.apache.calcite.util.ImmutableBitSet;
  * and Union / Intersect / Minus. Any other node fails with 0A000 naming it.
  *
  * <p>A sub-plan that aggregates or joins and occurs more than once in the plan (a view or CTE
- * read twice, as TPC-H q15's {@code revenue} and q11's join) is planned once, with all its
+ * read twice, as TPC-H q15's {@code revenue}) is planned once, with all its
  * fields, as a {@link SharedNode} that each place reads; the plan's root is then a
  * {@link SharedScopeNode}, which keeps the shared results for one execution. Sub-plans are the
  * same when their Calcite digests (the sub-plan written out) are.
