@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.OptionalDouble;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -67,7 +66,7 @@ public final class Duet implements AutoCloseable {
     private Duet(RowStore store, DuetConfig config) {
         this.store = store;
         this.config = config;
-        this.sessions = new Sessions(table -> OptionalDouble.of(store.estimatedRows(table.id())));
+        this.sessions = new Sessions(new TableStatistics(store));
         ColumnStore cs = null;
         ColumnSync s = null;
         try {

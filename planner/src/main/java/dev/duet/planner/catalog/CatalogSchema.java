@@ -29,12 +29,21 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * Names are matched exactly: the parser has already folded unquoted identifiers to lower case.
  */
 public final class CatalogSchema extends AbstractSchema {
-    /** Row count estimates for join ordering; unknown by default. */
+    /** Row count estimates for join ordering, and distinct counts for selectivities; unknown by default. */
     @FunctionalInterface
     public interface RowCounts {
         RowCounts UNKNOWN = table -> OptionalDouble.empty();
 
         OptionalDouble rowCount(TableDef table);
+
+        /**
+         * How many distinct non-NULL values column {@code column} of {@code table} holds, if known:
+         * the selectivity of {@code column = constant} is one over it. Asked while planning, only
+         * for columns a query compares with a constant. Unknown by default.
+         */
+        default OptionalDouble distinctValues(TableDef table, int column) {
+            return OptionalDouble.empty();
+        }
     }
 
     private static final Map<String, RelProtoDataType> TYPE_ALIASES = Map.ofEntries(
@@ -104,7 +113,8 @@ public final class CatalogSchema extends AbstractSchema {
             TableDef def = catalog.findTable(name, tableName);
             if (def != null) {
                 return tables.computeIfAbsent(tableName,
-                        n -> new DuetTable(def, rowCounts.rowCount(def), catalog.indexes(def.id())));
+                        n -> new DuetTable(def, rowCounts.rowCount(def), catalog.indexes(def.id()),
+                                column -> rowCounts.distinctValues(def, column)));
             }
             ViewDef view = catalog.findView(name, tableName);
             return view == null ? null : tables.computeIfAbsent(tableName, n -> new DuetView(view));

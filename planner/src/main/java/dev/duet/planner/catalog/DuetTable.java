@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalDouble;
+import java.util.function.IntFunction;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.schema.Statistic;
@@ -27,6 +28,9 @@ public final class DuetTable extends AbstractTable {
     private final List<IndexDef> indexes;
     private final Statistic statistic;
     private final ColumnDefaults defaults;
+    private final IntFunction<OptionalDouble> distinctValues;
+    /** Per column, the answer of {@link #distinctValues} once asked; null before. */
+    private final OptionalDouble[] distinctCounts;
 
     public DuetTable(TableDef tableDef, OptionalDouble rowCount) {
         this(tableDef, rowCount, List.of());
@@ -34,6 +38,18 @@ public final class DuetTable extends AbstractTable {
 
     /** @param indexes the table's secondary indexes (the physical planner may read through them) */
     public DuetTable(TableDef tableDef, OptionalDouble rowCount, List<IndexDef> indexes) {
+        this(tableDef, rowCount, indexes, column -> OptionalDouble.empty());
+    }
+
+    /**
+     * @param indexes        the table's secondary indexes (the physical planner may read through them)
+     * @param distinctValues a column's number of distinct non-NULL values, if known (asked at most
+     *     once per column, when the planner estimates an equality with a constant)
+     */
+    public DuetTable(TableDef tableDef, OptionalDouble rowCount, List<IndexDef> indexes,
+            IntFunction<OptionalDouble> distinctValues) {
+        this.distinctValues = Objects.requireNonNull(distinctValues, "distinctValues is null");
+        this.distinctCounts = new OptionalDouble[tableDef.columns().size()];
         this.tableDef = Objects.requireNonNull(tableDef, "tableDef is null");
         this.indexes = List.copyOf(indexes);
         List<ImmutableBitSet> keys = new ArrayList<>();
@@ -42,6 +58,20 @@ public final class DuetTable extends AbstractTable {
         }
         this.statistic = Statistics.of(rowCount.isPresent() ? rowCount.getAsDouble() : null, keys, null, null);
         this.defaults = new ColumnDefaults(tableDef);
+    }
+
+    /**
+     * Column {@code column}'s number of distinct non-NULL values, if known; asked of the source
+     * once per column and remembered (threads planning at once may both ask: the answers are alike,
+     * and a reference is written whole).
+     */
+    public OptionalDouble distinctValues(int column) {
+        OptionalDouble known = distinctCounts[column];
+        if (known == null) {
+            known = distinctValues.apply(column);
+            distinctCounts[column] = known;
+        }
+        return known;
     }
 
     /** The Duet definition this table stands for. */

@@ -1,5 +1,10 @@
 package dev.duet.planner.convert;
 
+import dev.duet.planner.catalog.DuetTable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalDouble;
+import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.plan.hep.HepRelVertex;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.Filter;
@@ -10,7 +15,11 @@ import org.apache.calcite.rel.core.Project;
 import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.metadata.RelMdUtil;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexInputRef;
+import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexUtil;
+import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.util.ImmutableBitSet;
 
 /**
@@ -28,6 +37,9 @@ import org.apache.calcite.util.ImmutableBitSet;
  * projects to the scanned table, and through a join of this kind to its non-unique side. Joins
  * with no unique side keep Calcite's estimate, which is high on purpose: a many-to-many join
  * (customers and suppliers of one nation) is one to avoid.
+ *
+ * <p>And one change to selectivities: an equality of a column with a constant keeps one row in
+ * the column's distinct values where the table knows them ({@link #getSelectivity}).
  */
 public final class DuetMetadataQuery extends RelMetadataQuery {
     @Override
@@ -41,6 +53,70 @@ public final class DuetMetadataQuery extends RelMetadataQuery {
             }
         }
         return super.getRowCount(rel);
+    }
+
+    /**
+     * Calcite's selectivity, except that each conjunct {@code column = constant} on a column whose
+     * table knows its distinct values ({@link DuetTable#distinctValues}) keeps one row in that many
+     * (Calcite guesses 15% for every equality, so {@code n_name = 'SAUDI ARABIA'} kept 3.75 of 25
+     * nations and TPC-H q21 joined its line items with orders before the one nation's suppliers).
+     */
+    @Override
+    public Double getSelectivity(RelNode rel, RexNode predicate) {
+        if (predicate == null) {
+            return super.getSelectivity(rel, predicate);
+        }
+        double known = 1;
+        List<RexNode> rest = new ArrayList<>();
+        for (RexNode c : RelOptUtil.conjunctions(predicate)) {
+            double distinct = c.isA(SqlKind.EQUALS) ? distinctValuesCompared((RexCall) c, rel) : Double.NaN;
+            if (Double.isNaN(distinct)) {
+                rest.add(c);
+            } else {
+                known /= Math.max(1, distinct);
+            }
+        }
+        if (known == 1 && rest.size() == 1 && rest.get(0) == predicate) {
+            return super.getSelectivity(rel, predicate);
+        }
+        Double others = rest.isEmpty() ? 1d
+                : super.getSelectivity(rel, RexUtil.composeConjunction(rel.getCluster().getRexBuilder(), rest));
+        return others == null ? null : known * others;
+    }
+
+    /** The distinct values of the column {@code equals} compares with a constant, or NaN if unknown. */
+    private static double distinctValuesCompared(RexCall equals, RelNode rel) {
+        RexNode a = equals.getOperands().get(0);
+        RexNode b = equals.getOperands().get(1);
+        RexNode column = RexUtil.isConstant(b) ? a : RexUtil.isConstant(a) ? b : null;
+        column = column == null ? null : RexUtil.removeCast(column);
+        if (!(column instanceof RexInputRef ref)) {
+            return Double.NaN;
+        }
+        return distinctValues(rel, ref.getIndex());
+    }
+
+    /**
+     * The distinct values of field {@code field} of {@code rel}, followed through filters and
+     * projects of plain fields down to a table; NaN if unknown (a filter keeps at most as many).
+     */
+    private static double distinctValues(RelNode rel, int field) {
+        RelNode r = rel instanceof HepRelVertex v ? v.getCurrentRel() : rel;
+        if (r instanceof TableScan scan) {
+            DuetTable table = scan.getTable().unwrap(DuetTable.class);
+            if (table == null) {
+                return Double.NaN;
+            }
+            OptionalDouble d = table.distinctValues(field);
+            return d.isPresent() ? d.getAsDouble() : Double.NaN;
+        }
+        if (r instanceof Filter) {
+            return distinctValues(r.getInput(0), field);
+        }
+        if (r instanceof Project project && project.getProjects().get(field) instanceof RexInputRef ref) {
+            return distinctValues(project.getInput(), ref.getIndex());
+        }
+        return Double.NaN;
     }
 
     /** The rows of {@code join} if it is an equi-join with a unique side, else null. */

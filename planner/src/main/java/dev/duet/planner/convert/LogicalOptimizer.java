@@ -12,6 +12,7 @@ import org.apache.calcite.rel.RelVisitor;
 import org.apache.calcite.rel.core.Correlate;
 import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.rel.rules.PruneEmptyRules;
+import org.apache.calcite.rel.rules.PushProjector;
 import org.apache.calcite.rex.RexCorrelVariable;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexShuttle;
@@ -29,7 +30,8 @@ import org.apache.calcite.tools.RelBuilder;
  * when one can have one (Calcite's greedy {@code LoptOptimizeJoinRule} over row-count estimates,
  * see {@link DuetMetadataQuery}), aggregates joined on a group key reduced to the groups the join
  * can use ({@link AggregateSemiJoinReduction}),
- * unused columns trimmed, constants folded, projects merged, window functions moved into
+ * unused columns trimmed (a project's expressions stay above the joins below it),
+ * constants folded, projects merged, window functions moved into
  * {@code LogicalWindow}s. Fails with 0A000 if a correlation survives: the executor has no
  * nested-loop apply.
  *
@@ -91,6 +93,17 @@ public final class LogicalOptimizer {
             .addRuleInstance(CoreRules.MULTI_JOIN_OPTIMIZE)
             .build();
 
+    /**
+     * Narrows a join's inputs to the fields a project above it reads, but leaves the project's
+     * expressions above the join (Calcite's default pushes them below): the joins of analytic
+     * queries mostly drop rows (foreign keys to filtered dimensions), so an expression computed
+     * after them runs on far fewer rows. TPC-H q5 computed {@code l_extendedprice * (1 -
+     * l_discount)} for all 6 million line items to sum 7 thousand of them.
+     */
+    private static final RelOptRule PROJECT_FIELDS_BELOW_JOIN = CoreRules.PROJECT_JOIN_TRANSPOSE.config
+            .withPreserveExprCondition(PushProjector.ExprCondition.FALSE)
+            .toRule();
+
     private static final HepProgram CLEANUP = program(HepMatchOrder.DEPTH_FIRST, List.of(
             CoreRules.FILTER_MERGE,
             CoreRules.FILTER_PROJECT_TRANSPOSE,
@@ -99,7 +112,7 @@ public final class LogicalOptimizer {
             CoreRules.PROJECT_MERGE,
             CoreRules.PROJECT_REMOVE,
             CoreRules.AGGREGATE_PROJECT_MERGE,
-            CoreRules.PROJECT_JOIN_TRANSPOSE));
+            PROJECT_FIELDS_BELOW_JOIN));
 
     /** Window functions leave their projects for {@code LogicalWindow}s, which the window operator runs. */
     private static final HepProgram WINDOWS = HepProgram.builder()

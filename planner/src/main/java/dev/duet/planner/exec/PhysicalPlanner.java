@@ -24,6 +24,8 @@ import dev.duet.planner.exec.plan.LimitBound;
 import dev.duet.planner.exec.plan.PlanNode;
 import dev.duet.planner.exec.plan.ProjectNode;
 import dev.duet.planner.exec.plan.SetOperationNode;
+import dev.duet.planner.exec.plan.SharedNode;
+import dev.duet.planner.exec.plan.SharedScopeNode;
 import dev.duet.planner.exec.plan.SortNode;
 import dev.duet.planner.exec.plan.TableScanNode;
 import dev.duet.planner.exec.plan.ValuesNode;
@@ -31,7 +33,9 @@ import dev.duet.planner.types.TypeMapping;
 import dev.duet.rowstore.Transaction;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelFieldCollation;
@@ -58,6 +62,7 @@ import org.apache.calcite.rex.RexLiteral;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.rex.RexUtil;
+import org.apache.calcite.sql.SqlExplainLevel;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.util.ImmutableBitSet;
@@ -73,6 +78,12 @@ import org.apache.calcite.util.ImmutableBitSet;
  * whose left input is the smaller one as RIGHT_SEMI or RIGHT_ANTI), Sort (sort, top-N or limit)
  * and Union / Intersect / Minus. Any other node fails with 0A000 naming it.
  *
+ * <p>A sub-plan that aggregates or joins and occurs more than once in the plan (a view or CTE
+ * read twice, as TPC-H q15's {@code revenue}) is planned once, with all its
+ * fields, as a {@link SharedNode} that each place reads; the plan's root is then a
+ * {@link SharedScopeNode}, which keeps the shared results for one execution. Sub-plans are the
+ * same when their Calcite digests (the sub-plan written out) are.
+ *
  * <p>Statement parameters ({@code RexDynamicParam}, in expressions, LIMIT and OFFSET) are left in
  * the plan and read from the {@link QueryContext} each time the plan's operators are created, so a
  * plan is made once per prepared statement and run with any parameter values.
@@ -84,6 +95,17 @@ import org.apache.calcite.util.ImmutableBitSet;
 public final class PhysicalPlanner {
     /** False: filters on keys are not turned into key lookups (a session routed to the column store). */
     private final boolean keyAccess;
+
+    /**
+     * How often each sub-plan (by its digest, {@link #digest}) that aggregates or joins occurs in
+     * the plan being planned, counting those inside a repeated one once: more than once makes it
+     * a {@link SharedNode}.
+     */
+    private final Map<String, Integer> occurrences = new HashMap<>();
+    /** Whether any count in {@link #occurrences} is above one. */
+    private boolean anyRepeated;
+    /** The shared sub-plans planned so far, by digest. */
+    private final Map<String, Planned> shared = new HashMap<>();
 
     private PhysicalPlanner(boolean keyAccess) {
         this.keyAccess = keyAccess;
@@ -102,7 +124,15 @@ public final class PhysicalPlanner {
     public static PlanNode plan(RelNode rel, boolean keyAccess) {
         Objects.requireNonNull(rel, "rel is null");
         int n = rel.getRowType().getFieldCount();
-        Planned p = new PhysicalPlanner(keyAccess).plan(rel, ImmutableBitSet.range(n));
+        PhysicalPlanner planner = new PhysicalPlanner(keyAccess);
+        planner.countOccurrences(rel);
+        Planned p = planner.plan(rel, ImmutableBitSet.range(n));
+        return planner.shared.isEmpty() ? root(rel, p) : new SharedScopeNode(root(rel, p));
+    }
+
+    /** {@code p}'s node with exactly {@code rel}'s fields, in order. */
+    private static PlanNode root(RelNode rel, Planned p) {
+        int n = rel.getRowType().getFieldCount();
         boolean identity = p.node.columns().size() == n;
         for (int i = 0; i < n && identity; i++) {
             identity = p.fieldToColumn[i] == i;
@@ -135,7 +165,71 @@ public final class PhysicalPlanner {
     private record Planned(PlanNode node, int[] fieldToColumn) {
     }
 
+    // ---------------------------------------------------------------- shared sub-plans
+
+    /**
+     * Counts the sub-plans of {@code rel} that aggregate or join into {@link #occurrences}; one
+     * seen before is not entered again (its insides are planned once, with it).
+     */
+    private void countOccurrences(RelNode rel) {
+        if (worthSharing(rel)) {
+            int seen = occurrences.merge(digest(rel), 1, Integer::sum);
+            if (seen > 1) {
+                anyRepeated = true;
+                return;
+            }
+        }
+        for (RelNode input : rel.getInputs()) {
+            countOccurrences(input);
+        }
+    }
+
+    /** Whether running {@code rel} twice costs enough to keep its result instead: it aggregates or joins. */
+    private static boolean worthSharing(RelNode rel) {
+        if (rel instanceof Aggregate || rel instanceof Join) {
+            return true;
+        }
+        for (RelNode input : rel.getInputs()) {
+            if (worthSharing(input)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code rel}'s whole sub-plan as text: equal for sub-plans that compute the same rows. */
+    private static String digest(RelNode rel) {
+        return RelOptUtil.toString(rel, SqlExplainLevel.DIGEST_ATTRIBUTES);
+    }
+
+    /**
+     * {@code rel} planned once for every place that reads it, with all its fields, as a
+     * {@link SharedNode}; null if it occurs once.
+     */
+    private Planned sharedPlan(RelNode rel) {
+        if (!anyRepeated || !worthSharing(rel)) {
+            return null;
+        }
+        String digest = digest(rel);
+        int readers = occurrences.getOrDefault(digest, 0);
+        if (readers < 2) {
+            return null;
+        }
+        Planned done = shared.get(digest);
+        if (done == null) {
+            Planned p = planUnshared(rel, ImmutableBitSet.range(rel.getRowType().getFieldCount()));
+            done = new Planned(new SharedNode(p.node, shared.size() + 1, readers), p.fieldToColumn);
+            shared.put(digest, done);
+        }
+        return done;
+    }
+
     private Planned plan(RelNode rel, ImmutableBitSet needed) {
+        Planned sharedPlan = sharedPlan(rel);
+        return sharedPlan != null ? sharedPlan : planUnshared(rel, needed);
+    }
+
+    private Planned planUnshared(RelNode rel, ImmutableBitSet needed) {
         if (rel instanceof TableScan scan) {
             return scan(scan, needed);
         }

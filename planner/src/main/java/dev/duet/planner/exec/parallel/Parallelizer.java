@@ -10,9 +10,12 @@ import dev.duet.planner.exec.plan.FilterNode;
 import dev.duet.planner.exec.plan.JoinNode;
 import dev.duet.planner.exec.plan.PlanNode;
 import dev.duet.planner.exec.plan.ProjectNode;
+import dev.duet.planner.exec.plan.SharedNode;
 import dev.duet.planner.exec.plan.TableScanNode;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Makes a serial physical plan parallel for {@code threads} threads (a session's
@@ -40,6 +43,8 @@ import java.util.List;
  */
 public final class Parallelizer {
     private final int threads;
+    /** Each {@link SharedNode} of the plan and what it became. */
+    private final Map<SharedNode, PlanNode> rewrittenShared = new IdentityHashMap<>();
 
     private Parallelizer(int threads) {
         this.threads = threads;
@@ -54,6 +59,15 @@ public final class Parallelizer {
     }
 
     private PlanNode rewrite(PlanNode node) {
+        if (node instanceof SharedNode shared) {
+            // one node read at several places stays one node, so that it still runs once
+            PlanNode done = rewrittenShared.get(shared);
+            if (done == null) {
+                done = rewriteInputs(shared);
+                rewrittenShared.put(shared, done);
+            }
+            return done;
+        }
         TableScanNode driver = driver(node);
         if (driver != null) {
             return new GatherNode(withParallelBuilds(node), driver, threads);
@@ -65,6 +79,11 @@ public final class Parallelizer {
                 return twoPhase(aggregate, withParallelBuilds(input), inputDriver);
             }
         }
+        return rewriteInputs(node);
+    }
+
+    /** {@code node} over its inputs rewritten. */
+    private PlanNode rewriteInputs(PlanNode node) {
         List<PlanNode> inputs = node.inputs();
         if (inputs.isEmpty()) {
             return node;
