@@ -285,40 +285,8 @@ public final class Session implements AutoCloseable {
      * before it exactly as without the bulk path.
      */
     private BatchOutcome bulkInsert(Prepared statement, List<? extends List<?>> parameterSets) {
-        if (parameterSets.isEmpty() || !(statement.statement() instanceof PlannedDml d)
-                || d.operation() != PlannedDml.Operation.INSERT) {
+        if (parameterSets.isEmpty() || !appendInOneCommit(statement, parameterSets)) {
             return null;
-        }
-        Catalog catalog = store.catalog();
-        Prepared p;
-        ParameterRow row;
-        try {
-            p = current(statement, catalog);
-            row = p.parameterRow();
-        } catch (RuntimeException e) {
-            return null; // planning fails the same way on the ordinary path, which reports it
-        }
-        if (row == null || !catalog.indexes(((PlannedDml) p.statement()).table().id()).isEmpty()) {
-            return null;
-        }
-        TableDef table = ((PlannedDml) p.statement()).table();
-        QueryContext context = newContext(settings.memoryLimit());
-        try {
-            Appender appender = store.appender(table.qualifiedName(), Integer.MAX_VALUE);
-            try {
-                for (List<?> parameters : parameterSets) {
-                    context.setParameters(bind(p, parameters));
-                    appender.appendRow(row.values(context));
-                }
-                appender.flush();
-            } catch (RuntimeException e) {
-                appender.discard();
-                return null;
-            }
-        } catch (RuntimeException e) {
-            return null;
-        } finally {
-            endContext(context, null);
         }
         long[] counts = new long[parameterSets.size()];
         Arrays.fill(counts, 1);
@@ -497,8 +465,24 @@ public final class Session implements AutoCloseable {
      * caller runs the statement the ordinary way, which reports the failure.
      */
     private Result insertAlone(Prepared statement, List<?> parameters) {
-        if (!(statement.statement() instanceof PlannedDml d) || d.operation() != PlannedDml.Operation.INSERT) {
+        if (!appendInOneCommit(statement, List.of(parameters))) {
             return null;
+        }
+        committed();
+        return StatusResult.counted("INSERT 0 ", 1);
+    }
+
+    /**
+     * The bulk path of {@link #bulkInsert} and {@link #insertAlone}: if {@code statement} is a
+     * single-row INSERT of parameters and literals ({@link ParameterRow}) into a table without
+     * secondary indexes, appends one row per parameter set through the session's {@link Appender}
+     * for that table and commits them all as one INSERT_RUN record. False if the statement is not
+     * such an INSERT or anything failed: nothing was then committed (planning, binding and
+     * constraint errors recur on the ordinary path, which reports them).
+     */
+    private boolean appendInOneCommit(Prepared statement, List<? extends List<?>> parameterSets) {
+        if (!(statement.statement() instanceof PlannedDml d) || d.operation() != PlannedDml.Operation.INSERT) {
+            return false;
         }
         Catalog catalog = store.catalog();
         Prepared p;
@@ -507,14 +491,14 @@ public final class Session implements AutoCloseable {
             p = current(statement, catalog);
             row = p.parameterRow();
         } catch (RuntimeException e) {
-            return null;
+            return false;
         }
         if (row == null) {
-            return null;
+            return false;
         }
         TableDef table = ((PlannedDml) p.statement()).table();
         if (!catalog.indexes(table.id()).isEmpty()) {
-            return null;
+            return false;
         }
         QueryContext context = newContext(settings.memoryLimit());
         try {
@@ -524,21 +508,22 @@ public final class Session implements AutoCloseable {
                 rowAppender = appender;
             }
             try {
-                context.setParameters(bind(p, parameters));
-                appender.appendRow(row.values(context));
+                for (List<?> parameters : parameterSets) {
+                    context.setParameters(bind(p, parameters));
+                    appender.appendRow(row.values(context));
+                }
                 appender.flush();
+                return true;
             } catch (RuntimeException e) {
                 appender.discard();
                 rowAppender = null;
-                return null;
+                return false;
             }
         } catch (RuntimeException e) {
-            return null;
+            return false;
         } finally {
             endContext(context, null);
         }
-        committed();
-        return StatusResult.counted("INSERT 0 ", 1);
     }
 
     /**
