@@ -58,7 +58,7 @@ abstract class Accumulator {
      * Only called when {@link #takesRuns()}.
      */
     void accumulateRun(int g, int[] sorted, int from, int to, AggregateInput in) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " takes no runs");
+        throw new IllegalStateException(getClass().getSimpleName() + " takes no runs: the caller must check takesRuns()");
     }
 
     /** Writes the results of groups {@code [from, from + count)} to rows {@code [0, count)} of {@code out}. */
