@@ -1,5 +1,6 @@
 package dev.duet.planner.exec.expr;
 
+import dev.duet.core.exec.Closeables;
 import dev.duet.core.types.DataType;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
@@ -71,21 +72,10 @@ abstract class ComputedEvaluator extends VectorEvaluator {
             return;
         }
         closed = true;
-        RuntimeException failure = null;
-        for (VectorEvaluator c : children) {
-            try {
-                c.close();
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        out.close();
-        if (failure != null) {
-            throw failure;
+        try {
+            Closeables.closeAll(children);
+        } finally {
+            out.close();
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.duet.planner.exec.join;
 
 import dev.duet.core.exec.BatchColumn;
 import dev.duet.core.exec.Batches;
+import dev.duet.core.exec.Closeables;
 import dev.duet.core.exec.Operator;
 import dev.duet.core.exec.QueryContext;
 import java.util.List;
@@ -72,25 +73,11 @@ public final class UnionAllOperator implements Operator {
 
     private void release() {
         current = inputs.size();
-        RuntimeException failure = null;
         if (own != null) {
             own.close();
             own = null;
         }
-        for (Operator input : inputs) {
-            try {
-                input.close();
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        Closeables.closeAll(inputs);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.duet.planner.exec.parallel;
 
 import dev.duet.columnstore.ScanMorsels;
 import dev.duet.core.exec.BatchColumn;
+import dev.duet.core.exec.Closeables;
 import dev.duet.core.exec.Operator;
 import dev.duet.core.exec.QueryContext;
 import dev.duet.planner.exec.join.SharedHashBuild;
@@ -12,6 +13,7 @@ import dev.duet.planner.exec.plan.TableScanNode;
 import dev.duet.planner.exec.route.ScanRouting;
 import dev.duet.rowstore.Transaction;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -134,22 +136,9 @@ public final class GatherNode implements PlanNode {
 
     /** Closes every one of {@code resources}, in reverse order; throws the first failure. */
     private static void closeAll(List<AutoCloseable> resources) {
-        RuntimeException failure = null;
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            try {
-                resources.get(i).close();
-            } catch (Exception e) {
-                RuntimeException r = e instanceof RuntimeException re ? re : new IllegalStateException(e);
-                if (failure == null) {
-                    failure = r;
-                } else {
-                    failure.addSuppressed(r);
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
-        }
+        List<AutoCloseable> reversed = new ArrayList<>(resources);
+        Collections.reverse(reversed);
+        Closeables.closeAll(reversed);
     }
 
     private static void closeQuietly(Runnable close, RuntimeException failure) {

@@ -1,7 +1,8 @@
 package dev.duet.planner.exec.plan;
 
-import dev.duet.core.exec.Batches;
 import dev.duet.core.exec.BatchColumn;
+import dev.duet.core.exec.Batches;
+import dev.duet.core.exec.Closeables;
 import dev.duet.core.exec.Operator;
 import dev.duet.core.exec.QueryContext;
 import dev.duet.rowstore.Transaction;
@@ -56,21 +57,11 @@ final class SharedResults implements AutoCloseable {
             all = new ArrayList<>(results.values());
             results.clear();
         }
-        RuntimeException failure = null;
+        List<AutoCloseable> frees = new ArrayList<>(all.size());
         for (Result r : all) {
-            try {
-                r.free();
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    failure = e;
-                } else {
-                    failure.addSuppressed(e);
-                }
-            }
+            frees.add(r::free);
         }
-        if (failure != null) {
-            throw failure;
-        }
+        Closeables.closeAll(frees);
     }
 
     /** One shared node's result in one execution. */
