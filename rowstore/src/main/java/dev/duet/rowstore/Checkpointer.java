@@ -130,17 +130,23 @@ final class Checkpointer {
         }
     }
 
+    /** Bytes of a checkpoint entry: the table id, the key and the row. */
+    static long entryBytes(byte[] key, byte[] row) {
+        return 8L + key.length + row.length;
+    }
+
     /**
      * Writes generation {@code generation} holding {@code rows} (the state at {@code ts}, whose
-     * WAL ends at {@code lsn}) and makes it the current checkpoint.
+     * WAL ends at {@code lsn}) and makes it the current checkpoint. Returns the bytes of its
+     * entries ({@link #entryBytes}).
      */
-    Meta write(long generation, long lsn, long ts, Catalog catalog, Map<Long, Long> nextRowIds, RowSource rows) {
+    long write(long generation, long lsn, long ts, Catalog catalog, Map<Long, Long> nextRowIds, RowSource rows) {
         long[] stats = new long[4]; // count, key bytes, value bytes, largest entry
         rows.forEach((tableId, key, row) -> {
             stats[0]++;
             stats[1] += 8 + key.length;
             stats[2] += row.length;
-            stats[3] = Math.max(stats[3], 8L + key.length + row.length);
+            stats[3] = Math.max(stats[3], entryBytes(key, row));
         });
         long count = stats[0];
         double avgKey = count == 0 ? 16 : Math.max(9.0, (double) stats[1] / count);
@@ -185,7 +191,7 @@ final class Checkpointer {
             throw new DuetException(SqlState.IO_ERROR, "cannot write checkpoint " + file + ": " + e, e);
         }
         removeStale(generation);
-        return new Meta(generation, lsn, ts, catalog, nextRowIds);
+        return stats[1] + stats[2];
     }
 
     private void writeMeta(Meta meta) throws IOException {

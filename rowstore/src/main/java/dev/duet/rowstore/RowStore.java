@@ -89,6 +89,11 @@ public final class RowStore implements AutoCloseable {
     private long lastCheckpointTs;
     private long lastCheckpointLsn;
     private long lastCheckpointNanos = System.nanoTime();
+    /**
+     * Bytes of keys and rows the current checkpoint holds (0 before the first). The next
+     * checkpoint waits for at least as many bytes of log (see {@link #checkpointDue}).
+     */
+    private long lastCheckpointBytes;
 
     private volatile DuetException failure;
     private volatile boolean closed;
@@ -171,7 +176,9 @@ public final class RowStore implements AutoCloseable {
                 loaded.put(t.id(), new ArrayList<>());
             }
             long ts = startTs;
+            long[] bytes = new long[1];
             checkpointer.load(meta, !lock.previousCloseClean(), (tableId, key, row) -> {
+                bytes[0] += Checkpointer.entryBytes(key, row);
                 List<VersionedTable.Slot> rows = loaded.get(tableId);
                 if (rows == null) {
                     throw DuetException.of(SqlState.DATA_CORRUPTED,
@@ -193,6 +200,7 @@ public final class RowStore implements AutoCloseable {
             }
             checkpointer.removeStale(meta.generation());
             checkpointGeneration = meta.generation();
+            lastCheckpointBytes = bytes[0];
             latestCatalog = cat;
         }
         lastCheckpointTs = startTs;
@@ -824,7 +832,8 @@ public final class RowStore implements AutoCloseable {
                         rowIds.put(t.id(), vt.nextRowId.get());
                     }
                 }
-                Checkpointer.Meta m = checkpointer.write(checkpointGeneration + 1, lsn, ts, cat, rowIds, sink -> {
+                long generation = checkpointGeneration + 1;
+                long bytes = checkpointer.write(generation, lsn, ts, cat, rowIds, sink -> {
                     for (TableDef t : cat.tables()) {
                         VersionedTable vt = tables.get(t.id());
                         if (vt == null) {
@@ -838,7 +847,8 @@ public final class RowStore implements AutoCloseable {
                         }
                     }
                 });
-                checkpointGeneration = m.generation();
+                checkpointGeneration = generation;
+                lastCheckpointBytes = bytes;
                 lastCheckpointTs = ts;
                 lastCheckpointLsn = lsn;
                 lastCheckpointNanos = System.nanoTime();
@@ -889,11 +899,21 @@ public final class RowStore implements AutoCloseable {
         }
     }
 
-    private boolean checkpointDue() {
+    /**
+     * Whether a background checkpoint is due: something changed, and either the log has grown by
+     * {@link RowStoreOptions#checkpointWalBytes} and by as many bytes as the last checkpoint holds,
+     * or {@link RowStoreOptions#checkpointInterval} has passed. A checkpoint rewrites every row, so
+     * a fixed log threshold would make a growing table's checkpoints cost more and more per byte
+     * written (with 64 MiB, a table of 10M rows was rewritten every few seconds, a full core of a
+     * two-core machine, during an insert load); waiting for as many bytes of log as the
+     * checkpoint writes keeps the checkpoint work per byte of log at most one, at the price of a
+     * replay after a crash of at most about the checkpoint's own size.
+     */
+    boolean checkpointDue() {
         synchronized (checkpointLock) {
             long walBytes = wal.endLsn() - lastCheckpointLsn;
             boolean changed = snapshots.visibleTs() != lastCheckpointTs;
-            return changed && (walBytes >= options.checkpointWalBytes()
+            return changed && (walBytes >= Math.max(options.checkpointWalBytes(), lastCheckpointBytes)
                     || System.nanoTime() - lastCheckpointNanos >= options.checkpointInterval().toNanos());
         }
     }
