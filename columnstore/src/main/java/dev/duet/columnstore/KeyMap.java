@@ -1,5 +1,7 @@
 package dev.duet.columnstore;
 
+import dev.duet.core.DuetException;
+import dev.duet.core.SqlState;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -7,30 +9,54 @@ import java.util.Arrays;
 
 /**
  * The key map of one table: encoded primary key (or row id) to the position of its live row
- * ({@link ColumnTable#position}). Open addressing with linear probing over primitive arrays, so
+ * ({@link ColumnTable#position}). Open addressing with linear probing over one primitive array, so
  * that {@link #put} and {@link #remove} allocate nothing per row (the boxed map it replaces cost a
- * wrapper, a boxed position and an entry per row, and about a fifth of the sync's time). Keys of up
- * to 8 bytes (BIGINT, INTEGER and row-id keys) are stored in their slot; longer ones are copied
- * into an arena of byte chunks, compacted when more than half of it belongs to removed keys.
- * Removal shifts the following entries back (no tombstones), so lookups never slow down with
- * deletes. About 36 bytes per key at the highest load, plus the bytes of keys longer than 8.
+ * wrapper, a boxed position and an entry per row, and about a fifth of the sync's time). A slot is
+ * three adjacent longs (position, hash and length, key word), so a probe touches one cache line
+ * where four parallel arrays cost four misses. Keys of up to 8 bytes (BIGINT, INTEGER and row-id
+ * keys) are stored in their slot; longer ones are copied into an arena of byte chunks, compacted
+ * when more than half of it belongs to removed keys. Removal shifts the following entries back (no
+ * tombstones), so lookups never slow down with deletes. About 36 bytes per key at the highest
+ * load, plus the bytes of keys longer than 8.
+ *
+ * <p>Growth is incremental: doubling a map of 8M keys in one go took the sync thread 300-500 ms,
+ * and every commit arriving meanwhile waited that long to reach the column store (the tail of the
+ * sync lag). Instead the full table becomes the <em>old</em> table, a table twice as large becomes
+ * the current one, and every {@link #put} and {@link #remove} first moves the next
+ * {@link #MIGRATE_PER_OP} slots of the old table into the new one. A key lives in exactly one of
+ * the two; new keys always go into the new table; lookups try the new table, then the old. An old
+ * slot whose entry has moved (or was removed) is marked {@link #MOVED}, which probes step over,
+ * so the old table's probe runs stay intact while it empties. The old table is dropped once its
+ * last slot has moved, long before the new table fills up (that takes puts of a third of its
+ * capacity; the move takes one operation per sixteen old slots, a thirty-second of it).
  *
  * <p>Not thread-safe: only the sync thread uses it.
  */
 final class KeyMap {
     /** What {@link #put} and {@link #remove} return for a key that was absent; positions are never negative. */
     static final long NONE = -1;
+    /** The position of an old-table slot whose entry moved to the new table or was removed: probes go on past it. */
+    private static final long MOVED = -2;
+    /** Longs per slot: position, {@code hash << 32 | length}, key word (the key or its arena address). */
+    private static final int STRIDE = 3;
+    /** Old-table slots moved per {@link #put} or {@link #remove} while the map grows. */
+    static final int MIGRATE_PER_OP = 16;
+    /** The largest capacity in slots: {@code STRIDE * capacity} must be a valid array length. */
+    private static final int MAX_CAPACITY = 1 << 29;
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final int MAX_CHUNK = 1 << 20;
 
-    /** Per slot: the position (NONE: empty slot), the key's hash and length, and the key (length ≤ 8) or its arena address. */
-    private long[] positions;
-    private int[] hashes;
-    private int[] lengths;
-    private long[] words;
+    /** The current table: {@code STRIDE} longs per slot; position {@link #NONE} marks an empty slot. */
+    private long[] table;
     private int mask;
-    private int size;
     private int growAt;
+    /** The table being emptied into {@link #table} while the map grows; null otherwise. */
+    private long[] old;
+    private int oldMask;
+    /** The next slot of {@link #old} to move. */
+    private int migrated;
+    /** Live keys in both tables. */
+    private int size;
 
     /** Keys longer than 8 bytes: chunk index << 32 | offset. Small keys fill chunk {@code current}; a key larger than a chunk gets its own. */
     private byte[][] chunks = new byte[0][];
@@ -48,6 +74,11 @@ final class KeyMap {
         return size;
     }
 
+    /** Whether the map is moving entries into a larger table (tests). */
+    boolean growing() {
+        return old != null;
+    }
+
     /** Maps {@code key} to {@code position}; returns the key's previous position, or {@link #NONE}. */
     long put(byte[] key, long position) {
         return put(key, 0, key.length, position);
@@ -58,121 +89,176 @@ final class KeyMap {
      * larger buffer (a WAL record) is copied into the map without a per-key array.
      */
     long put(byte[] buf, int off, int len, long position) {
+        migrate();
         int h = hash(buf, off, len);
-        int i = find(buf, off, len, h);
+        int i = find(table, mask, buf, off, len, h);
         if (i >= 0) {
-            long old = positions[i];
-            positions[i] = position;
-            return old;
+            long previous = table[i * STRIDE];
+            table[i * STRIDE] = position;
+            return previous;
         }
         i = -i - 1;
-        positions[i] = position;
-        hashes[i] = h;
-        lengths[i] = len;
-        words[i] = len <= 8 ? pack(buf, off, len) : store(buf, off, len);
+        if (old != null) {
+            int j = find(old, oldMask, buf, off, len, h);
+            if (j >= 0) {
+                // the key is still in the old table: move it now, with its new position
+                long previous = old[j * STRIDE];
+                set(table, i, position, old[j * STRIDE + 1], old[j * STRIDE + 2]);
+                old[j * STRIDE] = MOVED;
+                return previous;
+            }
+        }
+        set(table, i, position, meta(h, len), len <= 8 ? pack(buf, off, len) : store(buf, off, len));
         if (++size > growAt) {
-            resize(positions.length * 2);
+            grow();
         }
         return NONE;
     }
 
     /** Removes {@code key}; returns its position, or {@link #NONE} if it was absent. */
     long remove(byte[] key) {
-        int i = find(key, 0, key.length, hash(key, 0, key.length));
-        if (i < 0) {
-            return NONE;
+        migrate();
+        int h = hash(key, 0, key.length);
+        long previous;
+        int i = find(table, mask, key, 0, key.length, h);
+        if (i >= 0) {
+            previous = table[i * STRIDE];
+            deleteSlot(i);
+        } else {
+            int j = old == null ? -1 : find(old, oldMask, key, 0, key.length, h);
+            if (j < 0) {
+                return NONE;
+            }
+            previous = old[j * STRIDE];
+            old[j * STRIDE] = MOVED;
         }
-        long old = positions[i];
-        if (lengths[i] > 8) {
-            garbageBytes += lengths[i];
+        if (key.length > 8) {
+            garbageBytes += key.length;
         }
-        deleteSlot(i);
         size--;
-        if (garbageBytes > MAX_CHUNK && garbageBytes * 2 > arenaBytes) {
+        if (old == null && garbageBytes > MAX_CHUNK && garbageBytes * 2 > arenaBytes) {
             compactArena();
         }
-        return old;
+        return previous;
     }
 
     /** The position of {@code key}, or {@link #NONE}. */
     long get(byte[] key) {
-        int i = find(key, 0, key.length, hash(key, 0, key.length));
-        return i < 0 ? NONE : positions[i];
+        int h = hash(key, 0, key.length);
+        int i = find(table, mask, key, 0, key.length, h);
+        if (i >= 0) {
+            return table[i * STRIDE];
+        }
+        int j = old == null ? -1 : find(old, oldMask, key, 0, key.length, h);
+        return j < 0 ? NONE : old[j * STRIDE];
     }
 
-    /** The slot holding the key {@code buf[off, off + len)}, or {@code -(slot where it would go) - 1}. */
-    private int find(byte[] buf, int off, int len, int h) {
-        int i = h & mask;
+    /**
+     * The slot of {@code t} holding the key {@code buf[off, off + len)}, or {@code -(the first
+     * empty slot of its probe run) - 1}. {@link #MOVED} slots (old table only) never match.
+     */
+    private int find(long[] t, int m, byte[] buf, int off, int len, int h) {
+        long meta = meta(h, len);
+        int i = h & m;
         while (true) {
-            if (positions[i] == NONE) {
+            int at = i * STRIDE;
+            long position = t[at];
+            if (position == NONE) {
                 return -i - 1;
             }
-            if (hashes[i] == h && lengths[i] == len && sameKey(i, buf, off, len)) {
+            if (t[at + 1] == meta && position != MOVED && sameKey(t[at + 2], buf, off, len)) {
                 return i;
             }
-            i = (i + 1) & mask;
+            i = (i + 1) & m;
         }
     }
 
-    private boolean sameKey(int slot, byte[] buf, int off, int len) {
+    private boolean sameKey(long word, byte[] buf, int off, int len) {
         if (len <= 8) {
-            return words[slot] == pack(buf, off, len);
+            return word == pack(buf, off, len);
         }
-        long address = words[slot];
-        int at = (int) address;
-        return Arrays.equals(chunks[(int) (address >>> 32)], at, at + len, buf, off, off + len);
+        int at = (int) word;
+        return Arrays.equals(chunks[(int) (word >>> 32)], at, at + len, buf, off, off + len);
     }
 
-    /** Empties slot {@code i}, moving back each following entry of its probe run whose home slot allows it. */
+    /** Empties slot {@code i} of the current table, moving back each following entry of its probe run whose home slot allows it. */
     private void deleteSlot(int i) {
         int hole = i;
         int j = i;
         while (true) {
             j = (j + 1) & mask;
-            if (positions[j] == NONE) {
+            int at = j * STRIDE;
+            if (table[at] == NONE) {
                 break;
             }
-            int home = hashes[j] & mask;
+            int home = (int) (table[at + 1] >>> 32) & mask;
             // j may move to the hole if the hole lies on its probe path, i.e. cyclically in [home, j)
             if (((j - home) & mask) >= ((j - hole) & mask)) {
-                positions[hole] = positions[j];
-                hashes[hole] = hashes[j];
-                lengths[hole] = lengths[j];
-                words[hole] = words[j];
+                System.arraycopy(table, at, table, hole * STRIDE, STRIDE);
                 hole = j;
             }
         }
-        positions[hole] = NONE;
+        table[hole * STRIDE] = NONE;
+    }
+
+    private static void set(long[] t, int slot, long position, long meta, long word) {
+        int at = slot * STRIDE;
+        t[at] = position;
+        t[at + 1] = meta;
+        t[at + 2] = word;
+    }
+
+    private static long meta(int hash, int len) {
+        return ((long) hash << 32) | (len & 0xFFFFFFFFL);
     }
 
     private void allocate(int capacity) {
-        positions = new long[capacity];
-        Arrays.fill(positions, NONE);
-        hashes = new int[capacity];
-        lengths = new int[capacity];
-        words = new long[capacity];
+        table = new long[capacity * STRIDE];
+        for (int at = 0; at < table.length; at += STRIDE) {
+            table[at] = NONE;
+        }
         mask = capacity - 1;
         growAt = capacity / 3 * 2;
     }
 
-    private void resize(int capacity) {
-        long[] oldPositions = positions;
-        int[] oldHashes = hashes;
-        int[] oldLengths = lengths;
-        long[] oldWords = words;
-        allocate(capacity);
-        for (int s = 0; s < oldPositions.length; s++) {
-            if (oldPositions[s] == NONE) {
-                continue;
+    /** Starts moving into a table twice as large (finishing a previous move first, if one is still running). */
+    private void grow() {
+        while (old != null) {
+            migrate();
+        }
+        int capacity = mask + 1;
+        if (capacity >= MAX_CAPACITY) {
+            throw DuetException.of(SqlState.OUT_OF_MEMORY, "a column-store key map cannot hold more than %d keys", growAt);
+        }
+        old = table;
+        oldMask = mask;
+        migrated = 0;
+        allocate(capacity * 2);
+    }
+
+    /** Moves the next {@link #MIGRATE_PER_OP} slots of the old table, if the map is growing. */
+    private void migrate() {
+        if (old == null) {
+            return;
+        }
+        int end = Math.min(oldMask + 1, migrated + MIGRATE_PER_OP);
+        for (int s = migrated; s < end; s++) {
+            int from = s * STRIDE;
+            long position = old[from];
+            if (position < 0) {
+                continue; // empty, or moved already
             }
-            int i = oldHashes[s] & mask;
-            while (positions[i] != NONE) {
+            // the key is in no other slot of either table: the first empty slot of its run takes it
+            int i = (int) (old[from + 1] >>> 32) & mask;
+            while (table[i * STRIDE] != NONE) {
                 i = (i + 1) & mask;
             }
-            positions[i] = oldPositions[s];
-            hashes[i] = oldHashes[s];
-            lengths[i] = oldLengths[s];
-            words[i] = oldWords[s];
+            System.arraycopy(old, from, table, i * STRIDE, STRIDE);
+            old[from] = MOVED;
+        }
+        migrated = end;
+        if (end > oldMask) {
+            old = null;
         }
     }
 
@@ -202,18 +288,19 @@ final class KeyMap {
         return chunkCount++;
     }
 
-    /** Rewrites the arena with the live long keys only. */
+    /** Rewrites the arena with the live long keys only; never while the map grows (every key is in {@link #table}). */
     private void compactArena() {
-        byte[][] old = chunks;
+        byte[][] previous = chunks;
         chunks = new byte[0][];
         chunkCount = 0;
         current = -1;
         arenaBytes = 0;
         garbageBytes = 0;
-        for (int s = 0; s < positions.length; s++) {
-            if (positions[s] != NONE && lengths[s] > 8) {
-                long address = words[s];
-                words[s] = store(old[(int) (address >>> 32)], (int) address, lengths[s]);
+        for (int at = 0; at < table.length; at += STRIDE) {
+            int len = (int) table[at + 1];
+            if (table[at] != NONE && len > 8) {
+                long address = table[at + 2];
+                table[at + 2] = store(previous[(int) (address >>> 32)], (int) address, len);
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.duet.columnstore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -50,6 +51,57 @@ class KeyMapTest {
                 Long expected = model.get(ByteBuffer.wrap(key));
                 assertEquals(expected == null ? KeyMap.NONE : expected, map.get(key));
             }
+        }
+    }
+
+    /**
+     * While the map moves its entries into a larger table, a key may be in either table: overwrites,
+     * removals and lookups of keys not yet moved, of keys moved already and of new keys all agree
+     * with the model, at every step of several growths.
+     */
+    @Test
+    void staysAMapWhileGrowing() {
+        Random random = new Random(5);
+        KeyMap map = new KeyMap();
+        Map<ByteBuffer, Long> model = new HashMap<>();
+        List<byte[]> keys = new ArrayList<>();
+        int growingSteps = 0;
+        for (int i = 0; i < 200_000; i++) {
+            byte[] key = ByteBuffer.allocate(i % 3 == 0 ? 12 : 8).putLong(random.nextLong()).array();
+            keys.add(key);
+            assertEquals(KeyMap.NONE, map.put(key, i));
+            model.put(ByteBuffer.wrap(key), (long) i);
+            if (map.growing()) {
+                growingSteps++;
+                byte[] other = keys.get(random.nextInt(keys.size()));
+                ByteBuffer k = ByteBuffer.wrap(other);
+                switch (random.nextInt(3)) {
+                    case 0 -> {
+                        Long old = model.remove(k);
+                        assertEquals(old == null ? KeyMap.NONE : old, map.remove(other));
+                    }
+                    case 1 -> {
+                        Long old = model.put(k, (long) -i - 10 & Long.MAX_VALUE);
+                        assertEquals(old == null ? KeyMap.NONE : old, map.put(other, -i - 10 & Long.MAX_VALUE));
+                    }
+                    default -> {
+                        Long expected = model.get(k);
+                        assertEquals(expected == null ? KeyMap.NONE : expected, map.get(other));
+                    }
+                }
+            }
+            if (i % 10_007 == 0) {
+                assertEquals(model.size(), map.size());
+                for (byte[] k : keys) {
+                    Long expected = model.get(ByteBuffer.wrap(k));
+                    assertEquals(expected == null ? KeyMap.NONE : expected, map.get(k));
+                }
+            }
+        }
+        assertTrue(growingSteps > 10_000, "the test must exercise the map while it grows: " + growingSteps);
+        for (byte[] k : keys) {
+            Long expected = model.get(ByteBuffer.wrap(k));
+            assertEquals(expected == null ? KeyMap.NONE : expected, map.get(k));
         }
     }
 
