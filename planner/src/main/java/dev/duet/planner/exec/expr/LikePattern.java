@@ -2,8 +2,11 @@ package dev.duet.planner.exec.expr;
 
 import dev.duet.core.DuetException;
 import dev.duet.core.SqlState;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.arrow.memory.util.MemoryUtil;
 
 /**
@@ -11,20 +14,33 @@ import org.apache.arrow.memory.util.MemoryUtil;
  * sequence of characters, {@code _} exactly one character (one code point, whatever its byte
  * length), the escape character makes the next character literal. Patterns of the common shapes
  * ({@code abc}, {@code abc%}, {@code %abc}, {@code %abc%}) match by a byte comparison or search;
- * the rest by the greedy wildcard algorithm with one backtrack point, which is exact for {@code %}
- * and {@code _}.
+ * patterns of literals between {@code %} only ({@code %special%requests%}, {@code a%b%c}) by
+ * searching each literal after the previous one, which is exact because {@code %} matches any gap
+ * and taking each literal's leftmost occurrence leaves the most room for the rest; patterns with
+ * {@code _} by the greedy wildcard algorithm with one backtrack point, which is exact for {@code %}
+ * and {@code _}. Searches look for a literal's first byte eight bytes at a time.
  */
 final class LikePattern {
     private static final int ANY_CHAR = -1;
     private static final int ANY_SEQUENCE = -2;
 
-    private enum Shape { EXACT, PREFIX, SUFFIX, CONTAINS, ANYTHING, GENERAL }
+    private enum Shape { EXACT, PREFIX, SUFFIX, CONTAINS, ANYTHING, SEGMENTS, GENERAL }
+
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    /** Whether a long read from memory holds the byte at the lowest address in its lowest bits. */
+    private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
     /** Literal bytes (0..255), {@link #ANY_CHAR} or {@link #ANY_SEQUENCE}; runs of % collapsed. */
     private final int[] tokens;
     private final Shape shape;
     /** For the simple shapes: the literal part. */
     private final byte[] literal;
+    /** For {@link Shape#SEGMENTS}: the literals between the {@code %}s, in order. */
+    private final byte[][] segments;
+    /** For {@link Shape#SEGMENTS}: whether the pattern starts, or ends, with {@code %}. */
+    private final boolean leading;
+    private final boolean trailing;
 
     private LikePattern(int[] tokens) {
         this.tokens = tokens;
@@ -53,7 +69,7 @@ final class LikePattern {
         } else if (percents == 2 && leading && trailing) {
             s = Shape.CONTAINS;
         } else {
-            s = Shape.GENERAL;
+            s = Shape.SEGMENTS;
         }
         this.shape = s;
         int from = leading && s != Shape.EXACT ? 1 : 0;
@@ -65,6 +81,28 @@ final class LikePattern {
             }
         }
         this.literal = lit;
+        this.leading = leading;
+        this.trailing = trailing;
+        this.segments = s == Shape.SEGMENTS ? segments(tokens) : null;
+    }
+
+    /** The literal runs of {@code tokens} (which hold no {@link #ANY_CHAR}), split at {@link #ANY_SEQUENCE}. */
+    private static byte[][] segments(int[] tokens) {
+        List<byte[]> out = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i <= tokens.length; i++) {
+            if (i == tokens.length || tokens[i] == ANY_SEQUENCE) {
+                if (i > start) {
+                    byte[] seg = new byte[i - start];
+                    for (int j = start; j < i; j++) {
+                        seg[j - start] = (byte) tokens[j];
+                    }
+                    out.add(seg);
+                }
+                start = i + 1;
+            }
+        }
+        return out.toArray(new byte[0][]);
     }
 
     /**
@@ -114,23 +152,79 @@ final class LikePattern {
             case EXACT -> len == literal.length && Utf8Bytes.regionMatches(a, literal, 0, len);
             case PREFIX -> len >= literal.length && Utf8Bytes.regionMatches(a, literal, 0, literal.length);
             case SUFFIX -> len >= literal.length && Utf8Bytes.regionMatches(a + len - literal.length, literal, 0, literal.length);
-            case CONTAINS -> contains(a, len);
+            case CONTAINS -> indexOf(a, 0, len, literal) >= 0;
+            case SEGMENTS -> matchSegments(a, len);
             case GENERAL -> matchGeneral(a, len);
         };
     }
 
-    private boolean contains(long a, int len) {
-        int n = literal.length;
-        if (n == 0) {
-            return true;
-        }
-        byte first = literal[0];
-        for (int i = 0; i + n <= len; i++) {
-            if (MemoryUtil.getByte(a + i) == first && Utf8Bytes.regionMatches(a + i, literal, 0, n)) {
-                return true;
+    private boolean matchSegments(long a, int len) {
+        byte[][] segs = segments;
+        int from = 0;
+        int end = len;
+        int first = 0;
+        int last = segs.length;
+        if (!leading) {
+            byte[] head = segs[first++];
+            if (len < head.length || !Utf8Bytes.regionMatches(a, head, 0, head.length)) {
+                return false;
             }
+            from = head.length;
         }
-        return false;
+        if (!trailing) {
+            byte[] tail = segs[--last];
+            if (len - from < tail.length || !Utf8Bytes.regionMatches(a + len - tail.length, tail, 0, tail.length)) {
+                return false;
+            }
+            end = len - tail.length;
+        }
+        for (int i = first; i < last; i++) {
+            int at = indexOf(a, from, end, segs[i]);
+            if (at < 0) {
+                return false;
+            }
+            from = at + segs[i].length;
+        }
+        return true;
+    }
+
+    /**
+     * Where {@code lit} first occurs in the bytes at {@code a} within {@code [from, end)}, or -1.
+     * Candidates for its first byte are found eight bytes at a time by the zero-byte test on
+     * {@code word ^ firstByte * 0x0101..01}; a flagged byte may be a false candidate only above a
+     * real one in the word's significance, so the first flagged byte in memory order is never past
+     * the first real one, and every candidate is checked in full.
+     */
+    private static int indexOf(long a, int from, int end, byte[] lit) {
+        int n = lit.length;
+        if (n == 0) {
+            return from <= end ? from : -1;
+        }
+        int lastStart = end - n;
+        long pattern = (lit[0] & 0xFFL) * ONES;
+        int i = from;
+        while (i <= lastStart) {
+            if (i + 8 <= end) {
+                long x = MemoryUtil.getLong(a + i) ^ pattern;
+                long found = (x - ONES) & ~x & HIGHS;
+                if (found == 0) {
+                    i += 8;
+                    continue;
+                }
+                i += (LITTLE_ENDIAN ? Long.numberOfTrailingZeros(found) : Long.numberOfLeadingZeros(found)) >>> 3;
+                if (i > lastStart) {
+                    return -1;
+                }
+            } else if (MemoryUtil.getByte(a + i) != lit[0]) {
+                i++;
+                continue;
+            }
+            if (Utf8Bytes.regionMatches(a + i, lit, 0, n)) {
+                return i;
+            }
+            i++;
+        }
+        return -1;
     }
 
     private boolean matchGeneral(long a, int len) {
