@@ -7,6 +7,7 @@ import dev.duet.planner.exec.expr.ExpressionCompiler;
 import dev.duet.planner.exec.plan.PlanNode;
 import dev.duet.planner.exec.plan.ProjectNode;
 import dev.duet.planner.exec.plan.ValuesNode;
+import dev.duet.rowstore.Appender;
 import java.util.List;
 import org.apache.calcite.rex.RexDynamicParam;
 import org.apache.calcite.rex.RexLiteral;
@@ -62,6 +63,19 @@ final class ParameterRow {
             }
         }
         return new ParameterRow(parameters, types, literals);
+    }
+
+    /**
+     * Appends the row for the bound {@code parameters} (canonical values of the parameter types,
+     * as {@link QueryContext#setParameters} takes them) to {@code appender} and ends it: the same
+     * values as {@link #values}, without an array or a context per row.
+     */
+    void appendTo(Appender appender, Object[] parameters) {
+        for (int i = 0; i < this.parameters.length; i++) {
+            appender.appendValue(this.parameters[i] < 0 ? literals[i]
+                    : ExpressionCompiler.parameterValue(parameters, this.parameters[i], types[i]));
+        }
+        appender.endRow();
     }
 
     /** The row for the parameters bound in {@code context}; a new array. */
