@@ -563,7 +563,7 @@ public final class RowStore implements AutoCloseable {
         try {
             checkOpen();
             TableDef now = latestCatalog.tableById(def.id());
-            if (now == null || !now.equals(def)) {
+            if (now != def && (now == null || !now.equals(def))) { // the same catalog object: no deep comparison
                 throw DuetException.of(SqlState.SERIALIZATION_FAILURE,
                         "could not serialize access: relation \"%s\" was dropped or changed by a concurrent transaction", def.name());
             }

@@ -509,7 +509,7 @@ public final class Session implements AutoCloseable {
         // chunk, with no operator to run, no Arrow memory to account and nothing to cancel
         Appender appender = rowAppender;
         try {
-            if (appender == null || !appender.table().equals(table)) {
+            if (appender == null || appender.table() != table && !appender.table().equals(table)) {
                 appender = store.appender(table.qualifiedName(), Integer.MAX_VALUE);
                 rowAppender = appender;
             }
