@@ -590,13 +590,16 @@ public final class RowStore implements AutoCloseable {
             for (CommitListener l : listeners) {
                 l.committed(ts, end, payload.array(), 0, payload.size());
             }
-            long horizon = snapshots.horizon();
+            long horizon = -1; // asked for (a lock) only when a key had versions to prune: not for new keys
             boolean slots = def.hasPrimaryKey();
             for (int i = 0; i < count; i++) {
                 VersionedTable.Slot slot = slots ? commitSlots.get(i) : null;
                 RowVersion head = slot == null ? null : slot.head;
                 RowVersion v = vt.install(slot, keys[i], ts, rows[i]);
                 if (head != null) {
+                    if (horizon < 0) {
+                        horizon = snapshots.horizon();
+                    }
                     RowVersion.prune(v, horizon);
                 }
             }

@@ -508,7 +508,9 @@ final class VersionedTable {
      * new key, the new slot).
      */
     RowVersion install(Slot slot, byte[] key, long ts, byte[] row) {
-        lastWriteTs = ts;
+        if (lastWriteTs != ts) {
+            lastWriteTs = ts; // a volatile store (a fence) once per commit, not once per row of it
+        }
         if (slot == null) {
             Slot s = new Slot(key, ts, row);
             if (cells != null) {
