@@ -46,6 +46,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Calendar;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * A statement planned once ({@link dev.duet.engine.sql.Session#prepare}) and run with parameter
@@ -63,7 +64,15 @@ final class DuetPreparedStatement extends DuetStatement implements PreparedState
     private final List<DataType> parameterTypes;
     private final Object[] values;
     private final boolean[] bound;
+    /**
+     * {@link #values} as a list, handed to the session by {@link #execute()}: the session copies
+     * what it keeps while the statement runs (on this thread, under the session lock), so no copy
+     * is needed per execution; a batch keeps a copy per statement ({@link #addBatch()}).
+     */
+    private final List<Object> valuesView;
     private final List<List<Object>> batch = new ArrayList<>();
+    /** One execution with the bound values (made once rather than a lambda per execution). */
+    private final Supplier<Result> executeBound;
 
     DuetPreparedStatement(DuetConnection connection, String sql) throws SQLException {
         super(connection);
@@ -74,26 +83,27 @@ final class DuetPreparedStatement extends DuetStatement implements PreparedState
         this.parameterTypes = prepared.parameterTypes();
         this.values = new Object[parameterTypes.size()];
         this.bound = new boolean[values.length];
+        this.valuesView = Arrays.asList(values);
+        this.executeBound = () -> connection.session().execute(prepared, valuesView);
     }
 
     // ---------------------------------------------------------------- running
 
-    private List<Object> boundValues() throws SQLException {
+    /** 07001 unless every parameter is bound. */
+    private void checkBound() throws SQLException {
         for (int i = 0; i < bound.length; i++) {
             if (!bound[i]) {
                 throw error(SqlState.WRONG_PARAMETER_COUNT, "no value specified for parameter %d", i + 1);
             }
         }
-        return Arrays.asList(values.clone());
     }
 
     @Override
     public boolean execute() throws SQLException {
         checkOpen();
         clearResults();
-        List<Object> parameters = boundValues();
-        Result result = run(() -> connection.session().execute(prepared, parameters));
-        return setResults(List.of(result));
+        checkBound();
+        return setResult(run(executeBound));
     }
 
     @Override
@@ -116,7 +126,8 @@ final class DuetPreparedStatement extends DuetStatement implements PreparedState
     @Override
     public void addBatch() throws SQLException {
         checkOpen();
-        batch.add(boundValues());
+        checkBound();
+        batch.add(Arrays.asList(values.clone()));
     }
 
     @Override
@@ -159,12 +170,17 @@ final class DuetPreparedStatement extends DuetStatement implements PreparedState
 
     /** Binds parameter {@code index} (1-based) to {@code value}, normalised to what the session accepts. */
     private void bind(int index, Object value) throws SQLException {
+        set(index, normalise(value));
+    }
+
+    /** Binds parameter {@code index} (1-based) to {@code value}, a value the session takes as it is. */
+    private void set(int index, Object value) throws SQLException {
         checkOpen();
         if (index < 1 || index > values.length) {
             throw error(SqlState.INVALID_PARAMETER_VALUE,
                     "parameter index %d is out of range (the statement has %d parameters)", index, values.length);
         }
-        values[index - 1] = normalise(value);
+        values[index - 1] = value;
         bound[index - 1] = true;
     }
 
@@ -224,52 +240,52 @@ final class DuetPreparedStatement extends DuetStatement implements PreparedState
 
     @Override
     public void setBoolean(int parameterIndex, boolean x) throws SQLException {
-        bind(parameterIndex, x);
+        set(parameterIndex, x);
     }
 
     @Override
     public void setByte(int parameterIndex, byte x) throws SQLException {
-        bind(parameterIndex, x);
+        set(parameterIndex, x);
     }
 
     @Override
     public void setShort(int parameterIndex, short x) throws SQLException {
-        bind(parameterIndex, x);
+        set(parameterIndex, x);
     }
 
     @Override
     public void setInt(int parameterIndex, int x) throws SQLException {
-        bind(parameterIndex, x);
+        set(parameterIndex, x);
     }
 
     @Override
     public void setLong(int parameterIndex, long x) throws SQLException {
-        bind(parameterIndex, x);
+        set(parameterIndex, x);
     }
 
     @Override
     public void setFloat(int parameterIndex, float x) throws SQLException {
-        bind(parameterIndex, x);
+        set(parameterIndex, x);
     }
 
     @Override
     public void setDouble(int parameterIndex, double x) throws SQLException {
-        bind(parameterIndex, x);
+        set(parameterIndex, x);
     }
 
     @Override
     public void setBigDecimal(int parameterIndex, BigDecimal x) throws SQLException {
-        bind(parameterIndex, x);
+        set(parameterIndex, x);
     }
 
     @Override
     public void setString(int parameterIndex, String x) throws SQLException {
-        bind(parameterIndex, x);
+        set(parameterIndex, x);
     }
 
     @Override
     public void setNString(int parameterIndex, String value) throws SQLException {
-        bind(parameterIndex, value);
+        set(parameterIndex, value);
     }
 
     @Override

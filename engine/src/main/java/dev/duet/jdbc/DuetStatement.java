@@ -80,6 +80,12 @@ class DuetStatement implements Statement {
         return advance();
     }
 
+    /** Makes {@code result} this statement's only result (a statement of one SQL statement). */
+    final boolean setResult(Result result) throws SQLException {
+        pending.add(result);
+        return advance();
+    }
+
     /** Moves to the next pending result; true if it is a result set. */
     private boolean advance() throws SQLException {
         resultSet = null;

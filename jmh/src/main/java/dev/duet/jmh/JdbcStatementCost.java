@@ -21,14 +21,17 @@ import java.util.TreeMap;
  * On a shared machine CPU time per statement stays steady where throughput swings with the load;
  * the gap between the process and the thread figure is the work of background threads (for Duet
  * the column-store sync, which applies every write again, the WAL flusher and maintenance; for H2
- * its store writer) and of the JIT and GC. Not a JMH benchmark: run it with the benchmark jar on
+ * its store writer) and of the JIT and GC. The heap bytes the calling thread allocates per
+ * statement are given too: unlike times they do not depend on the machine's load. Not a JMH benchmark: run it with the benchmark jar on
  * the class path and the JVM flags of {@link DuetBenchmark}:
  * {@code java <flags> -cp jmh/target/benchmarks.jar dev.duet.jmh.JdbcStatementCost [select,update,insert,batch] [rounds] [targets]}.
- * Figures are microseconds per statement (per row for {@code batch}); the summary gives medians.
+ * Figures are microseconds (and bytes) per statement (per row for {@code batch}); the summary gives medians.
  */
 public final class JdbcStatementCost {
     private static final OperatingSystemMXBean OS = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    /** The same bean, for the bytes a thread allocates. */
+    private static final com.sun.management.ThreadMXBean ALLOCATIONS = (com.sun.management.ThreadMXBean) THREADS;
     private static final int STATEMENTS = 100_000;
     private static final int WARMUP = 60_000;
     private static final int KEY_MASK = (1 << 16) - 1;
@@ -51,15 +54,15 @@ public final class JdbcStatementCost {
                 for (String target : targets) {
                     double[] m = measure(JdbcTarget.of(target), kind);
                     results.computeIfAbsent(kind + " " + target, k -> new ArrayList<>()).add(m);
-                    System.out.printf("%s %-10s round %d: process %.2f us, thread %.2f us, wall %.2f us%n",
-                            kind, target, r, m[0], m[1], m[2]);
+                    System.out.printf("%s %-10s round %d: process %.2f us, thread %.2f us, wall %.2f us, allocated %.0f bytes%n",
+                            kind, target, r, m[0], m[1], m[2], m[3]);
                 }
             }
         }
-        System.out.println("median us per statement:  process   thread     wall");
+        System.out.println("median per statement:   process us  thread us  wall us  allocated bytes");
         for (Map.Entry<String, List<double[]>> e : results.entrySet()) {
-            System.out.printf("%-22s %9.2f %8.2f %8.2f%n", e.getKey(),
-                    median(e.getValue(), 0), median(e.getValue(), 1), median(e.getValue(), 2));
+            System.out.printf("%-22s %10.2f %10.2f %8.2f %16.0f%n", e.getKey(),
+                    median(e.getValue(), 0), median(e.getValue(), 1), median(e.getValue(), 2), median(e.getValue(), 3));
         }
     }
 
@@ -68,7 +71,10 @@ public final class JdbcStatementCost {
         return v[v.length / 2];
     }
 
-    /** {process, thread, wall} microseconds per statement of {@code kind} on a fresh database of {@code target}. */
+    /**
+     * {process, thread, wall} microseconds and the calling thread's allocated bytes per statement
+     * of {@code kind} on a fresh database of {@code target}.
+     */
     private static double[] measure(JdbcTarget target, String kind) throws SQLException {
         Path dir = ScratchDir.create("cost-" + target.label);
         try (Connection c = target.connect(dir)) {
@@ -121,6 +127,8 @@ public final class JdbcStatementCost {
                 for (long i = 0; i < warmup; i++) {
                     s.run(i);
                 }
+                long self = Thread.currentThread().getId();
+                long allocated = ALLOCATIONS.getThreadAllocatedBytes(self);
                 long process = OS.getProcessCpuTime();
                 long thread = THREADS.getCurrentThreadCpuTime();
                 long wall = System.nanoTime();
@@ -128,8 +136,10 @@ public final class JdbcStatementCost {
                     s.run(i);
                 }
                 double rows = (double) n * perStatement * 1000;
-                return new double[] {(OS.getProcessCpuTime() - process) / rows,
-                    (THREADS.getCurrentThreadCpuTime() - thread) / rows, (System.nanoTime() - wall) / rows};
+                double[] m = {(OS.getProcessCpuTime() - process) / rows,
+                    (THREADS.getCurrentThreadCpuTime() - thread) / rows, (System.nanoTime() - wall) / rows, 0};
+                m[3] = (ALLOCATIONS.getThreadAllocatedBytes(self) - allocated) * 1000.0 / rows;
+                return m;
             }
         } finally {
             ScratchDir.delete(dir);

@@ -571,7 +571,7 @@ public final class RowStore implements AutoCloseable {
         try {
             checkOpen();
             TableDef now = latestCatalog.tableById(def.id());
-            if (now == null || !now.equals(def)) {
+            if (now != def && (now == null || !now.equals(def))) { // the same catalog object: no deep comparison
                 throw DuetException.of(SqlState.SERIALIZATION_FAILURE,
                         "could not serialize access: relation \"%s\" was dropped or changed by a concurrent transaction", def.name());
             }
@@ -598,13 +598,16 @@ public final class RowStore implements AutoCloseable {
             for (CommitListener l : listeners) {
                 l.committed(ts, end, payload.array(), 0, payload.size());
             }
-            long horizon = snapshots.horizon();
+            long horizon = -1; // asked for (a lock) only when a key had versions to prune: not for new keys
             boolean slots = def.hasPrimaryKey();
             for (int i = 0; i < count; i++) {
                 VersionedTable.Slot slot = slots ? commitSlots.get(i) : null;
                 RowVersion head = slot == null ? null : slot.head;
                 RowVersion v = vt.install(slot, keys[i], ts, rows[i]);
                 if (head != null) {
+                    if (horizon < 0) {
+                        horizon = snapshots.horizon();
+                    }
                     RowVersion.prune(v, horizon);
                 }
             }

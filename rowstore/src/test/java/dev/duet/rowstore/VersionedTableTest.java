@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -38,6 +40,21 @@ class VersionedTableTest {
             out.add(value(s.key));
         }
         return out;
+    }
+
+    @Test
+    void neighbouringKeysTakeNeighbouringCellsAndRunsSpread() {
+        Set<Integer> runs = new HashSet<>();
+        for (long k = 0; k < 800_000; k += 8) {
+            int h = VersionedTable.hash(key(k));
+            assertEquals(0, h & 7, "a run starts at a multiple of eight cells");
+            for (int j = 1; j < 8; j++) {
+                assertEquals(h + j, VersionedTable.hash(key(k + j)), "key " + (k + j));
+            }
+            runs.add(h >>> 3);
+        }
+        assertTrue(runs.size() > 99_900, "runs of 100,000 key groups share " + (100_000 - runs.size()) + " hashes");
+        assertEquals(VersionedTable.hash(new byte[0]), VersionedTable.hash(new byte[0]));
     }
 
     @Test

@@ -37,6 +37,15 @@ class QueryContextTest {
     }
 
     @Test
+    void parameterNamesArePostgresStyleAndOneBasedBeyondTheCachedOnes() {
+        assertEquals("$1", QueryContext.parameterName(0));
+        assertEquals("$64", QueryContext.parameterName(63));
+        assertEquals("$65", QueryContext.parameterName(64));
+        assertEquals("$1001", QueryContext.parameterName(1000));
+        assertSame(QueryContext.parameterName(3), QueryContext.parameterName(3), "made once, not per call");
+    }
+
+    @Test
     void allocationsWithinTheLimitSucceedAndAreAccounted() {
         try (QueryContext ctx = new QueryContext(root, 1 << 20)) {
             try (ArrowBuf buf = ctx.allocator().buffer(4096)) {

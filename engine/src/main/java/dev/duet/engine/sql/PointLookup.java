@@ -1,11 +1,8 @@
 package dev.duet.engine.sql;
 
-import dev.duet.core.DuetException;
-import dev.duet.core.SqlState;
 import dev.duet.core.catalog.TableDef;
 import dev.duet.core.exec.BatchColumn;
 import dev.duet.core.types.DataType;
-import dev.duet.core.types.Values;
 import dev.duet.planner.exec.expr.CompiledExpression;
 import dev.duet.planner.exec.expr.ExpressionCompiler;
 import dev.duet.planner.exec.plan.KeyScanNode;
@@ -111,16 +108,8 @@ final class PointLookup {
         Object[] values = new Object[columns.length];
         for (int i = 0; i < columns.length; i++) {
             values[i] = columns[i] >= 0 ? row.get(columns[i])
-                    : this.parameters[i] >= 0 ? parameter(parameters, this.parameters[i], types[i]) : constants[i];
+                    : this.parameters[i] >= 0 ? ExpressionCompiler.parameterValue(parameters, this.parameters[i], types[i]) : constants[i];
         }
         return values;
-    }
-
-    private static Object parameter(Object[] parameters, int index, DataType type) {
-        if (index >= parameters.length) {
-            throw DuetException.of(SqlState.WRONG_PARAMETER_COUNT,
-                    "no value was bound for parameter $%d (%d bound)", index + 1, parameters.length);
-        }
-        return Values.coerce(type, parameters[index], "$" + (index + 1));
     }
 }

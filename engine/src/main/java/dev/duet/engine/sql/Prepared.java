@@ -111,7 +111,7 @@ public final class Prepared {
         if (p == null) {
             p = physicalPlanOf(statement);
             if (statement instanceof PlannedDml d && d.operation() == PlannedDml.Operation.INSERT) {
-                parameterRow = ParameterRow.of(p);
+                parameterRow = ParameterRow.of(p, parameterTypes);
             }
             if (statement instanceof PlannedQuery
                     || statement instanceof PlannedDml d && d.operation() != PlannedDml.Operation.INSERT) {

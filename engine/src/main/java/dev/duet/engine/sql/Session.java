@@ -88,6 +88,8 @@ public final class Session implements AutoCloseable {
     private static final AtomicLong IDS = new AtomicLong();
     /** Memory for SHOW and EXPLAIN results (a few rows of text). */
     private static final long SMALL_RESULT_LIMIT = 16L << 20;
+    /** The result of every single-row INSERT of the bulk path: immutable, so one for all. */
+    private static final StatusResult INSERTED_ONE = StatusResult.counted("INSERT 0 ", 1);
 
     private final Duet duet;
     private final RowStore store;
@@ -437,6 +439,9 @@ public final class Session implements AutoCloseable {
      * result returns. Queries need not wait: scans of one transaction may run side by side.
      */
     private void readAheadOfSessionTransaction() {
+        if (streaming.isEmpty()) {
+            return;
+        }
         for (QueryResult r : List.copyOf(streaming)) {
             if (r.readsSessionTransaction()) {
                 r.readRemaining();
@@ -469,7 +474,7 @@ public final class Session implements AutoCloseable {
             return null;
         }
         committed();
-        return StatusResult.counted("INSERT 0 ", 1);
+        return INSERTED_ONE;
     }
 
     /**
@@ -500,29 +505,28 @@ public final class Session implements AutoCloseable {
         if (!catalog.indexes(table.id()).isEmpty()) {
             return false;
         }
-        QueryContext context = newContext(settings.memoryLimit());
+        // no query context: the rows go from the bound values straight into the appender's
+        // chunk, with no operator to run, no Arrow memory to account and nothing to cancel
+        Appender appender = rowAppender;
         try {
-            Appender appender = rowAppender;
-            if (appender == null || !appender.table().equals(table)) {
+            if (appender == null || appender.table() != table && !appender.table().equals(table)) {
                 appender = store.appender(table.qualifiedName(), Integer.MAX_VALUE);
                 rowAppender = appender;
             }
-            try {
-                for (List<?> parameters : parameterSets) {
-                    context.setParameters(bind(p, parameters));
-                    appender.appendRow(row.values(context));
-                }
-                appender.flush();
-                return true;
-            } catch (RuntimeException e) {
-                appender.discard();
-                rowAppender = null;
-                return false;
-            }
         } catch (RuntimeException e) {
             return false;
-        } finally {
-            endContext(context, null);
+        }
+        try {
+            Object[] bound = new Object[p.parameterTypes().size()];
+            for (List<?> parameters : parameterSets) {
+                row.appendTo(appender, bind(p, parameters, bound));
+            }
+            appender.flush();
+            return true;
+        } catch (RuntimeException e) {
+            appender.discard();
+            rowAppender = null;
+            return false;
         }
     }
 
@@ -1118,17 +1122,22 @@ public final class Session implements AutoCloseable {
         return statement.catalog() == catalog ? statement : shared.prepare(statement.sql(), catalog);
     }
 
+    /** {@code parameters} coerced to {@code p}'s parameter types, in a new array; 07001 if their number is wrong. */
     private static Object[] bind(Prepared p, List<?> parameters) {
+        return bind(p, parameters, new Object[p.parameterTypes().size()]);
+    }
+
+    /** As {@link #bind(Prepared, List)}, into {@code values} (one element per parameter), which it returns. */
+    private static Object[] bind(Prepared p, List<?> parameters, Object[] values) {
         List<DataType> types = p.parameterTypes();
         if (parameters.size() != types.size()) {
             throw DuetException.of(SqlState.WRONG_PARAMETER_COUNT,
                     "the statement has %d parameters but %d values were bound", types.size(), parameters.size());
         }
-        Object[] values = new Object[types.size()];
         for (int i = 0; i < values.length; i++) {
             DataType type = types.get(i);
             Object v = parameters.get(i);
-            String name = "$" + (i + 1);
+            String name = QueryContext.parameterName(i);
             values[i] = v instanceof String s && type.kind() != DataType.Kind.VARCHAR
                     ? TextValues.parse(type, s, name)
                     : Values.coerce(type, v, name);

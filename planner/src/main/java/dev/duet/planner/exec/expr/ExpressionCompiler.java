@@ -3,6 +3,7 @@ package dev.duet.planner.exec.expr;
 import com.google.common.collect.Range;
 import com.google.common.collect.RangeSet;
 import dev.duet.core.DuetException;
+import dev.duet.core.SqlState;
 import dev.duet.core.exec.BatchColumn;
 import dev.duet.core.exec.QueryContext;
 import dev.duet.core.types.DataType;
@@ -321,7 +322,19 @@ public final class ExpressionCompiler {
      * is not bound, a data error (22003, 22001, ...) if the bound value does not fit the type.
      */
     public static Object parameterValue(QueryContext context, int index, DataType type) {
-        return Values.coerce(type, context.parameter(index), "$" + (index + 1));
+        return Values.coerce(type, context.parameter(index), QueryContext.parameterName(index));
+    }
+
+    /**
+     * As {@link #parameterValue(QueryContext, int, DataType)} for parameter values bound without a
+     * context ({@code parameters[index]}): for statements that run no operator and so need none.
+     */
+    public static Object parameterValue(Object[] parameters, int index, DataType type) {
+        if (index < 0 || index >= parameters.length) {
+            throw DuetException.of(SqlState.WRONG_PARAMETER_COUNT,
+                    "no value was bound for parameter $%d (%d bound)", index + 1, parameters.length);
+        }
+        return Values.coerce(type, parameters[index], QueryContext.parameterName(index));
     }
 
     /** The canonical value of a literal as a value of {@code type} (see {@link DataType}). */
