@@ -59,6 +59,10 @@ abstract class AbstractJoinOperator implements Operator {
     int probeRows;
     /** Per row of the probe batch: matched so far (LEFT, FULL, SEMI, ANTI); else null. */
     boolean[] probeMatched;
+    /** Per left column: the current probe batch holds no NULL in it (so gathers skip its bitmap). */
+    private boolean[] probeAllValid;
+    /** Per right column: the build side holds no NULL in it. */
+    private boolean[] buildAllValid;
 
     private long[] buildMatched;
     private int probeTailRow;
@@ -213,6 +217,12 @@ abstract class AbstractJoinOperator implements Operator {
             buildMatched = new long[words];
         }
         buildComplete();
+        buildAllValid = new boolean[rightWidth];
+        for (int c = 0; c < rightWidth; c++) {
+            // Once per join (a pass over the bitmap), rather than a bitmap read per gathered row.
+            buildAllValid[c] = build.isStored(c) && build.vector(c).getNullCount() == 0;
+        }
+        probeAllValid = new boolean[leftWidth];
         output = Batches.create(ctx.allocator(), columns);
         Batches.allocate(output, batchSize);
         outputVectors = output.getFieldVectors().toArray(new FieldVector[0]);
@@ -280,7 +290,9 @@ abstract class AbstractJoinOperator implements Operator {
         probe = batch;
         probeRows = batch.getRowCount();
         for (int c = 0; c < leftWidth; c++) {
-            probeVectors[c] = batch.getVector(c);
+            FieldVector v = batch.getVector(c);
+            probeVectors[c] = v;
+            probeAllValid[c] = v.getNullCount() == 0;
         }
         if (type.keepsUnmatchedLeft() || !type.outputsRight()) {
             if (probeMatched == null || probeMatched.length < probeRows) {
@@ -356,13 +368,14 @@ abstract class AbstractJoinOperator implements Operator {
         int rightAt = 0;
         if (type.outputsLeft()) {
             for (int c = 0; c < leftWidth; c++) {
-                VectorGather.gather(probe == null ? null : probeVectors[c], pairProbe, n, outputVectors[c], at);
+                VectorGather.gather(probe == null ? null : probeVectors[c], probeAllValid[c], pairProbe, n,
+                        outputVectors[c], at);
             }
             rightAt = leftWidth;
         }
         if (type.outputsRight()) {
             for (int c = 0; c < rightWidth; c++) {
-                VectorGather.gather(build.vector(c), pairBuild, n, outputVectors[rightAt + c], at);
+                VectorGather.gather(build.vector(c), buildAllValid[c], pairBuild, n, outputVectors[rightAt + c], at);
             }
         }
     }
@@ -377,9 +390,9 @@ abstract class AbstractJoinOperator implements Operator {
             if (residualReads[c]) {
                 FieldVector target = candidates.getVector(c);
                 if (c < leftWidth) {
-                    VectorGather.gather(probeVectors[c], pairProbe, n, target, 0);
+                    VectorGather.gather(probeVectors[c], probeAllValid[c], pairProbe, n, target, 0);
                 } else {
-                    VectorGather.gather(build.vector(c - leftWidth), pairBuild, n, target, 0);
+                    VectorGather.gather(build.vector(c - leftWidth), buildAllValid[c - leftWidth], pairBuild, n, target, 0);
                 }
             }
         }
@@ -404,6 +417,8 @@ abstract class AbstractJoinOperator implements Operator {
         probe = null;
         probeVectors = null;
         probeMatched = null;
+        probeAllValid = null;
+        buildAllValid = null;
         buildMatched = null;
         pairProbe = null;
         pairBuild = null;

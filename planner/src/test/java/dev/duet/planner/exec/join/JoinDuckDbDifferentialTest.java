@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -156,6 +157,78 @@ class JoinDuckDbDifferentialTest extends OperatorTestBase {
             assertTrue(rows > (type.outputsLeft() ? 10_000 : 100), type + " gives " + rows + " rows");
             compareHashJoin(ctx, spec.withResidual(aLessB), "l.lk = r.rk AND l.a < r.b", left, l, right, r, 4096);
         }
+    }
+
+    /** Key distributions that give each layout of {@link JoinHashTable}: dense or sparse, unique or repeated. */
+    enum Layout { DENSE_REPEATED, DENSE_UNIQUE, SPARSE_REPEATED, SPARSE_UNIQUE, TEXT, TWO_INTEGERS }
+
+    /**
+     * 30,000 build rows (past the Bloom filter's threshold) against 60,000 probe rows, in each key
+     * layout, every join type, with and without a residual; NULL keys on both sides, probe keys
+     * outside the build side's range, and output batches that cut a row's matches in two.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Layout.class)
+    void largeJoinsInEveryTableLayout(Layout layout) throws SQLException {
+        QueryContext ctx = context(1000);
+        Random rnd = new Random(layout.ordinal() * 7919L + 1);
+        boolean text = layout == Layout.TEXT;
+        boolean two = layout == Layout.TWO_INTEGERS;
+        DataType keyType = text ? DataType.TEXT : two ? DataType.INTEGER : DataType.BIGINT;
+        List<BatchColumn> left = new ArrayList<>(List.of(TestValues.column("lk", keyType), TestValues.column("a", DataType.INTEGER)));
+        List<BatchColumn> right = new ArrayList<>(List.of(TestValues.column("rk", keyType), TestValues.column("b", DataType.INTEGER),
+                TestValues.column("t", DataType.TEXT)));
+        if (two) {
+            left.add(TestValues.column("lk2", DataType.INTEGER));
+            right.add(TestValues.column("rk2", DataType.INTEGER));
+        }
+        int buildRows = 30_000;
+        long[] pool = new long[buildRows];
+        for (int i = 0; i < pool.length; i++) {
+            pool[i] = switch (layout) {
+                case DENSE_REPEATED -> -500 + rnd.nextInt(20_000);
+                case DENSE_UNIQUE -> 1_000 + 2L * i;
+                default -> rnd.nextLong() >> rnd.nextInt(40);
+            };
+        }
+        boolean unique = layout == Layout.DENSE_UNIQUE || layout == Layout.SPARSE_UNIQUE;
+        List<Object[]> r = new ArrayList<>();
+        for (int i = 0; i < buildRows; i++) {
+            long k = unique ? pool[i] : pool[rnd.nextInt(pool.length / 3)];
+            boolean isNull = !unique && rnd.nextInt(40) == 0;
+            r.add(keyRow(layout, isNull ? null : k, rnd.nextInt(1000), "t" + i));
+        }
+        List<Object[]> l = new ArrayList<>();
+        for (int i = 0; i < 60_000; i++) {
+            long k = rnd.nextInt(3) == 0 ? rnd.nextLong() >> rnd.nextInt(50) : pool[rnd.nextInt(pool.length)];
+            l.add(keyRow(layout, rnd.nextInt(40) == 0 ? null : k, rnd.nextInt(1000), null));
+        }
+        List<JoinKey> keys = new ArrayList<>(List.of(new JoinKey(0, 0)));
+        String on = "l.lk = r.rk";
+        if (two) {
+            keys.add(new JoinKey(2, 3));
+            on += " AND l.lk2 = r.rk2";
+        }
+        RowFilter aLessB = new RowFilter("l.a < r.b", x -> x[1] == null || x[left.size() + 1] == null ? null
+                : (Integer) x[1] < (Integer) x[left.size() + 1], 1, left.size() + 1);
+        for (JoinType type : JoinType.values()) {
+            HashJoinSpec spec = new HashJoinSpec(type, keys).withBuildRowsEstimate(buildRows);
+            compareHashJoin(ctx, spec, on, left, l, right, r, 1000);
+            compareHashJoin(ctx, spec.withResidual(aLessB), on + " AND l.a < r.b", left, l, right, r, 1000);
+        }
+    }
+
+    /** A row of {@link #largeJoinsInEveryTableLayout}: the key as the layout stores it, an int, and (build side) a text. */
+    private static Object[] keyRow(Layout layout, Long key, int value, String text) {
+        return switch (layout) {
+            case TEXT -> text == null ? row(key == null ? null : "k" + key, value) : row(key == null ? null : "k" + key, value, text);
+            case TWO_INTEGERS -> {
+                Integer hi = key == null ? null : (int) (key >> 32);
+                Integer lo = key == null ? null : (int) (long) key;
+                yield text == null ? row(lo, value, hi) : row(lo, value, text, hi);
+            }
+            default -> text == null ? row(key, value) : row(key, value, text);
+        };
     }
 
     @Test
