@@ -220,7 +220,8 @@ abstract class AbstractJoinOperator implements Operator {
         buildAllValid = new boolean[rightWidth];
         for (int c = 0; c < rightWidth; c++) {
             // Once per join (a pass over the bitmap), rather than a bitmap read per gathered row.
-            buildAllValid[c] = build.isStored(c) && build.vector(c).getNullCount() == 0;
+            FieldVector v = build.vector(c);
+            buildAllValid[c] = build.isStored(c) && v.getValueCount() >= build.size() && v.getNullCount() == 0;
         }
         probeAllValid = new boolean[leftWidth];
         output = Batches.create(ctx.allocator(), columns);
@@ -292,7 +293,7 @@ abstract class AbstractJoinOperator implements Operator {
         for (int c = 0; c < leftWidth; c++) {
             FieldVector v = batch.getVector(c);
             probeVectors[c] = v;
-            probeAllValid[c] = v.getNullCount() == 0;
+            probeAllValid[c] = v.getValueCount() >= probeRows && v.getNullCount() == 0;
         }
         if (type.keepsUnmatchedLeft() || !type.outputsRight()) {
             if (probeMatched == null || probeMatched.length < probeRows) {

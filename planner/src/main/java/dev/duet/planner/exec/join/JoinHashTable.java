@@ -18,8 +18,8 @@ import dev.duet.core.exec.HeapReservation;
  *     {@code key - min} in an int array: no hashing, no key comparison, one memory access;
  * <li><b>hashed</b>: open addressing with linear probing, the key (or hash) stored beside the
  *     row in one 16-byte slot, so a lookup costs one cache miss; at most half the slots are used.
- *     When the slots outgrow the caches, a blocked Bloom filter of two bits per key (8 bits per
- *     key, L2-sized for a few hundred thousand keys) answers most misses without touching them:
+ *     When the slots outgrow the caches, a blocked Bloom filter of two bits per key (16 bits per
+ *     key, at most 512 KiB so that it stays in L2) answers most misses without touching them:
  *     selective joins (TPC-H Q3, Q5: most line items find no order) mostly stop there.
  * </ul>
  * Duplicate longs are chained through {@link #next}; a table without any
@@ -32,6 +32,7 @@ import dev.duet.core.exec.HeapReservation;
 final class JoinHashTable {
     /** Slots of the hashed layout above which (16 bytes each) the Bloom filter pays for itself. */
     private static final int BLOOM_MIN_SLOTS = 1 << 15;
+    private static final int BLOOM_MAX_WORDS = 1 << 16;
 
     private final boolean packed;
     /** Direct layout: the smallest key; row + 1 of key {@code k}'s first build row at {@code first[k - min]}, 0 if none. */
@@ -99,7 +100,8 @@ final class JoinHashTable {
                     (long) size * Integer.BYTES + chainBytes);
         }
         boolean withBloom = slotCount >= BLOOM_MIN_SLOTS;
-        int bloomWords = withBloom ? Math.max(1, Integer.highestOneBit(Math.max(1, entries / 8 - 1)) << 1) : 0;
+        // 16 bits a key (two of them set: about 1.5% false positives), at most 512 KiB so that it stays in L2.
+        int bloomWords = withBloom ? Math.min(BLOOM_MAX_WORDS, Integer.highestOneBit(Math.max(1, entries / 4 - 1)) << 1) : 0;
         long tableBytes = (long) slotCount * 2 * Long.BYTES + (long) bloomWords * Long.BYTES + chainBytes;
         memory.add(tableBytes);
         long[] slots = new long[2 * slotCount];
