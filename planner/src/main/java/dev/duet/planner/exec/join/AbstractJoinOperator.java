@@ -49,6 +49,9 @@ abstract class AbstractJoinOperator implements Operator {
     private final boolean[] residualReads;
     /** Which right columns the build side keeps. */
     private final boolean[] storedRight;
+    /** Which left and right columns are output (the consumer may read only some of them). */
+    private final boolean[] leftOutput;
+    private final boolean[] rightOutput;
     private final int expectedBuildRows;
 
     /** The buffered right input; null before the build phase and after the end. */
@@ -82,14 +85,24 @@ abstract class AbstractJoinOperator implements Operator {
      */
     AbstractJoinOperator(QueryContext ctx, JoinType type, Operator left, Operator right, JoinFilter residual,
             boolean[] buildKeys, long buildRowsEstimate) {
+        this(ctx, type, left, right, residual, buildKeys, buildRowsEstimate, null);
+    }
+
+    /**
+     * @param outputs the columns of the whole output (left then right, as the type has them) to
+     *        produce, ascending; null for all
+     */
+    AbstractJoinOperator(QueryContext ctx, JoinType type, Operator left, Operator right, JoinFilter residual,
+            boolean[] buildKeys, long buildRowsEstimate, int[] outputs) {
         this(ctx, type, left, Objects.requireNonNull(right, "right is null"), right.columns(), null, residual, buildKeys,
-                buildRowsEstimate);
+                buildRowsEstimate, outputs);
     }
 
     /** A join probing {@code shared} (built by another instance of the same join) instead of reading a right input. */
     AbstractJoinOperator(QueryContext ctx, JoinType type, Operator left, SharedHashBuild shared, JoinFilter residual,
-            boolean[] buildKeys) {
-        this(ctx, type, left, null, Objects.requireNonNull(shared, "shared is null").columns, shared, residual, buildKeys, 0);
+            boolean[] buildKeys, int[] outputs) {
+        this(ctx, type, left, null, Objects.requireNonNull(shared, "shared is null").columns, shared, residual, buildKeys, 0,
+                outputs);
         if (type.tracksRightMatches()) {
             throw new IllegalArgumentException(type + " join marks build rows matched: it cannot share its build side");
         }
@@ -97,7 +110,7 @@ abstract class AbstractJoinOperator implements Operator {
 
     private AbstractJoinOperator(QueryContext ctx, JoinType type, Operator left, Operator right,
             List<BatchColumn> rightColumns, SharedHashBuild shared, JoinFilter residual, boolean[] buildKeys,
-            long buildRowsEstimate) {
+            long buildRowsEstimate, int[] outputs) {
         this.ctx = Objects.requireNonNull(ctx, "ctx is null");
         this.type = Objects.requireNonNull(type, "type is null");
         this.left = Objects.requireNonNull(left, "left is null");
@@ -111,16 +124,35 @@ abstract class AbstractJoinOperator implements Operator {
         this.leftWidth = leftColumns.size();
         this.rightWidth = rightColumns.size();
 
+        this.leftOutput = new boolean[leftWidth];
+        this.rightOutput = new boolean[rightWidth];
+        int leftOut = type.outputsLeft() ? leftWidth : 0;
+        int fullWidth = leftOut + (type.outputsRight() ? rightWidth : 0);
+        boolean[] wanted = new boolean[fullWidth];
+        if (outputs == null) {
+            java.util.Arrays.fill(wanted, true);
+        } else {
+            for (int o : outputs) {
+                if (o < 0 || o >= fullWidth) {
+                    throw new IllegalArgumentException("output column " + o + " of a join with " + fullWidth + " columns");
+                }
+                wanted[o] = true;
+            }
+        }
         List<BatchColumn> out = new ArrayList<>(leftWidth + rightWidth);
         List<BatchColumn> cand = new ArrayList<>(leftWidth + rightWidth);
-        for (BatchColumn c : leftColumns) {
-            if (type.outputsLeft()) {
+        for (int i = 0; i < leftWidth; i++) {
+            BatchColumn c = leftColumns.get(i);
+            if (type.outputsLeft() && wanted[i]) {
+                leftOutput[i] = true;
                 out.add(new BatchColumn(c.name(), c.type(), c.nullable() || type.keepsUnmatchedRight()));
             }
             cand.add(new BatchColumn(c.name(), c.type(), true));
         }
-        for (BatchColumn c : rightColumns) {
-            if (type.outputsRight()) {
+        for (int i = 0; i < rightWidth; i++) {
+            BatchColumn c = rightColumns.get(i);
+            if (type.outputsRight() && wanted[leftOut + i]) {
+                rightOutput[i] = true;
                 out.add(new BatchColumn(c.name(), c.type(), c.nullable() || type.keepsUnmatchedLeft()));
             }
             cand.add(new BatchColumn(c.name(), c.type(), true));
@@ -134,7 +166,7 @@ abstract class AbstractJoinOperator implements Operator {
             residualReads[c] = residual != null && residual.readsColumn(c);
         }
         for (int c = 0; c < rightWidth; c++) {
-            storedRight[c] = type.outputsRight() || residualReads[leftWidth + c] || (buildKeys != null && buildKeys[c]);
+            storedRight[c] = rightOutput[c] || residualReads[leftWidth + c] || (buildKeys != null && buildKeys[c]);
         }
         this.expectedBuildRows = buildRowsEstimate > 0 ? (int) Math.min(buildRowsEstimate, 1 << 20) : 0;
     }
@@ -366,17 +398,16 @@ abstract class AbstractJoinOperator implements Operator {
 
     /** Output rows {@code [at, at + n)} from the pairs (a -1 row is NULLs). */
     private void writePairs(int at, int n) {
-        int rightAt = 0;
-        if (type.outputsLeft()) {
-            for (int c = 0; c < leftWidth; c++) {
+        int o = 0;
+        for (int c = 0; c < leftWidth; c++) {
+            if (leftOutput[c]) {
                 VectorGather.gather(probe == null ? null : probeVectors[c], probeAllValid[c], pairProbe, n,
-                        outputVectors[c], at);
+                        outputVectors[o++], at);
             }
-            rightAt = leftWidth;
         }
-        if (type.outputsRight()) {
-            for (int c = 0; c < rightWidth; c++) {
-                VectorGather.gather(build.vector(c), buildAllValid[c], pairBuild, n, outputVectors[rightAt + c], at);
+        for (int c = 0; c < rightWidth; c++) {
+            if (rightOutput[c]) {
+                VectorGather.gather(build.vector(c), buildAllValid[c], pairBuild, n, outputVectors[o++], at);
             }
         }
     }

@@ -54,7 +54,7 @@ public final class HashJoinOperator extends AbstractJoinOperator {
 
     public HashJoinOperator(QueryContext ctx, HashJoinSpec spec, Operator left, Operator right) {
         super(ctx, Objects.requireNonNull(spec, "spec is null").type(), left, right, spec.residual(),
-                rightKeyColumns(spec, left.columns(), right.columns()), spec.buildRowsEstimate());
+                rightKeyColumns(spec, left.columns(), right.columns()), spec.buildRowsEstimate(), spec.outputs());
         this.spec = spec;
         this.leftKeys = spec.keys().stream().mapToInt(JoinKey::left).toArray();
         this.rightKeys = spec.keys().stream().mapToInt(JoinKey::right).toArray();
@@ -69,7 +69,7 @@ public final class HashJoinOperator extends AbstractJoinOperator {
      */
     public HashJoinOperator(QueryContext ctx, HashJoinSpec spec, Operator left, SharedHashBuild shared) {
         super(ctx, Objects.requireNonNull(spec, "spec is null").type(), left, shared, spec.residual(),
-                rightKeyColumns(spec, left.columns(), shared.columns));
+                rightKeyColumns(spec, left.columns(), shared.columns), spec.outputs());
         this.spec = spec;
         this.leftKeys = spec.keys().stream().mapToInt(JoinKey::left).toArray();
         this.rightKeys = spec.keys().stream().mapToInt(JoinKey::right).toArray();

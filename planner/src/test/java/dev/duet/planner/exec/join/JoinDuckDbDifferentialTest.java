@@ -132,15 +132,19 @@ class JoinDuckDbDifferentialTest extends OperatorTestBase {
         }
     }
 
+    /** Inputs of the larger tests: a BIGINT key, an INTEGER and a TEXT on each side. */
+    private static final List<BatchColumn> BIGINT_KEY_LEFT = List.of(TestValues.column("lk", DataType.BIGINT),
+            TestValues.column("a", DataType.INTEGER), TestValues.column("s", DataType.TEXT));
+    private static final List<BatchColumn> BIGINT_KEY_RIGHT = List.of(TestValues.column("rk", DataType.BIGINT),
+            TestValues.column("b", DataType.INTEGER), TestValues.column("t", DataType.TEXT));
+
     /** 100,000 probe rows against 10,000 build rows, BIGINT keys with NULLs and duplicates, every join type. */
     @Test
     void randomizedLargeJoin() throws SQLException {
         QueryContext ctx = context(4096);
         Random rnd = new Random(20240601);
-        List<BatchColumn> left = List.of(TestValues.column("lk", DataType.BIGINT), TestValues.column("a", DataType.INTEGER),
-                TestValues.column("s", DataType.TEXT));
-        List<BatchColumn> right = List.of(TestValues.column("rk", DataType.BIGINT), TestValues.column("b", DataType.INTEGER),
-                TestValues.column("t", DataType.TEXT));
+        List<BatchColumn> left = BIGINT_KEY_LEFT;
+        List<BatchColumn> right = BIGINT_KEY_RIGHT;
         List<Object[]> l = new ArrayList<>();
         for (int i = 0; i < 100_000; i++) {
             l.add(row(rnd.nextInt(50) == 0 ? null : (long) rnd.nextInt(15_000), rnd.nextInt(1000), rnd.nextInt(10) == 0 ? null : "s" + rnd.nextInt(500)));
@@ -229,6 +233,48 @@ class JoinDuckDbDifferentialTest extends OperatorTestBase {
             }
             default -> text == null ? row(key, value) : row(key, value, text);
         };
+    }
+
+    /**
+     * A join asked for some of its output columns ({@link HashJoinSpec#outputs}: here not the
+     * keys) gives exactly those columns of the full join, with a residual that reads a column
+     * left out of the output, on the join's own build side and on a shared one.
+     */
+    @Test
+    void onlyTheOutputColumnsAsked() throws SQLException {
+        QueryContext ctx = context(300);
+        Random rnd = new Random(77);
+        List<BatchColumn> left = BIGINT_KEY_LEFT;
+        List<BatchColumn> right = BIGINT_KEY_RIGHT;
+        List<Object[]> l = TestValues.rows(left, rnd, 3000, 400, 12);
+        List<Object[]> r = TestValues.rows(right, rnd, 1500, 400, 12);
+        duck.load("l", left, l);
+        duck.load("r", right, r);
+        RowFilter aLessB = new RowFilter("l.a < r.b", x -> x[1] == null || x[4] == null ? null : (Integer) x[1] < (Integer) x[4], 1, 4);
+        for (JoinType type : List.of(JoinType.INNER, JoinType.LEFT, JoinType.RIGHT, JoinType.FULL)) {
+            String join = switch (type) {
+                case LEFT -> "LEFT JOIN";
+                case RIGHT -> "RIGHT JOIN";
+                case FULL -> "FULL JOIN";
+                default -> "JOIN";
+            };
+            List<DataType> types = List.of(DataType.TEXT, DataType.INTEGER, DataType.TEXT);
+            HashJoinSpec spec = new HashJoinSpec(type, List.of(new JoinKey(0, 0))).withOutputs(new int[] {2, 4, 5});
+            List<List<Object>> expected = duck.query("SELECT l.s, r.b, r.t FROM l " + join + " r ON l.lk = r.rk", types);
+            assertSameRows(expected, drain(new HashJoinOperator(ctx, spec, RowSource.of(ctx, left, l, 300),
+                    RowSource.of(ctx, right, r, 300))), type + " with outputs [2, 4, 5]");
+            // The residual reads l.a, which is not output.
+            HashJoinSpec filtered = spec.withResidual(aLessB);
+            expected = duck.query("SELECT l.s, r.b, r.t FROM l " + join + " r ON l.lk = r.rk AND l.a < r.b", types);
+            assertSameRows(expected, drain(new HashJoinOperator(ctx, filtered, RowSource.of(ctx, left, l, 300),
+                    RowSource.of(ctx, right, r, 300))), type + " with a residual and outputs [2, 4, 5]");
+            if (!type.tracksRightMatches()) {
+                try (SharedHashBuild shared = HashJoinOperator.buildShared(ctx, filtered, left, RowSource.of(ctx, right, r, 300))) {
+                    assertSameRows(expected, drain(new HashJoinOperator(ctx, filtered, RowSource.of(ctx, left, l, 300), shared)),
+                            type + " probing a shared build side with outputs [2, 4, 5]");
+                }
+            }
+        }
     }
 
     @Test
