@@ -22,7 +22,8 @@ import java.util.Objects;
  * A join of two inputs: a {@link HashJoinOperator} on equi-join keys (columns of one type each)
  * with an optional residual condition, or a {@link NestedLoopJoinOperator} when there are no keys.
  * The output is the left input's columns (all types but RIGHT_SEMI and RIGHT_ANTI), then (all
- * types but SEMI and ANTI) the right's. The
+ * types but SEMI and ANTI) the right's, or of those only the ones the planner asked for (a hash
+ * join leaves out what its consumer does not read, typically the keys). The
  * residual is compiled over {@link #candidateColumns} (left columns, then right columns) and
  * opened per execution, so it may read statement parameters.
  */
