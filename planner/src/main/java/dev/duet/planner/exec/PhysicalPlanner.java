@@ -577,10 +577,43 @@ public final class PhysicalPlanner {
         }
         Double buildRows = swap ? leftRows : rightRows;
         long estimate = buildRows == null || buildRows.isInfinite() ? -1 : (long) Math.ceil(buildRows);
-        JoinNode node = new JoinNode(probe.node, build.node, physicalType, keys, condition, estimate);
         if (type.outputsRight()) {
-            return new Planned(node, map);
+            // Produce only the columns the consumer reads: the keys, mostly, are left out.
+            int width = probeWidth + build.node.columns().size();
+            boolean[] read = new boolean[width];
+            for (int f : needed) {
+                if (map[f] >= 0) {
+                    read[map[f]] = true;
+                }
+            }
+            if (keys.isEmpty()) {
+                Arrays.fill(read, true); // a nested-loop join produces all its columns
+            }
+            boolean any = false;
+            for (boolean r : read) {
+                any |= r;
+            }
+            read[0] |= !any; // at least one column, to carry the row count
+            int[] position = new int[width];
+            int kept = 0;
+            for (int c = 0; c < width; c++) {
+                position[c] = read[c] ? kept++ : -1;
+            }
+            int[] outputs = null;
+            if (kept < width) {
+                outputs = new int[kept];
+                for (int c = 0; c < width; c++) {
+                    if (read[c]) {
+                        outputs[position[c]] = c;
+                    }
+                }
+                for (int f = 0; f < total; f++) {
+                    map[f] = map[f] < 0 ? -1 : position[map[f]];
+                }
+            }
+            return new Planned(new JoinNode(probe.node, build.node, physicalType, keys, condition, estimate, outputs), map);
         }
+        JoinNode node = new JoinNode(probe.node, build.node, physicalType, keys, condition, estimate);
         int[] out = Arrays.copyOf(map, leftCount);
         if (swap) {
             // RIGHT_SEMI / RIGHT_ANTI output the build side's columns alone

@@ -49,6 +49,9 @@ abstract class AbstractJoinOperator implements Operator {
     private final boolean[] residualReads;
     /** Which right columns the build side keeps. */
     private final boolean[] storedRight;
+    /** Which left and right columns are output (the consumer may read only some of them). */
+    private final boolean[] leftOutput;
+    private final boolean[] rightOutput;
     private final int expectedBuildRows;
 
     /** The buffered right input; null before the build phase and after the end. */
@@ -59,6 +62,10 @@ abstract class AbstractJoinOperator implements Operator {
     int probeRows;
     /** Per row of the probe batch: matched so far (LEFT, FULL, SEMI, ANTI); else null. */
     boolean[] probeMatched;
+    /** Per left column: the current probe batch holds no NULL in it (so gathers skip its bitmap). */
+    private boolean[] probeAllValid;
+    /** Per right column: the build side holds no NULL in it. */
+    private boolean[] buildAllValid;
 
     private long[] buildMatched;
     private int probeTailRow;
@@ -78,14 +85,24 @@ abstract class AbstractJoinOperator implements Operator {
      */
     AbstractJoinOperator(QueryContext ctx, JoinType type, Operator left, Operator right, JoinFilter residual,
             boolean[] buildKeys, long buildRowsEstimate) {
+        this(ctx, type, left, right, residual, buildKeys, buildRowsEstimate, null);
+    }
+
+    /**
+     * @param outputs the columns of the whole output (left then right, as the type has them) to
+     *        produce, ascending; null for all
+     */
+    AbstractJoinOperator(QueryContext ctx, JoinType type, Operator left, Operator right, JoinFilter residual,
+            boolean[] buildKeys, long buildRowsEstimate, int[] outputs) {
         this(ctx, type, left, Objects.requireNonNull(right, "right is null"), right.columns(), null, residual, buildKeys,
-                buildRowsEstimate);
+                buildRowsEstimate, outputs);
     }
 
     /** A join probing {@code shared} (built by another instance of the same join) instead of reading a right input. */
     AbstractJoinOperator(QueryContext ctx, JoinType type, Operator left, SharedHashBuild shared, JoinFilter residual,
-            boolean[] buildKeys) {
-        this(ctx, type, left, null, Objects.requireNonNull(shared, "shared is null").columns, shared, residual, buildKeys, 0);
+            boolean[] buildKeys, int[] outputs) {
+        this(ctx, type, left, null, Objects.requireNonNull(shared, "shared is null").columns, shared, residual, buildKeys, 0,
+                outputs);
         if (type.tracksRightMatches()) {
             throw new IllegalArgumentException(type + " join marks build rows matched: it cannot share its build side");
         }
@@ -93,7 +110,7 @@ abstract class AbstractJoinOperator implements Operator {
 
     private AbstractJoinOperator(QueryContext ctx, JoinType type, Operator left, Operator right,
             List<BatchColumn> rightColumns, SharedHashBuild shared, JoinFilter residual, boolean[] buildKeys,
-            long buildRowsEstimate) {
+            long buildRowsEstimate, int[] outputs) {
         this.ctx = Objects.requireNonNull(ctx, "ctx is null");
         this.type = Objects.requireNonNull(type, "type is null");
         this.left = Objects.requireNonNull(left, "left is null");
@@ -107,16 +124,35 @@ abstract class AbstractJoinOperator implements Operator {
         this.leftWidth = leftColumns.size();
         this.rightWidth = rightColumns.size();
 
+        this.leftOutput = new boolean[leftWidth];
+        this.rightOutput = new boolean[rightWidth];
+        int leftOut = type.outputsLeft() ? leftWidth : 0;
+        int fullWidth = leftOut + (type.outputsRight() ? rightWidth : 0);
+        boolean[] wanted = new boolean[fullWidth];
+        if (outputs == null) {
+            java.util.Arrays.fill(wanted, true);
+        } else {
+            for (int o : outputs) {
+                if (o < 0 || o >= fullWidth) {
+                    throw new IllegalArgumentException("output column " + o + " of a join with " + fullWidth + " columns");
+                }
+                wanted[o] = true;
+            }
+        }
         List<BatchColumn> out = new ArrayList<>(leftWidth + rightWidth);
         List<BatchColumn> cand = new ArrayList<>(leftWidth + rightWidth);
-        for (BatchColumn c : leftColumns) {
-            if (type.outputsLeft()) {
+        for (int i = 0; i < leftWidth; i++) {
+            BatchColumn c = leftColumns.get(i);
+            if (type.outputsLeft() && wanted[i]) {
+                leftOutput[i] = true;
                 out.add(new BatchColumn(c.name(), c.type(), c.nullable() || type.keepsUnmatchedRight()));
             }
             cand.add(new BatchColumn(c.name(), c.type(), true));
         }
-        for (BatchColumn c : rightColumns) {
-            if (type.outputsRight()) {
+        for (int i = 0; i < rightWidth; i++) {
+            BatchColumn c = rightColumns.get(i);
+            if (type.outputsRight() && wanted[leftOut + i]) {
+                rightOutput[i] = true;
                 out.add(new BatchColumn(c.name(), c.type(), c.nullable() || type.keepsUnmatchedLeft()));
             }
             cand.add(new BatchColumn(c.name(), c.type(), true));
@@ -130,7 +166,7 @@ abstract class AbstractJoinOperator implements Operator {
             residualReads[c] = residual != null && residual.readsColumn(c);
         }
         for (int c = 0; c < rightWidth; c++) {
-            storedRight[c] = type.outputsRight() || residualReads[leftWidth + c] || (buildKeys != null && buildKeys[c]);
+            storedRight[c] = rightOutput[c] || residualReads[leftWidth + c] || (buildKeys != null && buildKeys[c]);
         }
         this.expectedBuildRows = buildRowsEstimate > 0 ? (int) Math.min(buildRowsEstimate, 1 << 20) : 0;
     }
@@ -213,6 +249,13 @@ abstract class AbstractJoinOperator implements Operator {
             buildMatched = new long[words];
         }
         buildComplete();
+        buildAllValid = new boolean[rightWidth];
+        for (int c = 0; c < rightWidth; c++) {
+            // Once per join (a pass over the bitmap), rather than a bitmap read per gathered row.
+            FieldVector v = build.vector(c);
+            buildAllValid[c] = build.isStored(c) && v.getValueCount() >= build.size() && v.getNullCount() == 0;
+        }
+        probeAllValid = new boolean[leftWidth];
         output = Batches.create(ctx.allocator(), columns);
         Batches.allocate(output, batchSize);
         outputVectors = output.getFieldVectors().toArray(new FieldVector[0]);
@@ -280,7 +323,9 @@ abstract class AbstractJoinOperator implements Operator {
         probe = batch;
         probeRows = batch.getRowCount();
         for (int c = 0; c < leftWidth; c++) {
-            probeVectors[c] = batch.getVector(c);
+            FieldVector v = batch.getVector(c);
+            probeVectors[c] = v;
+            probeAllValid[c] = v.getValueCount() >= probeRows && v.getNullCount() == 0;
         }
         if (type.keepsUnmatchedLeft() || !type.outputsRight()) {
             if (probeMatched == null || probeMatched.length < probeRows) {
@@ -353,16 +398,16 @@ abstract class AbstractJoinOperator implements Operator {
 
     /** Output rows {@code [at, at + n)} from the pairs (a -1 row is NULLs). */
     private void writePairs(int at, int n) {
-        int rightAt = 0;
-        if (type.outputsLeft()) {
-            for (int c = 0; c < leftWidth; c++) {
-                VectorGather.gather(probe == null ? null : probeVectors[c], pairProbe, n, outputVectors[c], at);
+        int o = 0;
+        for (int c = 0; c < leftWidth; c++) {
+            if (leftOutput[c]) {
+                VectorGather.gather(probe == null ? null : probeVectors[c], probeAllValid[c], pairProbe, n,
+                        outputVectors[o++], at);
             }
-            rightAt = leftWidth;
         }
-        if (type.outputsRight()) {
-            for (int c = 0; c < rightWidth; c++) {
-                VectorGather.gather(build.vector(c), pairBuild, n, outputVectors[rightAt + c], at);
+        for (int c = 0; c < rightWidth; c++) {
+            if (rightOutput[c]) {
+                VectorGather.gather(build.vector(c), buildAllValid[c], pairBuild, n, outputVectors[o++], at);
             }
         }
     }
@@ -377,9 +422,9 @@ abstract class AbstractJoinOperator implements Operator {
             if (residualReads[c]) {
                 FieldVector target = candidates.getVector(c);
                 if (c < leftWidth) {
-                    VectorGather.gather(probeVectors[c], pairProbe, n, target, 0);
+                    VectorGather.gather(probeVectors[c], probeAllValid[c], pairProbe, n, target, 0);
                 } else {
-                    VectorGather.gather(build.vector(c - leftWidth), pairBuild, n, target, 0);
+                    VectorGather.gather(build.vector(c - leftWidth), buildAllValid[c - leftWidth], pairBuild, n, target, 0);
                 }
             }
         }
@@ -404,6 +449,8 @@ abstract class AbstractJoinOperator implements Operator {
         probe = null;
         probeVectors = null;
         probeMatched = null;
+        probeAllValid = null;
+        buildAllValid = null;
         buildMatched = null;
         pairProbe = null;
         pairBuild = null;

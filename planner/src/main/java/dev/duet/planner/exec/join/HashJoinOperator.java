@@ -17,10 +17,13 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * columns (SEMI and ANTI: the left columns only), NULLs for the missing side of an outer join's
  * unmatched rows. A NULL in any key column matches nothing, as SQL's {@code =} does.
  *
- * <p>Keys are hashed a batch at a time from the vectors' buffers. Keys that fit 64 bits together
- * are packed into one long and compared as longs; wider keys (DECIMAL(38), strings, several
- * BIGINTs) are compared by hash first and then column by column on the buffers. Nothing is
- * allocated per row. The table and every buffer are accounted to the query's memory limit
+ * <p>A probe batch's keys are encoded from the vectors' buffers a column at a time, then one loop
+ * looks every row's first candidate up in the table ({@link JoinHashTable#lookup}); the
+ * candidate pairs are then read off that array (with no branch when no build key repeats) and
+ * the output columns gathered from them a column at a time. Keys that fit 64 bits together are
+ * packed into one long and compared as longs; wider keys (DECIMAL(38), strings, several BIGINTs)
+ * are compared by hash first and then column by column on the buffers. Nothing is allocated per
+ * row. The table and every buffer are accounted to the query's memory limit
  * (53200 when exceeded).
  *
  * <p>For SEMI and ANTI joins only the keys and the columns the residual reads are kept from the
@@ -39,16 +42,19 @@ public final class HashJoinOperator extends AbstractJoinOperator {
     private FieldVector[] probeKeyVectors;
     private long[] probeKeys;
     private boolean[] probeNulls;
-    /** Per probe row: the next entry of its bucket to look at, and the bucket's end. */
-    private int[] cursor;
-    private int[] cursorEnd;
+    /**
+     * Per probe row: row + 1 of the next build row to return as its candidate, 0 when it has none
+     * left. Starts as the table's first candidate; a walk cut short by a full output batch leaves
+     * the row's remaining chain here.
+     */
+    private int[] candidate;
     private boolean[] equal;
     /** Probe rows before this one have no candidates left. */
     private int scanRow;
 
     public HashJoinOperator(QueryContext ctx, HashJoinSpec spec, Operator left, Operator right) {
         super(ctx, Objects.requireNonNull(spec, "spec is null").type(), left, right, spec.residual(),
-                rightKeyColumns(spec, left.columns(), right.columns()), spec.buildRowsEstimate());
+                rightKeyColumns(spec, left.columns(), right.columns()), spec.buildRowsEstimate(), spec.outputs());
         this.spec = spec;
         this.leftKeys = spec.keys().stream().mapToInt(JoinKey::left).toArray();
         this.rightKeys = spec.keys().stream().mapToInt(JoinKey::right).toArray();
@@ -63,7 +69,7 @@ public final class HashJoinOperator extends AbstractJoinOperator {
      */
     public HashJoinOperator(QueryContext ctx, HashJoinSpec spec, Operator left, SharedHashBuild shared) {
         super(ctx, Objects.requireNonNull(spec, "spec is null").type(), left, shared, spec.residual(),
-                rightKeyColumns(spec, left.columns(), shared.columns));
+                rightKeyColumns(spec, left.columns(), shared.columns), spec.outputs());
         this.spec = spec;
         this.leftKeys = spec.keys().stream().mapToInt(JoinKey::left).toArray();
         this.rightKeys = spec.keys().stream().mapToInt(JoinKey::right).toArray();
@@ -89,15 +95,15 @@ public final class HashJoinOperator extends AbstractJoinOperator {
     /** Builds, then hands the rows and table over to a {@link SharedHashBuild} (this join no longer frees them). */
     private SharedHashBuild detachBuild() {
         readBuild();
-        int rows = build.size();
+        buildComplete();
         HeapReservation reserved = new HeapReservation(ctx, "SharedHashBuild");
         try {
-            reserved.add((long) rows * (Long.BYTES + 1) + JoinHashTable.bytesFor(rows));
+            // The builder's own reservation goes when it closes; the shared build keeps the table.
+            reserved.add(table == null ? 0 : table.bytes());
         } catch (RuntimeException e) {
             reserved.close();
             throw e;
         }
-        buildComplete();
         SharedHashBuild s = new SharedHashBuild(build, table, rightColumns(), reserved);
         build = null;
         return s;
@@ -162,11 +168,12 @@ public final class HashJoinOperator extends AbstractJoinOperator {
         if (rows == 0) {
             return;
         }
-        memory.add((long) rows * (Long.BYTES + 1) + JoinHashTable.bytesFor(rows));
+        memory.add((long) rows * (Long.BYTES + 1));
         long[] buildKeys = new long[rows];
         boolean[] nulls = new boolean[rows];
         keys.encode(buildKeyVectors, rows, buildKeys, nulls);
-        table = new JoinHashTable(buildKeys, nulls, rows, keys.packed());
+        table = JoinHashTable.build(buildKeys, nulls, rows, keys.packed(), memory);
+        memory.release((long) rows * (Long.BYTES + 1)); // the keys are in the table now
     }
 
     @Override
@@ -179,28 +186,16 @@ public final class HashJoinOperator extends AbstractJoinOperator {
             scanRow = rows; // empty build side: nothing to look up
             return;
         }
-        if (cursor == null || cursor.length < rows) {
+        if (candidate == null || candidate.length < rows) {
             // room for a whole batch at once, so that smaller probe batches first do not regrow it
             int size = Math.max(rows, batchSize);
-            memory.add((long) size * (Long.BYTES + 2 * Integer.BYTES + 1));
+            memory.add((long) size * (Long.BYTES + Integer.BYTES + 1));
             probeKeys = new long[size];
             probeNulls = new boolean[size];
-            cursor = new int[size];
-            cursorEnd = new int[size];
+            candidate = new int[size];
         }
         keys.encode(probeKeyVectors, rows, probeKeys, probeNulls);
-        JoinHashTable t = table;
-        int[] start = t.start;
-        for (int i = 0; i < rows; i++) {
-            if (probeNulls[i]) {
-                cursor[i] = 0;
-                cursorEnd[i] = 0;
-            } else {
-                int b = t.bucket(probeKeys[i]);
-                cursor[i] = start[b];
-                cursorEnd[i] = start[b + 1];
-            }
-        }
+        table.lookup(probeKeys, probeNulls, rows, candidate);
         scanRow = 0;
     }
 
@@ -229,42 +224,56 @@ public final class HashJoinOperator extends AbstractJoinOperator {
         }
     }
 
-    /** Scans the probe rows' buckets from where they stopped, collecting entries with an equal key (or hash). */
+    /** The probe rows' candidates from where the last call stopped, up to {@code room} pairs. */
     private int walk(int[] probeRowsOut, int[] buildRowsOut, int room) {
-        long[] entries = table.entries;
-        long[] probeKeys = this.probeKeys;
-        int[] cursor = this.cursor;
-        int[] cursorEnd = this.cursorEnd;
+        if (table.unique()) {
+            return walkUnique(probeRowsOut, buildRowsOut, room);
+        }
+        int[] candidate = this.candidate;
+        JoinHashTable t = table;
         boolean skipMatched = decidedByFirstMatch();
         boolean stopAtFirst = firstMatchOnly;
         int n = 0;
         int i = scanRow;
         for (; i < probeRows; i++) {
-            int p = cursor[i];
-            int end = cursorEnd[i];
-            if (p >= end) {
+            int r = candidate[i];
+            if (r == 0 || skipMatched && probeMatched[i]) {
                 continue;
             }
-            if (skipMatched && probeMatched[i]) {
-                cursor[i] = end;
-                continue;
-            }
-            long key = probeKeys[i];
-            for (; p < end; p++) {
-                if (entries[2 * p] == key) {
-                    if (n == room) {
-                        cursor[i] = p; // resume here, at a match not yet returned
-                        scanRow = i;
-                        return n;
-                    }
-                    probeRowsOut[n] = i;
-                    buildRowsOut[n++] = (int) entries[2 * p + 1];
-                    if (stopAtFirst) {
-                        break;
-                    }
+            do {
+                if (n == room) {
+                    candidate[i] = r; // resume here, at a candidate not yet returned
+                    scanRow = i;
+                    return n;
                 }
+                probeRowsOut[n] = i;
+                buildRowsOut[n++] = r - 1;
+                r = stopAtFirst ? 0 : t.next(r - 1);
+            } while (r != 0);
+            candidate[i] = 0;
+        }
+        scanRow = i;
+        return n;
+    }
+
+    /**
+     * {@link #walk} when no build key repeats: at most one candidate per row, so the rows' list
+     * is compacted without branches (a row already matched in a semi- or anti-join cannot be
+     * offered its single candidate twice).
+     */
+    private int walkUnique(int[] probeRowsOut, int[] buildRowsOut, int room) {
+        int[] candidate = this.candidate;
+        int i = scanRow;
+        int n = 0;
+        // Rows [i, end) give at most end - i pairs, so the unconditional stores stay below room.
+        while (n == 0 && i < probeRows) {
+            int end = (int) Math.min(probeRows, (long) i + room);
+            for (; i < end; i++) {
+                int r = candidate[i];
+                probeRowsOut[n] = i;
+                buildRowsOut[n] = r - 1;
+                n += r != 0 ? 1 : 0;
             }
-            cursor[i] = end;
         }
         scanRow = i;
         return n;
@@ -277,8 +286,7 @@ public final class HashJoinOperator extends AbstractJoinOperator {
         probeKeyVectors = null;
         probeKeys = null;
         probeNulls = null;
-        cursor = null;
-        cursorEnd = null;
+        candidate = null;
         equal = null;
     }
 

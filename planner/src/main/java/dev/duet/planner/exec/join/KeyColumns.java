@@ -46,10 +46,13 @@ final class KeyColumns {
     private final boolean packed;
     private final boolean nullsEqual;
     private final long[] scratch = new long[CHUNK];
+    /** Per key column, during {@link #encode}: whether its vector holds no NULL (then its bitmap is not read). */
+    private final boolean[] allValid;
 
     private KeyColumns(Storage[] storage, boolean nullsEqual) {
         this.storage = storage;
         this.nullsEqual = nullsEqual;
+        this.allValid = new boolean[storage.length];
         int bits = 0;
         boolean packable = !nullsEqual;
         for (Storage s : storage) {
@@ -118,6 +121,9 @@ final class KeyColumns {
      * meaningless); for a set operation {@code nulls} may be null.
      */
     void encode(FieldVector[] vectors, int count, long[] out, boolean[] nulls) {
+        for (int c = 0; c < storage.length; c++) {
+            allValid[c] = vectors[c].getValueCount() >= count && vectors[c].getNullCount() == 0;
+        }
         for (int start = 0; start < count; start += CHUNK) {
             encodeChunk(vectors, start, Math.min(CHUNK, count - start), out, nulls);
         }
@@ -132,7 +138,9 @@ final class KeyColumns {
             FieldVector v = vectors[c];
             readValues(storage[c], v, start, n, values);
             long validity = v.getValidityBufferAddress();
-            if (nullsEqual) {
+            if (allValid[c]) {
+                // nothing to flag
+            } else if (nullsEqual) {
                 for (int i = 0; i < n; i++) {
                     if (!VectorGather.bit(validity, start + i)) {
                         values[i] = NULL_VALUE;

@@ -28,15 +28,25 @@ final class VectorGather {
      * {@code src}, writes NULL.
      */
     static void gather(FieldVector src, int[] rows, int count, FieldVector dst, int at) {
+        gather(src, false, rows, count, dst, at);
+    }
+
+    /**
+     * {@link #gather(FieldVector, int[], int, FieldVector, int)} for a caller that knows whether
+     * {@code src} holds no NULL ({@code srcAllValid}, e.g. from its null count once per batch):
+     * then the target's validity comes from the row list alone, without reading the source's
+     * bitmap at every (for a build side, random) row.
+     */
+    static void gather(FieldVector src, boolean srcAllValid, int[] rows, int count, FieldVector dst, int at) {
         if (count == 0) {
             return;
         }
         if (dst instanceof BaseVariableWidthVector v) {
-            gatherVariable((BaseVariableWidthVector) src, rows, count, v, at);
+            gatherVariable((BaseVariableWidthVector) src, srcAllValid, rows, count, v, at);
         } else if (dst instanceof BitVector b) {
-            gatherBits((BitVector) src, rows, count, b, at);
+            gatherBits((BitVector) src, srcAllValid, rows, count, b, at);
         } else if (dst instanceof BaseFixedWidthVector f) {
-            gatherFixed((BaseFixedWidthVector) src, rows, count, f, at);
+            gatherFixed((BaseFixedWidthVector) src, srcAllValid, rows, count, f, at);
         } else {
             throw unsupported(dst);
         }
@@ -63,12 +73,13 @@ final class VectorGather {
 
     /** {@code dst[at, at + count)} = NULL. */
     static void setNulls(FieldVector dst, int at, int count) {
-        gather(null, null, count, dst, at);
+        gather(null, false, null, count, dst, at);
     }
 
     // ---------------------------------------------------------------- fixed width
 
-    private static void gatherFixed(BaseFixedWidthVector src, int[] rows, int count, BaseFixedWidthVector dst, int at) {
+    private static void gatherFixed(BaseFixedWidthVector src, boolean srcAllValid, int[] rows, int count,
+            BaseFixedWidthVector dst, int at) {
         ensureCapacity(dst, at + count);
         long dv = dst.getValidityBufferAddress();
         if (src == null) {
@@ -126,8 +137,30 @@ final class VectorGather {
                 }
             }
         }
-        gatherBitmap(src.getValidityBufferAddress(), rows, count, dv, at);
+        gatherValidity(srcAllValid ? 0 : src.getValidityBufferAddress(), rows, count, dv, at);
         dst.setValueCount(at + count);
+    }
+
+    /** {@link #gatherBitmap} of validity bits, where a source address of 0 means every source row is valid. */
+    private static void gatherValidity(long src, int[] rows, int count, long dst, int at) {
+        if (src != 0) {
+            gatherBitmap(src, rows, count, dst, at);
+            return;
+        }
+        int i = 0;
+        for (; i < count && ((at + i) & 7) != 0; i++) {
+            putBit(dst, at + i, rows[i] >= 0);
+        }
+        for (; i + 8 <= count; i += 8) {
+            int bits = 0;
+            for (int k = 0; k < 8; k++) {
+                bits |= (~rows[i + k] >>> 31) << k; // 1 for a row >= 0
+            }
+            MemoryUtil.putByte(dst + ((at + i) >>> 3), (byte) bits);
+        }
+        for (; i < count; i++) {
+            putBit(dst, at + i, rows[i] >= 0);
+        }
     }
 
     /**
@@ -172,14 +205,14 @@ final class VectorGather {
         }
     }
 
-    private static void gatherBits(BitVector src, int[] rows, int count, BitVector dst, int at) {
+    private static void gatherBits(BitVector src, boolean srcAllValid, int[] rows, int count, BitVector dst, int at) {
         ensureCapacity(dst, at + count);
         long dv = dst.getValidityBufferAddress();
         if (src == null) {
             clearBits(dv, at, count);
         } else {
             gatherBitmap(src.getDataBufferAddress(), rows, count, dst.getDataBufferAddress(), at);
-            gatherBitmap(src.getValidityBufferAddress(), rows, count, dv, at);
+            gatherValidity(srcAllValid ? 0 : src.getValidityBufferAddress(), rows, count, dv, at);
         }
         dst.setValueCount(at + count);
     }
@@ -202,7 +235,8 @@ final class VectorGather {
 
     // ---------------------------------------------------------------- variable width
 
-    private static void gatherVariable(BaseVariableWidthVector src, int[] rows, int count, BaseVariableWidthVector dst, int at) {
+    private static void gatherVariable(BaseVariableWidthVector src, boolean srcAllValid, int[] rows, int count,
+            BaseVariableWidthVector dst, int at) {
         ensureRows(dst, at + count);
         long dOff = dst.getOffsetBufferAddress();
         int base = at == 0 ? 0 : MemoryUtil.getInt(dOff + ((long) at << 2));
@@ -222,7 +256,7 @@ final class VectorGather {
         long bytes = 0;
         for (int i = 0; i < count; i++) {
             int r = rows[i];
-            if (r >= 0 && bit(sv, r)) {
+            if (r >= 0 && (srcAllValid || bit(sv, r))) {
                 long o = sOff + ((long) r << 2);
                 bytes += MemoryUtil.getInt(o + 4) - MemoryUtil.getInt(o);
             }
@@ -239,7 +273,7 @@ final class VectorGather {
         int end = base;
         for (int i = 0; i < count; i++) {
             int r = rows[i];
-            if (r >= 0 && bit(sv, r)) {
+            if (r >= 0 && (srcAllValid || bit(sv, r))) {
                 long so = sOff + ((long) r << 2);
                 int start = MemoryUtil.getInt(so);
                 int len = MemoryUtil.getInt(so + 4) - start;
@@ -248,7 +282,7 @@ final class VectorGather {
             }
             MemoryUtil.putInt(dOff + ((long) (at + i + 1) << 2), end);
         }
-        gatherBitmap(sv, rows, count, dv, at);
+        gatherValidity(srcAllValid ? 0 : sv, rows, count, dv, at);
         finishVariable(dst, at + count);
     }
 

@@ -22,7 +22,8 @@ import java.util.Objects;
  * A join of two inputs: a {@link HashJoinOperator} on equi-join keys (columns of one type each)
  * with an optional residual condition, or a {@link NestedLoopJoinOperator} when there are no keys.
  * The output is the left input's columns (all types but RIGHT_SEMI and RIGHT_ANTI), then (all
- * types but SEMI and ANTI) the right's. The
+ * types but SEMI and ANTI) the right's, or of those only the ones the planner asked for (a hash
+ * join leaves out what its consumer does not read, typically the keys). The
  * residual is compiled over {@link #candidateColumns} (left columns, then right columns) and
  * opened per execution, so it may read statement parameters.
  */
@@ -33,6 +34,8 @@ public final class JoinNode implements PlanNode {
     private final List<JoinKey> keys;
     private final CompiledExpression residual;
     private final long buildRowsEstimate;
+    /** The columns of the whole output (left then right) this join produces, ascending; null for all. */
+    private final int[] outputs;
     private final List<BatchColumn> columns;
 
     /**
@@ -42,6 +45,20 @@ public final class JoinNode implements PlanNode {
      */
     public JoinNode(PlanNode left, PlanNode right, JoinType type, List<JoinKey> keys, CompiledExpression residual,
             long buildRowsEstimate) {
+        this(left, right, type, keys, residual, buildRowsEstimate, null);
+    }
+
+    /**
+     * A join that produces only {@code outputs} of its whole output (the left columns then the
+     * right ones, ascending; null for all), the columns its consumer reads. Only a hash join leaves
+     * columns out; a nested-loop join ({@code keys} empty) must have null.
+     */
+    public JoinNode(PlanNode left, PlanNode right, JoinType type, List<JoinKey> keys, CompiledExpression residual,
+            long buildRowsEstimate, int[] outputs) {
+        if (outputs != null && keys.isEmpty()) {
+            throw new IllegalArgumentException("a nested-loop join produces all its columns");
+        }
+        this.outputs = outputs == null ? null : outputs.clone();
         this.left = Objects.requireNonNull(left, "left is null");
         this.right = Objects.requireNonNull(right, "right is null");
         this.type = Objects.requireNonNull(type, "type is null");
@@ -58,6 +75,13 @@ public final class JoinNode implements PlanNode {
             for (BatchColumn c : right.columns()) {
                 out.add(new BatchColumn(c.name(), c.type(), c.nullable() || type.keepsUnmatchedLeft()));
             }
+        }
+        if (outputs != null) {
+            List<BatchColumn> kept = new ArrayList<>(outputs.length);
+            for (int o : outputs) {
+                kept.add(out.get(o));
+            }
+            out = kept;
         }
         this.columns = List.copyOf(out);
     }
@@ -94,7 +118,7 @@ public final class JoinNode implements PlanNode {
 
     @Override
     public PlanNode withInputs(List<PlanNode> inputs) {
-        return new JoinNode(inputs.get(0), inputs.get(1), type, keys, residual, buildRowsEstimate);
+        return new JoinNode(inputs.get(0), inputs.get(1), type, keys, residual, buildRowsEstimate, outputs);
     }
 
     @Override
@@ -130,7 +154,7 @@ public final class JoinNode implements PlanNode {
         ExpressionJoinFilter filter = null;
         try {
             filter = residual == null ? null : new ExpressionJoinFilter(residual, context);
-            return HashJoinOperator.buildShared(context, new HashJoinSpec(type, keys, filter, buildRowsEstimate),
+            return HashJoinOperator.buildShared(context, new HashJoinSpec(type, keys, filter, buildRowsEstimate, outputs),
                     left.columns(), build);
         } catch (RuntimeException e) {
             build.close();
@@ -159,7 +183,7 @@ public final class JoinNode implements PlanNode {
             ExpressionJoinFilter filter = null;
             try {
                 filter = residual == null ? null : new ExpressionJoinFilter(residual, context);
-                return new HashJoinOperator(context, new HashJoinSpec(type, keys, filter, buildRowsEstimate), probe, shared);
+                return new HashJoinOperator(context, new HashJoinSpec(type, keys, filter, buildRowsEstimate, outputs), probe, shared);
             } catch (RuntimeException e) {
                 if (filter != null) {
                     filter.close();
@@ -174,7 +198,7 @@ public final class JoinNode implements PlanNode {
                 return keys.isEmpty()
                         ? new NestedLoopJoinOperator(context, new NestedLoopJoinSpec(type, filter, buildRowsEstimate),
                                 in.get(0), in.get(1))
-                        : new HashJoinOperator(context, new HashJoinSpec(type, keys, filter, buildRowsEstimate),
+                        : new HashJoinOperator(context, new HashJoinSpec(type, keys, filter, buildRowsEstimate, outputs),
                                 in.get(0), in.get(1));
             } catch (RuntimeException e) {
                 if (filter != null) {

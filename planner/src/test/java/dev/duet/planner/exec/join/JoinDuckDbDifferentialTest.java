@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -131,15 +132,19 @@ class JoinDuckDbDifferentialTest extends OperatorTestBase {
         }
     }
 
+    /** Inputs of the larger tests: a BIGINT key, an INTEGER and a TEXT on each side. */
+    private static final List<BatchColumn> BIGINT_KEY_LEFT = List.of(TestValues.column("lk", DataType.BIGINT),
+            TestValues.column("a", DataType.INTEGER), TestValues.column("s", DataType.TEXT));
+    private static final List<BatchColumn> BIGINT_KEY_RIGHT = List.of(TestValues.column("rk", DataType.BIGINT),
+            TestValues.column("b", DataType.INTEGER), TestValues.column("t", DataType.TEXT));
+
     /** 100,000 probe rows against 10,000 build rows, BIGINT keys with NULLs and duplicates, every join type. */
     @Test
     void randomizedLargeJoin() throws SQLException {
         QueryContext ctx = context(4096);
         Random rnd = new Random(20240601);
-        List<BatchColumn> left = List.of(TestValues.column("lk", DataType.BIGINT), TestValues.column("a", DataType.INTEGER),
-                TestValues.column("s", DataType.TEXT));
-        List<BatchColumn> right = List.of(TestValues.column("rk", DataType.BIGINT), TestValues.column("b", DataType.INTEGER),
-                TestValues.column("t", DataType.TEXT));
+        List<BatchColumn> left = BIGINT_KEY_LEFT;
+        List<BatchColumn> right = BIGINT_KEY_RIGHT;
         List<Object[]> l = new ArrayList<>();
         for (int i = 0; i < 100_000; i++) {
             l.add(row(rnd.nextInt(50) == 0 ? null : (long) rnd.nextInt(15_000), rnd.nextInt(1000), rnd.nextInt(10) == 0 ? null : "s" + rnd.nextInt(500)));
@@ -155,6 +160,120 @@ class JoinDuckDbDifferentialTest extends OperatorTestBase {
             // RIGHT_SEMI and RIGHT_ANTI output right rows (10,000, most of which match)
             assertTrue(rows > (type.outputsLeft() ? 10_000 : 100), type + " gives " + rows + " rows");
             compareHashJoin(ctx, spec.withResidual(aLessB), "l.lk = r.rk AND l.a < r.b", left, l, right, r, 4096);
+        }
+    }
+
+    /** Key distributions that give each layout of {@link JoinHashTable}: dense or sparse, unique or repeated. */
+    enum Layout { DENSE_REPEATED, DENSE_UNIQUE, SPARSE_REPEATED, SPARSE_UNIQUE, TEXT, TWO_INTEGERS }
+
+    /**
+     * 30,000 build rows (past the Bloom filter's threshold) against 60,000 probe rows, in each key
+     * layout, every join type, with and without a residual; NULL keys on both sides, probe keys
+     * outside the build side's range, and output batches that cut a row's matches in two.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Layout.class)
+    void largeJoinsInEveryTableLayout(Layout layout) throws SQLException {
+        QueryContext ctx = context(1000);
+        Random rnd = new Random(layout.ordinal() * 7919L + 1);
+        boolean text = layout == Layout.TEXT;
+        boolean two = layout == Layout.TWO_INTEGERS;
+        DataType keyType = text ? DataType.TEXT : two ? DataType.INTEGER : DataType.BIGINT;
+        List<BatchColumn> left = new ArrayList<>(List.of(TestValues.column("lk", keyType), TestValues.column("a", DataType.INTEGER)));
+        List<BatchColumn> right = new ArrayList<>(List.of(TestValues.column("rk", keyType), TestValues.column("b", DataType.INTEGER),
+                TestValues.column("t", DataType.TEXT)));
+        if (two) {
+            left.add(TestValues.column("lk2", DataType.INTEGER));
+            right.add(TestValues.column("rk2", DataType.INTEGER));
+        }
+        int buildRows = 30_000;
+        long[] pool = new long[buildRows];
+        for (int i = 0; i < pool.length; i++) {
+            pool[i] = switch (layout) {
+                case DENSE_REPEATED -> -500 + rnd.nextInt(20_000);
+                case DENSE_UNIQUE -> 1_000 + 2L * i;
+                default -> rnd.nextLong() >> rnd.nextInt(40);
+            };
+        }
+        boolean unique = layout == Layout.DENSE_UNIQUE || layout == Layout.SPARSE_UNIQUE;
+        List<Object[]> r = new ArrayList<>();
+        for (int i = 0; i < buildRows; i++) {
+            long k = unique ? pool[i] : pool[rnd.nextInt(pool.length / 3)];
+            boolean isNull = !unique && rnd.nextInt(40) == 0;
+            r.add(keyRow(layout, isNull ? null : k, rnd.nextInt(1000), "t" + i));
+        }
+        List<Object[]> l = new ArrayList<>();
+        for (int i = 0; i < 60_000; i++) {
+            long k = rnd.nextInt(3) == 0 ? rnd.nextLong() >> rnd.nextInt(50) : pool[rnd.nextInt(pool.length)];
+            l.add(keyRow(layout, rnd.nextInt(40) == 0 ? null : k, rnd.nextInt(1000), null));
+        }
+        List<JoinKey> keys = new ArrayList<>(List.of(new JoinKey(0, 0)));
+        String on = "l.lk = r.rk";
+        if (two) {
+            keys.add(new JoinKey(2, 3));
+            on += " AND l.lk2 = r.rk2";
+        }
+        RowFilter aLessB = new RowFilter("l.a < r.b", x -> x[1] == null || x[left.size() + 1] == null ? null
+                : (Integer) x[1] < (Integer) x[left.size() + 1], 1, left.size() + 1);
+        for (JoinType type : JoinType.values()) {
+            HashJoinSpec spec = new HashJoinSpec(type, keys).withBuildRowsEstimate(buildRows);
+            compareHashJoin(ctx, spec, on, left, l, right, r, 1000);
+            compareHashJoin(ctx, spec.withResidual(aLessB), on + " AND l.a < r.b", left, l, right, r, 1000);
+        }
+    }
+
+    /** A row of {@link #largeJoinsInEveryTableLayout}: the key as the layout stores it, an int, and (build side) a text. */
+    private static Object[] keyRow(Layout layout, Long key, int value, String text) {
+        return switch (layout) {
+            case TEXT -> text == null ? row(key == null ? null : "k" + key, value) : row(key == null ? null : "k" + key, value, text);
+            case TWO_INTEGERS -> {
+                Integer hi = key == null ? null : (int) (key >> 32);
+                Integer lo = key == null ? null : (int) (long) key;
+                yield text == null ? row(lo, value, hi) : row(lo, value, text, hi);
+            }
+            default -> text == null ? row(key, value) : row(key, value, text);
+        };
+    }
+
+    /**
+     * A join asked for some of its output columns ({@link HashJoinSpec#outputs}: here not the
+     * keys) gives exactly those columns of the full join, with a residual that reads a column
+     * left out of the output, on the join's own build side and on a shared one.
+     */
+    @Test
+    void onlyTheOutputColumnsAsked() throws SQLException {
+        QueryContext ctx = context(300);
+        Random rnd = new Random(77);
+        List<BatchColumn> left = BIGINT_KEY_LEFT;
+        List<BatchColumn> right = BIGINT_KEY_RIGHT;
+        List<Object[]> l = TestValues.rows(left, rnd, 3000, 400, 12);
+        List<Object[]> r = TestValues.rows(right, rnd, 1500, 400, 12);
+        duck.load("l", left, l);
+        duck.load("r", right, r);
+        RowFilter aLessB = new RowFilter("l.a < r.b", x -> x[1] == null || x[4] == null ? null : (Integer) x[1] < (Integer) x[4], 1, 4);
+        for (JoinType type : List.of(JoinType.INNER, JoinType.LEFT, JoinType.RIGHT, JoinType.FULL)) {
+            String join = switch (type) {
+                case LEFT -> "LEFT JOIN";
+                case RIGHT -> "RIGHT JOIN";
+                case FULL -> "FULL JOIN";
+                default -> "JOIN";
+            };
+            List<DataType> types = List.of(DataType.TEXT, DataType.INTEGER, DataType.TEXT);
+            HashJoinSpec spec = new HashJoinSpec(type, List.of(new JoinKey(0, 0))).withOutputs(new int[] {2, 4, 5});
+            List<List<Object>> expected = duck.query("SELECT l.s, r.b, r.t FROM l " + join + " r ON l.lk = r.rk", types);
+            assertSameRows(expected, drain(new HashJoinOperator(ctx, spec, RowSource.of(ctx, left, l, 300),
+                    RowSource.of(ctx, right, r, 300))), type + " with outputs [2, 4, 5]");
+            // The residual reads l.a, which is not output.
+            HashJoinSpec filtered = spec.withResidual(aLessB);
+            expected = duck.query("SELECT l.s, r.b, r.t FROM l " + join + " r ON l.lk = r.rk AND l.a < r.b", types);
+            assertSameRows(expected, drain(new HashJoinOperator(ctx, filtered, RowSource.of(ctx, left, l, 300),
+                    RowSource.of(ctx, right, r, 300))), type + " with a residual and outputs [2, 4, 5]");
+            if (!type.tracksRightMatches()) {
+                try (SharedHashBuild shared = HashJoinOperator.buildShared(ctx, filtered, left, RowSource.of(ctx, right, r, 300))) {
+                    assertSameRows(expected, drain(new HashJoinOperator(ctx, filtered, RowSource.of(ctx, left, l, 300), shared)),
+                            type + " probing a shared build side with outputs [2, 4, 5]");
+                }
+            }
         }
     }
 

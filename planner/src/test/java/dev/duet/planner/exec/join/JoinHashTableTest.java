@@ -1,0 +1,133 @@
+package dev.duet.planner.exec.join;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.duet.core.exec.HeapReservation;
+import dev.duet.core.exec.QueryContext;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link JoinHashTable}'s layouts against a map of lists: which layout the keys' range picks, and
+ * that every lookup and chain gives exactly the build rows with the key, in build order, with
+ * NULL rows left out and keys outside the range (below, above, at the ends of the long range)
+ * finding nothing.
+ */
+class JoinHashTableTest extends OperatorTestBase {
+
+    /** Builds a table over {@code keys} (NULL where {@code nulls}) and checks it against a reference map for {@code probes}. */
+    private JoinHashTable check(long[] keys, boolean[] nulls, long[] probes, boolean packed) {
+        QueryContext ctx = context(1024);
+        try (HeapReservation memory = new HeapReservation(ctx, "test")) {
+            JoinHashTable table = JoinHashTable.build(keys, nulls, keys.length, packed, memory);
+            assertEquals(table.bytes(), memory.used(), "the table's arrays are reserved");
+            Map<Long, List<Integer>> expected = new HashMap<>();
+            for (int r = 0; r < keys.length; r++) {
+                if (!nulls[r]) {
+                    expected.computeIfAbsent(keys[r], k -> new ArrayList<>()).add(r);
+                }
+            }
+            boolean[] probeNulls = new boolean[probes.length];
+            for (int i = 0; i < probes.length; i += 7) {
+                probeNulls[i] = true;
+            }
+            int[] first = new int[probes.length];
+            table.lookup(probes, probeNulls, probes.length, first);
+            for (int i = 0; i < probes.length; i++) {
+                List<Integer> rows = new ArrayList<>();
+                for (int r = first[i]; r != 0; r = table.unique() ? 0 : table.next(r - 1)) {
+                    rows.add(r - 1);
+                }
+                List<Integer> want = probeNulls[i] ? List.of() : expected.getOrDefault(probes[i], List.of());
+                assertEquals(want, rows, "build rows of key " + probes[i]);
+            }
+            return table;
+        }
+    }
+
+    private static long[] probesAround(long[] keys, Random rnd) {
+        long[] probes = new long[keys.length * 2 + 4];
+        for (int i = 0; i < keys.length; i++) {
+            probes[2 * i] = keys[i];
+            probes[2 * i + 1] = keys[rnd.nextInt(keys.length)] + rnd.nextInt(5) - 2;
+        }
+        int n = probes.length;
+        probes[n - 4] = Long.MIN_VALUE;
+        probes[n - 3] = Long.MAX_VALUE;
+        probes[n - 2] = -1;
+        probes[n - 1] = 0;
+        return probes;
+    }
+
+    @Test
+    void denseKeysAreAddressedDirectlyWithChainsForRepeats() {
+        Random rnd = new Random(1);
+        long[] keys = new long[5000];
+        boolean[] nulls = new boolean[keys.length];
+        for (int r = 0; r < keys.length; r++) {
+            keys[r] = -300 + rnd.nextInt(4000); // negative keys too; repeats
+            nulls[r] = rnd.nextInt(20) == 0;
+        }
+        JoinHashTable t = check(keys, nulls, probesAround(keys, rnd), true);
+        assertTrue(t.direct());
+        assertFalse(t.unique());
+    }
+
+    @Test
+    void denseUniqueKeysNeedNoChain() {
+        long[] keys = new long[3000];
+        for (int r = 0; r < keys.length; r++) {
+            keys[r] = keys.length - r; // descending, unique
+        }
+        JoinHashTable t = check(keys, new boolean[keys.length], probesAround(keys, new Random(2)), true);
+        assertTrue(t.direct());
+        assertTrue(t.unique());
+    }
+
+    @Test
+    void sparseKeysAreHashedAndLargeTablesFilterMisses() {
+        Random rnd = new Random(3);
+        long[] keys = new long[40_000]; // over the Bloom filter's threshold
+        boolean[] nulls = new boolean[keys.length];
+        long[] pool = new long[30_000];
+        for (int i = 0; i < pool.length; i++) {
+            pool[i] = rnd.nextLong();
+        }
+        pool[0] = Long.MIN_VALUE;
+        pool[1] = Long.MAX_VALUE;
+        for (int r = 0; r < keys.length; r++) {
+            keys[r] = pool[rnd.nextInt(pool.length)];
+            nulls[r] = rnd.nextInt(50) == 0;
+        }
+        JoinHashTable t = check(keys, nulls, probesAround(keys, rnd), true);
+        assertFalse(t.direct());
+        assertFalse(t.unique());
+        // The same longs as hashes of wider keys (not packed): never addressed directly.
+        long[] small = new long[2000];
+        for (int r = 0; r < small.length; r++) {
+            small[r] = r / 2;
+        }
+        assertFalse(check(small, new boolean[small.length], probesAround(small, rnd), false).direct());
+    }
+
+    @Test
+    void aRangeWiderThanALongIsHashed() {
+        long[] keys = {Long.MIN_VALUE, Long.MAX_VALUE, 0, 5};
+        JoinHashTable t = check(keys, new boolean[keys.length], probesAround(keys, new Random(4)), true);
+        assertFalse(t.direct());
+        assertTrue(t.unique());
+    }
+
+    @Test
+    void onlyNullKeysMatchNothing() {
+        long[] keys = {1, 2, 3};
+        JoinHashTable t = check(keys, new boolean[] {true, true, true}, probesAround(keys, new Random(5)), true);
+        assertFalse(t.direct());
+    }
+}
