@@ -34,9 +34,12 @@ import org.apache.arrow.vector.FieldVector;
  * slots, followed by the arena offsets of its long strings, are stored row-major in one
  * {@code long[]}, so that checking a candidate group touches one place; the table entries pack
  * 32 bits of the hash with the group id, so most mismatches are rejected without touching the
- * group at all. A row whose key equals the previous row's (input clustered or sorted by the key,
- * such as line items by order) takes that row's group without probing, as long as at least half
- * the rows of the batch before did so.
+ * group at all. A batch is probed in passes ({@link #probeBatch}): each row's home entry, then
+ * the candidate groups' keys compared a slot at a time, then the few rows left one by one, so
+ * that the usual row costs no mispredicted branch. Into a large table (beyond the caches) on
+ * input clustered by the key (at least half the rows of the batch before equal to their
+ * predecessor, as line items by order), rows are probed one by one instead, and a row whose key
+ * equals the previous row's takes that row's group without probing.
  *
  * <p>An optional leading <em>prefix</em> slot taken from an {@code int[]} (a group id) makes the
  * same table serve DISTINCT aggregates, keyed by (group, value).
@@ -90,14 +93,17 @@ final class GroupHashTable {
     private int resizeAt;
 
     /**
-     * Whether the last batch's rows mostly had the key of the row before (input clustered or
-     * sorted by the key): then a row equal to the previous one takes its group without a probe.
-     * On unclustered input that test is a branch the processor mispredicts, so it is skipped.
+     * Whether at least half the last batch's rows had the key of the row before (input clustered
+     * or sorted by the key); see {@link #probeClustered}.
      */
     private boolean clustered = true;
+    /** Tables of more entries than this miss the processor's caches; smaller ones are probed a batch at a time. */
+    private static final int SMALL_TABLE = 1 << 15;
 
     private long[][] rowSlots;
     private long[] rowHash;
+    /** Per probed row of {@link #probeBatch}: zero when the candidate group's key is the row's. */
+    private long[] rowDiff;
     private int scratchRows;
     private final long[] batchOffsets;
     private final long[] batchData;
@@ -153,6 +159,7 @@ final class GroupHashTable {
         resizeAt = table.length / 2;
         rowSlots = new long[width][0];
         rowHash = new long[0];
+        rowDiff = new long[0];
     }
 
     /** Sets the slots of the key columns, {@link #width} and {@link #stride} for the current {@link #packed}. */
@@ -219,98 +226,73 @@ final class GroupHashTable {
         for (int r = 0; r < rows; r++) {
             h[r] = finish(h[r]);
         }
-        if (width == 1 && (packed || varColumn.length == 0)) {
-            probeSingleSlot(sel, n, out);
+        if (clustered && table.length > SMALL_TABLE) {
+            probeClustered(sel, n, out);
         } else {
-            probe(sel, n, out);
+            probeBatch(sel, n, out);
         }
     }
 
-    private void probeSingleSlot(int[] sel, int n, int[] out) {
+    /**
+     * Probes a batch in three passes, so that the common case runs without a hard-to-predict
+     * branch per row: the group of each row's home entry when its tag matches (else a miss), then
+     * the candidates' keys compared with the rows' a slot at a time, then one by one, in the order
+     * of {@code sel}, the rows left over (misses, collisions, new keys, long strings to compare
+     * byte for byte). New groups are thus still numbered in the order of {@code sel}.
+     */
+    private void probeBatch(int[] sel, int n, int[] out) {
         long[] h = rowHash;
-        long[] values = rowSlots[0];
         long[] t = table;
         int m = tableMask;
-        int last = -1;
-        long lastValue = 0;
-        int repeats = 0;
-        for (int k = 0; k < n; k++) {
-            int r = sel[k];
-            long value = values[r];
-            if (clustered && last >= 0 && value == lastValue) {
-                out[r] = last; // same key as the row before (clustered input): no probe
-                repeats++;
-                continue;
-            }
+        long[] d = rowDiff;
+        long[] k = keys;
+        int stride = this.stride;
+        for (int i = 0; i < n; i++) {
+            int r = sel[i];
             long hash = h[r];
-            int tag = (int) (hash >>> 32);
-            int pos = (int) hash & m;
-            int g;
-            while (true) {
-                long e = t[pos];
-                if (e == 0) {
-                    g = insert(r, hash);
-                    t[pos] = ((long) tag << 32) | (g + 1);
-                    if (groupCount > resizeAt) {
-                        rehash();
-                        t = table;
-                        m = tableMask;
-                    }
-                    break;
-                }
-                if ((int) (e >>> 32) == tag) {
-                    g = (int) e - 1;
-                    if (keys[g * stride] == value) {
-                        break;
-                    }
-                }
-                pos = (pos + 1) & m;
+            long e = t[(int) hash & m];
+            boolean hit = e != 0 && (int) (e >>> 32) == (int) (hash >>> 32);
+            out[r] = hit ? (int) e - 1 : 0;
+            d[i] = hit ? 0 : 1;
+        }
+        for (int s = 0; s < width; s++) {
+            long[] col = rowSlots[s];
+            for (int i = 0; i < n; i++) {
+                int r = sel[i];
+                d[i] |= k[out[r] * stride + s] ^ col[r];
             }
-            repeats += g == last ? 1 : 0;
-            out[r] = g;
-            last = g;
-            lastValue = value;
+        }
+        boolean longStrings = !packed && varColumn.length > 0;
+        int repeats = 0;
+        int last = -1;
+        for (int i = 0; i < n; i++) {
+            int r = sel[i];
+            if (d[i] != 0 || (longStrings && !longStringsEqual(out[r], r))) {
+                out[r] = probeOne(r, h[r]);
+            }
+            repeats += out[r] == last ? 1 : 0;
+            last = out[r];
         }
         clustered = 2 * repeats >= n;
     }
 
-    private void probe(int[] sel, int n, int[] out) {
+    /**
+     * Probes row by row, giving a row whose key equals the row before's that row's group without a
+     * probe: on clustered input into a large table, this saves most rows' cache misses.
+     */
+    private void probeClustered(int[] sel, int n, int[] out) {
         long[] h = rowHash;
-        long[] t = table;
-        int m = tableMask;
         int last = -1;
         long lastHash = 0;
         int repeats = 0;
         for (int k = 0; k < n; k++) {
             int r = sel[k];
             long hash = h[r];
-            if (clustered && last >= 0 && hash == lastHash && equal(last, r)) {
-                out[r] = last; // same key as the row before (clustered input): no probe
-                repeats++;
-                continue;
-            }
-            int tag = (int) (hash >>> 32);
-            int pos = (int) hash & m;
             int g;
-            while (true) {
-                long e = t[pos];
-                if (e == 0) {
-                    g = insert(r, hash);
-                    t[pos] = ((long) tag << 32) | (g + 1);
-                    if (groupCount > resizeAt) {
-                        rehash();
-                        t = table;
-                        m = tableMask;
-                    }
-                    break;
-                }
-                if ((int) (e >>> 32) == tag) {
-                    g = (int) e - 1;
-                    if (equal(g, r)) {
-                        break;
-                    }
-                }
-                pos = (pos + 1) & m;
+            if (last >= 0 && hash == lastHash && equal(last, r)) {
+                g = last; // same key as the row before: no probe
+            } else {
+                g = probeOne(r, hash);
             }
             repeats += g == last ? 1 : 0;
             out[r] = g;
@@ -318,6 +300,32 @@ final class GroupHashTable {
             lastHash = hash;
         }
         clustered = 2 * repeats >= n;
+    }
+
+    /** The group of row {@code r}, whose key hashes to {@code hash}: found by linear probing, or added. */
+    private int probeOne(int r, long hash) {
+        long[] t = table;
+        int m = tableMask;
+        int tag = (int) (hash >>> 32);
+        int pos = (int) hash & m;
+        while (true) {
+            long e = t[pos];
+            if (e == 0) {
+                int g = insert(r, hash);
+                t[pos] = ((long) tag << 32) | (g + 1);
+                if (groupCount > resizeAt) {
+                    rehash();
+                }
+                return g;
+            }
+            if ((int) (e >>> 32) == tag) {
+                int g = (int) e - 1;
+                if (equal(g, r)) {
+                    return g;
+                }
+            }
+            pos = (pos + 1) & m;
+        }
     }
 
     private boolean equal(int g, int r) {
@@ -328,12 +336,13 @@ final class GroupHashTable {
         for (int s = 0; s < width; s++) {
             diff |= k[base + s] ^ rs[s][r]; // no branch per slot: keys are a few slots
         }
-        if (diff != 0) {
-            return false;
-        }
-        if (packed) {
-            return true;
-        }
+        return diff == 0 && (packed || longStringsEqual(g, r));
+    }
+
+    /** Whether the strings longer than {@link #INLINE} bytes of group {@code g} and row {@code r} are equal (wide layout). */
+    private boolean longStringsEqual(int g, int r) {
+        long[] k = keys;
+        int base = g * stride;
         for (int j = 0; j < varColumn.length; j++) {
             long len = k[base + slot[varColumn[j]] + 2];
             if (len > INLINE) {
@@ -517,6 +526,7 @@ final class GroupHashTable {
             rowSlots[s] = memory.grow(rowSlots[s], size);
         }
         rowHash = memory.grow(rowHash, size);
+        rowDiff = memory.grow(rowDiff, size);
         scratchRows = size;
     }
 
@@ -709,6 +719,7 @@ final class GroupHashTable {
         table = null;
         rowSlots = null;
         rowHash = null;
+        rowDiff = null;
     }
 
     static long normalizedFloatBits(int bits) {

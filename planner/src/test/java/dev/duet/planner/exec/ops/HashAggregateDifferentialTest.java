@@ -327,6 +327,46 @@ class HashAggregateDifferentialTest extends OperatorTestBase {
         }
     }
 
+    /**
+     * Input clustered by the key into a table larger than the caches (50,000 groups, four rows
+     * each, as line items by order): probed row by row with the previous-row shortcut, with
+     * strings longer than 16 bytes in the key and NULL keys among the runs; then the same rows
+     * shuffled, probed a batch at a time.
+     */
+    @Test
+    void clusteredKeysInALargeTableMatchDuckDb() throws SQLException {
+        List<BatchColumn> columns = List.of(new BatchColumn("k", DataType.BIGINT, true), new BatchColumn("s", DataType.TEXT, true),
+                new BatchColumn("x", DataType.INTEGER, false));
+        List<Object[]> rows = new ArrayList<>();
+        for (int r = 0; r < 200_000; r++) {
+            int key = r / 4;
+            rows.add(new Object[] {key % 997 == 0 ? null : (long) key * 7919, key % 3 == 0 ? null : "a string longer than sixteen " + key % 50,
+                r % 13});
+        }
+        duck.load("clustered", columns, rows);
+        List<AggregateCall> calls = List.of(AggregateCall.countStar("n"), AggregateCall.of(AggregateKind.SUM, 2, "sx", BIGINT));
+        List<Object[]> shuffled = new ArrayList<>(rows);
+        java.util.Collections.shuffle(shuffled, new java.util.Random(3));
+        for (List<Object[]> input : List.of(rows, shuffled)) {
+            for (List<Integer> keys : List.of(List.of(0), List.of(0, 1))) {
+                List<DataType> types = new ArrayList<>();
+                for (int key : keys) {
+                    types.add(columns.get(key).type());
+                }
+                calls.forEach(c -> types.add(c.type()));
+                List<Object[]> actual;
+                try (HashAggregateOperator op = new HashAggregateOperator(context, new ListOperator(context, columns, input, 4096),
+                        new AggregateSpec(keys, calls))) {
+                    actual = drain(op);
+                }
+                String k = keys.size() == 1 ? "k" : "k, s";
+                List<Object[]> expected = duck.query("SELECT " + k + ", count(*), sum(x) FROM clustered GROUP BY " + k, types);
+                assertEquals(expected.size(), actual.size(), k);
+                assertSameRows(expected, actual);
+            }
+        }
+    }
+
     @Test
     void emptyInputMatchesDuckDb() throws SQLException {
         check(List.of(), standardAggregates(), List.of(), "t WHERE false");
