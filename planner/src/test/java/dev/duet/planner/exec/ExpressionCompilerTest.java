@@ -11,6 +11,7 @@ import dev.duet.core.exec.BatchColumn;
 import dev.duet.core.exec.Batches;
 import dev.duet.core.exec.QueryContext;
 import dev.duet.core.types.DataType;
+import dev.duet.planner.exec.expr.CommonSubexpressions;
 import dev.duet.planner.exec.expr.CompiledExpression;
 import dev.duet.planner.exec.expr.ExpressionCompiler;
 import dev.duet.planner.exec.expr.VectorEvaluator;
@@ -247,4 +248,29 @@ class ExpressionCompilerTest {
         }
     }
 
+    /**
+     * Which subexpressions a Project computes once: calls evaluated for every row in two places
+     * (an inner one before the outer one that reads it), not calls only a CASE evaluates.
+     */
+    @Test
+    void commonSubexpressions() {
+        RexNode a = ref(0);
+        RexNode b = ref(1);
+        RexNode sum = REX.makeCall(SqlStdOperatorTable.PLUS, a, b);
+        RexNode product = REX.makeCall(SqlStdOperatorTable.MULTIPLY, sum, b);
+        RexNode outer = REX.makeCall(SqlStdOperatorTable.MINUS, product, a);
+        CommonSubexpressions cse = CommonSubexpressions.of(List.of(
+                ExpressionCompiler.compile(product, COLUMNS), ExpressionCompiler.compile(outer, COLUMNS)), COLUMNS);
+        assertEquals(List.of("+($0, $1)", "*($5, $1)"), cse.shared().stream().map(Object::toString).toList());
+        assertEquals(List.of("$6", "-($6, $0)"), cse.projections().stream().map(Object::toString).toList());
+        assertEquals(7, cse.columns().size());
+        RexNode guarded = REX.makeCall(SqlStdOperatorTable.CASE, REX.makeCall(SqlStdOperatorTable.LESS_THAN, a, b),
+                REX.makeCall(SqlStdOperatorTable.DIVIDE, a, REX.makeCall(SqlStdOperatorTable.MINUS, b, b)), REX.makeNullLiteral(type(SqlTypeName.INTEGER)));
+        RexNode plusOne = REX.makeCall(SqlStdOperatorTable.PLUS, guarded, REX.makeExactLiteral(java.math.BigDecimal.ONE));
+        CommonSubexpressions caseOnly = CommonSubexpressions.of(List.of(
+                ExpressionCompiler.compile(guarded, COLUMNS), ExpressionCompiler.compile(plusOne, COLUMNS)), COLUMNS);
+        // the CASE is evaluated for every row, twice: shared; the division inside it is not
+        assertEquals(1, caseOnly.shared().size());
+        assertTrue(caseOnly.shared().get(0).toString().startsWith("CASE("), caseOnly.shared().toString());
+    }
 }

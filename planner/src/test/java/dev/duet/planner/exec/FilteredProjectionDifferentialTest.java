@@ -72,9 +72,28 @@ class FilteredProjectionDifferentialTest {
         db.check("select id, price, price * (1 - disc), price * (1 - disc) * (1 + disc), disc, code, code, name "
                 + "from t where q > 0 or name like 'a%'");
         db.check("select code || name, flag and active, q + id, q, big from t where flag and id > 100");
+        // a filter that keeps most rows: runs of consecutive kept rows are copied at once
+        db.check("select id, code, name, price, disc, flag, active, q, big, price * disc from t where id % 50 <> 7");
         // a filter that keeps every row, and one that keeps none
         db.check("select id, price * disc, code from t where id > 0");
         db.check("select id, price * disc, code from t where id < 0");
+    }
+
+    /**
+     * Subexpressions several projections compute, computed once per batch (CommonSubexpressions):
+     * TPC-H Q1's shape, a shared expression repeated as an output and nested in a larger shared
+     * one, NULL operands; a call that only CASE evaluates (here never) is not computed for every
+     * row, so it raises no error; one evaluated everywhere and also inside a CASE is shared.
+     */
+    @Test
+    void commonSubexpressionsComputedOnce() {
+        db.checkOrdered("select code, sum(price), sum(price * (1 - disc)), sum(price * (1 - disc) * (1 + disc)), "
+                + "avg(price), avg(disc), count(*) from t where id > 10 group by code order by code");
+        db.check("select id, price * (1 - disc), price * (1 - disc) * (1 + disc), price * (1 - disc), 1 - disc, "
+                + "(1 - disc) * 2 + (1 - disc) from t where id % 4 <> 0");
+        db.check("select id, case when id < 0 then 10 / (id - id) end, case when id < 0 then 10 / (id - id) + 1 end from t");
+        db.check("select id, price * disc, case when flag then price * disc end, q * 2 + q * 2 from t");
+        db.check("select id, disc * 2 > 1 and disc * 2 < 100, disc * 2 from t where q > 0");
     }
 
     @Test

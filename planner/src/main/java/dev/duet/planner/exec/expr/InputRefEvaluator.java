@@ -43,14 +43,47 @@ public final class InputRefEvaluator extends ComputedEvaluator {
 
     /**
      * {@code dst[i] = src[rows[i]]} for a fixed-width or boolean vector with room for {@code count}
-     * rows. One loop per width, so that the per-row work is a load and a store; validity is copied
-     * bit by bit only when the source has NULLs.
+     * rows. One loop per width, so that the per-row work is a load and a store, or, when most rows
+     * are kept, one bulk copy per run of consecutive rows; validity is copied bit by bit only when
+     * the source has NULLs.
      */
     static void gatherFixed(FieldVector src, int[] rows, int count, FieldVector dst, int width) {
         long sv = src.getValidityBufferAddress();
         long dv = dst.getValidityBufferAddress();
         long sd = src.getDataBufferAddress();
         long dd = dst.getDataBufferAddress();
+        if (width != BIT && count >= MIN_RUN && rows[count - 1] - rows[0] < count + (count >> 3)) {
+            // most rows kept (a filter dropping few): copy the runs of consecutive rows at once
+            for (int i = 0; i < count; ) {
+                int run = runLength(rows, i, count);
+                MemoryUtil.copyMemory(sd + (long) rows[i] * width, dd + (long) i * width, (long) run * width);
+                i += run;
+            }
+        } else {
+            gatherValues(sd, rows, count, dd, width);
+        }
+        if (src.getNullCount() == 0) {
+            Bitmaps.setAll(dv, count);
+        } else {
+            gatherBits(sv, rows, count, dv);
+        }
+    }
+
+    /** Rows (strictly increasing) kept in a row that are worth one bulk copy rather than one value at a time. */
+    private static final int MIN_RUN = 8;
+
+    /** How many of {@code rows[i..count)} are consecutive batch rows, from {@code rows[i]} on. */
+    private static int runLength(int[] rows, int i, int count) {
+        int j = i + 1;
+        int next = rows[i] + 1;
+        while (j < count && rows[j] == next) {
+            j++;
+            next++;
+        }
+        return j - i;
+    }
+
+    private static void gatherValues(long sd, int[] rows, int count, long dd, int width) {
         switch (width) {
             case BIT -> gatherBits(sd, rows, count, dd);
             case 2 -> {
@@ -78,11 +111,6 @@ public final class InputRefEvaluator extends ComputedEvaluator {
             }
             default -> throw new IllegalStateException("width " + width);
         }
-        if (src.getNullCount() == 0) {
-            Bitmaps.setAll(dv, count);
-        } else {
-            gatherBits(sv, rows, count, dv);
-        }
     }
 
     /** Bit {@code i} of {@code dst} = bit {@code rows[i]} of {@code src}, written a word at a time. */
@@ -104,11 +132,18 @@ public final class InputRefEvaluator extends ComputedEvaluator {
         long so = src.getOffsetBufferAddress();
         long sd = src.getDataBufferAddress();
         if (src.getNullCount() == 0) {
-            for (int i = 0; i < count; i++) {
+            for (int i = 0; i < count; ) {
                 int r = rows[i];
+                int run = runLength(rows, i, count);
+                if (run >= MIN_RUN) {
+                    writer.appendRun(i, so, sd, r, run);
+                    i += run;
+                    continue;
+                }
                 int start = MemoryUtil.getInt(so + ((long) r << 2));
                 int end = MemoryUtil.getInt(so + ((long) (r + 1) << 2));
                 writer.append(i, sd + start, end - start);
+                i++;
             }
             writer.setAllValid(count);
             return;

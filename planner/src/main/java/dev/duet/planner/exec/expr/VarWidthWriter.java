@@ -92,6 +92,23 @@ final class VarWidthWriter {
         MemoryUtil.putInt(offsets + ((long) (row + 1) << 2), end);
     }
 
+    /**
+     * Appends values {@code [from, from + n)} of a source vector (its offset and data buffer
+     * addresses) as rows {@code [row, row + n)}: their bytes are contiguous, so they are copied at
+     * once and only the offsets are rewritten row by row. Validity as for {@link #append}.
+     */
+    void appendRun(int row, long srcOffsets, long srcData, int from, int n) {
+        int first = MemoryUtil.getInt(srcOffsets + ((long) from << 2));
+        int last = MemoryUtil.getInt(srcOffsets + ((long) (from + n) << 2));
+        long at = reserve(last - first);
+        MemoryUtil.copyMemory(srcData + first, at, last - first);
+        int delta = end - first;
+        for (int k = 1; k <= n; k++) {
+            MemoryUtil.putInt(offsets + ((long) (row + k) << 2), MemoryUtil.getInt(srcOffsets + ((long) (from + k) << 2)) + delta);
+        }
+        end += last - first;
+    }
+
     /** Marks rows {@code [0, count)} valid, after {@link #append}. */
     void setAllValid(int count) {
         Bitmaps.setAll(validity, count);

@@ -246,11 +246,13 @@ abstract class Accumulator {
 
     /**
      * SUM into DECIMAL and AVG of exact numbers: a 128-bit sum (unscaled for DECIMAL) and a count
-     * per group. The sum's precision is checked against the output type when written.
+     * per group. The sum's precision is checked against the output type when written. When every
+     * value of a batch fits 64 bits ({@link AggregateInput#fitsLong}), a run of one group is
+     * summed in a plain long, added to the 128-bit sum only where the long would overflow and at
+     * the end of the run.
      */
     static final class Int128Sum extends Accumulator {
         private final boolean average;
-        private final boolean decimalInput;
         private final DataType out;
         private final double divisor;
         private long[] hi = new long[0];
@@ -260,7 +262,6 @@ abstract class Accumulator {
         Int128Sum(HeapReservation memory, boolean average, DataType input, DataType out) {
             super(memory);
             this.average = average;
-            this.decimalInput = input.kind() == Kind.DECIMAL;
             this.out = out;
             this.divisor = Math.pow(10, input.scale());
         }
@@ -277,21 +278,14 @@ abstract class Accumulator {
             long[] shi = hi;
             long[] slo = lo;
             long[] c = counts;
-            if (!decimalInput) {
-                long[] v = in.longs();
+            if (in.fitsLong()) {
+                long[] v = in.narrow();
                 for (int k = 0; k < n; k++) {
                     int r = sel[k];
                     int g = groups[r];
                     long x = v[r];
-                    long a = slo[g];
-                    long sum = a + x;
-                    long h = shi[g];
-                    long nh = h + (x >> 63) + (Long.compareUnsigned(sum, a) < 0 ? 1 : 0);
-                    if (((h ^ nh) & ((x >> 63) ^ nh)) < 0) {
-                        throw overflow(out);
-                    }
-                    slo[g] = sum;
-                    shi[g] = nh;
+                    shi[g] = addHigh(shi[g], slo[g], x);
+                    slo[g] += x;
                     c[g]++;
                 }
                 return;
@@ -316,6 +310,15 @@ abstract class Accumulator {
             }
         }
 
+        /** The high word of the 128-bit {@code (h, l) + x}; 22003 if that overflows. */
+        private long addHigh(long h, long l, long x) {
+            long nh = h + (x >> 63) + (Long.compareUnsigned(l + x, l) < 0 ? 1 : 0);
+            if (((h ^ nh) & ((x >> 63) ^ nh)) < 0) {
+                throw overflow(out);
+            }
+            return nh;
+        }
+
         @Override
         boolean takesRuns() {
             return true;
@@ -325,18 +328,22 @@ abstract class Accumulator {
         void accumulateRun(int g, int[] sorted, int from, int to, AggregateInput in) {
             long h = hi[g];
             long l = lo[g];
-            if (!decimalInput) {
-                long[] v = in.longs();
+            if (in.fitsLong()) {
+                // a 64-bit running sum, added to the 128-bit one only when it would overflow
+                long[] v = in.narrow();
+                long run = 0;
                 for (int k = from; k < to; k++) {
                     long x = v[sorted[k]];
-                    long sum = l + x;
-                    long nh = h + (x >> 63) + (Long.compareUnsigned(sum, l) < 0 ? 1 : 0);
-                    if (((h ^ nh) & ((x >> 63) ^ nh)) < 0) {
-                        throw overflow(out);
+                    long t = run + x;
+                    if (((run ^ t) & (x ^ t)) < 0) {
+                        h = addHigh(h, l, run);
+                        l += run;
+                        t = x;
                     }
-                    l = sum;
-                    h = nh;
+                    run = t;
                 }
+                h = addHigh(h, l, run);
+                l += run;
             } else {
                 long[] vh = in.hi();
                 long[] vl = in.lo();
@@ -360,6 +367,10 @@ abstract class Accumulator {
 
         @Override
         void write(FieldVector v, int from, int count) {
+            write(v, from, count, average, out);
+        }
+
+        private void write(FieldVector v, int from, int count, boolean average, DataType out) {
             for (int i = 0; i < count; i++) {
                 int g = from + i;
                 if (counts[g] == 0) {
@@ -373,6 +384,31 @@ abstract class Accumulator {
                     ArrowBuffers.setDecimal(v, i, hi[g], lo[g]);
                 }
             }
+        }
+
+        /**
+         * Another aggregate over the same rows ({@code average}: AVG, else SUM into {@code out})
+         * read from this state: the returned accumulator takes no rows and holds nothing; it
+         * writes this sum (and count) as its own result.
+         */
+        Accumulator sharedBy(boolean average, DataType out) {
+            Int128Sum state = this;
+            return new Accumulator(memory) {
+                @Override
+                void grow(int oldCapacity, int newCapacity) {
+                    // the state is grown with its owner
+                }
+
+                @Override
+                void accumulate(int[] groups, int[] sel, int n, AggregateInput in) {
+                    throw new IllegalStateException("a shared SUM/AVG state is fed through its owner");
+                }
+
+                @Override
+                void write(FieldVector v, int from, int count) {
+                    state.write(v, from, count, average, out);
+                }
+            };
         }
     }
 

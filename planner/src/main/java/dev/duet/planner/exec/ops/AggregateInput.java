@@ -22,6 +22,8 @@ final class AggregateInput {
     private boolean longsReady;
     private boolean doublesReady;
     private boolean int128Ready;
+    private boolean lowReady;
+    private boolean fitsLong;
 
     /**
      * The length of a per-row scratch array for batches of {@code rows} rows: the next power of
@@ -44,6 +46,38 @@ final class AggregateInput {
         longsReady = false;
         doublesReady = false;
         int128Ready = false;
+        lowReady = false;
+    }
+
+    /**
+     * Whether every value of this exact numeric column fits 64 bits (always for integers; for
+     * DECIMAL, when each value's high word only extends the sign of its low word), so that
+     * {@link #narrow()} holds them all. TPC-H's prices and quantities always do.
+     */
+    boolean fitsLong() {
+        if (type.kind() != DataType.Kind.DECIMAL) {
+            return true;
+        }
+        if (!lowReady) {
+            if (lo.length < rows) {
+                hi = memory.grow(hi, scratchSize(rows));
+                lo = memory.grow(lo, scratchSize(rows));
+            }
+            fitsLong = ArrowBuffers.readLowWords(vector, rows, lo);
+            lowReady = true;
+        }
+        return fitsLong;
+    }
+
+    /** The values as longs (unscaled for DECIMAL) by row; only when {@link #fitsLong()}. */
+    long[] narrow() {
+        if (type.kind() != DataType.Kind.DECIMAL) {
+            return longs();
+        }
+        if (!fitsLong()) {
+            throw new IllegalStateException("DECIMAL values wider than 64 bits read as longs");
+        }
+        return lo;
     }
 
     /** Long-like values ({@link ArrowBuffers#isLongLike}) by row. */
@@ -90,6 +124,8 @@ final class AggregateInput {
             }
             ArrowBuffers.readInt128(vector, type.kind(), rows, hi, lo);
             int128Ready = true;
+            lowReady = true;
+            fitsLong = false; // not checked: lo is still every low word
         }
     }
 }

@@ -155,6 +155,22 @@ final class ArrowBuffers {
         }
     }
 
+    /**
+     * Reads the low words of rows {@code [0, rows)} of a DECIMAL vector into {@code lo}; returns
+     * whether every high word is the sign extension of its low word (each value fits a long).
+     * NULL rows count too, whatever they hold, so a false answer is possible for fitting values.
+     */
+    static boolean readLowWords(FieldVector v, int rows, long[] lo) {
+        long data = v.getDataBufferAddress();
+        long wide = 0;
+        for (int r = 0; r < rows; r++) {
+            long l = MemoryUtil.getLong(data + 16L * r);
+            lo[r] = l;
+            wide |= MemoryUtil.getLong(data + 16L * r + 8) ^ (l >> 63);
+        }
+        return wide == 0;
+    }
+
     /** Writes a long-like value ({@link #isLongLike}) at {@code index}. */
     static void setLong(FieldVector v, DataType.Kind kind, int index, long value) {
         switch (kind) {

@@ -17,17 +17,29 @@ import org.apache.arrow.vector.FieldVector;
  * <p>Every key column becomes one or two 64-bit <em>slots</em> per row, read straight from the
  * vector's buffers a column at a time: BOOLEAN, SMALLINT, INTEGER, DATE and REAL take the low 32
  * bits (NULL is {@code 1L << 32}, outside every value); BIGINT, TIMESTAMP and DOUBLE take a whole
- * slot and DECIMAL two, their NULLs marked in a trailing null-mask slot; VARCHAR and BYTEA take
- * three: their first 8 bytes, their next 8 bytes (or, for strings longer than
- * {@link #INLINE} bytes, a 64-bit hash of all of them) and their length (-1 for NULL). Strings
- * up to 16 bytes are thus compared and written back from the slots alone; longer ones are also
- * kept in a byte arena and compared byte for byte once their slots match. Floating-point keys
+ * slot and DECIMAL two, their NULLs marked in a trailing null-mask slot.
+ *
+ * <p>VARCHAR and BYTEA keys start <em>packed</em>: while every string seen is at most
+ * {@link #SHORT} bytes, a string key is one slot holding its bytes (little-endian) with a marker
+ * bit just above them ({@code 1L << (8 * length)}, so that the length is implied and {@code 0} is
+ * NULL). Low-cardinality codes and flags (TPC-H's return flags, ship modes, order statuses) thus
+ * cost one long per key: one hash round and one comparison. The first batch with a longer
+ * string re-lays the whole table out <em>wide</em> ({@link #widen()}: every group's key
+ * rewritten, the hash table rebuilt, once): each string key then takes three slots: its first 8
+ * bytes, its next 8 bytes (or, for strings longer than {@link #INLINE} bytes, a 64-bit hash of
+ * all of them) and its length (-1 for NULL). Strings up to 16 bytes are thus compared and
+ * written back from the slots alone; longer ones are also kept in a byte arena and compared
+ * byte for byte once their slots match. Floating-point keys
  * are normalised (-0.0 is 0.0, one NaN), so that SQL-equal values group together. A group's
  * slots, followed by the arena offsets of its long strings, are stored row-major in one
  * {@code long[]}, so that checking a candidate group touches one place; the table entries pack
  * 32 bits of the hash with the group id, so most mismatches are rejected without touching the
- * group at all. A row whose key equals the previous row's (input clustered or sorted by the key,
- * such as line items by order) takes that row's group without probing.
+ * group at all. A batch is probed in passes ({@link #probeBatch}): each row's home entry, then
+ * the candidate groups' keys compared a slot at a time, then the few rows left one by one, so
+ * that the usual row costs no mispredicted branch. Into a large table (beyond the caches) on
+ * input clustered by the key (at least half the rows of the batch before equal to their
+ * predecessor, as line items by order), rows are probed one by one instead, and a row whose key
+ * equals the previous row's takes that row's group without probing.
  *
  * <p>An optional leading <em>prefix</em> slot taken from an {@code int[]} (a group id) makes the
  * same table serve DISTINCT aggregates, keyed by (group, value).
@@ -43,19 +55,26 @@ final class GroupHashTable {
     private static final int INITIAL_GROUPS = 256;
     /** Longest string kept in its slots alone. */
     static final int INLINE = 16;
+    /** Longest string of a packed (one-slot) string key: its bytes and the marker bit fit 64 bits. */
+    static final int SHORT = 7;
 
     private final DataType.Kind[] kinds;
     private final boolean prefixed;
+    /**
+     * Whether string keys are packed into one slot each (every string seen so far is at most
+     * {@link #SHORT} bytes); the layout fields below follow it. Only ever goes from true to false.
+     */
+    private boolean packed;
     /** Slots per group compared for equality. */
-    private final int width;
-    /** Longs per group: the compared slots, then the arena offset of each string key. */
-    private final int stride;
+    private int width;
+    /** Longs per group: the compared slots, then (wide layout) the arena offset of each string key. */
+    private int stride;
     /** First slot of each key column. */
     private final int[] slot;
     /** For BIGINT/TIMESTAMP/DOUBLE/DECIMAL keys: the bit in the null mask; -1 for the others. */
     private final int[] maskBit;
     /** First null-mask slot; -1 if no key needs one. */
-    private final int maskSlot;
+    private int maskSlot;
     private final int maskSlots;
     /** For VARCHAR/BYTEA keys: index into the arena bookkeeping; -1 for the others. */
     private final int[] var;
@@ -73,8 +92,18 @@ final class GroupHashTable {
     private int tableMask;
     private int resizeAt;
 
+    /**
+     * Whether at least half the last batch's rows had the key of the row before (input clustered
+     * or sorted by the key); see {@link #probeClustered}.
+     */
+    private boolean clustered = true;
+    /** Tables of more entries than this miss the processor's caches; smaller ones are probed a batch at a time. */
+    private static final int SMALL_TABLE = 1 << 15;
+
     private long[][] rowSlots;
     private long[] rowHash;
+    /** Per probed row of {@link #probeBatch}: zero when the candidate group's key is the row's. */
+    private long[] rowDiff;
     private int scratchRows;
     private final long[] batchOffsets;
     private final long[] batchData;
@@ -93,35 +122,23 @@ final class GroupHashTable {
         slot = new int[n];
         maskBit = new int[n];
         var = new int[n];
-        int s = prefixed ? 1 : 0;
         int wide = 0;
         int vars = 0;
         for (int c = 0; c < n; c++) {
             DataType.Kind kind = keyTypes.get(c).kind();
             kinds[c] = kind;
-            slot[c] = s;
             maskBit[c] = -1;
             var[c] = -1;
             switch (kind) {
-                case BOOLEAN, SMALLINT, INTEGER, DATE, REAL -> s++;
-                case BIGINT, TIMESTAMP, DOUBLE -> {
-                    maskBit[c] = wide++;
-                    s++;
-                }
-                case DECIMAL -> {
-                    maskBit[c] = wide++;
-                    s += 2;
-                }
-                case VARCHAR, BYTEA -> {
-                    var[c] = vars++;
-                    s += 3;
+                case BIGINT, TIMESTAMP, DOUBLE, DECIMAL -> maskBit[c] = wide++;
+                case VARCHAR, BYTEA -> var[c] = vars++;
+                default -> {
                 }
             }
         }
         maskSlots = (wide + 63) >>> 6;
-        maskSlot = wide == 0 ? -1 : s;
-        width = s + maskSlots;
-        stride = width + vars;
+        packed = vars > 0;
+        layOut();
         varColumn = new int[vars];
         for (int c = 0; c < n; c++) {
             if (var[c] >= 0) {
@@ -142,6 +159,31 @@ final class GroupHashTable {
         resizeAt = table.length / 2;
         rowSlots = new long[width][0];
         rowHash = new long[0];
+        rowDiff = new long[0];
+    }
+
+    /** Sets the slots of the key columns, {@link #width} and {@link #stride} for the current {@link #packed}. */
+    private void layOut() {
+        int s = prefixed ? 1 : 0;
+        int wide = 0;
+        int vars = 0;
+        for (int c = 0; c < kinds.length; c++) {
+            slot[c] = s;
+            switch (kinds[c]) {
+                case BOOLEAN, SMALLINT, INTEGER, DATE, REAL, BIGINT, TIMESTAMP, DOUBLE -> s++;
+                case DECIMAL -> s += 2;
+                case VARCHAR, BYTEA -> {
+                    vars++;
+                    s += packed ? 1 : 3;
+                }
+            }
+            if (maskBit[c] >= 0) {
+                wide++;
+            }
+        }
+        maskSlot = wide == 0 ? -1 : s;
+        width = s + maskSlots;
+        stride = packed ? width : width + vars;
     }
 
     /** Number of groups so far; ids are {@code [0, groupCount)}. */
@@ -156,6 +198,9 @@ final class GroupHashTable {
      * {@code prefix} (for a prefixed table) gives each row's prefix slot.
      */
     void findOrInsert(FieldVector[] keyVectors, int[] prefix, int rows, int[] sel, int n, int[] out) {
+        if (packed && !shortStrings(keyVectors, rows)) {
+            widen();
+        }
         ensureScratch(rows);
         long[][] rs = rowSlots;
         if (prefixed) {
@@ -181,96 +226,105 @@ final class GroupHashTable {
         for (int r = 0; r < rows; r++) {
             h[r] = finish(h[r]);
         }
-        if (width == 1 && varColumn.length == 0) {
-            probeSingleSlot(sel, n, out);
+        if (clustered && table.length > SMALL_TABLE) {
+            probeClustered(sel, n, out);
         } else {
-            probe(sel, n, out);
+            probeBatch(sel, n, out);
         }
     }
 
-    private void probeSingleSlot(int[] sel, int n, int[] out) {
+    /**
+     * Probes a batch in three passes, so that the common case runs without a hard-to-predict
+     * branch per row: the group of each row's home entry when its tag matches (else a miss), then
+     * the candidates' keys compared with the rows' a slot at a time, then one by one, in the order
+     * of {@code sel}, the rows left over (misses, collisions, new keys, long strings to compare
+     * byte for byte). New groups are thus still numbered in the order of {@code sel}.
+     */
+    private void probeBatch(int[] sel, int n, int[] out) {
         long[] h = rowHash;
-        long[] values = rowSlots[0];
         long[] t = table;
         int m = tableMask;
-        int last = -1;
-        long lastValue = 0;
-        for (int k = 0; k < n; k++) {
-            int r = sel[k];
-            long value = values[r];
-            if (last >= 0 && value == lastValue) {
-                out[r] = last; // same key as the row before (clustered input): no probe
-                continue;
-            }
+        long[] d = rowDiff;
+        long[] k = keys;
+        int stride = this.stride;
+        for (int i = 0; i < n; i++) {
+            int r = sel[i];
             long hash = h[r];
-            int tag = (int) (hash >>> 32);
-            int pos = (int) hash & m;
-            int g;
-            while (true) {
-                long e = t[pos];
-                if (e == 0) {
-                    g = insert(r, hash);
-                    t[pos] = ((long) tag << 32) | (g + 1);
-                    if (groupCount > resizeAt) {
-                        rehash();
-                        t = table;
-                        m = tableMask;
-                    }
-                    break;
-                }
-                if ((int) (e >>> 32) == tag) {
-                    g = (int) e - 1;
-                    if (keys[g * stride] == value) {
-                        break;
-                    }
-                }
-                pos = (pos + 1) & m;
-            }
-            out[r] = g;
-            last = g;
-            lastValue = value;
+            long e = t[(int) hash & m];
+            boolean hit = e != 0 && (int) (e >>> 32) == (int) (hash >>> 32);
+            out[r] = hit ? (int) e - 1 : 0;
+            d[i] = hit ? 0 : 1;
         }
+        for (int s = 0; s < width; s++) {
+            long[] col = rowSlots[s];
+            for (int i = 0; i < n; i++) {
+                int r = sel[i];
+                d[i] |= k[out[r] * stride + s] ^ col[r];
+            }
+        }
+        boolean longStrings = !packed && varColumn.length > 0;
+        int repeats = 0;
+        int last = -1;
+        for (int i = 0; i < n; i++) {
+            int r = sel[i];
+            if (d[i] != 0 || (longStrings && !longStringsEqual(out[r], r))) {
+                out[r] = probeOne(r, h[r]);
+            }
+            repeats += out[r] == last ? 1 : 0;
+            last = out[r];
+        }
+        clustered = 2 * repeats >= n;
     }
 
-    private void probe(int[] sel, int n, int[] out) {
+    /**
+     * Probes row by row, giving a row whose key equals the row before's that row's group without a
+     * probe: on clustered input into a large table, this saves most rows' cache misses.
+     */
+    private void probeClustered(int[] sel, int n, int[] out) {
         long[] h = rowHash;
-        long[] t = table;
-        int m = tableMask;
         int last = -1;
         long lastHash = 0;
+        int repeats = 0;
         for (int k = 0; k < n; k++) {
             int r = sel[k];
             long hash = h[r];
-            if (last >= 0 && hash == lastHash && equal(last, r)) {
-                out[r] = last; // same key as the row before (clustered input): no probe
-                continue;
-            }
-            int tag = (int) (hash >>> 32);
-            int pos = (int) hash & m;
             int g;
-            while (true) {
-                long e = t[pos];
-                if (e == 0) {
-                    g = insert(r, hash);
-                    t[pos] = ((long) tag << 32) | (g + 1);
-                    if (groupCount > resizeAt) {
-                        rehash();
-                        t = table;
-                        m = tableMask;
-                    }
-                    break;
-                }
-                if ((int) (e >>> 32) == tag) {
-                    g = (int) e - 1;
-                    if (equal(g, r)) {
-                        break;
-                    }
-                }
-                pos = (pos + 1) & m;
+            if (last >= 0 && hash == lastHash && equal(last, r)) {
+                g = last; // same key as the row before: no probe
+            } else {
+                g = probeOne(r, hash);
             }
+            repeats += g == last ? 1 : 0;
             out[r] = g;
             last = g;
             lastHash = hash;
+        }
+        clustered = 2 * repeats >= n;
+    }
+
+    /** The group of row {@code r}, whose key hashes to {@code hash}: found by linear probing, or added. */
+    private int probeOne(int r, long hash) {
+        long[] t = table;
+        int m = tableMask;
+        int tag = (int) (hash >>> 32);
+        int pos = (int) hash & m;
+        while (true) {
+            long e = t[pos];
+            if (e == 0) {
+                int g = insert(r, hash);
+                t[pos] = ((long) tag << 32) | (g + 1);
+                if (groupCount > resizeAt) {
+                    rehash();
+                }
+                return g;
+            }
+            if ((int) (e >>> 32) == tag) {
+                int g = (int) e - 1;
+                if (equal(g, r)) {
+                    return g;
+                }
+            }
+            pos = (pos + 1) & m;
         }
     }
 
@@ -278,11 +332,17 @@ final class GroupHashTable {
         long[] k = keys;
         long[][] rs = rowSlots;
         int base = g * stride;
+        long diff = 0;
         for (int s = 0; s < width; s++) {
-            if (k[base + s] != rs[s][r]) {
-                return false;
-            }
+            diff |= k[base + s] ^ rs[s][r]; // no branch per slot: keys are a few slots
         }
+        return diff == 0 && (packed || longStringsEqual(g, r));
+    }
+
+    /** Whether the strings longer than {@link #INLINE} bytes of group {@code g} and row {@code r} are equal (wide layout). */
+    private boolean longStringsEqual(int g, int r) {
+        long[] k = keys;
+        int base = g * stride;
         for (int j = 0; j < varColumn.length; j++) {
             long len = k[base + slot[varColumn[j]] + 2];
             if (len > INLINE) {
@@ -307,7 +367,7 @@ final class GroupHashTable {
             k[base + s] = rs[s][r];
         }
         groupHash[g] = hash;
-        for (int j = 0; j < varColumn.length; j++) {
+        for (int j = 0; !packed && j < varColumn.length; j++) {
             long len = k[base + slot[varColumn[j]] + 2];
             if (len > INLINE) {
                 int start = MemoryUtil.getInt(batchOffsets[j] + 4L * r);
@@ -336,6 +396,11 @@ final class GroupHashTable {
         if (size <= 0 || size > MAX_ARRAY) {
             throw DuetException.of(SqlState.OUT_OF_MEMORY, "out of memory: hash table of %d groups", groupCount);
         }
+        rebuildTable(size);
+    }
+
+    /** Replaces the table by one of {@code size} entries holding every group at its {@link #groupHash}. */
+    private void rebuildTable(int size) {
         memory.add(8L * size);
         long[] t = new long[size];
         int m = size - 1;
@@ -352,6 +417,91 @@ final class GroupHashTable {
         table = t;
         tableMask = m;
         resizeAt = size / 2;
+    }
+
+    /** Whether every string of the batch's string key columns fits a packed slot. */
+    private boolean shortStrings(FieldVector[] keyVectors, int rows) {
+        for (int c : varColumn) {
+            long offsets = ((BaseVariableWidthVector) keyVectors[c]).getOffsetBufferAddress();
+            int previous = rows == 0 ? 0 : MemoryUtil.getInt(offsets);
+            for (int r = 1; r <= rows; r++) {
+                int next = MemoryUtil.getInt(offsets + 4L * r);
+                if (next - previous > SHORT) {
+                    return false;
+                }
+                previous = next;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Leaves the packed layout for good: rewrites every group's key in the wide layout (a packed
+     * string becomes its bytes, no second word, and its length; none needs the arena, all being
+     * short), recomputes the groups' hashes from the new slots and rebuilds the table. Group ids
+     * and their order are unchanged.
+     */
+    private void widen() {
+        int[] oldSlot = slot.clone();
+        int oldStride = stride;
+        int oldMaskSlot = maskSlot;
+        long[] old = keys;
+        packed = false;
+        layOut();
+        if ((long) capacity * stride > MAX_ARRAY) {
+            throw DuetException.of(SqlState.OUT_OF_MEMORY,
+                    "out of memory: more than %d groups in a hash aggregation", capacity);
+        }
+        long[] k = memory.grow(new long[0], capacity * stride);
+        for (int g = 0; g < groupCount; g++) {
+            int from = g * oldStride;
+            int to = g * stride;
+            if (prefixed) {
+                k[to] = old[from];
+            }
+            for (int c = 0; c < kinds.length; c++) {
+                int a = from + oldSlot[c];
+                int b = to + slot[c];
+                switch (kinds[c]) {
+                    case DECIMAL -> {
+                        k[b] = old[a];
+                        k[b + 1] = old[a + 1];
+                    }
+                    case VARCHAR, BYTEA -> {
+                        long x = old[a];
+                        int len = x == 0 ? -1 : packedLength(x);
+                        k[b] = len <= 0 ? 0 : x & ((1L << (8 * len)) - 1);
+                        k[b + 1] = 0;
+                        k[b + 2] = len;
+                    }
+                    default -> k[b] = old[a];
+                }
+            }
+            for (int m = 0; m < maskSlots; m++) {
+                k[to + maskSlot + m] = old[from + oldMaskSlot + m];
+            }
+            long h = SEED;
+            for (int s = 0; s < width; s++) {
+                h = round(h, k[to + s]);
+            }
+            groupHash[g] = finish(h);
+        }
+        memory.release(8L * old.length);
+        keys = k;
+        long[][] rs = new long[width][];
+        for (int s = 0; s < width; s++) {
+            rs[s] = memory.grow(new long[0], scratchRows);
+        }
+        for (long[] r : rowSlots) {
+            memory.release(8L * r.length);
+        }
+        rowSlots = rs;
+        rebuildTable(table.length);
+    }
+
+    /** The length of the string in a non-NULL packed slot: the marker bit is just above its bytes. */
+    private static int packedLength(long x) {
+        return (63 - Long.numberOfLeadingZeros(x)) >>> 3;
     }
 
     private void ensureArena(int extra) {
@@ -376,6 +526,7 @@ final class GroupHashTable {
             rowSlots[s] = memory.grow(rowSlots[s], size);
         }
         rowHash = memory.grow(rowHash, size);
+        rowDiff = memory.grow(rowDiff, size);
         scratchRows = size;
     }
 
@@ -459,6 +610,18 @@ final class GroupHashTable {
                 batchData[j] = data;
                 batchValidity[j] = validity;
                 batchNulls[j] = nulls;
+                if (packed) {
+                    for (int r = 0; r < rows; r++) {
+                        if (nulls && ArrowBuffers.isNull(validity, r)) {
+                            s[r] = 0;
+                            continue;
+                        }
+                        int start = MemoryUtil.getInt(offsets + 4L * r);
+                        int len = MemoryUtil.getInt(offsets + 4L * r + 4) - start;
+                        s[r] = readPadded(data + start, len, end) | (1L << (8 * len));
+                    }
+                    return;
+                }
                 long[] second = rowSlots[slot[c] + 1];
                 long[] length = rowSlots[slot[c] + 2];
                 for (int r = 0; r < rows; r++) {
@@ -531,7 +694,7 @@ final class GroupHashTable {
                         }
                     }
                     case VARCHAR, BYTEA -> {
-                        int len = (int) keys[base + s + 2];
+                        int len = packed ? (x == 0 ? -1 : packedLength(x)) : (int) keys[base + s + 2];
                         if (len < 0) {
                             v.setNull(i);
                         } else if (len <= INLINE) {
@@ -556,6 +719,7 @@ final class GroupHashTable {
         table = null;
         rowSlots = null;
         rowHash = null;
+        rowDiff = null;
     }
 
     static long normalizedFloatBits(int bits) {

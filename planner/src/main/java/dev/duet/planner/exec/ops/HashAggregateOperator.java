@@ -8,6 +8,7 @@ import dev.duet.core.exec.QueryContext;
 import dev.duet.core.types.DataType;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,9 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * at most {@link #RUN_GROUPS} groups, a channel's rows are sorted by group (a counting sort per
  * batch) and handed to the accumulators that take them so ({@link Accumulator#accumulateRun}:
  * COUNT and exact sums and averages) as one run per group, keeping each group's running state in
- * registers; floating-point sums keep the input order. No
+ * registers; floating-point sums keep the input order. An aggregate written twice (the same call
+ * in two columns, or SUM and AVG of the same exact argument, as a two-phase plan's partial
+ * aggregate holds for Q1's {@code sum(l_quantity)} and {@code avg(l_quantity)}) keeps one state. No
  * object is allocated per row for fixed-width keys and numeric aggregates. All of this state is
  * charged to the query's allocator ({@link HeapReservation}) and freed when the last batch has
  * been returned or the operator is closed.
@@ -174,12 +177,31 @@ public final class HashAggregateOperator implements Operator {
         accumulators = new Accumulator[calls.size()];
         inputs = new AggregateInput[inputTypes.size()];
         Map<List<Object>, Channel> byInput = new LinkedHashMap<>();
+        Map<List<Object>, Accumulator> byCall = new HashMap<>();
+        Map<List<Object>, Accumulator.Int128Sum> sums = new HashMap<>();
         for (int a = 0; a < calls.size(); a++) {
             AggregateCall call = calls.get(a);
             DataType argType = call.argument() >= 0 ? inputTypes.get(call.argument()) : null;
-            accumulators[a] = Accumulator.create(call, argType, memory);
-            boolean skipNulls = call.kind() != AggregateKind.SINGLE_VALUE && call.argument() >= 0;
             boolean distinct = call.distinct() && call.kind() != AggregateKind.MIN && call.kind() != AggregateKind.MAX;
+            List<Object> callKey = List.of(call.kind(), call.argument(), distinct, call.filter(), call.type());
+            Accumulator same = byCall.get(callKey);
+            if (same != null) {
+                accumulators[a] = same; // the same aggregate twice: one state, written to both columns
+                continue;
+            }
+            Accumulator created = Accumulator.create(call, argType, memory);
+            if (created instanceof Accumulator.Int128Sum sum) {
+                // SUM and AVG of the same rows keep the same exact sum and count: one state, read twice
+                Accumulator.Int128Sum owner = sums.putIfAbsent(List.of(call.argument(), distinct, call.filter()), sum);
+                if (owner != null) {
+                    accumulators[a] = owner.sharedBy(call.kind() == AggregateKind.AVG, call.type());
+                    byCall.put(callKey, accumulators[a]);
+                    continue;
+                }
+            }
+            accumulators[a] = created;
+            byCall.put(callKey, created);
+            boolean skipNulls = call.kind() != AggregateKind.SINGLE_VALUE && call.argument() >= 0;
             List<Object> channelKey = List.of(call.argument(), call.filter(), distinct, skipNulls);
             Channel ch = byInput.get(channelKey);
             if (ch == null) {

@@ -4,6 +4,7 @@ import dev.duet.core.exec.BatchColumn;
 import dev.duet.core.exec.Operator;
 import dev.duet.core.exec.QueryContext;
 import dev.duet.core.types.DataType;
+import dev.duet.planner.exec.expr.CommonSubexpressions;
 import dev.duet.planner.exec.expr.CompiledExpression;
 import dev.duet.planner.exec.expr.InputRefEvaluator;
 import dev.duet.planner.exec.expr.VectorEvaluator;
@@ -31,6 +32,9 @@ import org.apache.calcite.plan.RelOptUtil;
  * once into a compact vector of the kept rows, and the projections are evaluated over those
  * compact columns; a column that several projections read (a price in three products, say) is
  * thus copied once per batch rather than once per reference.
+ *
+ * <p>Subexpressions that several projections compute ({@link CommonSubexpressions}) are computed
+ * once per batch, into columns appended after the input's that the projections then read.
  */
 public final class ProjectOperator implements Operator {
     private final QueryContext context;
@@ -39,6 +43,15 @@ public final class ProjectOperator implements Operator {
     private final List<Field> fields;
     private final ConjunctFilter filter;
     private final List<VectorEvaluator> evaluators;
+    /** The shared subexpressions' evaluators, in order (each reads only columns before its own). */
+    private final List<VectorEvaluator> shared;
+    /** The input's fields followed by the shared columns'. */
+    private final List<Field> extendedFields;
+    private final FieldVector[] extendedVectors;
+    /** The batch the projections read when there are shared columns; rebuilt when a vector changes. */
+    private VectorSchemaRoot extended;
+    /** Empty vectors standing for the shared columns until their first evaluation. */
+    private final List<FieldVector> placeholders = new ArrayList<>();
     /** Projections that repeat an input column already passed through: always copied. */
     private final boolean[] copy;
     private int[] identity = new int[0];
@@ -64,6 +77,21 @@ public final class ProjectOperator implements Operator {
      * @param filter a BOOLEAN predicate over the input evaluated before the projections, or null
      */
     public ProjectOperator(QueryContext context, Operator input, List<CompiledExpression> projections, List<String> names,
+            CompiledExpression filter) {
+        this(context, input, CommonSubexpressions.of(projections, input.columns()), names, filter);
+    }
+
+    /**
+     * As {@link #ProjectOperator(QueryContext, Operator, List, List, CompiledExpression)}, with
+     * the projections' common subexpressions already found (over {@code input}'s columns).
+     */
+    public ProjectOperator(QueryContext context, Operator input, CommonSubexpressions projections, List<String> names,
+            CompiledExpression filter) {
+        this(context, input, projections.projections(), projections.shared(), projections.columns(), names, filter);
+    }
+
+    private ProjectOperator(QueryContext context, Operator input, List<CompiledExpression> projections,
+            List<CompiledExpression> sharedExpressions, List<BatchColumn> extendedColumns, List<String> names,
             CompiledExpression filter) {
         this.context = Objects.requireNonNull(context, "context is null");
         this.input = Objects.requireNonNull(input, "input is null");
@@ -95,19 +123,36 @@ public final class ProjectOperator implements Operator {
         this.inputFields = List.copyOf(inFields);
         this.compact = new InputRefEvaluator[in.size()];
         this.compactVectors = new FieldVector[in.size()];
+        List<Field> ext = new ArrayList<>();
+        for (BatchColumn c : extendedColumns) {
+            ext.add(c.field());
+        }
+        this.extendedFields = List.copyOf(ext);
+        this.extendedVectors = new FieldVector[ext.size()];
         List<VectorEvaluator> opened = new ArrayList<>();
+        List<VectorEvaluator> openedShared = new ArrayList<>();
         ConjunctFilter p = null;
         try {
             if (filter != null) {
                 p = new ConjunctFilter(filter, context);
             }
+            for (CompiledExpression e : sharedExpressions) {
+                openedShared.add(e.open(context));
+            }
             for (CompiledExpression e : projections) {
                 opened.add(e.open(context));
             }
+            for (int k = in.size(); k < ext.size(); k++) {
+                FieldVector v = ext.get(k).createVector(context.allocator());
+                placeholders.add(v);
+                extendedVectors[k] = v;
+            }
             if (filter != null) {
-                for (CompiledExpression e : projections) {
+                List<CompiledExpression> all = new ArrayList<>(projections);
+                all.addAll(sharedExpressions);
+                for (CompiledExpression e : all) {
                     for (int c : RelOptUtil.InputFinder.bits(e.source())) {
-                        if (compact[c] == null) {
+                        if (c < in.size() && compact[c] == null) {
                             compact[c] = new InputRefEvaluator(in.get(c).type(), c, context.allocator());
                         }
                     }
@@ -118,11 +163,14 @@ public final class ProjectOperator implements Operator {
                 p.close();
             }
             opened.forEach(VectorEvaluator::close);
+            openedShared.forEach(VectorEvaluator::close);
+            placeholders.forEach(FieldVector::close);
             closeCompact();
             throw e;
         }
         this.filter = p;
         this.evaluators = List.copyOf(opened);
+        this.shared = List.copyOf(openedShared);
     }
 
     @Override
@@ -166,6 +214,9 @@ public final class ProjectOperator implements Operator {
      * every batch.
      */
     private VectorSchemaRoot output(VectorSchemaRoot batch, int count) {
+        if (!shared.isEmpty()) {
+            batch = withShared(batch, count);
+        }
         int n = evaluators.size();
         if (outputVectors == null) {
             outputVectors = new FieldVector[n];
@@ -182,6 +233,33 @@ public final class ProjectOperator implements Operator {
         }
         output = new VectorSchemaRoot(fields, new ArrayList<>(Arrays.asList(outputVectors)), count);
         return output;
+    }
+
+    /**
+     * {@code batch} with the shared columns computed and appended. The batch is made again only
+     * when one of its vectors is not the one of the last batch (a new input batch's vector, the
+     * first evaluation of a shared column); its row count is not kept up to date, since
+     * evaluators are told the count.
+     */
+    private VectorSchemaRoot withShared(VectorSchemaRoot batch, int count) {
+        int n = batch.getFieldVectors().size();
+        boolean same = extended != null;
+        for (int c = 0; c < n; c++) {
+            FieldVector v = batch.getVector(c);
+            same &= v == extendedVectors[c];
+            extendedVectors[c] = v;
+        }
+        if (!same) {
+            extended = new VectorSchemaRoot(extendedFields, new ArrayList<>(Arrays.asList(extendedVectors)), 0);
+        }
+        for (int k = 0; k < shared.size(); k++) {
+            FieldVector v = shared.get(k).evaluate(extended, null, count);
+            if (v != extendedVectors[n + k]) {
+                extendedVectors[n + k] = v;
+                extended = new VectorSchemaRoot(extendedFields, new ArrayList<>(Arrays.asList(extendedVectors)), 0);
+            }
+        }
+        return extended;
     }
 
     /**
@@ -230,6 +308,8 @@ public final class ProjectOperator implements Operator {
             filter.close();
         }
         evaluators.forEach(VectorEvaluator::close);
+        shared.forEach(VectorEvaluator::close);
+        placeholders.forEach(FieldVector::close);
         closeCompact();
     }
 

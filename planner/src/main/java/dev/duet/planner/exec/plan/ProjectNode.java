@@ -3,6 +3,7 @@ package dev.duet.planner.exec.plan;
 import dev.duet.core.exec.BatchColumn;
 import dev.duet.core.exec.Operator;
 import dev.duet.core.exec.QueryContext;
+import dev.duet.planner.exec.expr.CommonSubexpressions;
 import dev.duet.planner.exec.expr.CompiledExpression;
 import dev.duet.planner.exec.ops.ProjectOperator;
 import dev.duet.rowstore.Transaction;
@@ -12,7 +13,8 @@ import java.util.Objects;
 
 /**
  * Computes {@code projections} from the input's rows, after keeping only those for which
- * {@code filter} is TRUE when there is one (a Filter fused into the Project above it).
+ * {@code filter} is TRUE when there is one (a Filter fused into the Project above it);
+ * subexpressions several projections compute are computed once ({@link CommonSubexpressions}).
  */
 public final class ProjectNode implements PlanNode {
     private final PlanNode input;
@@ -20,6 +22,8 @@ public final class ProjectNode implements PlanNode {
     private final List<String> names;
     private final CompiledExpression filter;
     private final List<BatchColumn> columns;
+    /** The projections' common subexpressions, found once per plan. */
+    private final CommonSubexpressions common;
 
     /** @param filter a BOOLEAN predicate over the input, or null */
     public ProjectNode(PlanNode input, List<CompiledExpression> projections, List<String> names, CompiledExpression filter) {
@@ -36,6 +40,7 @@ public final class ProjectNode implements PlanNode {
             cols.add(new BatchColumn(this.names.get(i), e.type(), e.nullable()));
         }
         this.columns = List.copyOf(cols);
+        this.common = CommonSubexpressions.of(this.projections, input.columns());
     }
 
     public List<CompiledExpression> projections() {
@@ -78,7 +83,7 @@ public final class ProjectNode implements PlanNode {
     public Operator createOperator(QueryContext context, Transaction transaction) {
         Operator in = PlanNode.instantiate(input, context, transaction);
         try {
-            return new ProjectOperator(context, in, projections, names, filter);
+            return new ProjectOperator(context, in, common, names, filter);
         } catch (RuntimeException e) {
             in.close();
             throw e;

@@ -221,6 +221,152 @@ class HashAggregateDifferentialTest extends OperatorTestBase {
         check(keys, distinctAggregates(), sorted, "t", 1000);
     }
 
+    /**
+     * String keys that fit a packed slot (at most 7 bytes: flags, empty strings, NULLs, strings
+     * and byte strings differing only in trailing zero bytes, multi-byte UTF-8) for the first
+     * half of the rows, then longer ones, so that the table widens after it holds groups; and the
+     * same without the long half, where it never widens.
+     */
+    @Test
+    void packedStringKeysThenLongOnesMatchDuckDb() throws SQLException {
+        List<BatchColumn> columns = List.of(new BatchColumn("a", DataType.TEXT, true), new BatchColumn("b", DataType.BYTEA, true),
+                new BatchColumn("c", DataType.INTEGER, false), new BatchColumn("x", DataType.decimal(12, 2), true));
+        String[] shortText = {"A", "N", "R", "", "é", "日本", "abcdefg", "a\u0001", "a", null};
+        byte[][] shortBytes = {{}, {0}, {0, 0}, {1, 2, 3}, {-1, -1, -1, -1, -1, -1, -1}, {7}, null};
+        String[] longText = {"abcdefgh", "abcdefg\u0001", "same-prefix-0000", "same-prefix-00010", "longer string with spaces", "A"};
+        byte[][] longBytes = {{0, 0, 0, 0, 0, 0, 0, 0}, {1, 2, 3, 4, 5, 6, 7, 8, 9}, {0}, null};
+        java.util.Random rnd = new java.util.Random(11);
+        List<Object[]> rows = new ArrayList<>();
+        for (int r = 0; r < 12_000; r++) {
+            boolean late = r >= 6_000 && rnd.nextInt(3) == 0;
+            String a = late ? longText[rnd.nextInt(longText.length)] : shortText[rnd.nextInt(shortText.length)];
+            byte[] b = late ? longBytes[rnd.nextInt(longBytes.length)] : shortBytes[rnd.nextInt(shortBytes.length)];
+            rows.add(new Object[] {a, b, rnd.nextInt(5), rnd.nextInt(10) == 0 ? null : java.math.BigDecimal.valueOf(rnd.nextInt(100_000), 2)});
+        }
+        duck.load("packed", columns, rows);
+        duck.load("packed_short", columns, rows.subList(0, 6_000));
+        List<AggregateCall> calls = List.of(AggregateCall.countStar("n"),
+                AggregateCall.of(AggregateKind.SUM, 3, "s", DataType.decimal(38, 2)),
+                AggregateCall.distinct(AggregateKind.COUNT, 0, "da", BIGINT),
+                AggregateCall.distinct(AggregateKind.COUNT, 1, "db", BIGINT));
+        String aggregates = "count(*), sum(x), count(DISTINCT a), count(DISTINCT b)";
+        for (List<Integer> keys : List.of(List.of(0), List.of(1), List.of(0, 1), List.of(2, 0), List.<Integer>of())) {
+            List<DataType> types = new ArrayList<>();
+            List<String> names = new ArrayList<>();
+            for (int key : keys) {
+                types.add(columns.get(key).type());
+                names.add(columns.get(key).name());
+            }
+            calls.forEach(c -> types.add(c.type()));
+            String select = "SELECT " + (keys.isEmpty() ? "" : String.join(", ", names) + ", ") + aggregates;
+            String groupBy = keys.isEmpty() ? "" : " GROUP BY " + String.join(", ", names);
+            for (boolean withLong : new boolean[] {true, false}) {
+                List<Object[]> input = withLong ? rows : rows.subList(0, 6_000);
+                List<Object[]> actual;
+                try (HashAggregateOperator op = new HashAggregateOperator(context, new ListOperator(context, columns, input, 1000),
+                        new AggregateSpec(keys, calls))) {
+                    actual = drain(op);
+                }
+                List<Object[]> expected = duck.query(select + " FROM " + (withLong ? "packed" : "packed_short") + groupBy, types);
+                assertEquals(expected.size(), actual.size(), select + groupBy);
+                assertSameRows(expected, actual);
+            }
+        }
+    }
+
+    /**
+     * Exact sums whose values fit 64 bits but whose sums do not (unscaled values near
+     * {@code Long.MAX_VALUE} and {@code Long.MIN_VALUE}), batches mixing such values with wider
+     * ones, in few groups (summed as runs) and many (row by row); SUM and AVG of one column and
+     * the same SUM twice share one state.
+     */
+    @Test
+    void decimalSumsNearSixtyFourBitsMatchDuckDb() throws SQLException {
+        List<BatchColumn> columns = List.of(new BatchColumn("g", DataType.INTEGER, false),
+                new BatchColumn("h", DataType.INTEGER, false), new BatchColumn("d", DataType.decimal(38, 2), true),
+                new BatchColumn("e", DataType.decimal(38, 0), true));
+        java.util.Random rnd = new java.util.Random(5);
+        java.math.BigInteger big = java.math.BigInteger.valueOf(Long.MAX_VALUE);
+        List<Object[]> rows = new ArrayList<>();
+        for (int r = 0; r < 20_000; r++) {
+            boolean wideBatch = (r / 1000) % 4 == 3;
+            java.math.BigInteger u = big.subtract(java.math.BigInteger.valueOf(rnd.nextInt(1000)));
+            if (rnd.nextBoolean()) {
+                u = u.negate().subtract(java.math.BigInteger.ONE); // down to Long.MIN_VALUE
+            }
+            if (wideBatch && rnd.nextInt(50) == 0) {
+                u = u.multiply(java.math.BigInteger.valueOf(1000));
+            }
+            rows.add(new Object[] {rnd.nextInt(3), rnd.nextInt(2000), rnd.nextInt(20) == 0 ? null : new java.math.BigDecimal(u, 2),
+                new java.math.BigDecimal(r % 7 == 0 ? u : big.subtract(java.math.BigInteger.valueOf(r % 5)))});
+        }
+        duck.load("near64", columns, rows);
+        DataType sum2 = DataType.decimal(38, 2);
+        DataType sum0 = DataType.decimal(38, 0);
+        List<AggregateCall> calls = List.of(AggregateCall.of(AggregateKind.SUM, 2, "sd", sum2),
+                AggregateCall.of(AggregateKind.AVG, 2, "ad", DOUBLE), AggregateCall.of(AggregateKind.SUM, 2, "sd2", sum2),
+                AggregateCall.of(AggregateKind.COUNT, 2, "cd", BIGINT), AggregateCall.of(AggregateKind.AVG, 3, "ae", DOUBLE),
+                AggregateCall.of(AggregateKind.SUM, 3, "se", sum0));
+        for (String key : List.of("g", "h", "")) {
+            List<Integer> keys = key.isEmpty() ? List.of() : List.of(key.equals("g") ? 0 : 1);
+            List<DataType> types = new ArrayList<>();
+            if (!key.isEmpty()) {
+                types.add(DataType.INTEGER);
+            }
+            calls.forEach(c -> types.add(c.type()));
+            List<Object[]> actual;
+            try (HashAggregateOperator op = new HashAggregateOperator(context, new ListOperator(context, columns, rows, 1000),
+                    new AggregateSpec(keys, calls))) {
+                actual = drain(op);
+            }
+            String select = "SELECT " + (key.isEmpty() ? "" : key + ", ") + "sum(d), avg(d), sum(d), count(d), avg(e), sum(e) FROM near64"
+                    + (key.isEmpty() ? "" : " GROUP BY " + key);
+            List<Object[]> expected = duck.query(select, types);
+            assertEquals(expected.size(), actual.size(), select);
+            assertSameRows(expected, actual);
+        }
+    }
+
+    /**
+     * Input clustered by the key into a table larger than the caches (50,000 groups, four rows
+     * each, as line items by order): probed row by row with the previous-row shortcut, with
+     * strings longer than 16 bytes in the key and NULL keys among the runs; then the same rows
+     * shuffled, probed a batch at a time.
+     */
+    @Test
+    void clusteredKeysInALargeTableMatchDuckDb() throws SQLException {
+        List<BatchColumn> columns = List.of(new BatchColumn("k", DataType.BIGINT, true), new BatchColumn("s", DataType.TEXT, true),
+                new BatchColumn("x", DataType.INTEGER, false));
+        List<Object[]> rows = new ArrayList<>();
+        for (int r = 0; r < 200_000; r++) {
+            int key = r / 4;
+            rows.add(new Object[] {key % 997 == 0 ? null : (long) key * 7919, key % 3 == 0 ? null : "a string longer than sixteen " + key % 50,
+                r % 13});
+        }
+        duck.load("clustered", columns, rows);
+        List<AggregateCall> calls = List.of(AggregateCall.countStar("n"), AggregateCall.of(AggregateKind.SUM, 2, "sx", BIGINT));
+        List<Object[]> shuffled = new ArrayList<>(rows);
+        java.util.Collections.shuffle(shuffled, new java.util.Random(3));
+        for (List<Object[]> input : List.of(rows, shuffled)) {
+            for (List<Integer> keys : List.of(List.of(0), List.of(0, 1))) {
+                List<DataType> types = new ArrayList<>();
+                for (int key : keys) {
+                    types.add(columns.get(key).type());
+                }
+                calls.forEach(c -> types.add(c.type()));
+                List<Object[]> actual;
+                try (HashAggregateOperator op = new HashAggregateOperator(context, new ListOperator(context, columns, input, 4096),
+                        new AggregateSpec(keys, calls))) {
+                    actual = drain(op);
+                }
+                String k = keys.size() == 1 ? "k" : "k, s";
+                List<Object[]> expected = duck.query("SELECT " + k + ", count(*), sum(x) FROM clustered GROUP BY " + k, types);
+                assertEquals(expected.size(), actual.size(), k);
+                assertSameRows(expected, actual);
+            }
+        }
+    }
+
     @Test
     void emptyInputMatchesDuckDb() throws SQLException {
         check(List.of(), standardAggregates(), List.of(), "t WHERE false");
