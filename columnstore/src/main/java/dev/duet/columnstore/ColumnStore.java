@@ -549,6 +549,33 @@ public final class ColumnStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether a table's key map is part way through growing ({@link #growKeyMaps}). Sync thread
+     * (the key maps are the sync thread's alone), between commits.
+     */
+    public boolean keyMapsGrowing() {
+        for (ColumnTable t : tables.values()) {
+            if (t.keys.growing()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Moves up to {@code slots} entries of each growing key map into its new table: the sync
+     * calls this while no commit waits, so that a table whose writes stopped halfway through a
+     * growth does not keep its key map's old table. Sync thread, between commits.
+     */
+    public void growKeyMaps(int slots) {
+        if (currentTs >= 0) {
+            throw new IllegalStateException("growKeyMaps inside commit " + currentTs);
+        }
+        for (ColumnTable t : tables.values()) {
+            t.keys.migrate(slots);
+        }
+    }
+
     /** Segments frozen whose files are not installed yet. */
     public int sealsInFlight() {
         return sealer.inFlight();

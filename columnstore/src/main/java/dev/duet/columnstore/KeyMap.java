@@ -238,10 +238,19 @@ final class KeyMap {
 
     /** Moves the next {@link #MIGRATE_PER_OP} slots of the old table, if the map is growing. */
     private void migrate() {
+        migrate(MIGRATE_PER_OP);
+    }
+
+    /**
+     * Moves the next {@code slots} slots of the old table, if the map is growing: the owner calls
+     * this when idle, so that a map whose writes stopped halfway through a growth does not keep
+     * its old table (up to half the new one) for good.
+     */
+    void migrate(int slots) {
         if (old == null) {
             return;
         }
-        int end = Math.min(oldMask + 1, migrated + MIGRATE_PER_OP);
+        int end = (int) Math.min(oldMask + 1L, (long) migrated + slots);
         for (int s = migrated; s < end; s++) {
             int from = s * STRIDE;
             long position = old[from];

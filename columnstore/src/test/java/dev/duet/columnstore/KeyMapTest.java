@@ -1,6 +1,7 @@
 package dev.duet.columnstore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -103,6 +104,26 @@ class KeyMapTest {
             Long expected = model.get(ByteBuffer.wrap(k));
             assertEquals(expected == null ? KeyMap.NONE : expected, map.get(k));
         }
+    }
+
+    /** A growth left half done (writes stopped) is finished by the owner's idle calls. */
+    @Test
+    void idleMovesFinishAGrowth() {
+        KeyMap map = new KeyMap();
+        long k = 0;
+        while (!map.growing() || map.size() < 1000) {
+            map.put(ByteBuffer.allocate(8).putLong(k).array(), k);
+            k++;
+        }
+        assertTrue(map.growing());
+        map.migrate(7);
+        assertTrue(map.growing(), "seven slots do not finish a growth of a map of a thousand keys");
+        map.migrate(Integer.MAX_VALUE);
+        assertFalse(map.growing());
+        for (long i = 0; i < k; i++) {
+            assertEquals(i, map.get(ByteBuffer.allocate(8).putLong(i).array()));
+        }
+        assertEquals(k, map.size());
     }
 
     @Test

@@ -85,6 +85,11 @@ public final class ColumnSync implements AutoCloseable {
     private long queuedBytes;
     /** Commits the sync thread takes from the queue at once. */
     private static final int BATCH = 256;
+    /**
+     * Key-map slots moved per idle pass when a table's key map was left part way through a growth
+     * (about a millisecond of work), so that a commit arriving meanwhile waits no longer than that.
+     */
+    private static final int IDLE_GROWTH_SLOTS = 1 << 16;
     /** Sync thread: the commits taken from the queue, being applied in order. */
     private final Pending[] batch = new Pending[BATCH];
     /**
@@ -315,6 +320,7 @@ public final class ColumnSync implements AutoCloseable {
         while (true) {
             int n = 0;
             boolean sealed;
+            boolean idleWork = false;
             queueLock.lock();
             try {
                 while (true) {
@@ -333,10 +339,19 @@ public final class ColumnSync implements AutoCloseable {
                     if (stopping) {
                         return;
                     }
+                    if (columns.keyMapsGrowing()) {
+                        idleWork = true; // nothing queued: finish a key map's growth, a slice at a time
+                        break;
+                    }
                     work.await();
                 }
             } finally {
                 queueLock.unlock();
+            }
+            if (idleWork) {
+                // a slice of about a millisecond, then the queue is looked at again
+                columns.growKeyMaps(IDLE_GROWTH_SLOTS);
+                continue;
             }
             if (sealed) {
                 columns.installSeals(); // a no-op if endCommit installed it already

@@ -2,6 +2,7 @@ package dev.duet.sync;
 
 import static dev.duet.sync.SyncTestSupport.assertSameAt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.duet.columnstore.ColumnStore;
@@ -319,6 +320,33 @@ class ColumnSyncTest {
             assertSameAt(snap, columns, root);
             snap.close();
         }
+    }
+
+    /**
+     * A commit whose puts start a key map's growth and nothing after it: the sync finishes the
+     * growth while idle, so the map does not keep its old table (the 11th key of a 16-slot map
+     * starts a growth that its own put does not finish).
+     */
+    @Test
+    void finishesAKeyMapsGrowthWhenWritesStop() throws Exception {
+        openAll(1000);
+        createTable(TableDef.builder("g").column("k", DataType.INTEGER).column("v", DataType.TEXT).primaryKey("k").build());
+        try (Transaction tx = rows.begin()) {
+            for (int k = 0; k < 11; k++) {
+                tx.insert("g", k, "v" + k);
+            }
+            tx.commit();
+        }
+        try (Transaction snap = rows.begin(true)) {
+            assertSameAt(snap, columns, root); // the sync applied the commit
+        }
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (columns.keyMapsGrowing() && System.nanoTime() < deadline) {
+            Thread.sleep(1); // a racy read of the sync thread's state, only to wait: checked below after the join
+        }
+        sync.close(); // joins the sync thread
+        sync = null;
+        assertFalse(columns.keyMapsGrowing(), "the idle sync finished the key map's growth");
     }
 
     @Test
