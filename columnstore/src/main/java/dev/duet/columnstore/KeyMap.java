@@ -2,9 +2,7 @@ package dev.duet.columnstore;
 
 import dev.duet.core.DuetException;
 import dev.duet.core.SqlState;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
+import dev.duet.core.types.KeyHash;
 import java.util.Arrays;
 
 /**
@@ -43,11 +41,9 @@ final class KeyMap {
     static final int MIGRATE_PER_OP = 16;
     /** The largest capacity in slots: {@code STRIDE * capacity} must be a valid array length. */
     private static final int MAX_CAPACITY = 1 << 29;
-    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final int MAX_CHUNK = 1 << 20;
-    /** Low bits of a key's hash taken from its last byte (see {@link #hash}). */
+    /** Low bits of a key's hash taken from its last byte (see {@link KeyHash}). */
     private static final int RUN_BITS = 2;
-    private static final int RUN_MASK = (1 << RUN_BITS) - 1;
 
     /** The current table: {@code STRIDE} longs per slot; position {@link #NONE} marks an empty slot. */
     private long[] table;
@@ -326,32 +322,8 @@ final class KeyMap {
         return w;
     }
 
-    /**
-     * A well-mixed hash of the key, except for its lowest {@link #RUN_BITS} bits, which are those of
-     * the key's last byte: keys that differ only there (neighbouring integers: ascending ids, row
-     * ids) take neighbouring slots, so that applying ascending inserts misses the cache about once
-     * per run of four keys instead of once per key (the miss was most of {@link #put}'s time).
-     */
+    /** {@link KeyHash}: ascending keys take neighbouring slots (a cache miss per run of four puts, not per put). */
     private static int hash(byte[] buf, int off, int len) {
-        if (len == 0) {
-            return 0x9E3779B9;
-        }
-        int last = off + len - 1;
-        long h = len * 0x9E3779B97F4A7C15L;
-        int i = off;
-        for (; i + 8 <= last; i += 8) {
-            h = (h ^ (long) LONG.get(buf, i)) * 0xFF51AFD7ED558CCDL;
-            h ^= h >>> 29;
-        }
-        long tail = 0;
-        for (; i < last; i++) {
-            tail = (tail << 8) | (buf[i] & 0xFF);
-        }
-        tail = (tail << 8) | (buf[last] & 0xFF & ~RUN_MASK);
-        h = (h ^ tail) * 0xC4CEB9FE1A85EC53L;
-        h ^= h >>> 33;
-        h *= 0xFF51AFD7ED558CCDL;
-        h ^= h >>> 33;
-        return (int) h & ~RUN_MASK | buf[last] & RUN_MASK;
+        return KeyHash.of(buf, off, len, RUN_BITS);
     }
 }

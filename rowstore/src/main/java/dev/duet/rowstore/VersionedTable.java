@@ -1,8 +1,8 @@
 package dev.duet.rowstore;
 
+import dev.duet.core.types.KeyHash;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -64,7 +64,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class VersionedTable {
     static final Comparator<byte[]> KEY_ORDER = Arrays::compareUnsigned;
-    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     /** Elements of {@link Slot#up} and of the pages of {@link #pages}. */
     private static final VarHandle CELL = MethodHandles.arrayElementVarHandle(Slot[].class);
     /** Elements of {@link #cells}. */
@@ -81,7 +80,6 @@ final class VersionedTable {
     private static final int MIN_CELLS = 16;
     /** Cells of a run of neighbouring keys ({@link #hash}): eight {@code long}s, a cache line. */
     private static final int RUN_BITS = 3;
-    private static final int RUN_MASK = (1 << RUN_BITS) - 1;
 
     static {
         try {
@@ -156,35 +154,12 @@ final class VersionedTable {
     }
 
     /**
-     * A well-mixed hash of an encoded key, except for its lowest {@link #RUN_BITS} bits, which are
-     * those of the key's last byte. {@code Arrays.hashCode} is not well mixed: encoded integer keys
-     * differ only in their last bytes, its polynomial maps a million of them onto a quarter million
-     * values, and the probe sequences would run into each other. The low bits are kept so that
-     * keys that differ only there (neighbouring integers: ascending ids, sequences, row ids) fall
-     * in one run of adjacent cells (64 bytes): inserting ascending keys into a large table then
-     * misses the cache about once per run instead of once per key, a miss that was a fifth of the
-     * CPU time of a single-row INSERT. Keys whose last bytes agree in those bits start their probes only at
-     * every {@code 2^RUN_BITS}-th cell, which behaves as buckets of that many cells.
+     * {@link KeyHash} with runs of eight cells (64 bytes): inserting ascending keys misses the
+     * cache about once per run instead of once per key, a miss that was a fifth of the CPU time
+     * of a single-row INSERT.
      */
     static int hash(byte[] b) {
-        int last = b.length - 1;
-        if (last < 0) {
-            return 0x9E3779B9;
-        }
-        long h = 0x9E3779B97F4A7C15L ^ b.length;
-        int i = 0;
-        for (; i + 8 <= last; i += 8) {
-            h = (h ^ (long) LONG.get(b, i)) * 0xFF51AFD7ED558CCDL;
-            h ^= h >>> 32;
-        }
-        for (; i < last; i++) {
-            h = (h ^ (b[i] & 0xFF)) * 0x100000001B3L;
-        }
-        h = (h ^ (b[last] & 0xFF & ~RUN_MASK)) * 0x100000001B3L;
-        h ^= h >>> 33;
-        h *= 0xC4CEB9FE1A85EC53L;
-        h ^= h >>> 33;
-        return (int) h & ~RUN_MASK | b[last] & RUN_MASK;
+        return KeyHash.of(b, 0, b.length, RUN_BITS);
     }
 
     final long id;

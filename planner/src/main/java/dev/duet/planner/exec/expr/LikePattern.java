@@ -12,10 +12,11 @@ import org.apache.arrow.memory.util.MemoryUtil;
 /**
  * A compiled LIKE pattern matched against UTF-8 bytes in native memory. {@code %} matches any
  * sequence of characters, {@code _} exactly one character (one code point, whatever its byte
- * length), the escape character makes the next character literal. Patterns of the common shapes
- * ({@code abc}, {@code abc%}, {@code %abc}, {@code %abc%}) match by a byte comparison or search;
- * patterns of literals between {@code %} only ({@code %special%requests%}, {@code a%b%c}) by
- * searching each literal after the previous one, which is exact because {@code %} matches any gap
+ * length), the escape character makes the next character literal. A pattern without wildcards
+ * matches by one byte comparison; a pattern of literals between {@code %} only ({@code abc%},
+ * {@code %abc%}, {@code %special%requests%}, {@code a%b%c}) by an anchored comparison of its first
+ * and last literal where it does not start or end with {@code %}, and a search for each literal
+ * after the previous one in between, which is exact because {@code %} matches any gap
  * and taking each literal's leftmost occurrence leaves the most room for the rest; patterns with
  * {@code _} by the greedy wildcard algorithm with one backtrack point, which is exact for {@code %}
  * and {@code _}. Searches look for a literal's first byte eight bytes at a time.
@@ -24,7 +25,7 @@ final class LikePattern {
     private static final int ANY_CHAR = -1;
     private static final int ANY_SEQUENCE = -2;
 
-    private enum Shape { EXACT, PREFIX, SUFFIX, CONTAINS, ANYTHING, SEGMENTS, GENERAL }
+    private enum Shape { EXACT, SEGMENTS, GENERAL }
 
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGHS = 0x8080808080808080L;
@@ -34,9 +35,9 @@ final class LikePattern {
     /** Literal bytes (0..255), {@link #ANY_CHAR} or {@link #ANY_SEQUENCE}; runs of % collapsed. */
     private final int[] tokens;
     private final Shape shape;
-    /** For the simple shapes: the literal part. */
+    /** For {@link Shape#EXACT}: the pattern's bytes. */
     private final byte[] literal;
-    /** For {@link Shape#SEGMENTS}: the literals between the {@code %}s, in order. */
+    /** For {@link Shape#SEGMENTS}: the literals between the {@code %}s, in order (none for {@code %}). */
     private final byte[][] segments;
     /** For {@link Shape#SEGMENTS}: whether the pattern starts, or ends, with {@code %}. */
     private final boolean leading;
@@ -44,55 +45,29 @@ final class LikePattern {
 
     private LikePattern(int[] tokens) {
         this.tokens = tokens;
-        int percents = 0;
-        int anyChars = 0;
+        boolean percent = false;
+        boolean anyChar = false;
         for (int t : tokens) {
-            if (t == ANY_SEQUENCE) {
-                percents++;
-            } else if (t == ANY_CHAR) {
-                anyChars++;
-            }
+            percent |= t == ANY_SEQUENCE;
+            anyChar |= t == ANY_CHAR;
         }
-        boolean leading = tokens.length > 0 && tokens[0] == ANY_SEQUENCE;
-        boolean trailing = tokens.length > 0 && tokens[tokens.length - 1] == ANY_SEQUENCE;
-        Shape s;
-        if (anyChars > 0) {
-            s = Shape.GENERAL;
-        } else if (percents == 0) {
-            s = Shape.EXACT;
-        } else if (tokens.length == 1) {
-            s = Shape.ANYTHING;
-        } else if (percents == 1 && trailing) {
-            s = Shape.PREFIX;
-        } else if (percents == 1 && leading) {
-            s = Shape.SUFFIX;
-        } else if (percents == 2 && leading && trailing) {
-            s = Shape.CONTAINS;
-        } else {
-            s = Shape.SEGMENTS;
-        }
-        this.shape = s;
-        int from = leading && s != Shape.EXACT ? 1 : 0;
-        int to = trailing && s != Shape.EXACT ? tokens.length - 1 : tokens.length;
-        byte[] lit = new byte[Math.max(0, to - from)];
-        if (s != Shape.GENERAL) {
-            for (int i = from; i < to; i++) {
-                lit[i - from] = (byte) tokens[i];
-            }
-        }
-        this.literal = lit;
-        this.leading = leading;
-        this.trailing = trailing;
-        this.segments = s == Shape.SEGMENTS ? segments(tokens) : null;
+        this.shape = anyChar ? Shape.GENERAL : percent ? Shape.SEGMENTS : Shape.EXACT;
+        this.leading = tokens.length > 0 && tokens[0] == ANY_SEQUENCE;
+        this.trailing = tokens.length > 0 && tokens[tokens.length - 1] == ANY_SEQUENCE;
+        this.segments = shape == Shape.SEGMENTS ? segments(tokens) : null;
+        this.literal = shape == Shape.EXACT ? segments(tokens)[0] : null;
     }
 
-    /** The literal runs of {@code tokens} (which hold no {@link #ANY_CHAR}), split at {@link #ANY_SEQUENCE}. */
+    /**
+     * The literal runs of {@code tokens} (which hold no {@link #ANY_CHAR}), split at
+     * {@link #ANY_SEQUENCE}; a pattern without {@code %} is one run, also when empty.
+     */
     private static byte[][] segments(int[] tokens) {
         List<byte[]> out = new ArrayList<>();
         int start = 0;
         for (int i = 0; i <= tokens.length; i++) {
             if (i == tokens.length || tokens[i] == ANY_SEQUENCE) {
-                if (i > start) {
+                if (i > start || tokens.length == 0) {
                     byte[] seg = new byte[i - start];
                     for (int j = start; j < i; j++) {
                         seg[j - start] = (byte) tokens[j];
@@ -148,11 +123,7 @@ final class LikePattern {
     /** Whether the {@code len} bytes at {@code a} match. */
     boolean matches(long a, int len) {
         return switch (shape) {
-            case ANYTHING -> true;
             case EXACT -> len == literal.length && Utf8Bytes.regionMatches(a, literal, 0, len);
-            case PREFIX -> len >= literal.length && Utf8Bytes.regionMatches(a, literal, 0, literal.length);
-            case SUFFIX -> len >= literal.length && Utf8Bytes.regionMatches(a + len - literal.length, literal, 0, literal.length);
-            case CONTAINS -> indexOf(a, 0, len, literal) >= 0;
             case SEGMENTS -> matchSegments(a, len);
             case GENERAL -> matchGeneral(a, len);
         };
