@@ -83,6 +83,8 @@ public final class RowStore implements AutoCloseable {
     /** (drop timestamp, table id) of dropped tables whose storage old snapshots may still read. */
     private final ConcurrentLinkedQueue<long[]> dropped = new ConcurrentLinkedQueue<>();
 
+    /** One {@link #vacuum} pass at a time (it guards {@code VersionedTable.prunedUpTo}). */
+    private final Object vacuumLock = new Object();
     /** Guards the checkpoint fields below; one checkpoint at a time. */
     private final Object checkpointLock = new Object();
     private long checkpointGeneration;
@@ -868,6 +870,14 @@ public final class RowStore implements AutoCloseable {
      * old catalog versions. Runs in the background; callable directly (tests).
      */
     public void vacuum() {
+        // One pass at a time: a direct call must not find a table marked pruned by a background
+        // pass still walking it, and return before that pass has reclaimed anything.
+        synchronized (vacuumLock) {
+            vacuumPass();
+        }
+    }
+
+    private void vacuumPass() {
         long horizon = snapshots.horizon();
         for (VersionedTable vt : tables.values()) {
             List<VersionedTable.Slot> dead = vt.prune(horizon);

@@ -209,7 +209,7 @@ final class VersionedTable {
     /** Timestamp of the newest commit that wrote to this table. Written under the commit lock. */
     volatile long lastWriteTs;
     /**
-     * Horizon of the last complete {@link #prune} pass (maintenance thread only). While no commit
+     * Horizon of the last complete {@link #prune} pass (the row store's vacuum lock). While no commit
      * after it has written the table, another pass could not reclaim anything.
      */
     long prunedUpTo = -1;
