@@ -19,8 +19,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.zip.CRC32C;
+import net.openhft.chronicle.bytes.BytesStore;
+import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
+import net.openhft.chronicle.map.ExternalMapQueryContext;
+import net.openhft.chronicle.map.MapAbsentEntry;
 
 /**
  * Writes and reads checkpoints: the committed rows at one snapshot in a persisted Chronicle Map
@@ -116,15 +120,21 @@ final class Checkpointer {
         try (ChronicleMap<byte[], byte[]> map = recover
                 ? builder.recoverPersistedTo(file.toFile(), true)
                 : builder.createPersistedTo(file.toFile())) {
-            for (Map.Entry<byte[], byte[]> e : map.entrySet()) {
-                byte[] k = e.getKey();
-                if (k.length < 8) {
-                    throw DuetException.of(SqlState.DATA_CORRUPTED, "checkpoint %s holds a malformed key", file);
+            // Read each entry's bytes in place: one array for the key and one for the row, where
+            // iterating the map's entry set would make a copy of each and then another of the key.
+            map.forEachEntry(e -> {
+                Data<byte[]> k = e.key();
+                Data<byte[]> v = e.value();
+                if (k.size() < 8 || k.size() - 8 > Integer.MAX_VALUE || v.size() > Integer.MAX_VALUE) {
+                    throw DuetException.of(SqlState.DATA_CORRUPTED, "checkpoint %s holds a malformed entry", file);
                 }
-                long tableId = ByteBuffer.wrap(k, 0, 8).getLong();
-                byte[] key = java.util.Arrays.copyOfRange(k, 8, k.length);
-                sink.row(tableId, key, e.getValue());
-            }
+                long tableId = bigEndian(k.bytes().readLong(k.offset()));
+                byte[] key = new byte[(int) (k.size() - 8)];
+                k.bytes().read(k.offset() + 8, key, 0, key.length);
+                byte[] row = new byte[(int) v.size()];
+                v.bytes().read(v.offset(), row, 0, row.length);
+                sink.row(tableId, key, row);
+            });
         } catch (IOException e) {
             throw new DuetException(SqlState.IO_ERROR, "cannot read checkpoint " + file + ": " + e.getMessage(), e);
         }
@@ -166,16 +176,9 @@ final class Checkpointer {
             if (count > 0 && stats[3] > 16 * (total / count)) {
                 builder.actualSegments((int) Math.max(1, Math.min(1024, total / (4 * stats[3]))));
             }
-            try (ChronicleMap<byte[], byte[]> map = builder.createPersistedTo(file.toFile())) {
-                ByteBuffer prefix = ByteBuffer.allocate(8);
-                rows.forEach((tableId, key, row) -> {
-                    byte[] k = new byte[8 + key.length];
-                    prefix.clear();
-                    prefix.putLong(tableId);
-                    System.arraycopy(prefix.array(), 0, k, 0, 8);
-                    System.arraycopy(key, 0, k, 8, key.length);
-                    map.put(k, row);
-                });
+            try (ChronicleMap<byte[], byte[]> map = builder.createPersistedTo(file.toFile());
+                    EntryBuffer buffer = new EntryBuffer()) {
+                rows.forEach((tableId, key, row) -> buffer.put(map, tableId, key, row));
             }
             force(file);
             writeMeta(new Meta(generation, lsn, ts, catalog, nextRowIds));
@@ -192,6 +195,53 @@ final class Checkpointer {
         }
         removeStale(generation);
         return stats[1] + stats[2];
+    }
+
+    /**
+     * Puts entries through one native buffer instead of {@code map.put(byte[], byte[])}, which
+     * wraps each array in a reference-counted Chronicle {@code BytesStore} (an allocation and a
+     * shared counter's increment per key and per value: half of a checkpoint's CPU time when
+     * profiled under batched inserts). The key (table id, then the encoded key) and the row are
+     * copied side by side into the buffer, and the map reads both from there. Used by the one
+     * thread writing a checkpoint.
+     */
+    private static final class EntryBuffer implements AutoCloseable {
+        private BytesStore<?, Void> store = BytesStore.nativeStoreWithFixedCapacity(4096);
+
+        void put(ChronicleMap<byte[], byte[]> map, long tableId, byte[] key, byte[] row) {
+            int keySize = 8 + key.length;
+            long size = (long) keySize + row.length;
+            if (size > store.capacity()) {
+                store.releaseLast();
+                store = BytesStore.nativeStoreWithFixedCapacity(Math.max(size, 2 * store.capacity()));
+            }
+            store.writeLong(0, bigEndian(tableId));
+            store.write(8, key, 0, key.length);
+            store.write(keySize, row, 0, row.length);
+            try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(store, 0, keySize)) {
+                c.updateLock().lock();
+                Data<byte[]> value = c.wrapValueBytesAsData(store, keySize, row.length);
+                MapAbsentEntry<byte[], byte[]> absent = c.absentEntry();
+                if (absent != null) {
+                    absent.doInsert(value);
+                } else {
+                    c.entry().doReplaceValue(value);
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            store.releaseLast();
+        }
+    }
+
+    /**
+     * {@code v} with its bytes in big-endian order when stored or read by Chronicle's native-order
+     * {@code writeLong}/{@code readLong} (the table id leads each key big-endian).
+     */
+    private static long bigEndian(long v) {
+        return ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN ? v : Long.reverseBytes(v);
     }
 
     private void writeMeta(Meta meta) throws IOException {
