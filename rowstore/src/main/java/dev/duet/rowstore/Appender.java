@@ -297,11 +297,7 @@ public final class Appender implements AutoCloseable {
         if (keyCodec == null || ascending) {
             return;
         }
-        Integer[] order = new Integer[count];
-        for (int i = 0; i < count; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> VersionedTable.KEY_ORDER.compare(keys[a], keys[b]));
+        int[] order = KeySort.order(keys, count);
         for (int i = 1; i < count; i++) {
             if (Arrays.equals(keys[order[i - 1]], keys[order[i]])) {
                 throw Transaction.duplicateKey(table, rowCodec.decode(rows[order[i]]));

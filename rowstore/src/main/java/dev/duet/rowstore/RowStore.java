@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -173,29 +174,32 @@ public final class RowStore implements AutoCloseable {
             Catalog cat = meta.catalog();
             startTs = meta.ts();
             startLsn = meta.lsn();
-            Map<Long, List<VersionedTable.Slot>> loaded = new HashMap<>();
-            for (TableDef t : cat.tables()) {
-                loaded.put(t.id(), new ArrayList<>());
+            // Table ids sorted, beside each table's rows: a binary search per row, not a boxed
+            // id and a hash lookup (the checkpoint lists rows in hash order, tables interleaved).
+            long[] ids = cat.tables().stream().mapToLong(TableDef::id).sorted().toArray();
+            VersionedTable.Loaded[] loaded = new VersionedTable.Loaded[ids.length];
+            for (int i = 0; i < ids.length; i++) {
+                loaded[i] = new VersionedTable.Loaded();
             }
             long ts = startTs;
             long[] bytes = new long[1];
             checkpointer.load(meta, !lock.previousCloseClean(), (tableId, key, row) -> {
                 bytes[0] += Checkpointer.entryBytes(key, row);
-                List<VersionedTable.Slot> rows = loaded.get(tableId);
-                if (rows == null) {
+                int at = Arrays.binarySearch(ids, tableId);
+                if (at < 0) {
                     throw DuetException.of(SqlState.DATA_CORRUPTED,
                             "checkpoint holds rows of table id %d, which its catalog does not list", tableId);
                 }
-                rows.add(new VersionedTable.Slot(key, ts, row));
+                loaded[at].add(key, row);
             });
             for (TableDef t : cat.tables()) {
-                List<VersionedTable.Slot> rows = loaded.get(t.id());
+                VersionedTable.Loaded rows = loaded[Arrays.binarySearch(ids, t.id())];
                 VersionedTable vt = new VersionedTable(t.id(), rows.size());
                 vt.nextRowId.set(meta.nextRowIds().getOrDefault(t.id(), 1L));
-                vt.load(rows);
+                vt.load(rows, ts);
                 if (!t.hasPrimaryKey()) {
-                    for (VersionedTable.Slot slot : rows) {
-                        noteRowId(t, vt, slot.key);
+                    for (int i = 0; i < rows.size(); i++) {
+                        noteRowId(t, vt, rows.key(i));
                     }
                 }
                 tables.put(t.id(), vt);
@@ -691,7 +695,7 @@ public final class RowStore implements AutoCloseable {
     static VersionedTable buildIndex(TableDef table, IndexDef index, VersionedTable committed,
             TreeMap<byte[], byte[]> own, long ts) {
         IndexKeys keys = new IndexKeys(table, index);
-        List<VersionedTable.Slot> slots = new ArrayList<>();
+        VersionedTable.Loaded slots = new VersionedTable.Loaded();
         TreeMap<byte[], Object[]> unique = index.unique() ? new TreeMap<>(VersionedTable.KEY_ORDER) : null;
         java.util.function.BiConsumer<byte[], byte[]> add = (pk, encoded) -> {
             Object[] row = table.rowCodec().decode(encoded);
@@ -700,7 +704,7 @@ public final class RowStore implements AutoCloseable {
                 throw DuetException.of(SqlState.UNIQUE_VIOLATION, "could not create unique index \"%s\": key (%s) is duplicated",
                         index.name(), Transaction.describeIndexKey(table, index, row));
             }
-            slots.add(new VersionedTable.Slot(IndexKeys.entry(values, pk), ts, pk));
+            slots.add(IndexKeys.entry(values, pk), pk);
         };
         if (committed != null) {
             for (VersionedTable.Slot slot : committed.slots()) {
@@ -718,7 +722,7 @@ public final class RowStore implements AutoCloseable {
             }
         }
         VersionedTable entries = VersionedTable.forIndex(index.id());
-        entries.load(slots);
+        entries.load(slots, ts);
         return entries;
     }
 

@@ -516,12 +516,47 @@ final class VersionedTable {
     }
 
     /**
-     * Adds rows loaded from a checkpoint (or an index being built), sorted by key first: into an
-     * empty table they are then appended at the tail of each level, without a search. Recovery or
-     * commit lock.
+     * Rows to {@link #load}: keys and rows side by side, gathered by the one thread recovering the
+     * store or building an index.
      */
-    void load(List<Slot> slots) {
-        slots.sort((a, b) -> KEY_ORDER.compare(a.key, b.key));
+    static final class Loaded {
+        private byte[][] keys = new byte[16][];
+        private byte[][] rows = new byte[16][];
+        private int size;
+
+        void add(byte[] key, byte[] row) {
+            if (size == keys.length) {
+                keys = Arrays.copyOf(keys, size * 2);
+                rows = Arrays.copyOf(rows, size * 2);
+            }
+            keys[size] = key;
+            rows[size++] = row;
+        }
+
+        int size() {
+            return size;
+        }
+
+        byte[] key(int i) {
+            return keys[i];
+        }
+    }
+
+    /**
+     * Adds rows loaded from a checkpoint (or an index being built), each a version committed at
+     * {@code ts}. They are sorted by key first and their slots made in that order, so into an empty
+     * table they are appended at the tail of each level without a search, and neighbouring keys'
+     * slots lie near each other in memory (a scan in key order then walks memory in order).
+     * Recovery or commit lock.
+     */
+    void load(Loaded loaded, long ts) {
+        int n = loaded.size;
+        int[] order = KeySort.order(loaded.keys, n);
+        List<Slot> slots = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int at = order[i];
+            slots.add(new Slot(loaded.keys[at], ts, loaded.rows[at]));
+        }
         if (cells != null && (usedCells + slots.size()) * 4L > cells.length * 3L) {
             grow(liveCells + slots.size());
         }

@@ -98,12 +98,16 @@ class VersionedTableTest {
     @Test
     void aLoadedTableAppendsInKeyOrderAndTakesMoreKeys() {
         VersionedTable table = new VersionedTable(1, 100);
-        List<VersionedTable.Slot> slots = new ArrayList<>();
+        List<Long> shuffled = new ArrayList<>();
         for (long k = 0; k < 5000; k += 2) {
-            slots.add(new VersionedTable.Slot(key(k), 1, key(k)));
+            shuffled.add(k);
         }
-        Collections.shuffle(slots, new Random(5));
-        table.load(slots);
+        Collections.shuffle(shuffled, new Random(5));
+        VersionedTable.Loaded loaded = new VersionedTable.Loaded();
+        for (long k : shuffled) {
+            loaded.add(key(k), key(k));
+        }
+        table.load(loaded, 1);
         for (long k = 1; k < 5000; k += 2) {
             table.install(null, key(k), 2, key(k));
         }
