@@ -784,7 +784,9 @@ public final class RowCodec {
             throw new IllegalArgumentException("column " + col + " of type " + types[col] + " got " + v
                     + ", which has too many digits; use Values.coerce");
         }
-        return d.unscaledValue().longValue();
+        // At most 18 digits, so the value is held as a long: moving the point by the scale reads
+        // it out without making the BigInteger that unscaledValue() would.
+        return d.movePointRight(d.scale()).longValue();
     }
 
     private int bigUnscaledLength(int col, BigDecimal v) {
