@@ -51,6 +51,13 @@ public final class HashJoinOperator extends AbstractJoinOperator {
     private boolean[] equal;
     /** Probe rows before this one have no candidates left. */
     private int scanRow;
+    /**
+     * Whether the next probe batch consults the table's Bloom filter. It pays when most probes
+     * miss and costs a little when most match, so each batch's outcome sets it for the next:
+     * off once more than half of a batch got past the filter, on again once fewer than a quarter
+     * of a batch found a candidate (the gap keeps a probe side near the border from flipping).
+     */
+    private boolean filterProbes = true;
 
     public HashJoinOperator(QueryContext ctx, HashJoinSpec spec, Operator left, Operator right) {
         super(ctx, Objects.requireNonNull(spec, "spec is null").type(), left, right, spec.residual(),
@@ -195,7 +202,9 @@ public final class HashJoinOperator extends AbstractJoinOperator {
             candidate = new int[size];
         }
         keys.encode(probeKeyVectors, rows, probeKeys, probeNulls);
-        table.lookup(probeKeys, probeNulls, rows, candidate);
+        boolean filter = filterProbes && table.filtered();
+        int passed = table.lookup(probeKeys, probeNulls, rows, candidate, filter);
+        filterProbes = filter ? 2L * passed <= rows : 4L * passed < rows;
         scanRow = 0;
     }
 

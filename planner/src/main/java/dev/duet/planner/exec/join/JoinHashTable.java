@@ -18,9 +18,14 @@ import dev.duet.core.exec.HeapReservation;
  *     {@code key - min} in an int array: no hashing, no key comparison, one memory access;
  * <li><b>hashed</b>: open addressing with linear probing, the key (or hash) stored beside the
  *     row in one 16-byte slot, so a lookup costs one cache miss; at most half the slots are used.
- *     When the slots outgrow the caches, a blocked Bloom filter of two bits per key (16 bits per
- *     key, at most 512 KiB so that it stays in L2) answers most misses without touching them:
- *     selective joins (TPC-H Q3, Q5: most line items find no order) mostly stop there.
+ *     Beside the slots, a blocked Bloom filter of two bits per key (16 bits per key, at most
+ *     512 KiB so that it stays in L2) answers most misses without touching them. For slots
+ *     beyond the caches it saves the cache miss (TPC-H Q3, Q5: most line items find no order);
+ *     for small tables it saves the branch: whether a probe's home slot is empty is a coin toss at
+ *     half load, so a walk over the slots mispredicts about every other miss, while the filter's
+ *     test is almost always "no" (TPC-H Q17: 6 million line items against 200 parts, Q8, Q19,
+ *     Q20). The caller says per batch whether to consult it ({@link #lookup}): probes that mostly
+ *     match gain nothing from it.
  * </ul>
  * Duplicate longs are chained through {@link #next}; a table without any
  * ({@link #unique()}) has no chain array, and a probe takes at most one candidate per row.
@@ -30,8 +35,6 @@ import dev.duet.core.exec.HeapReservation;
  * Read-only once built, so parallel probes share it without locks ({@link SharedHashBuild}).
  */
 final class JoinHashTable {
-    /** Slots of the hashed layout above which (16 bytes each) the Bloom filter pays for itself. */
-    private static final int BLOOM_MIN_SLOTS = 1 << 15;
     private static final int BLOOM_MAX_WORDS = 1 << 16;
 
     private final boolean packed;
@@ -41,7 +44,7 @@ final class JoinHashTable {
     /** Hashed layout: key, row + 1, key, row + 1, ...; a row of 0 is an empty slot. Null when direct. */
     private final long[] slots;
     private final int mask;
-    /** Blocked Bloom filter over the keys' hashes (hashed layout, large tables only); null if none. */
+    /** Blocked Bloom filter over the keys' hashes (hashed layout); null when direct. */
     private final long[] bloom;
     private final int bloomMask;
     /** Row + 1 of the next build row with the same long after row {@code r}, at {@code next[r]}; null if none repeat. */
@@ -99,13 +102,12 @@ final class JoinHashTable {
             return new JoinHashTable(true, lo, first, null, null, repeats ? next : null,
                     (long) size * Integer.BYTES + chainBytes);
         }
-        boolean withBloom = slotCount >= BLOOM_MIN_SLOTS;
         // 16 bits a key (two of them set: about 1.5% false positives), at most 512 KiB so that it stays in L2.
-        int bloomWords = withBloom ? Math.min(BLOOM_MAX_WORDS, Integer.highestOneBit(Math.max(1, entries / 4 - 1)) << 1) : 0;
+        int bloomWords = Math.min(BLOOM_MAX_WORDS, Integer.highestOneBit(Math.max(1, entries / 4 - 1)) << 1);
         long tableBytes = (long) slotCount * 2 * Long.BYTES + (long) bloomWords * Long.BYTES + chainBytes;
         memory.add(tableBytes);
         long[] slots = new long[2 * slotCount];
-        long[] bloom = withBloom ? new long[bloomWords] : null;
+        long[] bloom = new long[bloomWords];
         int[] next = new int[count];
         int m = slotCount - 1;
         boolean repeats = false;
@@ -115,9 +117,7 @@ final class JoinHashTable {
             }
             long k = rowKeys[r];
             long h = packed ? KeyColumns.mix(k) : k;
-            if (bloom != null) {
-                bloom[bloomWord(h) & (bloomWords - 1)] |= bloomBits(h);
-            }
+            bloom[bloomWord(h) & (bloomWords - 1)] |= bloomBits(h);
             int s = (int) h & m;
             while (true) {
                 long row = slots[2 * s + 1];
@@ -178,41 +178,56 @@ final class JoinHashTable {
         return next[row];
     }
 
-    /**
-     * For {@code i < count}: {@code out[i]} = row + 1 of the first build row whose long equals
-     * {@code keys[i]}, or 0 if there is none or {@code nulls[i]}.
-     */
-    void lookup(long[] keys, boolean[] nulls, int count, int[] out) {
-        if (slots == null) {
-            lookupDirect(keys, nulls, count, out);
-        } else if (bloom == null) {
-            lookupHashed(keys, nulls, count, out);
-        } else {
-            lookupFiltered(keys, nulls, count, out);
-        }
+    /** Whether {@link #lookup} can consult a Bloom filter (the hashed layout has one; the direct one needs none). */
+    boolean filtered() {
+        return bloom != null;
     }
 
-    private void lookupDirect(long[] keys, boolean[] nulls, int count, int[] out) {
+    /**
+     * For {@code i < count}: {@code out[i]} = row + 1 of the first build row whose long equals
+     * {@code keys[i]}, or 0 if there is none or {@code nulls[i]}. With {@code filter} (and a
+     * {@linkplain #filtered() filter to consult}) keys the Bloom filter rules out skip the slots.
+     *
+     * @return the rows that got past the filter when it was consulted, else the rows given a
+     *         candidate: what a caller needs to tell whether the filter pays for this probe side
+     */
+    int lookup(long[] keys, boolean[] nulls, int count, int[] out, boolean filter) {
+        if (slots == null) {
+            return lookupDirect(keys, nulls, count, out);
+        }
+        return filter ? lookupFiltered(keys, nulls, count, out) : lookupHashed(keys, nulls, count, out);
+    }
+
+    private int lookupDirect(long[] keys, boolean[] nulls, int count, int[] out) {
         int[] first = this.first;
         long min = this.min;
         long size = first.length;
+        int found = 0;
         for (int i = 0; i < count; i++) {
             long at = keys[i] - min;
             // Unsigned comparison: keys below min wrap to huge values and fail too.
-            out[i] = !nulls[i] && Long.compareUnsigned(at, size) < 0 ? first[(int) at] : 0;
+            int r = !nulls[i] && Long.compareUnsigned(at, size) < 0 ? first[(int) at] : 0;
+            out[i] = r;
+            found += r != 0 ? 1 : 0;
         }
+        return found;
     }
 
-    private void lookupHashed(long[] keys, boolean[] nulls, int count, int[] out) {
+    private int lookupHashed(long[] keys, boolean[] nulls, int count, int[] out) {
+        int found = 0;
         for (int i = 0; i < count; i++) {
-            out[i] = nulls[i] ? 0 : find(keys[i]);
+            int r = nulls[i] ? 0 : find(keys[i]);
+            out[i] = r;
+            found += r != 0 ? 1 : 0;
         }
+        return found;
     }
 
-    private void lookupFiltered(long[] keys, boolean[] nulls, int count, int[] out) {
+    private int lookupFiltered(long[] keys, boolean[] nulls, int count, int[] out) {
         long[] bloom = this.bloom;
         int bloomMask = this.bloomMask;
         boolean packed = this.packed;
+        int passed = 0;
         for (int i = 0; i < count; i++) {
             long k = keys[i];
             long h = packed ? KeyColumns.mix(k) : k;
@@ -220,9 +235,11 @@ final class JoinHashTable {
             if (nulls[i] || (bloom[bloomWord(h) & bloomMask] & bits) != bits) {
                 out[i] = 0;
             } else {
+                passed++;
                 out[i] = findHashed(k, h);
             }
         }
+        return passed;
     }
 
     private int find(long k) {

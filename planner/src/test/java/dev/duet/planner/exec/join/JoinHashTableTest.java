@@ -1,5 +1,6 @@
 package dev.duet.planner.exec.join;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,7 +39,19 @@ class JoinHashTableTest extends OperatorTestBase {
                 probeNulls[i] = true;
             }
             int[] first = new int[probes.length];
-            table.lookup(probes, probeNulls, probes.length, first);
+            int[] unfiltered = new int[probes.length];
+            int passed = table.lookup(probes, probeNulls, probes.length, first, true);
+            int found = table.lookup(probes, probeNulls, probes.length, unfiltered, false);
+            assertArrayEquals(unfiltered, first, "the Bloom filter rules out no key the table holds");
+            int candidates = 0;
+            for (int f : first) {
+                candidates += f != 0 ? 1 : 0;
+            }
+            assertEquals(candidates, found, "rows given a candidate");
+            assertTrue(passed >= found && passed <= probes.length, passed + " rows past the filter");
+            if (!table.filtered()) {
+                assertEquals(found, passed, "no filter to consult");
+            }
             for (int i = 0; i < probes.length; i++) {
                 List<Integer> rows = new ArrayList<>();
                 for (int r = first[i]; r != 0; r = table.unique() ? 0 : table.next(r - 1)) {
@@ -114,6 +127,25 @@ class JoinHashTableTest extends OperatorTestBase {
             small[r] = r / 2;
         }
         assertFalse(check(small, new boolean[small.length], probesAround(small, rnd), false).direct());
+    }
+
+    @Test
+    void smallHashedTablesFilterMissesToo() {
+        Random rnd = new Random(6);
+        long[] keys = new long[64]; // a handful of sparse keys: hashed, with a filter of 16 words
+        for (int r = 0; r < keys.length; r++) {
+            keys[r] = 1 + rnd.nextInt(200_000);
+        }
+        long[] probes = new long[20_000];
+        for (int i = 0; i < probes.length; i++) {
+            probes[i] = i % 50 == 0 ? keys[rnd.nextInt(keys.length)] : 1 + rnd.nextInt(200_000);
+        }
+        JoinHashTable t = check(keys, new boolean[keys.length], probes, true);
+        assertFalse(t.direct());
+        assertTrue(t.filtered());
+        int[] out = new int[probes.length];
+        int passed = t.lookup(probes, new boolean[probes.length], probes.length, out, true);
+        assertTrue(passed < probes.length / 10, passed + " of " + probes.length + " mostly missing keys got past the filter");
     }
 
     @Test
