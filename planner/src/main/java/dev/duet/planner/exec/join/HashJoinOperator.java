@@ -7,6 +7,7 @@ import dev.duet.core.types.DataType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import dev.duet.core.exec.HeapReservation;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -36,6 +37,9 @@ public final class HashJoinOperator extends AbstractJoinOperator {
     private final KeyColumns keys;
     /** SEMI/ANTI on packed keys with no residual: the first equal key decides the row. */
     private final boolean firstMatchOnly;
+    /** Threads besides this one that may build the table (set by {@link #buildShared}); null: this one alone. */
+    private Executor buildPool;
+    private int buildThreads = 1;
 
     private JoinHashTable table;
     private FieldVector[] buildKeyVectors;
@@ -87,11 +91,15 @@ public final class HashJoinOperator extends AbstractJoinOperator {
     /**
      * Reads {@code right} (which it closes) and makes the build side of the join {@code spec}
      * describes once, for copies that probe it at the same time ({@link SharedHashBuild}); the
-     * probe side's columns are {@code leftColumns}. The caller closes the result after the copies.
+     * probe side's columns are {@code leftColumns}. A large table is built on up to
+     * {@code threads} threads, this one and {@code pool}'s ({@link JoinHashTable#build}; null: this
+     * one alone). The caller closes the result after the copies.
      */
     public static SharedHashBuild buildShared(QueryContext ctx, HashJoinSpec spec, List<BatchColumn> leftColumns,
-            Operator right) {
+            Operator right, Executor pool, int threads) {
         HashJoinOperator builder = new HashJoinOperator(ctx, spec, new NoRows(leftColumns), right);
+        builder.buildPool = pool;
+        builder.buildThreads = threads;
         try {
             return builder.detachBuild();
         } finally {
@@ -179,7 +187,7 @@ public final class HashJoinOperator extends AbstractJoinOperator {
         long[] buildKeys = new long[rows];
         boolean[] nulls = new boolean[rows];
         keys.encode(buildKeyVectors, rows, buildKeys, nulls);
-        table = JoinHashTable.build(buildKeys, nulls, rows, keys.packed(), memory);
+        table = JoinHashTable.build(buildKeys, nulls, rows, keys.packed(), memory, buildPool, buildThreads);
         memory.release((long) rows * (Long.BYTES + 1)); // the keys are in the table now
     }
 

@@ -29,7 +29,8 @@ import java.util.Objects;
  * statement has a {@link Parallelism}, it cuts the table into morsels ({@link ScanMorsels}) and
  * makes K = min(threads, morsels) copies of the pipeline, each under a worker context of the query
  * ({@link QueryContext#newWorker}) reading the shared morsels. The pipeline's joins run their build
- * sides once, first, on the query's thread, and every copy probes that one table
+ * sides once, first, on the query's thread (a large hash table is built in parts on the query's
+ * thread and the pool's at once), and every copy probes that one table
  * ({@link JoinNode#buildShared}); otherwise (the row store, whose
  * transaction is read by one thread at a time; a table of one morsel; no worker pool) it runs the
  * pipeline itself, serially, exactly as the plan without the gather would.
@@ -108,7 +109,7 @@ public final class GatherNode implements PlanNode {
             Map<JoinNode, SharedHashBuild> builds = new IdentityHashMap<>();
             for (PlanNode n = pipeline; n != driver; n = n.inputs().get(0)) {
                 if (n instanceof JoinNode join) {
-                    SharedHashBuild build = join.buildShared(context, transaction);
+                    SharedHashBuild build = join.buildShared(context, transaction, parallelism.workers(), threads);
                     shared.add(build);
                     builds.put(join, build);
                 }

@@ -16,6 +16,7 @@ import dev.duet.rowstore.Transaction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.Objects;
 
 /**
@@ -144,9 +145,10 @@ public final class JoinNode implements PlanNode {
     /**
      * Runs the right input (on this thread, under {@code context}) and makes its hash table once,
      * for the copies of this join in a parallel pipeline ({@link SharedBuilds}); only if
-     * {@link #canShareBuild()}. The caller closes the result after the copies.
+     * {@link #canShareBuild()}. A large table is built on up to {@code threads} threads, this one
+     * and {@code pool}'s. The caller closes the result after the copies.
      */
-    public SharedHashBuild buildShared(QueryContext context, Transaction transaction) {
+    public SharedHashBuild buildShared(QueryContext context, Transaction transaction, Executor pool, int threads) {
         if (!canShareBuild()) {
             throw new IllegalStateException(describe() + " cannot share its build side");
         }
@@ -155,7 +157,7 @@ public final class JoinNode implements PlanNode {
         try {
             filter = residual == null ? null : new ExpressionJoinFilter(residual, context);
             return HashJoinOperator.buildShared(context, new HashJoinSpec(type, keys, filter, buildRowsEstimate, outputs),
-                    left.columns(), build);
+                    left.columns(), build, pool, threads);
         } catch (RuntimeException e) {
             build.close();
             throw e;

@@ -10,6 +10,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -167,9 +169,10 @@ class JoinDuckDbDifferentialTest extends OperatorTestBase {
     enum Layout { DENSE_REPEATED, DENSE_UNIQUE, SPARSE_REPEATED, SPARSE_UNIQUE, TEXT, TWO_INTEGERS }
 
     /**
-     * 30,000 build rows (past the Bloom filter's threshold) against 60,000 probe rows, in each key
-     * layout, every join type, with and without a residual; NULL keys on both sides, probe keys
-     * outside the build side's range, and output batches that cut a row's matches in two.
+     * 40,000 build rows (past the threshold of a table built in parts) against 60,000 probe rows,
+     * in each key layout, every join type, with and without a residual, and a shared build side
+     * built on four threads; NULL keys on both sides, probe keys outside the build side's range,
+     * and output batches that cut a row's matches in two.
      */
     @ParameterizedTest(name = "{0}")
     @EnumSource(Layout.class)
@@ -186,7 +189,7 @@ class JoinDuckDbDifferentialTest extends OperatorTestBase {
             left.add(TestValues.column("lk2", DataType.INTEGER));
             right.add(TestValues.column("rk2", DataType.INTEGER));
         }
-        int buildRows = 30_000;
+        int buildRows = 40_000;
         long[] pool = new long[buildRows];
         for (int i = 0; i < pool.length; i++) {
             pool[i] = switch (layout) {
@@ -215,10 +218,24 @@ class JoinDuckDbDifferentialTest extends OperatorTestBase {
         }
         RowFilter aLessB = new RowFilter("l.a < r.b", x -> x[1] == null || x[left.size() + 1] == null ? null
                 : (Integer) x[1] < (Integer) x[left.size() + 1], 1, left.size() + 1);
-        for (JoinType type : JoinType.values()) {
-            HashJoinSpec spec = new HashJoinSpec(type, keys).withBuildRowsEstimate(buildRows);
-            compareHashJoin(ctx, spec, on, left, l, right, r, 1000);
-            compareHashJoin(ctx, spec.withResidual(aLessB), on + " AND l.a < r.b", left, l, right, r, 1000);
+        ExecutorService threads = Executors.newFixedThreadPool(3);
+        try {
+            for (JoinType type : JoinType.values()) {
+                HashJoinSpec spec = new HashJoinSpec(type, keys).withBuildRowsEstimate(buildRows);
+                compareHashJoin(ctx, spec, on, left, l, right, r, 1000);
+                compareHashJoin(ctx, spec.withResidual(aLessB), on + " AND l.a < r.b", left, l, right, r, 1000);
+                if (!type.tracksRightMatches()) {
+                    // the same table built in four parts on four threads, probed as a parallel pipeline's copies probe it
+                    List<List<Object>> expected = duck.query(sql(type, on), outputTypes(type, left, right));
+                    try (SharedHashBuild shared = HashJoinOperator.buildShared(ctx, spec, left,
+                            RowSource.of(ctx, right, r, 1000), threads, 4)) {
+                        assertSameRows(expected, drain(new HashJoinOperator(ctx, spec, RowSource.of(ctx, left, l, 1000), shared)),
+                                type + " probing a table built in parts");
+                    }
+                }
+            }
+        } finally {
+            threads.shutdown();
         }
     }
 
@@ -269,7 +286,7 @@ class JoinDuckDbDifferentialTest extends OperatorTestBase {
             assertSameRows(expected, drain(new HashJoinOperator(ctx, filtered, RowSource.of(ctx, left, l, 300),
                     RowSource.of(ctx, right, r, 300))), type + " with a residual and outputs [2, 4, 5]");
             if (!type.tracksRightMatches()) {
-                try (SharedHashBuild shared = HashJoinOperator.buildShared(ctx, filtered, left, RowSource.of(ctx, right, r, 300))) {
+                try (SharedHashBuild shared = HashJoinOperator.buildShared(ctx, filtered, left, RowSource.of(ctx, right, r, 300), null, 1)) {
                     assertSameRows(expected, drain(new HashJoinOperator(ctx, filtered, RowSource.of(ctx, left, l, 300), shared)),
                             type + " probing a shared build side with outputs [2, 4, 5]");
                 }
