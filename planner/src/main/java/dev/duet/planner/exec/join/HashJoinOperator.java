@@ -76,11 +76,16 @@ public final class HashJoinOperator extends AbstractJoinOperator {
     /**
      * A copy of a join that probes {@code shared}, the build side another instance of the same
      * join made ({@link #buildShared}), with {@code left} as its probe input: the copies of a
-     * parallel query's pipeline each probe one table. INNER, LEFT, SEMI and ANTI joins only.
+     * parallel query's pipeline each probe one table. A join that outputs build rows by whether
+     * they matched (RIGHT, FULL, RIGHT_SEMI, RIGHT_ANTI) leaves them to {@link #buildTail}.
      */
     public HashJoinOperator(QueryContext ctx, HashJoinSpec spec, Operator left, SharedHashBuild shared) {
+        this(ctx, spec, left, shared, false);
+    }
+
+    private HashJoinOperator(QueryContext ctx, HashJoinSpec spec, Operator left, SharedHashBuild shared, boolean tail) {
         super(ctx, Objects.requireNonNull(spec, "spec is null").type(), left, shared, spec.residual(),
-                rightKeyColumns(spec, left.columns(), shared.columns), spec.outputs());
+                rightKeyColumns(spec, left.columns(), shared.columns), spec.outputs(), tail);
         this.spec = spec;
         this.leftKeys = spec.keys().stream().mapToInt(JoinKey::left).toArray();
         this.rightKeys = spec.keys().stream().mapToInt(JoinKey::right).toArray();
@@ -107,19 +112,34 @@ public final class HashJoinOperator extends AbstractJoinOperator {
         }
     }
 
+    /**
+     * The build rows of {@code shared} that the copies probing it matched (RIGHT_SEMI) or did not
+     * (RIGHT, FULL: NULL-extended; RIGHT_ANTI), once every copy has ended; {@code leftColumns}
+     * are the probe side's. Closes {@code shared} when it closes: it runs after the copies, so it
+     * is the build's last reader.
+     */
+    public static HashJoinOperator buildTail(QueryContext ctx, HashJoinSpec spec, List<BatchColumn> leftColumns,
+            SharedHashBuild shared) {
+        if (!spec.type().tracksRightMatches()) {
+            throw new IllegalArgumentException(spec.type() + " join outputs no build rows after its probe side");
+        }
+        return new HashJoinOperator(ctx, spec, new NoRows(leftColumns), shared, true);
+    }
+
     /** Builds, then hands the rows and table over to a {@link SharedHashBuild} (this join no longer frees them). */
     private SharedHashBuild detachBuild() {
         readBuild();
         buildComplete();
         HeapReservation reserved = new HeapReservation(ctx, "SharedHashBuild");
+        boolean tracks = type.tracksRightMatches();
         try {
             // The builder's own reservation goes when it closes; the shared build keeps the table.
-            reserved.add(table == null ? 0 : table.bytes());
+            reserved.add((table == null ? 0 : table.bytes()) + (tracks ? SharedHashBuild.matchedBytes(build.size()) : 0));
         } catch (RuntimeException e) {
             reserved.close();
             throw e;
         }
-        SharedHashBuild s = new SharedHashBuild(build, table, rightColumns(), reserved);
+        SharedHashBuild s = new SharedHashBuild(build, table, rightColumns(), reserved, tracks);
         build = null;
         return s;
     }

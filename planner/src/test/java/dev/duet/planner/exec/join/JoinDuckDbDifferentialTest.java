@@ -224,18 +224,34 @@ class JoinDuckDbDifferentialTest extends OperatorTestBase {
                 HashJoinSpec spec = new HashJoinSpec(type, keys).withBuildRowsEstimate(buildRows);
                 compareHashJoin(ctx, spec, on, left, l, right, r, 1000);
                 compareHashJoin(ctx, spec.withResidual(aLessB), on + " AND l.a < r.b", left, l, right, r, 1000);
-                if (!type.tracksRightMatches()) {
-                    // the same table built in four parts on four threads, probed as a parallel pipeline's copies probe it
-                    List<List<Object>> expected = duck.query(sql(type, on), outputTypes(type, left, right));
-                    try (SharedHashBuild shared = HashJoinOperator.buildShared(ctx, spec, left,
-                            RowSource.of(ctx, right, r, 1000), threads, 4)) {
-                        assertSameRows(expected, drain(new HashJoinOperator(ctx, spec, RowSource.of(ctx, left, l, 1000), shared)),
-                                type + " probing a table built in parts");
-                    }
-                }
+                // the same table built in four parts on four threads, probed by two copies of the
+                // join as a parallel pipeline's copies probe it, then (RIGHT, FULL, RIGHT_SEMI,
+                // RIGHT_ANTI) the build rows by the copies' merged matches
+                compareSharedBuild(ctx, spec, on, left, l, right, r, threads);
+                compareSharedBuild(ctx, spec.withResidual(aLessB), on + " AND l.a < r.b", left, l, right, r, threads);
             }
         } finally {
             threads.shutdown();
+        }
+    }
+
+    /**
+     * {@code spec} run as a parallel pipeline runs it: one build side made in parts on four
+     * threads, two copies of the join probing halves of the left rows, and for joins that output
+     * build rows by their matches, the tail after them; compared with DuckDB.
+     */
+    private void compareSharedBuild(QueryContext ctx, HashJoinSpec spec, String on, List<BatchColumn> left, List<Object[]> l,
+            List<BatchColumn> right, List<Object[]> r, ExecutorService threads) throws SQLException {
+        List<List<Object>> expected = duck.query(sql(spec.type(), on), outputTypes(spec.type(), left, right));
+        int half = l.size() / 2;
+        try (SharedHashBuild shared = HashJoinOperator.buildShared(ctx, spec, left, RowSource.of(ctx, right, r, 1000), threads, 4)) {
+            List<List<Object>> rows = new ArrayList<>(drain(new HashJoinOperator(ctx, spec,
+                    RowSource.of(ctx, left, l.subList(0, half), 1000), shared)));
+            rows.addAll(drain(new HashJoinOperator(ctx, spec, RowSource.of(ctx, left, l.subList(half, l.size()), 1000), shared)));
+            if (spec.type().tracksRightMatches()) {
+                rows.addAll(drain(HashJoinOperator.buildTail(ctx, spec, left, shared)));
+            }
+            assertSameRows(expected, rows, spec + " built in parts, probed by two copies vs DuckDB: " + sql(spec.type(), on));
         }
     }
 
@@ -285,11 +301,12 @@ class JoinDuckDbDifferentialTest extends OperatorTestBase {
             expected = duck.query("SELECT l.s, r.b, r.t FROM l " + join + " r ON l.lk = r.rk AND l.a < r.b", types);
             assertSameRows(expected, drain(new HashJoinOperator(ctx, filtered, RowSource.of(ctx, left, l, 300),
                     RowSource.of(ctx, right, r, 300))), type + " with a residual and outputs [2, 4, 5]");
-            if (!type.tracksRightMatches()) {
-                try (SharedHashBuild shared = HashJoinOperator.buildShared(ctx, filtered, left, RowSource.of(ctx, right, r, 300), null, 1)) {
-                    assertSameRows(expected, drain(new HashJoinOperator(ctx, filtered, RowSource.of(ctx, left, l, 300), shared)),
-                            type + " probing a shared build side with outputs [2, 4, 5]");
+            try (SharedHashBuild shared = HashJoinOperator.buildShared(ctx, filtered, left, RowSource.of(ctx, right, r, 300), null, 1)) {
+                List<List<Object>> rows = new ArrayList<>(drain(new HashJoinOperator(ctx, filtered, RowSource.of(ctx, left, l, 300), shared)));
+                if (type.tracksRightMatches()) {
+                    rows.addAll(drain(HashJoinOperator.buildTail(ctx, filtered, left, shared)));
                 }
+                assertSameRows(expected, rows, type + " probing a shared build side with outputs [2, 4, 5]");
             }
         }
     }
