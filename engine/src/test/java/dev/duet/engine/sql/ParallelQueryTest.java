@@ -148,6 +148,32 @@ class ParallelQueryTest {
         oracle.check(top);
     }
 
+    /**
+     * Joins that output build rows after their probe side (RIGHT_SEMI, RIGHT_ANTI, RIGHT, FULL)
+     * probe in parallel: every copy marks the build rows it matched, and the build rows come out
+     * once by the merged marks; with residuals, NULL keys and build rows nothing matches.
+     */
+    @Test
+    void joinsThatOutputBuildRowsRunTheirProbeInParallel() {
+        String small = "(SELECT id, g, x FROM m WHERE id % 50 = 3)";
+        String semi = "SELECT a.id, a.x FROM " + small + " a WHERE EXISTS (SELECT 1 FROM m b WHERE b.g = a.g AND b.x > a.x)";
+        String anti = "SELECT a.id FROM " + small + " a WHERE NOT EXISTS (SELECT 1 FROM m b WHERE b.g = a.g AND b.x > a.x + 600)";
+        String full = "SELECT a.id, b.id FROM " + small + " a FULL JOIN m b ON a.x = b.x AND b.id > a.id";
+        String right = "SELECT a.id, b.id, b.s FROM m b RIGHT JOIN " + small + " a ON a.g = b.g AND b.x > a.x + 500";
+        run(session, "SET duet.threads = 2");
+        String plans = explain(semi) + "\n" + explain(anti) + "\n" + explain(full) + "\n" + explain(right);
+        java.util.regex.Matcher gathered = java.util.regex.Pattern
+                .compile("Gather\\(threads=2[^\\n]*\\n\\s*HashJoin\\((RIGHT_SEMI|RIGHT_ANTI|RIGHT|FULL),").matcher(plans);
+        java.util.Set<String> types = new java.util.TreeSet<>();
+        while (gathered.find()) {
+            types.add(gathered.group(1));
+        }
+        assertEquals(java.util.Set.of("FULL", "RIGHT", "RIGHT_ANTI", "RIGHT_SEMI"), types, plans);
+        for (String sql : List.of(semi, anti, full, right)) {
+            sameAsDuckDbOnOneAndTwoThreads(sql);
+        }
+    }
+
     @Test
     void explainAnalyzeShowsTheThreadsThatRan() {
         run(session, "SET duet.threads = 2");

@@ -9,11 +9,13 @@ import org.apache.calcite.util.ImmutableBitSet;
 
 /**
  * Moves a semi join below an inner join, to the input its condition reads, when that input is
- * estimated to have fewer rows than the join: the semi join then probes fewer rows and the rows
- * it removes are not joined first. TPC-H q18: {@code o_orderkey IN (orders with more than 300
+ * estimated to have no more rows than the join: the semi join then probes no more rows and the
+ * rows it removes are not joined first. TPC-H q18: {@code o_orderkey IN (orders with more than 300
  * units)} filters the orders (1.5 million at SF 1) instead of their join with the line items (6
- * million). Where the join reduces its input instead (q21: line items of one nation's suppliers),
- * the semi join stays above it. Calcite's {@link SemiJoinJoinTransposeRule} does the move; this
+ * million), and before their join with the customers (as many rows as orders: a customer key is
+ * unique), which would otherwise gather a customer's name for every order. Where the join
+ * reduces its input instead (q21: line items of one nation's suppliers), the semi join stays
+ * above it. Calcite's {@link SemiJoinJoinTransposeRule} does the move; this
  * decides whether to.
  */
 final class SemiJoinPushdown extends SemiJoinJoinTransposeRule {
@@ -44,7 +46,7 @@ final class SemiJoinPushdown extends SemiJoinJoinTransposeRule {
             return;
         }
         Double rows = mq.getRowCount(join);
-        if (target != null && rows != null && target < rows) {
+        if (target != null && rows != null && target <= rows) {
             super.onMatch(call);
         }
     }

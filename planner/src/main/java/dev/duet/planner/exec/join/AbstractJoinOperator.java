@@ -40,6 +40,8 @@ abstract class AbstractJoinOperator implements Operator {
     private final Operator right;
     /** The build side made once for several copies of this join; null when this join builds its own. */
     final SharedHashBuild shared;
+    /** Outputs {@link #shared}'s build rows by the copies' merged matches, and owns it (see the constructor). */
+    private boolean tail;
     private final List<BatchColumn> columns;
     private final List<BatchColumn> rightColumns;
     private final List<BatchColumn> candidateColumns;
@@ -98,14 +100,17 @@ abstract class AbstractJoinOperator implements Operator {
                 buildRowsEstimate, outputs);
     }
 
-    /** A join probing {@code shared} (built by another instance of the same join) instead of reading a right input. */
+    /**
+     * A join probing {@code shared} (built by another instance of the same join) instead of reading
+     * a right input. With {@code tail}, the instance that outputs the build rows by the copies'
+     * merged matches (its left input has no rows) and then closes {@code shared}; without, a copy
+     * that adds its matches to {@code shared} and leaves those rows to the tail.
+     */
     AbstractJoinOperator(QueryContext ctx, JoinType type, Operator left, SharedHashBuild shared, JoinFilter residual,
-            boolean[] buildKeys, int[] outputs) {
+            boolean[] buildKeys, int[] outputs, boolean tail) {
         this(ctx, type, left, null, Objects.requireNonNull(shared, "shared is null").columns, shared, residual, buildKeys, 0,
                 outputs);
-        if (type.tracksRightMatches()) {
-            throw new IllegalArgumentException(type + " join marks build rows matched: it cannot share its build side");
-        }
+        this.tail = tail;
     }
 
     private AbstractJoinOperator(QueryContext ctx, JoinType type, Operator left, Operator right,
@@ -247,6 +252,9 @@ abstract class AbstractJoinOperator implements Operator {
             int words = (build.size() + 63) >>> 6;
             memory.add((long) words * Long.BYTES);
             buildMatched = new long[words];
+            if (tail) {
+                shared.copyMatched(buildMatched);
+            }
         }
         buildComplete();
         buildAllValid = new boolean[rightWidth];
@@ -287,7 +295,12 @@ abstract class AbstractJoinOperator implements Operator {
         if (probe == null) {
             VectorSchemaRoot batch = left.next();
             if (batch == null) {
-                phase = type.tracksRightMatches() ? Phase.BUILD_TAIL : Phase.DONE;
+                if (shared != null && !tail && buildMatched != null) {
+                    shared.addMatched(buildMatched); // the tail outputs the build rows once every copy has
+                    phase = Phase.DONE;
+                } else {
+                    phase = type.tracksRightMatches() ? Phase.BUILD_TAIL : Phase.DONE;
+                }
                 return count;
             }
             startProbe(batch);
@@ -464,6 +477,8 @@ abstract class AbstractJoinOperator implements Operator {
         candidates = null;
         if (shared == null) {
             failure = closeQuietly(build, failure); // a shared build side is closed by its owner
+        } else if (tail) {
+            failure = closeQuietly(shared, failure); // the tail is its last reader
         }
         build = null;
         failure = closeQuietly(memory, failure);

@@ -7,6 +7,7 @@ import dev.duet.core.types.DataType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import dev.duet.core.exec.HeapReservation;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -36,6 +37,9 @@ public final class HashJoinOperator extends AbstractJoinOperator {
     private final KeyColumns keys;
     /** SEMI/ANTI on packed keys with no residual: the first equal key decides the row. */
     private final boolean firstMatchOnly;
+    /** Threads besides this one that may build the table (set by {@link #buildShared}); null: this one alone. */
+    private Executor buildPool;
+    private int buildThreads = 1;
 
     private JoinHashTable table;
     private FieldVector[] buildKeyVectors;
@@ -51,6 +55,13 @@ public final class HashJoinOperator extends AbstractJoinOperator {
     private boolean[] equal;
     /** Probe rows before this one have no candidates left. */
     private int scanRow;
+    /**
+     * Whether the next probe batch consults the table's Bloom filter. It pays when most probes
+     * miss and costs a little when most match, so each batch's outcome sets it for the next:
+     * off once more than half of a batch got past the filter, on again once fewer than a quarter
+     * of a batch found a candidate (the gap keeps a probe side near the border from flipping).
+     */
+    private boolean filterProbes = true;
 
     public HashJoinOperator(QueryContext ctx, HashJoinSpec spec, Operator left, Operator right) {
         super(ctx, Objects.requireNonNull(spec, "spec is null").type(), left, right, spec.residual(),
@@ -65,11 +76,16 @@ public final class HashJoinOperator extends AbstractJoinOperator {
     /**
      * A copy of a join that probes {@code shared}, the build side another instance of the same
      * join made ({@link #buildShared}), with {@code left} as its probe input: the copies of a
-     * parallel query's pipeline each probe one table. INNER, LEFT, SEMI and ANTI joins only.
+     * parallel query's pipeline each probe one table. A join that outputs build rows by whether
+     * they matched (RIGHT, FULL, RIGHT_SEMI, RIGHT_ANTI) leaves them to {@link #buildTail}.
      */
     public HashJoinOperator(QueryContext ctx, HashJoinSpec spec, Operator left, SharedHashBuild shared) {
+        this(ctx, spec, left, shared, false);
+    }
+
+    private HashJoinOperator(QueryContext ctx, HashJoinSpec spec, Operator left, SharedHashBuild shared, boolean tail) {
         super(ctx, Objects.requireNonNull(spec, "spec is null").type(), left, shared, spec.residual(),
-                rightKeyColumns(spec, left.columns(), shared.columns), spec.outputs());
+                rightKeyColumns(spec, left.columns(), shared.columns), spec.outputs(), tail);
         this.spec = spec;
         this.leftKeys = spec.keys().stream().mapToInt(JoinKey::left).toArray();
         this.rightKeys = spec.keys().stream().mapToInt(JoinKey::right).toArray();
@@ -80,11 +96,15 @@ public final class HashJoinOperator extends AbstractJoinOperator {
     /**
      * Reads {@code right} (which it closes) and makes the build side of the join {@code spec}
      * describes once, for copies that probe it at the same time ({@link SharedHashBuild}); the
-     * probe side's columns are {@code leftColumns}. The caller closes the result after the copies.
+     * probe side's columns are {@code leftColumns}. A large table is built on up to
+     * {@code threads} threads, this one and {@code pool}'s ({@link JoinHashTable#build}; null: this
+     * one alone). The caller closes the result after the copies.
      */
     public static SharedHashBuild buildShared(QueryContext ctx, HashJoinSpec spec, List<BatchColumn> leftColumns,
-            Operator right) {
+            Operator right, Executor pool, int threads) {
         HashJoinOperator builder = new HashJoinOperator(ctx, spec, new NoRows(leftColumns), right);
+        builder.buildPool = pool;
+        builder.buildThreads = threads;
         try {
             return builder.detachBuild();
         } finally {
@@ -92,19 +112,34 @@ public final class HashJoinOperator extends AbstractJoinOperator {
         }
     }
 
+    /**
+     * The build rows of {@code shared} that the copies probing it matched (RIGHT_SEMI) or did not
+     * (RIGHT, FULL: NULL-extended; RIGHT_ANTI), once every copy has ended; {@code leftColumns}
+     * are the probe side's. Closes {@code shared} when it closes: it runs after the copies, so it
+     * is the build's last reader.
+     */
+    public static HashJoinOperator buildTail(QueryContext ctx, HashJoinSpec spec, List<BatchColumn> leftColumns,
+            SharedHashBuild shared) {
+        if (!spec.type().tracksRightMatches()) {
+            throw new IllegalArgumentException(spec.type() + " join outputs no build rows after its probe side");
+        }
+        return new HashJoinOperator(ctx, spec, new NoRows(leftColumns), shared, true);
+    }
+
     /** Builds, then hands the rows and table over to a {@link SharedHashBuild} (this join no longer frees them). */
     private SharedHashBuild detachBuild() {
         readBuild();
         buildComplete();
         HeapReservation reserved = new HeapReservation(ctx, "SharedHashBuild");
+        boolean tracks = type.tracksRightMatches();
         try {
             // The builder's own reservation goes when it closes; the shared build keeps the table.
-            reserved.add(table == null ? 0 : table.bytes());
+            reserved.add((table == null ? 0 : table.bytes()) + (tracks ? SharedHashBuild.matchedBytes(build.size()) : 0));
         } catch (RuntimeException e) {
             reserved.close();
             throw e;
         }
-        SharedHashBuild s = new SharedHashBuild(build, table, rightColumns(), reserved);
+        SharedHashBuild s = new SharedHashBuild(build, table, rightColumns(), reserved, tracks);
         build = null;
         return s;
     }
@@ -172,7 +207,7 @@ public final class HashJoinOperator extends AbstractJoinOperator {
         long[] buildKeys = new long[rows];
         boolean[] nulls = new boolean[rows];
         keys.encode(buildKeyVectors, rows, buildKeys, nulls);
-        table = JoinHashTable.build(buildKeys, nulls, rows, keys.packed(), memory);
+        table = JoinHashTable.build(buildKeys, nulls, rows, keys.packed(), memory, buildPool, buildThreads);
         memory.release((long) rows * (Long.BYTES + 1)); // the keys are in the table now
     }
 
@@ -195,7 +230,9 @@ public final class HashJoinOperator extends AbstractJoinOperator {
             candidate = new int[size];
         }
         keys.encode(probeKeyVectors, rows, probeKeys, probeNulls);
-        table.lookup(probeKeys, probeNulls, rows, candidate);
+        boolean filter = filterProbes && table.filtered();
+        int passed = table.lookup(probeKeys, probeNulls, rows, candidate, filter);
+        filterProbes = filter ? 2L * passed <= rows : 4L * passed < rows;
         scanRow = 0;
     }
 

@@ -6,6 +6,7 @@ import dev.duet.core.exec.Closeables;
 import dev.duet.core.exec.Operator;
 import dev.duet.core.exec.QueryContext;
 import dev.duet.planner.exec.join.SharedHashBuild;
+import dev.duet.planner.exec.join.UnionAllOperator;
 import dev.duet.planner.exec.ops.GatherOperator;
 import dev.duet.planner.exec.plan.JoinNode;
 import dev.duet.planner.exec.plan.PlanNode;
@@ -29,10 +30,17 @@ import java.util.Objects;
  * statement has a {@link Parallelism}, it cuts the table into morsels ({@link ScanMorsels}) and
  * makes K = min(threads, morsels) copies of the pipeline, each under a worker context of the query
  * ({@link QueryContext#newWorker}) reading the shared morsels. The pipeline's joins run their build
- * sides once, first, on the query's thread, and every copy probes that one table
+ * sides once, first, on the query's thread (a large hash table is built in parts on the query's
+ * thread and the pool's at once), and every copy probes that one table
  * ({@link JoinNode#buildShared}); otherwise (the row store, whose
  * transaction is read by one thread at a time; a table of one morsel; no worker pool) it runs the
  * pipeline itself, serially, exactly as the plan without the gather would.
+ *
+ * <p>A pipeline may end in a hash join that outputs build rows by whether anything matched them
+ * (RIGHT, FULL, RIGHT_SEMI, RIGHT_ANTI: {@link JoinNode#hasBuildTail}): its copies probe one
+ * build side, each marking the build rows it matched, and once the copies have ended one more
+ * instance of the join outputs the build rows by their merged marks ({@link JoinNode#buildTail}),
+ * after the copies' rows.
  */
 public final class GatherNode implements PlanNode {
     private final PlanNode pipeline;
@@ -103,14 +111,20 @@ public final class GatherNode implements PlanNode {
         List<Operator> copies = new ArrayList<>(k);
         List<AutoCloseable> shared = new ArrayList<>();
         shared.add(morsels);
+        SharedHashBuild tailBuild = null;
+        GatherOperator gather = null;
         try {
             // every join of the pipeline builds once, here, on the query's thread; the copies probe it
             Map<JoinNode, SharedHashBuild> builds = new IdentityHashMap<>();
             for (PlanNode n = pipeline; n != driver; n = n.inputs().get(0)) {
                 if (n instanceof JoinNode join) {
-                    SharedHashBuild build = join.buildShared(context, transaction);
-                    shared.add(build);
+                    SharedHashBuild build = join.buildShared(context, transaction, parallelism.workers(), threads);
                     builds.put(join, build);
+                    if (n == pipeline && join.hasBuildTail()) {
+                        tailBuild = build; // closed by the tail, which reads it after the copies
+                    } else {
+                        shared.add(build);
+                    }
                 }
             }
             String name = context.allocator().getName();
@@ -121,14 +135,27 @@ public final class GatherNode implements PlanNode {
                 worker.attach(JoinNode.SharedBuilds.class, new JoinNode.SharedBuilds(builds));
                 copies.add(PlanNode.instantiate(pipeline, worker, transaction));
             }
-            return new GatherOperator(context, parallelism.workers(), workers, copies, () -> closeAll(shared));
-        } catch (RuntimeException e) {
-            for (Operator copy : copies) {
-                closeQuietly(copy::close, e);
+            gather = new GatherOperator(context, parallelism.workers(), workers, copies, () -> closeAll(shared));
+            if (tailBuild == null) {
+                return gather;
             }
-            closeQuietly(() -> closeAll(shared), e);
-            for (QueryContext worker : workers) {
-                closeQuietly(worker::close, e);
+            Operator tail = ((JoinNode) pipeline).buildTail(context, tailBuild);
+            tailBuild = null; // the tail owns it now
+            return new UnionAllOperator(context, List.of(gather, tail));
+        } catch (RuntimeException e) {
+            if (gather != null) {
+                closeQuietly(gather::close, e); // closes the copies, what they share and the workers
+            } else {
+                for (Operator copy : copies) {
+                    closeQuietly(copy::close, e);
+                }
+                closeQuietly(() -> closeAll(shared), e);
+                for (QueryContext worker : workers) {
+                    closeQuietly(worker::close, e);
+                }
+            }
+            if (tailBuild != null) {
+                closeQuietly(tailBuild::close, e);
             }
             throw e;
         }

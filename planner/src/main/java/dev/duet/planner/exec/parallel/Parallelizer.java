@@ -20,7 +20,8 @@ import java.util.Map;
 /**
  * Makes a serial physical plan parallel for {@code threads} threads (a session's
  * {@code duet.threads}): every pipeline — a chain of filters, projections and probe sides of hash
- * joins over a table scan — gets a {@link GatherNode} above it (the joins' build sides, made
+ * joins over a table scan, possibly ended by a hash join that outputs build rows after its probe
+ * side (RIGHT, FULL, RIGHT_SEMI, RIGHT_ANTI) — gets a {@link GatherNode} above it (the joins' build sides, made
  * parallel in turn, are built once per execution and probed by every copy of the pipeline), and an aggregate directly over a pipeline becomes two-phase:
  * a partial aggregate in every copy of the pipeline, a final aggregate merging the partial states
  * above the gather, and an {@link AggregateFinishNode} when averages or counts need their final
@@ -71,6 +72,13 @@ public final class Parallelizer {
         TableScanNode driver = driver(node);
         if (driver != null) {
             return new GatherNode(withParallelBuilds(node), driver, threads);
+        }
+        if (node instanceof JoinNode join && join.hasBuildTail()) {
+            // the copies probe in parallel; the gather outputs the build rows after them
+            TableScanNode probeDriver = driver(join.inputs().get(0));
+            if (probeDriver != null) {
+                return new GatherNode(withParallelBuilds(node), probeDriver, threads);
+            }
         }
         if (node instanceof AggregateNode aggregate) {
             PlanNode input = aggregate.inputs().get(0);

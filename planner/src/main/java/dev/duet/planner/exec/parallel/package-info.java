@@ -2,7 +2,11 @@
  * Morsel-driven parallel execution: a serial physical plan made parallel for a session's
  * {@code duet.threads} ({@link dev.duet.planner.exec.parallel.Parallelizer}).
  *
- * <p>Design. A <em>pipeline</em> is a chain of filters and projections over one table scan. The
+ * <p>Design. A <em>pipeline</em> is a chain of filters, projections and probe sides of hash joins
+ * over one table scan, possibly ended by a hash join that outputs build rows after its probe side
+ * (RIGHT, FULL, RIGHT_SEMI, RIGHT_ANTI: its copies mark matched build rows, merged for one tail
+ * that outputs them). The joins' build sides are built once per execution, a large hash table in
+ * parts on several threads, and shared by the copies. The
  * parallelizer puts a {@link dev.duet.planner.exec.parallel.GatherNode} above each pipeline (and
  * splits an aggregate over a pipeline into a partial aggregate inside the pipeline and a final one
  * above the gather). At run time a gather over a column-store scan cuts the table, at the query's

@@ -16,6 +16,7 @@ import dev.duet.rowstore.Transaction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.Objects;
 
 /**
@@ -136,18 +137,47 @@ public final class JoinNode implements PlanNode {
         return sb.append(')').toString();
     }
 
-    /** Whether copies of this join can probe one build side at once (a hash join that marks no build rows). */
+    /**
+     * Whether copies of this join can probe one build side at once inside a parallel pipeline: a
+     * hash join that outputs no build rows by whether they matched (those, {@link #hasBuildTail},
+     * can only end a pipeline).
+     */
     public boolean canShareBuild() {
         return !keys.isEmpty() && !type.tracksRightMatches();
     }
 
     /**
+     * Whether this is a hash join that outputs build rows once its probe side has ended (RIGHT,
+     * FULL, RIGHT_SEMI, RIGHT_ANTI): copies of it can probe one build side at the top of a
+     * parallel pipeline, and {@link #buildTail} then outputs those rows by the copies' merged
+     * matches.
+     */
+    public boolean hasBuildTail() {
+        return !keys.isEmpty() && type.tracksRightMatches();
+    }
+
+    /**
+     * The build rows of {@code shared} (this join's, made by {@link #buildShared}) that the copies
+     * probing it matched or did not, as {@link #type} asks; run after every copy has ended. The
+     * operator closes {@code shared}.
+     */
+    public Operator buildTail(QueryContext context, SharedHashBuild shared) {
+        if (!hasBuildTail()) {
+            throw new IllegalStateException(describe() + " outputs no build rows after its probe side");
+        }
+        // the residual was applied by the copies, to the pairs whose matches they added
+        return HashJoinOperator.buildTail(context, new HashJoinSpec(type, keys, null, buildRowsEstimate, outputs),
+                left.columns(), shared);
+    }
+
+    /**
      * Runs the right input (on this thread, under {@code context}) and makes its hash table once,
      * for the copies of this join in a parallel pipeline ({@link SharedBuilds}); only if
-     * {@link #canShareBuild()}. The caller closes the result after the copies.
+     * {@link #canShareBuild()} or {@link #hasBuildTail()}. A large table is built on up to {@code threads} threads, this one
+     * and {@code pool}'s. The caller closes the result after the copies.
      */
-    public SharedHashBuild buildShared(QueryContext context, Transaction transaction) {
-        if (!canShareBuild()) {
+    public SharedHashBuild buildShared(QueryContext context, Transaction transaction, Executor pool, int threads) {
+        if (keys.isEmpty()) {
             throw new IllegalStateException(describe() + " cannot share its build side");
         }
         Operator build = PlanNode.instantiate(right, context, transaction);
@@ -155,7 +185,7 @@ public final class JoinNode implements PlanNode {
         try {
             filter = residual == null ? null : new ExpressionJoinFilter(residual, context);
             return HashJoinOperator.buildShared(context, new HashJoinSpec(type, keys, filter, buildRowsEstimate, outputs),
-                    left.columns(), build);
+                    left.columns(), build, pool, threads);
         } catch (RuntimeException e) {
             build.close();
             throw e;

@@ -10,6 +10,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -167,9 +169,10 @@ class JoinDuckDbDifferentialTest extends OperatorTestBase {
     enum Layout { DENSE_REPEATED, DENSE_UNIQUE, SPARSE_REPEATED, SPARSE_UNIQUE, TEXT, TWO_INTEGERS }
 
     /**
-     * 30,000 build rows (past the Bloom filter's threshold) against 60,000 probe rows, in each key
-     * layout, every join type, with and without a residual; NULL keys on both sides, probe keys
-     * outside the build side's range, and output batches that cut a row's matches in two.
+     * 40,000 build rows (past the threshold of a table built in parts) against 60,000 probe rows,
+     * in each key layout, every join type, with and without a residual, and a shared build side
+     * built on four threads; NULL keys on both sides, probe keys outside the build side's range,
+     * and output batches that cut a row's matches in two.
      */
     @ParameterizedTest(name = "{0}")
     @EnumSource(Layout.class)
@@ -186,7 +189,7 @@ class JoinDuckDbDifferentialTest extends OperatorTestBase {
             left.add(TestValues.column("lk2", DataType.INTEGER));
             right.add(TestValues.column("rk2", DataType.INTEGER));
         }
-        int buildRows = 30_000;
+        int buildRows = 40_000;
         long[] pool = new long[buildRows];
         for (int i = 0; i < pool.length; i++) {
             pool[i] = switch (layout) {
@@ -215,10 +218,40 @@ class JoinDuckDbDifferentialTest extends OperatorTestBase {
         }
         RowFilter aLessB = new RowFilter("l.a < r.b", x -> x[1] == null || x[left.size() + 1] == null ? null
                 : (Integer) x[1] < (Integer) x[left.size() + 1], 1, left.size() + 1);
-        for (JoinType type : JoinType.values()) {
-            HashJoinSpec spec = new HashJoinSpec(type, keys).withBuildRowsEstimate(buildRows);
-            compareHashJoin(ctx, spec, on, left, l, right, r, 1000);
-            compareHashJoin(ctx, spec.withResidual(aLessB), on + " AND l.a < r.b", left, l, right, r, 1000);
+        ExecutorService threads = Executors.newFixedThreadPool(3);
+        try {
+            for (JoinType type : JoinType.values()) {
+                HashJoinSpec spec = new HashJoinSpec(type, keys).withBuildRowsEstimate(buildRows);
+                compareHashJoin(ctx, spec, on, left, l, right, r, 1000);
+                compareHashJoin(ctx, spec.withResidual(aLessB), on + " AND l.a < r.b", left, l, right, r, 1000);
+                // the same table built in four parts on four threads, probed by two copies of the
+                // join as a parallel pipeline's copies probe it, then (RIGHT, FULL, RIGHT_SEMI,
+                // RIGHT_ANTI) the build rows by the copies' merged matches
+                compareSharedBuild(ctx, spec, on, left, l, right, r, threads);
+                compareSharedBuild(ctx, spec.withResidual(aLessB), on + " AND l.a < r.b", left, l, right, r, threads);
+            }
+        } finally {
+            threads.shutdown();
+        }
+    }
+
+    /**
+     * {@code spec} run as a parallel pipeline runs it: one build side made in parts on four
+     * threads, two copies of the join probing halves of the left rows, and for joins that output
+     * build rows by their matches, the tail after them; compared with DuckDB.
+     */
+    private void compareSharedBuild(QueryContext ctx, HashJoinSpec spec, String on, List<BatchColumn> left, List<Object[]> l,
+            List<BatchColumn> right, List<Object[]> r, ExecutorService threads) throws SQLException {
+        List<List<Object>> expected = duck.query(sql(spec.type(), on), outputTypes(spec.type(), left, right));
+        int half = l.size() / 2;
+        try (SharedHashBuild shared = HashJoinOperator.buildShared(ctx, spec, left, RowSource.of(ctx, right, r, 1000), threads, 4)) {
+            List<List<Object>> rows = new ArrayList<>(drain(new HashJoinOperator(ctx, spec,
+                    RowSource.of(ctx, left, l.subList(0, half), 1000), shared)));
+            rows.addAll(drain(new HashJoinOperator(ctx, spec, RowSource.of(ctx, left, l.subList(half, l.size()), 1000), shared)));
+            if (spec.type().tracksRightMatches()) {
+                rows.addAll(drain(HashJoinOperator.buildTail(ctx, spec, left, shared)));
+            }
+            assertSameRows(expected, rows, spec + " built in parts, probed by two copies vs DuckDB: " + sql(spec.type(), on));
         }
     }
 
@@ -268,11 +301,12 @@ class JoinDuckDbDifferentialTest extends OperatorTestBase {
             expected = duck.query("SELECT l.s, r.b, r.t FROM l " + join + " r ON l.lk = r.rk AND l.a < r.b", types);
             assertSameRows(expected, drain(new HashJoinOperator(ctx, filtered, RowSource.of(ctx, left, l, 300),
                     RowSource.of(ctx, right, r, 300))), type + " with a residual and outputs [2, 4, 5]");
-            if (!type.tracksRightMatches()) {
-                try (SharedHashBuild shared = HashJoinOperator.buildShared(ctx, filtered, left, RowSource.of(ctx, right, r, 300))) {
-                    assertSameRows(expected, drain(new HashJoinOperator(ctx, filtered, RowSource.of(ctx, left, l, 300), shared)),
-                            type + " probing a shared build side with outputs [2, 4, 5]");
+            try (SharedHashBuild shared = HashJoinOperator.buildShared(ctx, filtered, left, RowSource.of(ctx, right, r, 300), null, 1)) {
+                List<List<Object>> rows = new ArrayList<>(drain(new HashJoinOperator(ctx, filtered, RowSource.of(ctx, left, l, 300), shared)));
+                if (type.tracksRightMatches()) {
+                    rows.addAll(drain(HashJoinOperator.buildTail(ctx, filtered, left, shared)));
                 }
+                assertSameRows(expected, rows, type + " probing a shared build side with outputs [2, 4, 5]");
             }
         }
     }
