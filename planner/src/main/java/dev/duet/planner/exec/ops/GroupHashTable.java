@@ -41,6 +41,16 @@ import org.apache.arrow.vector.FieldVector;
  * predecessor, as line items by order), rows are probed one by one instead, and a row whose key
  * equals the previous row's takes that row's group without probing.
  *
+ * <p><em>Small key domains</em> skip hashing altogether: while every key column is one narrow slot
+ * (BOOLEAN, SMALLINT, INTEGER, DATE, or a packed string) and the keys seen span at most
+ * {@link #DIRECT_ENTRIES} combinations (the product over the columns of their value ranges, plus
+ * one code for NULL each), a key is mapped straight to its group through a {@link #direct} array
+ * indexed by the combination: no hash, no comparison. Such are TPC-H's flags and statuses (Q1's two
+ * one-byte strings span about 18 × 14 codes), small integer codes and dates of a few years. The hash
+ * table is still kept up to date (each new group is inserted into it as well), so that a batch whose
+ * keys leave the range either widens the direct array (rebuilt from the groups' keys) or, past the
+ * limit, falls back to hashing for good with nothing to rebuild.
+ *
  * <p>An optional leading <em>prefix</em> slot taken from an {@code int[]} (a group id) makes the
  * same table serve DISTINCT aggregates, keyed by (group, value).
  *
@@ -100,6 +110,33 @@ final class GroupHashTable {
     /** Tables of more entries than this miss the processor's caches; smaller ones are probed a batch at a time. */
     private static final int SMALL_TABLE = 1 << 15;
 
+    /** Most entries of the {@link #direct} array: 256 KiB of group ids. */
+    static final int DIRECT_ENTRIES = 1 << 16;
+    /** How often the direct array may be rebuilt for keys out of its range before hashing takes over. */
+    private static final int DIRECT_REBUILDS = 16;
+    /**
+     * Whether keys may still be looked up through {@link #direct}: every key column is one narrow
+     * slot and no batch has yet taken the range beyond {@link #DIRECT_ENTRIES}. Only ever goes
+     * from true to false.
+     */
+    private boolean directPossible;
+    /** Group id + 1 by combined key code (0: no group yet); null until the first batch. */
+    private int[] direct;
+    /** Per key column: the slot value of NULL (code 0). */
+    private final long[] directNull;
+    /** Per key column: the smallest non-NULL slot value covered (code 1). */
+    private final long[] directBase;
+    /** Per key column: how many non-NULL slot values are covered, codes {@code 1..directSpan}. */
+    private final long[] directSpan;
+    /** Per key column: the factor of its code in the combined code. */
+    private final int[] directMult;
+    private int directRebuilds;
+    /** Scratch of {@link #directCovers}: per key column, a batch's smallest and largest non-NULL slot values. */
+    private final long[] directLo;
+    private final long[] directHi;
+    /** Per probed row of {@link #findDirect}: the combined code. */
+    private int[] rowCode;
+
     private long[][] rowSlots;
     private long[] rowHash;
     /** Per probed row of {@link #probeBatch}: zero when the candidate group's key is the row's. */
@@ -139,6 +176,20 @@ final class GroupHashTable {
         maskSlots = (wide + 63) >>> 6;
         packed = vars > 0;
         layOut();
+        directNull = new long[n];
+        directBase = new long[n];
+        directSpan = new long[n];
+        directMult = new int[n];
+        directLo = new long[n];
+        directHi = new long[n];
+        directPossible = !prefixed && n > 0;
+        for (int c = 0; c < n; c++) {
+            switch (kinds[c]) {
+                case BOOLEAN, SMALLINT, INTEGER, DATE -> directNull[c] = NARROW_NULL;
+                case VARCHAR, BYTEA -> directNull[c] = 0; // packed; widening ends the direct lookups
+                default -> directPossible = false;
+            }
+        }
         varColumn = new int[vars];
         for (int c = 0; c < n; c++) {
             if (var[c] >= 0) {
@@ -160,6 +211,7 @@ final class GroupHashTable {
         rowSlots = new long[width][0];
         rowHash = new long[0];
         rowDiff = new long[0];
+        rowCode = new int[0];
     }
 
     /** Sets the slots of the key columns, {@link #width} and {@link #stride} for the current {@link #packed}. */
@@ -214,6 +266,10 @@ final class GroupHashTable {
         }
         for (int c = 0; c < kinds.length; c++) {
             fill(c, keyVectors[c], rows);
+        }
+        if (directPossible && directCovers(sel, n)) {
+            findDirect(sel, n, out);
+            return;
         }
         long[] h = rowHash;
         Arrays.fill(h, 0, rows, SEED);
@@ -300,6 +356,143 @@ final class GroupHashTable {
             lastHash = hash;
         }
         clustered = 2 * repeats >= n;
+    }
+
+    /**
+     * Whether the {@link #direct} array covers the keys of rows {@code sel[0..n)}: made or
+     * widened to the union of its range and the batch's if need be; false (for good) when that
+     * would take more than {@link #DIRECT_ENTRIES} entries or too many rebuilds.
+     */
+    private boolean directCovers(int[] sel, int n) {
+        int cols = kinds.length;
+        boolean covered = direct != null;
+        long[] lo = directLo;
+        long[] hi = directHi;
+        for (int c = 0; c < cols; c++) {
+            long[] s = rowSlots[slot[c]];
+            long nul = directNull[c];
+            long min = Long.MAX_VALUE;
+            long max = Long.MIN_VALUE;
+            for (int i = 0; i < n; i++) {
+                long v = s[sel[i]];
+                boolean isNull = v == nul;
+                min = Math.min(min, isNull ? Long.MAX_VALUE : v);
+                max = Math.max(max, isNull ? Long.MIN_VALUE : v);
+            }
+            lo[c] = min;
+            hi[c] = max;
+            covered &= min > max || (min >= directBase[c] && max - directBase[c] < directSpan[c]);
+        }
+        if (covered) {
+            return true;
+        }
+        long entries = 1;
+        for (int c = 0; c < cols; c++) {
+            if (direct != null && directSpan[c] > 0) {
+                if (lo[c] > hi[c]) {
+                    lo[c] = directBase[c];
+                    hi[c] = directBase[c] + directSpan[c] - 1;
+                } else {
+                    lo[c] = Math.min(lo[c], directBase[c]);
+                    hi[c] = Math.max(hi[c], directBase[c] + directSpan[c] - 1);
+                }
+            }
+            long span = lo[c] > hi[c] ? 0 : hi[c] - lo[c] + 1;
+            if (span < 0 || span >= DIRECT_ENTRIES) {
+                entries = Long.MAX_VALUE;
+                break;
+            }
+            entries *= span + 1;
+            if (entries > DIRECT_ENTRIES) {
+                break;
+            }
+        }
+        if (entries > DIRECT_ENTRIES || directRebuilds++ >= DIRECT_REBUILDS) {
+            endDirect();
+            return false;
+        }
+        int mult = 1;
+        for (int c = 0; c < cols; c++) {
+            directBase[c] = lo[c] > hi[c] ? 0 : lo[c];
+            directSpan[c] = lo[c] > hi[c] ? 0 : hi[c] - lo[c] + 1;
+            directMult[c] = mult;
+            mult *= (int) directSpan[c] + 1;
+        }
+        if (direct != null) {
+            memory.release(4L * direct.length);
+        }
+        direct = memory.grow(new int[0], mult);
+        for (int g = 0; g < groupCount; g++) {
+            int base = g * stride;
+            int code = 0;
+            for (int c = 0; c < cols; c++) {
+                long v = keys[base + slot[c]];
+                code += (v == directNull[c] ? 0 : (int) (v - directBase[c] + 1)) * directMult[c];
+            }
+            direct[code] = g + 1;
+        }
+        return true;
+    }
+
+    /** Leaves the direct lookups for good (the hash table already holds every group). */
+    private void endDirect() {
+        directPossible = false;
+        if (direct != null) {
+            memory.release(4L * direct.length);
+            direct = null;
+        }
+        if (rowCode.length > 0) {
+            memory.release(4L * rowCode.length);
+            rowCode = new int[0];
+        }
+    }
+
+    /**
+     * Looks up rows {@code sel[0..n)}, all covered by the {@link #direct} array: each key's
+     * combined code indexes the array; a key without a group yet is added (through the hash table,
+     * so that it stays complete), in the order of {@code sel}.
+     */
+    private void findDirect(int[] sel, int n, int[] out) {
+        if (rowCode.length < n) {
+            rowCode = memory.grow(rowCode, AggregateInput.scratchSize(n));
+        }
+        int[] code = rowCode;
+        for (int c = 0; c < kinds.length; c++) {
+            long[] s = rowSlots[slot[c]];
+            long nul = directNull[c];
+            long below = directBase[c] - 1;
+            int mult = directMult[c];
+            if (c == 0) {
+                for (int i = 0; i < n; i++) {
+                    long v = s[sel[i]];
+                    code[i] = (v == nul ? 0 : (int) (v - below)) * mult;
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    long v = s[sel[i]];
+                    code[i] += (v == nul ? 0 : (int) (v - below)) * mult;
+                }
+            }
+        }
+        int[] d = direct;
+        for (int i = 0; i < n; i++) {
+            int r = sel[i];
+            int g = d[code[i]] - 1;
+            if (g < 0) {
+                g = probeOne(r, rowHashOf(r));
+                d[code[i]] = g + 1;
+            }
+            out[r] = g;
+        }
+    }
+
+    /** The hash of row {@code r}'s slots, as {@link #findOrInsert} computes it for a whole batch. */
+    private long rowHashOf(int r) {
+        long h = SEED;
+        for (int s = 0; s < width; s++) {
+            h = round(h, rowSlots[s][r]);
+        }
+        return finish(h);
     }
 
     /** The group of row {@code r}, whose key hashes to {@code hash}: found by linear probing, or added. */
@@ -447,6 +640,7 @@ final class GroupHashTable {
         int oldMaskSlot = maskSlot;
         long[] old = keys;
         packed = false;
+        endDirect(); // string keys now take three slots
         layOut();
         if ((long) capacity * stride > MAX_ARRAY) {
             throw DuetException.of(SqlState.OUT_OF_MEMORY,
@@ -720,6 +914,8 @@ final class GroupHashTable {
         rowSlots = null;
         rowHash = null;
         rowDiff = null;
+        rowCode = null;
+        direct = null;
     }
 
     static long normalizedFloatBits(int bits) {
