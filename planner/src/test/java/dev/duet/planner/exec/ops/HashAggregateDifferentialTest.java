@@ -432,6 +432,38 @@ class HashAggregateDifferentialTest extends OperatorTestBase {
         }
     }
 
+    /**
+     * Exact sums summed without an overflow test ({@link AggregateInput#sumsFitLong}): values of
+     * the same sign at the edge of the bound (magnitudes up to 2^52, and exactly -2^52, in
+     * batches of 1000 rows, so that a batch's sum reaches 2^62) and just past it (batches of 1024
+     * rows, checked), in four groups.
+     */
+    @Test
+    void decimalSumsAtTheUncheckedBoundMatchDuckDb() throws SQLException {
+        List<BatchColumn> columns = List.of(new BatchColumn("g", DataType.INTEGER, false),
+                new BatchColumn("d", DataType.decimal(38, 2), true));
+        java.util.Random rnd = new java.util.Random(23);
+        List<Object[]> rows = new ArrayList<>();
+        for (int r = 0; r < 8_192; r++) {
+            long edge = 1L << 52;
+            long u = (r / 2048) % 2 == 0 ? edge - 1 - rnd.nextInt(100) : -edge + rnd.nextInt(2);
+            rows.add(new Object[] {rnd.nextInt(4), rnd.nextInt(50) == 0 ? null : java.math.BigDecimal.valueOf(u, 2)});
+        }
+        duck.load("edge52", columns, rows);
+        List<AggregateCall> calls = List.of(AggregateCall.of(AggregateKind.SUM, 1, "s", DataType.decimal(38, 2)),
+                AggregateCall.of(AggregateKind.AVG, 1, "a", DOUBLE));
+        for (int batch : new int[] {1000, 1024}) {
+            List<Object[]> actual;
+            try (HashAggregateOperator op = new HashAggregateOperator(context, new ListOperator(context, columns, rows, batch),
+                    new AggregateSpec(List.of(0), calls))) {
+                actual = drain(op);
+            }
+            List<Object[]> expected = duck.query("SELECT g, sum(d), avg(d) FROM edge52 GROUP BY g",
+                    List.of(DataType.INTEGER, DataType.decimal(38, 2), DOUBLE));
+            assertSameRows(expected, actual);
+        }
+    }
+
     @Test
     void emptyInputMatchesDuckDb() throws SQLException {
         check(List.of(), standardAggregates(), List.of(), "t WHERE false");
