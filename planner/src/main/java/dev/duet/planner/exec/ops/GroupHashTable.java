@@ -6,8 +6,10 @@ import dev.duet.core.SqlState;
 import dev.duet.core.types.DataType;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.BaseVariableWidthVector;
+import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.FieldVector;
 
 /**
@@ -894,6 +896,9 @@ final class GroupHashTable {
         for (int c = 0; c < kinds.length; c++) {
             FieldVector v = out[c];
             int s = slot[c];
+            if (writeWords(c, v, from, count)) {
+                continue;
+            }
             for (int i = 0; i < count; i++) {
                 int g = from + i;
                 int base = g * stride;
@@ -941,6 +946,38 @@ final class GroupHashTable {
                 }
             }
         }
+    }
+
+    /**
+     * {@link #writeKeys} for a BIGINT, TIMESTAMP, INTEGER or DATE key column, on the vector's
+     * buffers; false for the other kinds.
+     */
+    private boolean writeWords(int c, FieldVector v, int from, int count) {
+        boolean wide = kinds[c] == DataType.Kind.BIGINT || kinds[c] == DataType.Kind.TIMESTAMP;
+        if (!wide && kinds[c] != DataType.Kind.INTEGER && kinds[c] != DataType.Kind.DATE) {
+            return false;
+        }
+        long[] k = keys;
+        int s = slot[c];
+        long data = v.getDataBufferAddress();
+        ArrowBuf validity = v.getValidityBuffer();
+        int nullSlot = wide ? maskSlot + (maskBit[c] >>> 6) : 0;
+        long nullBit = wide ? 1L << (maskBit[c] & 63) : 0;
+        for (int i = 0; i < count; i++) {
+            int base = (from + i) * stride;
+            long x = k[base + s];
+            if (wide ? (k[base + nullSlot] & nullBit) != 0 : x == NARROW_NULL) {
+                BitVectorHelper.unsetBit(validity, i);
+                continue;
+            }
+            if (wide) {
+                MemoryUtil.putLong(data + 8L * i, x);
+            } else {
+                MemoryUtil.putInt(data + 4L * i, (int) x);
+            }
+            BitVectorHelper.setBit(validity, i);
+        }
+        return true;
     }
 
     /** Drops every array (the reservation is released by its owner). */
