@@ -24,7 +24,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * exactly one group, so that an empty input still gives one row (counts 0, the rest NULL).
  *
  * <p>Groups are found by a {@link GroupHashTable} (open addressing over primitive arrays, keys
- * read from the vectors' buffers); each aggregate keeps its state in primitive arrays indexed by
+ * read from the vectors' buffers; keys of a small domain, such as one-byte flags or small
+ * integers, through a direct array indexed by the key, without hashing); each aggregate keeps its state in primitive arrays indexed by
  * group id ({@link Accumulator}). Rows pass to an aggregate through a selection vector that
  * drops rows failing its FILTER column and rows whose argument is NULL; a DISTINCT aggregate
  * also drops (group, value) pairs already seen, using a second hash table keyed by both. With
