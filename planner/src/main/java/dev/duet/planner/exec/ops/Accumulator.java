@@ -249,7 +249,8 @@ abstract class Accumulator {
      * per group. The sum's precision is checked against the output type when written. When every
      * value of a batch fits 64 bits ({@link AggregateInput#fitsLong}), a run of one group is
      * summed in a plain long, added to the 128-bit sum only where the long would overflow and at
-     * the end of the run.
+     * the end of the run; without an overflow test at all when the batch's values are too small
+     * for any sum of them to overflow ({@link AggregateInput#sumsFitLong}).
      */
     static final class Int128Sum extends Accumulator {
         private final boolean average;
@@ -328,7 +329,15 @@ abstract class Accumulator {
         void accumulateRun(int g, int[] sorted, int from, int to, AggregateInput in) {
             long h = hi[g];
             long l = lo[g];
-            if (in.fitsLong()) {
+            if (in.sumsFitLong()) {
+                long[] v = in.narrow();
+                long run = 0;
+                for (int k = from; k < to; k++) {
+                    run += v[sorted[k]];
+                }
+                h = addHigh(h, l, run);
+                l += run;
+            } else if (in.fitsLong()) {
                 // a 64-bit running sum, added to the 128-bit one only when it would overflow
                 long[] v = in.narrow();
                 long run = 0;

@@ -157,18 +157,23 @@ final class ArrowBuffers {
 
     /**
      * Reads the low words of rows {@code [0, rows)} of a DECIMAL vector into {@code lo}; returns
-     * whether every high word is the sign extension of its low word (each value fits a long).
-     * NULL rows count too, whatever they hold, so a false answer is possible for fitting values.
+     * -1 unless every high word is the sign extension of its low word (each value fits a long),
+     * else the bit length {@code b} of the largest magnitude: every value lies in
+     * {@code [-2^b, 2^b)}. NULL rows count too, whatever they hold, so the answer may be
+     * pessimistic.
      */
-    static boolean readLowWords(FieldVector v, int rows, long[] lo) {
+    static int readLowWords(FieldVector v, int rows, long[] lo) {
         long data = v.getDataBufferAddress();
         long wide = 0;
+        long magnitude = 0;
         for (int r = 0; r < rows; r++) {
             long l = MemoryUtil.getLong(data + 16L * r);
+            long sign = l >> 63;
             lo[r] = l;
-            wide |= MemoryUtil.getLong(data + 16L * r + 8) ^ (l >> 63);
+            wide |= MemoryUtil.getLong(data + 16L * r + 8) ^ sign;
+            magnitude |= l ^ sign;
         }
-        return wide == 0;
+        return wide != 0 ? -1 : 64 - Long.numberOfLeadingZeros(magnitude);
     }
 
     /** Writes a long-like value ({@link #isLongLike}) at {@code index}. */

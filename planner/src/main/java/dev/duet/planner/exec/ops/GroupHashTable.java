@@ -6,8 +6,10 @@ import dev.duet.core.SqlState;
 import dev.duet.core.types.DataType;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.BaseVariableWidthVector;
+import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.FieldVector;
 
 /**
@@ -40,6 +42,16 @@ import org.apache.arrow.vector.FieldVector;
  * input clustered by the key (at least half the rows of the batch before equal to their
  * predecessor, as line items by order), rows are probed one by one instead, and a row whose key
  * equals the previous row's takes that row's group without probing.
+ *
+ * <p><em>Small key domains</em> skip hashing altogether: while every key column is one narrow slot
+ * (BOOLEAN, SMALLINT, INTEGER, DATE, or a packed string) and the keys seen span at most
+ * {@link #DIRECT_ENTRIES} combinations (the product over the columns of their value ranges, plus
+ * one code for NULL each), a key is mapped straight to its group through a {@link #direct} array
+ * indexed by the combination: no hash, no comparison. Such are TPC-H's flags and statuses (Q1's two
+ * one-byte strings span about 18 × 14 codes), small integer codes and dates of a few years. The hash
+ * table is still kept up to date (each new group is inserted into it as well), so that a batch whose
+ * keys leave the range either widens the direct array (rebuilt from the groups' keys) or, past the
+ * limit, falls back to hashing for good with nothing to rebuild.
  *
  * <p>An optional leading <em>prefix</em> slot taken from an {@code int[]} (a group id) makes the
  * same table serve DISTINCT aggregates, keyed by (group, value).
@@ -100,6 +112,45 @@ final class GroupHashTable {
     /** Tables of more entries than this miss the processor's caches; smaller ones are probed a batch at a time. */
     private static final int SMALL_TABLE = 1 << 15;
 
+    /** Most entries of the {@link #direct} array: 256 KiB of group ids. */
+    static final int DIRECT_ENTRIES = 1 << 16;
+    /** How often the direct array may be rebuilt for keys out of its range before hashing takes over. */
+    private static final int DIRECT_REBUILDS = 16;
+    /**
+     * Whether keys may still be looked up through {@link #direct}: every key column is one narrow
+     * slot and no batch has yet taken the range beyond {@link #DIRECT_ENTRIES}. Only ever goes
+     * from true to false.
+     */
+    private boolean directPossible;
+    /** Group id + 1 by combined key code (0: no group yet); null until the first batch. */
+    private int[] direct;
+    /** Per key column: the slot value of NULL (code 0). */
+    private final long[] directNull;
+    /** Per key column: the smallest non-NULL slot value covered (code 1). */
+    private final long[] directBase;
+    /** Per key column: how many non-NULL slot values are covered, codes {@code 1..directSpan}. */
+    private final long[] directSpan;
+    /** Per key column: the factor of its code in the combined code. */
+    private final int[] directMult;
+    private int directRebuilds;
+    /** Scratch of {@link #directCovers}: per key column, a batch's smallest and largest non-NULL slot values. */
+    private final long[] directLo;
+    private final long[] directHi;
+    /** Per probed row of {@link #findDirect}: the combined code. */
+    private int[] rowCode;
+
+    /**
+     * Whether the first key column is an integer (SMALLINT, INTEGER, DATE, BIGINT, TIMESTAMP): its
+     * low {@link #NEIGHBOUR_BITS} bits then replace the low bits of the hash, the rest being hashed
+     * from the value without them, so that integers differing only in those bits (ascending order
+     * keys, consecutive dates) take neighbouring table entries: a large table then costs one cache
+     * miss per run of four keys rather than per key. Keys sharing all other bits are only four, so
+     * linear probing is not hurt.
+     */
+    private final boolean neighbours;
+    private static final int NEIGHBOUR_BITS = 2;
+    private static final long NEIGHBOUR_MASK = (1L << NEIGHBOUR_BITS) - 1;
+
     private long[][] rowSlots;
     private long[] rowHash;
     /** Per probed row of {@link #probeBatch}: zero when the candidate group's key is the row's. */
@@ -139,6 +190,24 @@ final class GroupHashTable {
         maskSlots = (wide + 63) >>> 6;
         packed = vars > 0;
         layOut();
+        directNull = new long[n];
+        directBase = new long[n];
+        directSpan = new long[n];
+        directMult = new int[n];
+        directLo = new long[n];
+        directHi = new long[n];
+        directPossible = !prefixed && n > 0;
+        neighbours = !prefixed && n > 0 && switch (kinds[0]) {
+            case SMALLINT, INTEGER, DATE, BIGINT, TIMESTAMP -> true;
+            default -> false;
+        };
+        for (int c = 0; c < n; c++) {
+            switch (kinds[c]) {
+                case BOOLEAN, SMALLINT, INTEGER, DATE -> directNull[c] = NARROW_NULL;
+                case VARCHAR, BYTEA -> directNull[c] = 0; // packed; widening ends the direct lookups
+                default -> directPossible = false;
+            }
+        }
         varColumn = new int[vars];
         for (int c = 0; c < n; c++) {
             if (var[c] >= 0) {
@@ -160,6 +229,7 @@ final class GroupHashTable {
         rowSlots = new long[width][0];
         rowHash = new long[0];
         rowDiff = new long[0];
+        rowCode = new int[0];
     }
 
     /** Sets the slots of the key columns, {@link #width} and {@link #stride} for the current {@link #packed}. */
@@ -215,16 +285,33 @@ final class GroupHashTable {
         for (int c = 0; c < kinds.length; c++) {
             fill(c, keyVectors[c], rows);
         }
+        if (directPossible && (direct != null && directCodes(sel, n) || directCovers(sel, n) && directCodes(sel, n))) {
+            findDirect(sel, n, out);
+            return;
+        }
         long[] h = rowHash;
         Arrays.fill(h, 0, rows, SEED);
         for (int s = 0; s < width; s++) {
             long[] col = rs[s];
-            for (int r = 0; r < rows; r++) {
-                h[r] = round(h[r], col[r]);
+            if (s == 0 && neighbours) {
+                for (int r = 0; r < rows; r++) {
+                    h[r] = round(h[r], col[r] >> NEIGHBOUR_BITS);
+                }
+            } else {
+                for (int r = 0; r < rows; r++) {
+                    h[r] = round(h[r], col[r]);
+                }
             }
         }
-        for (int r = 0; r < rows; r++) {
-            h[r] = finish(h[r]);
+        if (neighbours) {
+            long[] first = rs[0];
+            for (int r = 0; r < rows; r++) {
+                h[r] = (finish(h[r]) & ~NEIGHBOUR_MASK) | (first[r] & NEIGHBOUR_MASK);
+            }
+        } else {
+            for (int r = 0; r < rows; r++) {
+                h[r] = finish(h[r]);
+            }
         }
         if (clustered && table.length > SMALL_TABLE) {
             probeClustered(sel, n, out);
@@ -300,6 +387,152 @@ final class GroupHashTable {
             lastHash = hash;
         }
         clustered = 2 * repeats >= n;
+    }
+
+    /**
+     * Whether the {@link #direct} array covers the keys of rows {@code sel[0..n)}: made or
+     * widened to the union of its range and the batch's if need be; false (for good) when that
+     * would take more than {@link #DIRECT_ENTRIES} entries or too many rebuilds.
+     */
+    private boolean directCovers(int[] sel, int n) {
+        int cols = kinds.length;
+        boolean covered = direct != null;
+        long[] lo = directLo;
+        long[] hi = directHi;
+        for (int c = 0; c < cols; c++) {
+            long[] s = rowSlots[slot[c]];
+            long nul = directNull[c];
+            long min = Long.MAX_VALUE;
+            long max = Long.MIN_VALUE;
+            for (int i = 0; i < n; i++) {
+                long v = s[sel[i]];
+                boolean isNull = v == nul;
+                min = Math.min(min, isNull ? Long.MAX_VALUE : v);
+                max = Math.max(max, isNull ? Long.MIN_VALUE : v);
+            }
+            lo[c] = min;
+            hi[c] = max;
+            covered &= min > max || (min >= directBase[c] && max - directBase[c] < directSpan[c]);
+        }
+        if (covered) {
+            return true;
+        }
+        long entries = 1;
+        for (int c = 0; c < cols; c++) {
+            if (direct != null && directSpan[c] > 0) {
+                if (lo[c] > hi[c]) {
+                    lo[c] = directBase[c];
+                    hi[c] = directBase[c] + directSpan[c] - 1;
+                } else {
+                    lo[c] = Math.min(lo[c], directBase[c]);
+                    hi[c] = Math.max(hi[c], directBase[c] + directSpan[c] - 1);
+                }
+            }
+            long span = lo[c] > hi[c] ? 0 : hi[c] - lo[c] + 1;
+            if (span < 0 || span >= DIRECT_ENTRIES) {
+                entries = Long.MAX_VALUE;
+                break;
+            }
+            entries *= span + 1;
+            if (entries > DIRECT_ENTRIES) {
+                break;
+            }
+        }
+        if (entries > DIRECT_ENTRIES || directRebuilds++ >= DIRECT_REBUILDS) {
+            endDirect();
+            return false;
+        }
+        int mult = 1;
+        for (int c = 0; c < cols; c++) {
+            directBase[c] = lo[c] > hi[c] ? 0 : lo[c];
+            directSpan[c] = lo[c] > hi[c] ? 0 : hi[c] - lo[c] + 1;
+            directMult[c] = mult;
+            mult *= (int) directSpan[c] + 1;
+        }
+        if (direct != null) {
+            memory.release(4L * direct.length);
+        }
+        direct = memory.grow(new int[0], mult);
+        for (int g = 0; g < groupCount; g++) {
+            int base = g * stride;
+            int code = 0;
+            for (int c = 0; c < cols; c++) {
+                long v = keys[base + slot[c]];
+                code += (v == directNull[c] ? 0 : (int) (v - directBase[c] + 1)) * directMult[c];
+            }
+            direct[code] = g + 1;
+        }
+        return true;
+    }
+
+    /** Leaves the direct lookups for good (the hash table already holds every group). */
+    private void endDirect() {
+        directPossible = false;
+        if (direct != null) {
+            memory.release(4L * direct.length);
+            direct = null;
+        }
+        if (rowCode.length > 0) {
+            memory.release(4L * rowCode.length);
+            rowCode = new int[0];
+        }
+    }
+
+    /**
+     * Computes the combined codes of rows {@code sel[0..n)} into {@link #rowCode}; false if a key
+     * lies outside the {@link #direct} array's range (the codes are then unusable).
+     */
+    private boolean directCodes(int[] sel, int n) {
+        if (rowCode.length < n) {
+            rowCode = memory.grow(rowCode, AggregateInput.scratchSize(n));
+        }
+        int[] code = rowCode;
+        boolean outside = false;
+        for (int c = 0; c < kinds.length; c++) {
+            long[] s = rowSlots[slot[c]];
+            long nul = directNull[c];
+            long base = directBase[c];
+            long span = directSpan[c];
+            int mult = directMult[c];
+            for (int i = 0; i < n; i++) {
+                long v = s[sel[i]];
+                long off = v - base;
+                boolean isNull = v == nul;
+                outside |= !isNull & Long.compareUnsigned(off, span) >= 0;
+                int x = (isNull ? 0 : (int) off + 1) * mult;
+                code[i] = c == 0 ? x : code[i] + x;
+            }
+        }
+        return !outside;
+    }
+
+    /**
+     * Looks up rows {@code sel[0..n)}, whose codes {@link #directCodes} has computed: each code
+     * indexes the {@link #direct} array; a key without a group yet is added (through the hash
+     * table, so that it stays complete), in the order of {@code sel}.
+     */
+    private void findDirect(int[] sel, int n, int[] out) {
+        int[] code = rowCode;
+        int[] d = direct;
+        for (int i = 0; i < n; i++) {
+            int r = sel[i];
+            int g = d[code[i]] - 1;
+            if (g < 0) {
+                g = probeOne(r, rowHashOf(r));
+                d[code[i]] = g + 1;
+            }
+            out[r] = g;
+        }
+    }
+
+    /** The hash of row {@code r}'s slots, as {@link #findOrInsert} computes it for a whole batch. */
+    private long rowHashOf(int r) {
+        long h = SEED;
+        for (int s = 0; s < width; s++) {
+            long v = rowSlots[s][r];
+            h = round(h, s == 0 && neighbours ? v >> NEIGHBOUR_BITS : v);
+        }
+        return neighbours ? (finish(h) & ~NEIGHBOUR_MASK) | (rowSlots[0][r] & NEIGHBOUR_MASK) : finish(h);
     }
 
     /** The group of row {@code r}, whose key hashes to {@code hash}: found by linear probing, or added. */
@@ -447,6 +680,7 @@ final class GroupHashTable {
         int oldMaskSlot = maskSlot;
         long[] old = keys;
         packed = false;
+        endDirect(); // string keys now take three slots
         layOut();
         if ((long) capacity * stride > MAX_ARRAY) {
             throw DuetException.of(SqlState.OUT_OF_MEMORY,
@@ -482,9 +716,9 @@ final class GroupHashTable {
             }
             long h = SEED;
             for (int s = 0; s < width; s++) {
-                h = round(h, k[to + s]);
+                h = round(h, s == 0 && neighbours ? k[to] >> NEIGHBOUR_BITS : k[to + s]);
             }
-            groupHash[g] = finish(h);
+            groupHash[g] = neighbours ? (finish(h) & ~NEIGHBOUR_MASK) | (k[to] & NEIGHBOUR_MASK) : finish(h);
         }
         memory.release(8L * old.length);
         keys = k;
@@ -662,6 +896,9 @@ final class GroupHashTable {
         for (int c = 0; c < kinds.length; c++) {
             FieldVector v = out[c];
             int s = slot[c];
+            if (writeWords(c, v, from, count)) {
+                continue;
+            }
             for (int i = 0; i < count; i++) {
                 int g = from + i;
                 int base = g * stride;
@@ -711,6 +948,38 @@ final class GroupHashTable {
         }
     }
 
+    /**
+     * {@link #writeKeys} for a BIGINT, TIMESTAMP, INTEGER or DATE key column, on the vector's
+     * buffers; false for the other kinds.
+     */
+    private boolean writeWords(int c, FieldVector v, int from, int count) {
+        boolean wide = kinds[c] == DataType.Kind.BIGINT || kinds[c] == DataType.Kind.TIMESTAMP;
+        if (!wide && kinds[c] != DataType.Kind.INTEGER && kinds[c] != DataType.Kind.DATE) {
+            return false;
+        }
+        long[] k = keys;
+        int s = slot[c];
+        long data = v.getDataBufferAddress();
+        ArrowBuf validity = v.getValidityBuffer();
+        int nullSlot = wide ? maskSlot + (maskBit[c] >>> 6) : 0;
+        long nullBit = wide ? 1L << (maskBit[c] & 63) : 0;
+        for (int i = 0; i < count; i++) {
+            int base = (from + i) * stride;
+            long x = k[base + s];
+            if (wide ? (k[base + nullSlot] & nullBit) != 0 : x == NARROW_NULL) {
+                BitVectorHelper.unsetBit(validity, i);
+                continue;
+            }
+            if (wide) {
+                MemoryUtil.putLong(data + 8L * i, x);
+            } else {
+                MemoryUtil.putInt(data + 4L * i, (int) x);
+            }
+            BitVectorHelper.setBit(validity, i);
+        }
+        return true;
+    }
+
     /** Drops every array (the reservation is released by its owner). */
     void free() {
         keys = null;
@@ -720,6 +989,8 @@ final class GroupHashTable {
         rowSlots = null;
         rowHash = null;
         rowDiff = null;
+        rowCode = null;
+        direct = null;
     }
 
     static long normalizedFloatBits(int bits) {

@@ -24,12 +24,13 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * exactly one group, so that an empty input still gives one row (counts 0, the rest NULL).
  *
  * <p>Groups are found by a {@link GroupHashTable} (open addressing over primitive arrays, keys
- * read from the vectors' buffers); each aggregate keeps its state in primitive arrays indexed by
+ * read from the vectors' buffers; keys of a small domain, such as one-byte flags or small
+ * integers, through a direct array indexed by the key, without hashing); each aggregate keeps its state in primitive arrays indexed by
  * group id ({@link Accumulator}). Rows pass to an aggregate through a selection vector that
  * drops rows failing its FILTER column and rows whose argument is NULL; a DISTINCT aggregate
  * also drops (group, value) pairs already seen, using a second hash table keyed by both. With
  * at most {@link #RUN_GROUPS} groups, a channel's rows are sorted by group (a counting sort per
- * batch) and handed to the accumulators that take them so ({@link Accumulator#accumulateRun}:
+ * batch, not stable) and handed to the accumulators that take them so ({@link Accumulator#accumulateRun}:
  * COUNT and exact sums and averages) as one run per group, keeping each group's running state in
  * registers; floating-point sums keep the input order. An aggregate written twice (the same call
  * in two columns, or SUM and AVG of the same exact argument, as a two-phase plan's partial
@@ -75,8 +76,12 @@ public final class HashAggregateOperator implements Operator {
     private int[] identityOrder = new int[0];
     private int[] identityStart = new int[0];
     private boolean identitySorted;
-    /** Scratch of {@link #sortByGroup}: counts, then write positions, per group. */
+    /**
+     * Scratch of {@link #sortByGroup}: counts, then write positions, per group, of the rows at even
+     * and at odd positions of the selection.
+     */
     private int[] cursor = new int[0];
+    private int[] cursorOdd = new int[0];
     private FieldVector[] keyVectors;
     private int groupCount;
     private int emitted;
@@ -218,6 +223,7 @@ public final class HashAggregateOperator implements Operator {
         }
         channels = byInput.values().toArray(new Channel[0]);
         cursor = memory.grow(cursor, RUN_GROUPS + 1);
+        cursorOdd = memory.grow(cursorOdd, RUN_GROUPS + 1);
         identityStart = memory.grow(identityStart, RUN_GROUPS + 1);
         for (Channel ch : channels) {
             for (Accumulator acc : ch.accumulators) {
@@ -335,28 +341,47 @@ public final class HashAggregateOperator implements Operator {
     }
 
     /**
-     * Sorts rows {@code sel[0..n)} by group into {@code out} (a counting sort, stable): the rows
-     * of group {@code g} end up in {@code out[start[g]..start[g + 1])}. Only for at most
-     * {@link #RUN_GROUPS} groups.
+     * Sorts rows {@code sel[0..n)} by group into {@code out} (a counting sort): the rows of group
+     * {@code g} end up in {@code out[start[g]..start[g + 1])}, those at even positions of
+     * {@code sel} before those at odd ones. The two halves keep counts and write positions of
+     * their own, so that consecutive rows of one group (few groups: most rows) do not each wait
+     * for the previous row's increment of the same counter. Not stable, which the accumulators
+     * taking runs (exact arithmetic) do not mind. Only for at most {@link #RUN_GROUPS} groups.
      */
     private void sortByGroup(int[] sel, int n, int[] out, int[] start) {
         int gc = groupCount;
         int[] g = groups;
-        int[] cursor = this.cursor;
-        Arrays.fill(cursor, 0, gc, 0);
-        for (int k = 0; k < n; k++) {
-            cursor[g[sel[k]]]++;
+        int[] even = cursor;
+        int[] odd = cursorOdd;
+        Arrays.fill(even, 0, gc, 0);
+        Arrays.fill(odd, 0, gc, 0);
+        int pairs = n & ~1;
+        for (int k = 0; k < pairs; k += 2) {
+            even[g[sel[k]]]++;
+            odd[g[sel[k + 1]]]++;
+        }
+        if (pairs < n) {
+            even[g[sel[pairs]]]++;
         }
         int sum = 0;
         for (int i = 0; i < gc; i++) {
+            int e = even[i];
+            int o = odd[i];
             start[i] = sum;
-            sum += cursor[i];
-            cursor[i] = start[i];
+            even[i] = sum;
+            odd[i] = sum + e;
+            sum += e + o;
         }
         start[gc] = sum;
-        for (int k = 0; k < n; k++) {
-            int r = sel[k];
-            out[cursor[g[r]]++] = r;
+        for (int k = 0; k < pairs; k += 2) {
+            int r0 = sel[k];
+            int r1 = sel[k + 1];
+            out[even[g[r0]]++] = r0;
+            out[odd[g[r1]]++] = r1;
+        }
+        if (pairs < n) {
+            int r = sel[pairs];
+            out[even[g[r]]++] = r;
         }
     }
 
@@ -436,6 +461,7 @@ public final class HashAggregateOperator implements Operator {
         identityOrder = null;
         identityStart = null;
         cursor = null;
+        cursorOdd = null;
         if (memory != null) {
             memory.close();
         }

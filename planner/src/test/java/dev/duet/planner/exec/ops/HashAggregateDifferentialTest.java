@@ -367,6 +367,103 @@ class HashAggregateDifferentialTest extends OperatorTestBase {
         }
     }
 
+    /**
+     * Keys of small domains looked up through the direct array: narrow integers, dates, booleans
+     * and one-byte strings with NULLs; then later batches whose keys leave the range (widening the
+     * array, then, past its limit, hashing for good after groups exist), 60,000 groups inside the
+     * limit, and strings longer than a packed slot arriving after direct lookups.
+     */
+    @Test
+    void smallKeyDomainsMatchDuckDb() throws SQLException {
+        List<BatchColumn> columns = List.of(new BatchColumn("a", DataType.INTEGER, true), new BatchColumn("b", DataType.TEXT, true),
+                new BatchColumn("c", DataType.SMALLINT, true), new BatchColumn("d", DataType.BOOLEAN, true),
+                new BatchColumn("e", DataType.DATE, true), new BatchColumn("x", DataType.decimal(12, 2), true),
+                new BatchColumn("y", DataType.BIGINT, true));
+        String[] flags = {"A", "N", "R", "", "F", null};
+        java.util.Random rnd = new java.util.Random(17);
+        List<Object[]> rows = new ArrayList<>();
+        for (int r = 0; r < 24_000; r++) {
+            int phase = r / 6_000;
+            Integer a = switch (phase) {
+                case 0 -> 10 + rnd.nextInt(11);
+                case 1 -> -50 + rnd.nextInt(151);
+                case 2 -> rnd.nextInt(60_000);
+                default -> rnd.nextInt(1_000_000) - 500_000;
+            };
+            if (rnd.nextInt(15) == 0) {
+                a = null;
+            }
+            String b = phase == 3 && rnd.nextInt(4) == 0 ? "a longer flag " + rnd.nextInt(3) : flags[rnd.nextInt(flags.length)];
+            Short c = rnd.nextInt(12) == 0 ? null : (short) (rnd.nextInt(7) - 3);
+            Boolean d = rnd.nextInt(10) == 0 ? null : rnd.nextBoolean();
+            java.time.LocalDate e = rnd.nextInt(20) == 0 ? null : java.time.LocalDate.of(1995, 1, 1).plusDays(rnd.nextInt(phase == 0 ? 30 : 3000));
+            rows.add(new Object[] {a, b, c, d, e, rnd.nextInt(10) == 0 ? null : java.math.BigDecimal.valueOf(rnd.nextInt(1_000_000), 2),
+                rnd.nextInt(10) == 0 ? null : rnd.nextLong() >> 20});
+        }
+        List<AggregateCall> calls = List.of(AggregateCall.countStar("n"),
+                AggregateCall.of(AggregateKind.SUM, 5, "sx", DataType.decimal(38, 2)),
+                AggregateCall.of(AggregateKind.AVG, 5, "ax", DOUBLE),
+                AggregateCall.of(AggregateKind.SUM, 6, "sy", DataType.decimal(38, 0)),
+                AggregateCall.distinct(AggregateKind.COUNT, 2, "dc", BIGINT));
+        String aggregates = "count(*), sum(x), avg(x), sum(y), count(DISTINCT c)";
+        for (int phases : new int[] {1, 2, 3, 4}) {
+            List<Object[]> input = rows.subList(0, phases * 6_000);
+            String table = "small" + phases;
+            duck.load(table, columns, input);
+            for (List<Integer> keys : List.of(List.of(0), List.of(1), List.of(0, 1), List.of(2, 3, 1), List.of(3),
+                    List.of(4, 2), List.of(1, 3))) {
+                List<DataType> types = new ArrayList<>();
+                List<String> names = new ArrayList<>();
+                for (int key : keys) {
+                    types.add(columns.get(key).type());
+                    names.add(columns.get(key).name());
+                }
+                calls.forEach(call -> types.add(call.type()));
+                List<Object[]> actual;
+                try (HashAggregateOperator op = new HashAggregateOperator(context, new ListOperator(context, columns, input, 1000, 77),
+                        new AggregateSpec(keys, calls))) {
+                    actual = drain(op);
+                }
+                String k = String.join(", ", names);
+                List<Object[]> expected = duck.query("SELECT " + k + ", " + aggregates + " FROM " + table + " GROUP BY " + k, types);
+                assertEquals(expected.size(), actual.size(), k + " over " + table);
+                assertSameRows(expected, actual);
+            }
+        }
+    }
+
+    /**
+     * Exact sums summed without an overflow test ({@link AggregateInput#sumsFitLong}): values of
+     * the same sign at the edge of the bound (magnitudes up to 2^52, and exactly -2^52, in
+     * batches of 1000 rows, so that a batch's sum reaches 2^62) and just past it (batches of 1024
+     * rows, checked), in four groups.
+     */
+    @Test
+    void decimalSumsAtTheUncheckedBoundMatchDuckDb() throws SQLException {
+        List<BatchColumn> columns = List.of(new BatchColumn("g", DataType.INTEGER, false),
+                new BatchColumn("d", DataType.decimal(38, 2), true));
+        java.util.Random rnd = new java.util.Random(23);
+        List<Object[]> rows = new ArrayList<>();
+        for (int r = 0; r < 8_192; r++) {
+            long edge = 1L << 52;
+            long u = (r / 2048) % 2 == 0 ? edge - 1 - rnd.nextInt(100) : -edge + rnd.nextInt(2);
+            rows.add(new Object[] {rnd.nextInt(4), rnd.nextInt(50) == 0 ? null : java.math.BigDecimal.valueOf(u, 2)});
+        }
+        duck.load("edge52", columns, rows);
+        List<AggregateCall> calls = List.of(AggregateCall.of(AggregateKind.SUM, 1, "s", DataType.decimal(38, 2)),
+                AggregateCall.of(AggregateKind.AVG, 1, "a", DOUBLE));
+        for (int batch : new int[] {1000, 1024}) {
+            List<Object[]> actual;
+            try (HashAggregateOperator op = new HashAggregateOperator(context, new ListOperator(context, columns, rows, batch),
+                    new AggregateSpec(List.of(0), calls))) {
+                actual = drain(op);
+            }
+            List<Object[]> expected = duck.query("SELECT g, sum(d), avg(d) FROM edge52 GROUP BY g",
+                    List.of(DataType.INTEGER, DataType.decimal(38, 2), DOUBLE));
+            assertSameRows(expected, actual);
+        }
+    }
+
     @Test
     void emptyInputMatchesDuckDb() throws SQLException {
         check(List.of(), standardAggregates(), List.of(), "t WHERE false");
