@@ -129,6 +129,8 @@ public final class ColumnStore implements AutoCloseable {
      */
     private long endedTs = -1;
     private long endedLsn;
+    /** Sync thread: the table written last (null after a drop), so that a run of writes to one table skips the map lookup. */
+    private ColumnTable lastWritten;
     private final List<Obsolete> obsolete = new ArrayList<>();
 
     /**
@@ -338,6 +340,9 @@ public final class ColumnStore implements AutoCloseable {
         ColumnTable t = tables.remove(tableId);
         if (t == null) {
             return;
+        }
+        if (lastWritten == t) {
+            lastWritten = null;
         }
         touched.remove(t);
         if (t.writing) {
@@ -746,7 +751,13 @@ public final class ColumnStore implements AutoCloseable {
     /** The table to apply an operation of the current commit to, or null if the operation is already persisted. */
     private ColumnTable tableForWrite(long tableId) {
         inCommit();
-        ColumnTable t = tables.get(tableId);
+        ColumnTable t = lastWritten;
+        if (t == null || t.def.id() != tableId) {
+            t = tables.get(tableId);
+            if (t != null) {
+                lastWritten = t;
+            }
+        }
         if (t == null) {
             if (currentTs > manifestTs) {
                 // the row store logged a write to a table this store never saw created

@@ -436,8 +436,12 @@ public final class ColumnSync implements AutoCloseable {
         }
     }
 
-    /** Weight of the older batches in the apply cost estimate, per batch. */
-    private static final double DECAY = 63.0 / 64;
+    /**
+     * Weight of the older batches in the apply cost estimate, per batch: a slow batch (the first
+     * ones run before the JIT compiled the apply path, or load classes) weighs little after a few
+     * dozen more.
+     */
+    private static final double DECAY = 15.0 / 16;
 
     /** Applies one commit; false if the column store had it already. */
     private boolean apply(long ts, long endLsn, byte[] payload, int len) {
