@@ -129,6 +129,8 @@ public final class ColumnStore implements AutoCloseable {
      */
     private long endedTs = -1;
     private long endedLsn;
+    /** Sync thread: an append since the last publish filled an open segment to the seal threshold. */
+    private boolean sealDue;
     /** Sync thread: the table written last (null after a drop), so that a run of writes to one table skips the map lookup. */
     private ColumnTable lastWritten;
     private final List<Obsolete> obsolete = new ArrayList<>();
@@ -394,6 +396,7 @@ public final class ColumnStore implements AutoCloseable {
             t.writing = true;
         }
         int at = open.rows.append(currentTs, keyBuf, keyOff, keyLen, rowBuf, rowOff, rowLen);
+        sealDue |= at + 1 >= options.sealRows();
         // one hash lookup per row: the key's previous live row (an UPDATE's old side) comes back
         long old = t.keys.put(keyBuf, keyOff, keyLen, ColumnTable.position(open.id, at));
         if (old != KeyMap.NONE) {
@@ -459,6 +462,7 @@ public final class ColumnStore implements AutoCloseable {
          */
         public void insert(byte[] buf, int keyOff, int keyLen, int rowOff, int rowLen) {
             int at = open.rows.append(currentTs, buf, keyOff, keyLen, buf, rowOff, rowLen);
+            sealDue |= at + 1 >= options.sealRows();
             long old = table.keys.put(buf, keyOff, keyLen, ColumnTable.position(open.id, at));
             if (old != KeyMap.NONE) {
                 markDeleted(table, old);
@@ -491,20 +495,10 @@ public final class ColumnStore implements AutoCloseable {
         endedTs = currentTs;
         endedLsn = endLsn;
         currentTs = -1;
-        if (batching && !sealDue()) {
-            return;
+        if (batching && !sealDue) {
+            return; // published at the batch's end, or by the first commit that fills a segment
         }
         publishEnded();
-    }
-
-    /** Whether a table the batch wrote to has an open segment of at least the seal threshold. */
-    private boolean sealDue() {
-        for (int i = 0; i < touched.size(); i++) {
-            if (touched.get(i).open.rows.count() >= options.sealRows()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
@@ -519,6 +513,7 @@ public final class ColumnStore implements AutoCloseable {
         long ts = endedTs;
         long endLsn = endedLsn;
         endedTs = -1;
+        sealDue = false;
         boolean seal = false;
         // indexed loops: this runs once per batch, and must not allocate (iterators, lists) then
         for (int i = 0; i < touched.size(); i++) {
@@ -701,6 +696,7 @@ public final class ColumnStore implements AutoCloseable {
         currentTs = -1;
         endedTs = -1;
         batching = false;
+        sealDue = false;
     }
 
     /**

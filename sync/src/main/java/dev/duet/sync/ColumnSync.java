@@ -50,7 +50,8 @@ import java.util.concurrent.locks.LockSupport;
  * sync thread applies what the ring holds in batches ({@link ColumnStore#beginBatch}: rows
  * published and the watermark advanced once per batch), then gives the entries back. When the
  * backlog would take the sync longer than {@link SyncOptions#maxLag()} to apply (at the cost per
- * byte it measured over its recent batches), or holds more than
+ * byte it measured over its recent batches), or its oldest commit has waited longer than that,
+ * or it holds more than
  * {@link SyncOptions#maxQueueBytes()}, or fills the ring, the committer waits for the next batch
  * to be given back. The committing thread and the seal thread wake the sync thread by
  * {@link LockSupport#unpark}; it never polls.
@@ -227,13 +228,13 @@ public final class ColumnSync implements AutoCloseable {
         }
 
         private void enqueue(long ts, long endLsn, byte[] payload, int off, int len, long received) {
-            if (mustWait()) {
+            if (mustWait(received)) {
                 // Backpressure: wait while the sync is too far behind, unless it stopped for good.
                 writerWaits++;
                 waitingWriter = Thread.currentThread();
                 boolean interrupted = false;
                 try {
-                    while (mustWait()) {
+                    while (mustWait(System.nanoTime())) {
                         LockSupport.park(this);
                         // like an uninterruptible wait: the commit is made, only its hand-over waits
                         interrupted |= Thread.interrupted();
@@ -254,8 +255,13 @@ public final class ColumnSync implements AutoCloseable {
             }
         }
 
-        /** Whether the committer must wait for the sync: the ring is full, or the backlog exceeds a bound (see {@link SyncOptions}). */
-        private boolean mustWait() {
+        /**
+         * Whether the committer must wait for the sync at {@code now}: the ring is full, or the
+         * backlog exceeds a bound (see {@link SyncOptions}): its bytes, the time the sync would
+         * take to apply it, or the age of its oldest commit (a sync that gets no CPU, or waits
+         * for a seal, measures no cost meanwhile).
+         */
+        private boolean mustWait(long now) {
             if (failure != null || stopping) {
                 return false;
             }
@@ -263,7 +269,14 @@ public final class ColumnSync implements AutoCloseable {
                 return true;
             }
             long bytes = ring.backlogBytes();
-            return bytes > options.maxQueueBytes() || bytes * nanosPerByte > maxLagNanos;
+            if (bytes == 0) {
+                return false;
+            }
+            if (bytes > options.maxQueueBytes() || bytes * nanosPerByte > maxLagNanos) {
+                return true;
+            }
+            long oldest = ring.oldestReceived();
+            return oldest >= 0 && now - oldest > maxLagNanos;
         }
     }
 

@@ -17,9 +17,11 @@ import java.time.Duration;
  *
  * <p><b>Backpressure.</b> A committer hands its commit to the sync and returns; when the sync is
  * behind, the committer waits (inside its commit, so every committer waits) until the backlog is
- * small enough again. Two bounds, whichever is hit first: {@code maxLag}, the time the sync would
- * need to apply the backlog (its bytes times the apply cost per byte the sync measured over its
- * recent batches), which bounds how stale a column-store scan can be; and {@code maxQueueBytes},
+ * small enough again. Two bounds, whichever is hit first: {@code maxLag}, both the time the sync
+ * would need to apply the backlog (its bytes times the apply cost per byte the sync measured over
+ * its recent batches) and the age of the oldest commit in it (a sync that gets no CPU, or waits
+ * for a segment file, measures no cost meanwhile), which bounds how stale a column-store scan
+ * can be; and {@code maxQueueBytes},
  * the bytes of the commits received and not yet applied, which bounds the memory the backlog
  * holds (a hard cap, for when the estimate is off: a sync stalled on a seal measures no cost).
  * A smaller {@code maxLag} keeps column-store reads fresher at the price of a writer that waits
