@@ -432,6 +432,7 @@ public final class ColumnSync implements AutoCloseable {
         } finally {
             columns.endBatch();
         }
+        // (a commit published earlier in the batch, by one that filled a segment, counts to here: a little high)
         long published = columns.watermarkAdvancedNanos();
         for (long seq = from; seq < end; seq++) {
             if (appliedInBatch[(int) (seq - from)]) {
