@@ -21,7 +21,7 @@ import java.lang.invoke.VarHandle;
  * entry back, so that a bulk commit's megabytes are not kept for the next lap. The slabs kept hold
  * at most {@code capacity * KEEP_SLAB} bytes.
  */
-final class CommitRing {
+final class CommitRing extends CommitRingTail {
     /** Bytes of the first slab of an entry: a single-row commit of a narrow table fits. */
     static final int FIRST_SLAB = 256;
     /** Slabs up to this many bytes are kept for the next lap; longer ones are dropped once applied. */
@@ -33,14 +33,6 @@ final class CommitRing {
     private final long[] received;
     private final int[] length;
     private final byte[][] slabs;
-    /** Written by the producer: entries below it are published. */
-    private volatile long head;
-    /** Written by the consumer: entries below it are given back. */
-    private volatile long tail;
-    /** Written by the producer: record bytes ever added. */
-    private volatile long addedBytes;
-    /** Written by the consumer: record bytes ever given back. */
-    private volatile long releasedBytes;
 
     /** A ring of {@code capacity} entries (a power of two). */
     CommitRing(int capacity) {
@@ -165,4 +157,36 @@ final class CommitRing {
             }
         }
     }
+}
+
+/*
+ * The producer's and the consumer's counters of a CommitRing live in cache lines of their own
+ * (the JVM lays out a superclass's fields before its subclass's, so these classes pad them
+ * apart), so that the consumer writing tail does not evict the line the producer writes head in
+ * at every commit.
+ */
+@SuppressWarnings("unused")
+class CommitRingPad0 {
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+}
+
+class CommitRingHead extends CommitRingPad0 {
+    /** Written by the producer: entries below it are published. */
+    volatile long head;
+    /** Written by the producer: record bytes ever added. */
+    volatile long addedBytes;
+}
+
+@SuppressWarnings("unused")
+class CommitRingPad1 extends CommitRingHead {
+    long p10, p11, p12, p13, p14, p15, p16, p17;
+}
+
+@SuppressWarnings("unused")
+class CommitRingTail extends CommitRingPad1 {
+    /** Written by the consumer: entries below it are given back. */
+    volatile long tail;
+    /** Written by the consumer: record bytes ever given back. */
+    volatile long releasedBytes;
+    long p20, p21, p22, p23, p24, p25, p26, p27;
 }
