@@ -39,7 +39,9 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
  *
  * <p><b>Applying commits</b> (one thread, the sync): {@link #beginCommit}, then the commit's
  * operations ({@link #createTable}, {@link #dropTable}, {@link #put}, {@link #delete}) in log order,
- * then {@link #endCommit}, which publishes the rows and advances the watermark. An UPDATE is the
+ * then {@link #endCommit}, which publishes the rows and advances the watermark; between
+ * {@link #beginBatch} and {@link #endBatch} the commits' rows are published, and the watermark
+ * advanced over them, once at the batch's end (never before their rows are visible). An UPDATE is the
  * deletion of the key's live row plus the insertion of the new one. Applying is idempotent across a
  * restart: a commit at or below the watermark is skipped whole, and an operation on a table whose
  * persisted state already covers the commit is skipped.
@@ -118,6 +120,19 @@ public final class ColumnStore implements AutoCloseable {
     /** Sync thread: the next segment id; the commit being applied (-1: none); files to delete after the next manifest. */
     private int nextSegmentId = 1;
     private long currentTs = -1;
+    /** Sync thread: between {@link #beginBatch} and {@link #endBatch}, when {@link #endCommit} leaves publishing to the batch's end. */
+    private boolean batching;
+    /**
+     * Sync thread: the last commit ended but not published yet (-1: none) and its WAL end: the
+     * watermark {@link #publishEnded} advances to. Its rows (and those of the commits of the batch
+     * before it) sit in the open segments, whose write locks the sync thread holds until then.
+     */
+    private long endedTs = -1;
+    private long endedLsn;
+    /** Sync thread: an append since the last publish filled an open segment to the seal threshold. */
+    private boolean sealDue;
+    /** Sync thread: the table written last (null after a drop), so that a run of writes to one table skips the map lookup. */
+    private ColumnTable lastWritten;
     private final List<Obsolete> obsolete = new ArrayList<>();
 
     /**
@@ -272,11 +287,36 @@ public final class ColumnStore implements AutoCloseable {
         if (currentTs >= 0) {
             throw new IllegalStateException("commit " + currentTs + " is still being applied");
         }
-        if (ts <= appliedTs) {
+        if (ts <= Math.max(appliedTs, endedTs)) {
             return false;
         }
         currentTs = ts;
         return true;
+    }
+
+    /**
+     * Starts a batch of commits: until {@link #endBatch}, {@link #endCommit} does not publish each
+     * commit's rows and advance the watermark, but leaves that to the batch's end (or to the first
+     * commit that fills an open segment, or to anything that persists), so that the row count of
+     * the open segments' vectors is set once per batch, not once per commit, and the tables'
+     * write locks are taken once. The watermark never covers a commit whose rows scans cannot
+     * see: it moves only as those rows are published. Scans of a table wait for its write lock
+     * while a batch is being applied to it. Sync thread, between commits.
+     */
+    public void beginBatch() {
+        if (currentTs >= 0) {
+            throw new IllegalStateException("beginBatch inside commit " + currentTs);
+        }
+        batching = true;
+    }
+
+    /** Ends the batch begun last: publishes its commits and advances the watermark over them. Sync thread, between commits. */
+    public void endBatch() {
+        if (currentTs >= 0) {
+            throw new IllegalStateException("endBatch inside commit " + currentTs);
+        }
+        batching = false;
+        publishEnded();
     }
 
     /** The commit created {@code def}. */
@@ -302,6 +342,9 @@ public final class ColumnStore implements AutoCloseable {
         ColumnTable t = tables.remove(tableId);
         if (t == null) {
             return;
+        }
+        if (lastWritten == t) {
+            lastWritten = null;
         }
         touched.remove(t);
         if (t.writing) {
@@ -345,10 +388,7 @@ public final class ColumnStore implements AutoCloseable {
         if (t == null) {
             return;
         }
-        if (t.pendingFromTs < 0) {
-            t.pendingFromTs = appliedTs;
-            t.pendingFromLsn = appliedLsn;
-        }
+        pendingFrom(t);
         Segment open = t.open;
         if (!t.writing) {
             // held until endCommit: one lock round trip per table and commit, not per row
@@ -356,6 +396,7 @@ public final class ColumnStore implements AutoCloseable {
             t.writing = true;
         }
         int at = open.rows.append(currentTs, keyBuf, keyOff, keyLen, rowBuf, rowOff, rowLen);
+        sealDue |= at + 1 >= options.sealRows();
         // one hash lookup per row: the key's previous live row (an UPDATE's old side) comes back
         long old = t.keys.put(keyBuf, keyOff, keyLen, ColumnTable.position(open.id, at));
         if (old != KeyMap.NONE) {
@@ -377,16 +418,32 @@ public final class ColumnStore implements AutoCloseable {
         if (t == null) {
             return null;
         }
-        if (t.pendingFromTs < 0) {
-            t.pendingFromTs = appliedTs;
-            t.pendingFromLsn = appliedLsn;
-        }
+        pendingFrom(t);
         if (!t.writing) {
             t.lock.writeLock().lock();
             t.writing = true;
         }
         touch(t);
-        return new RowRun(t);
+        RowRun run = t.run;
+        if (run == null || run.open != t.open) {
+            run = new RowRun(t); // one per open segment, reused by every run appended to it
+            t.run = run;
+        }
+        return run;
+    }
+
+    /** The first rows of the current commit in {@code t}'s open segment: replay must start before this commit. */
+    private void pendingFrom(ColumnTable t) {
+        if (t.pendingFromTs < 0) {
+            // the watermark before this commit: the last commit ended, published or not
+            if (endedTs >= 0) {
+                t.pendingFromTs = endedTs;
+                t.pendingFromLsn = endedLsn;
+            } else {
+                t.pendingFromTs = appliedTs;
+                t.pendingFromLsn = appliedLsn;
+            }
+        }
     }
 
     /** Where the rows of one {@link #insertRun} go. Sync thread, inside the commit that made it. */
@@ -405,6 +462,7 @@ public final class ColumnStore implements AutoCloseable {
          */
         public void insert(byte[] buf, int keyOff, int keyLen, int rowOff, int rowLen) {
             int at = open.rows.append(currentTs, buf, keyOff, keyLen, buf, rowOff, rowLen);
+            sealDue |= at + 1 >= options.sealRows();
             long old = table.keys.put(buf, keyOff, keyLen, ColumnTable.position(open.id, at));
             if (old != KeyMap.NONE) {
                 markDeleted(table, old);
@@ -428,14 +486,36 @@ public final class ColumnStore implements AutoCloseable {
 
     /**
      * Ends the commit begun last: publishes its rows to scans and advances the watermark to its
-     * timestamp and {@code endLsn} (its WAL end position; 0 without a WAL). Seals the open
-     * segments that reached the threshold, which writes the manifest.
+     * timestamp and {@code endLsn} (its WAL end position; 0 without a WAL); inside a batch
+     * ({@link #beginBatch}) that is left to the batch's end unless the commit filled an open
+     * segment. Seals the open segments that reached the threshold, which writes the manifest.
      */
     public void endCommit(long endLsn) {
         inCommit();
-        long ts = currentTs;
+        endedTs = currentTs;
+        endedLsn = endLsn;
+        currentTs = -1;
+        if (batching && !sealDue) {
+            return; // published at the batch's end, or by the first commit that fills a segment
+        }
+        publishEnded();
+    }
+
+    /**
+     * Publishes the rows of the commits ended so far, advances the watermark to the last of them,
+     * freezes the open segments that reached the threshold and installs finished seals. Sync
+     * thread, between commits; a no-op if every ended commit is published.
+     */
+    private void publishEnded() {
+        if (endedTs < 0) {
+            return;
+        }
+        long ts = endedTs;
+        long endLsn = endedLsn;
+        endedTs = -1;
+        sealDue = false;
         boolean seal = false;
-        // indexed loops: this runs once per commit, and must not allocate (iterators, lists) then
+        // indexed loops: this runs once per batch, and must not allocate (iterators, lists) then
         for (int i = 0; i < touched.size(); i++) {
             ColumnTable t = touched.get(i);
             if (!t.writing) {
@@ -460,7 +540,6 @@ public final class ColumnStore implements AutoCloseable {
             }
         }
         touched.clear();
-        currentTs = -1;
         rowsApplied += commitRows;
         commitRows = 0;
         advance(ts, endLsn);
@@ -491,6 +570,7 @@ public final class ColumnStore implements AutoCloseable {
         if (currentTs >= 0) {
             throw new IllegalStateException("installSeals inside commit " + currentTs);
         }
+        publishEnded(); // a manifest describes published state only
         finishManifests();
         if (!installDone()) {
             return false;
@@ -590,6 +670,7 @@ public final class ColumnStore implements AutoCloseable {
         if (currentTs >= 0) {
             throw new IllegalStateException("persist inside commit " + currentTs);
         }
+        publishEnded();
         for (ColumnTable t : tables.values()) {
             if (t.open.rows.count() > 0) {
                 freeze(t);
@@ -613,6 +694,9 @@ public final class ColumnStore implements AutoCloseable {
         }
         touched.clear();
         currentTs = -1;
+        endedTs = -1;
+        batching = false;
+        sealDue = false;
     }
 
     /**
@@ -625,6 +709,7 @@ public final class ColumnStore implements AutoCloseable {
         if (currentTs >= 0) {
             throw new IllegalStateException("reset inside commit " + currentTs);
         }
+        publishEnded();
         for (long id : new ArrayList<>(tables.keySet())) {
             removeTable(id);
         }
@@ -662,7 +747,13 @@ public final class ColumnStore implements AutoCloseable {
     /** The table to apply an operation of the current commit to, or null if the operation is already persisted. */
     private ColumnTable tableForWrite(long tableId) {
         inCommit();
-        ColumnTable t = tables.get(tableId);
+        ColumnTable t = lastWritten;
+        if (t == null || t.def.id() != tableId) {
+            t = tables.get(tableId);
+            if (t != null) {
+                lastWritten = t;
+            }
+        }
         if (t == null) {
             if (currentTs > manifestTs) {
                 // the row store logged a write to a table this store never saw created

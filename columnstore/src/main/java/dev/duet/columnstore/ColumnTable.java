@@ -42,6 +42,8 @@ final class ColumnTable {
     /** Sync thread: rows appended since the last publish; the write lock is held for the commit being applied. */
     boolean touched;
     boolean writing;
+    /** Sync thread: the sink of bulk runs into the open segment, made once per open segment ({@link ColumnStore#insertRun}). */
+    ColumnStore.RowRun run;
 
     ColumnTable(TableDef def, long persistedTs) {
         this.def = def;

@@ -140,6 +140,9 @@ public final class DuetMetrics implements AutoCloseable {
         track(Gauge.builder("duet.sync.lag", sync, ColumnSync::lagMillis)
                 .description("Age of the oldest commit not yet applied to the column store (0 when caught up)")
                 .baseUnit("milliseconds").tag(DATABASE_TAG, database).strongReference(true).register(registry));
+        track(FunctionCounter.builder("duet.sync.writer.waits", sync, ColumnSync::writerWaits)
+                .description("Times a committer waited for the column-store sync to catch up (backpressure: SyncOptions.maxLag, maxQueueBytes)")
+                .tag(DATABASE_TAG, database).register(registry));
         LagHistogram lag = sync.commitLag();
         track(FunctionTimer.builder("duet.sync.commit.lag", lag, LagHistogram::count, LagHistogram::totalNanos, TimeUnit.NANOSECONDS)
                 .description("Per commit, from the row store committing it to the column store's watermark covering it (count and total since open)")

@@ -5,6 +5,7 @@ import dev.duet.core.DuetException;
 import dev.duet.engine.Duet;
 import dev.duet.engine.DuetConfig;
 import dev.duet.rowstore.RowStore;
+import dev.duet.sync.ColumnSync;
 import dev.duet.sync.LagHistogram;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -40,7 +41,9 @@ import org.openjdk.jmh.runner.IterationType;
  * inserts/s; the secondary result {@code syncRows} is the rows/s the column store applied during
  * the same iterations. Each iteration prints the backlog (inserted rows not yet applied) at its
  * end, how long the sync then took to drain it, how long the sync waited for segment files
- * ({@link ColumnStore#sealWaitMillis}: the seal thread falling behind), and two figures of the
+ * ({@link ColumnStore#sealWaitMillis}: the seal thread falling behind), how often the writer
+ * waited for the sync ({@link ColumnSync#writerWaits}: backpressure, see
+ * {@link dev.duet.sync.SyncOptions}), and two figures of the
  * freshness lag of the iteration's commits (p50 / p90 / p99 / p99.9 / max); the trial prints both
  * over all measured commits.
  *
@@ -134,6 +137,8 @@ public class SyncBenchmark extends DuetBenchmark {
         private long rowsAppliedAtStart;
         private long insertsAtStart;
         private long sealWaitAtStart;
+        private long writerWaitsAtStart;
+        private ColumnSync sync;
         private LagHistogram engineLag;
         /** The engine's lag histogram at the iteration's start, and at the first measurement iteration's (null before it). */
         private LagHistogram.Snapshot engineLagAtStart;
@@ -147,7 +152,8 @@ public class SyncBenchmark extends DuetBenchmark {
             db = Duet.open(dir.resolve("db"), DuetConfig.defaults().withDurability(DuetConfig.Durability.ASYNC));
             rows = db.rowStore();
             columns = db.columnStore();
-            engineLag = db.columnSync().commitLag();
+            sync = db.columnSync();
+            engineLag = sync.commitLag();
             connection = db.connect();
             JdbcTarget.createTable(connection);
             insert = connection.prepareStatement(JdbcTarget.INSERT);
@@ -185,6 +191,7 @@ public class SyncBenchmark extends DuetBenchmark {
             rowsAppliedAtStart = columns.rowsApplied();
             insertsAtStart = nextKey;
             sealWaitAtStart = columns.sealWaitMillis();
+            writerWaitsAtStart = sync.writerWaits();
             engineLagAtStart = engineLag.snapshot();
             if (engineLagAtMeasurement == null && iteration.getType() == IterationType.MEASUREMENT) {
                 engineLagAtMeasurement = engineLagAtStart;
@@ -227,9 +234,11 @@ public class SyncBenchmark extends DuetBenchmark {
                 allLags = all;
             }
             System.out.printf(Locale.ROOT, "%n  inserted %,d, applied %,d rows (%,.0f rows/s), backlog at end %,d (drained in %d ms), "
-                    + "recorded %,d of them%s; the sync waited %d ms for segment files%n  engine lag %s%n  sampler lag (upper bound) %s%n",
+                    + "recorded %,d of them%s; the sync waited %d ms for segment files; the writer waited for the sync %,d times "
+                    + "(its apply cost estimate at the end: %.1f ns per record byte)%n  engine lag %s%n  sampler lag (upper bound) %s%n",
                     inserted, applied, applied / seconds, backlog, drainMillis, n, n == CAPACITY ? " (capacity reached)" : "",
-                    columns.sealWaitMillis() - sealWaitAtStart, summary(engineLag.snapshot().since(engineLagAtStart)),
+                    columns.sealWaitMillis() - sealWaitAtStart, sync.writerWaits() - writerWaitsAtStart, sync.applyNanosPerByte(),
+                    summary(engineLag.snapshot().since(engineLagAtStart)),
                     lags.length == 0 ? "-" : summary(lags));
         }
 

@@ -17,12 +17,9 @@ import dev.duet.rowstore.Transaction;
 import dev.duet.rowstore.wal.WalReader;
 import dev.duet.rowstore.wal.WalRetention;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Keeps a {@link ColumnStore} in step with a {@link RowStore}: one daemon thread per database that
@@ -46,13 +43,23 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link RowStore#forceDurable}; on the column store's manifest thread, so that applying never
  * waits for an fsync), so no persisted state holds a commit a crash could take back.
  * Waiting for durability before applying instead made the lag follow the log's fsyncs, which on a
- * slow disk took hundreds of milliseconds. The committing thread (feed) and the seal thread wake
- * the sync thread through {@link #queueLock}; it never polls.
+ * slow disk took hundreds of milliseconds.
+ *
+ * <p>Hand-over: the committing thread copies each commit into a {@link CommitRing} (reused
+ * entries and slabs: no allocation, no lock) and wakes the sync thread only if it sleeps. The
+ * sync thread applies what the ring holds in batches ({@link ColumnStore#beginBatch}: rows
+ * published and the watermark advanced once per batch), then gives the entries back. When the
+ * backlog would take the sync longer than {@link SyncOptions#maxLag()} to apply (at the cost per
+ * byte it measured over its recent batches), or its oldest commit has waited longer than that,
+ * or it holds more than
+ * {@link SyncOptions#maxQueueBytes()}, or fills the ring, the committer waits for the next batch
+ * to be given back. The committing thread and the seal thread wake the sync thread by
+ * {@link LockSupport#unpark}; it never polls.
  *
  * <p>Persistence: the column store's seal thread writes full segments to their files in the
  * background, and its compaction thread rewrites segments with many deleted rows (started every
  * {@link SyncOptions#compactEveryCommits()} commits, {@link ColumnStore#startCompaction}); when
- * either finishes a file it wakes the sync thread (through {@link #queueLock}, like a commit),
+ * either finishes a file it wakes the sync thread (like a commit),
  * which installs the file and hands a new manifest to the manifest thread
  * ({@link ColumnStore#installSeals}; that thread wakes it too once the manifest is written, and the
  * retention then follows); when the WAL a
@@ -74,33 +81,54 @@ public final class ColumnSync implements AutoCloseable {
     private final WalRetention retention;
     private final Feed feed = new Feed();
     private final Thread thread;
+    private final long maxLagNanos;
 
-    /** Guards the fields marked "queueLock"; held by committers only to enqueue. */
-    private final ReentrantLock queueLock = new ReentrantLock();
-    private final Condition work = queueLock.newCondition();
-    private final Condition space = queueLock.newCondition();
-    /** queueLock: commits received from the feed and not yet taken by the sync thread, in commit order. */
-    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-    /** queueLock: bytes of the commits received and not yet applied (the queue's and the batch's). */
-    private long queuedBytes;
-    /** Commits the sync thread takes from the queue at once. */
+    /** Commits received from the feed and not yet applied, in commit order; see {@link CommitRing} for its protocol. */
+    private final CommitRing ring = new CommitRing(SyncOptions.RING_COMMITS);
+    /**
+     * Sleeping and waking, without a lock: a side that goes to sleep first announces it (volatile
+     * write), then looks again at what it waits for (volatile reads), and parks only if it is still
+     * missing; the side that provides it writes it (volatile), then reads the announcement and
+     * unparks. One of the two always sees the other's write. {@code syncSleeping}: the sync thread
+     * is about to park for work (a commit, a finished seal, the stop); a committer takes it back
+     * (getAndSet) before it unparks, so that the commits that follow while the sync thread is
+     * being scheduled do not unpark it again. {@code waitingWriter}: the committing thread parked
+     * for room (backpressure), or null.
+     */
+    private final java.util.concurrent.atomic.AtomicBoolean syncSleeping = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile Thread waitingWriter;
+    /** Commits the sync thread applies as one batch at most, and record bytes (it stops adding commits past them). */
     private static final int BATCH = 256;
+    private static final int BATCH_BYTES = 256 << 10;
+    /**
+     * How long the sync thread waits for the next commit before it parks, spinning first, then
+     * yielding its core to other threads: a park costs the next committer an unpark (a system
+     * call, 5% of a single-row INSERT's samples when the sync parked after most commits).
+     */
+    private static final long SPIN_NANOS = 10_000;
+    private static final long YIELD_NANOS = 200_000;
     /**
      * Key-map slots moved per idle pass when a table's key map was left part way through a growth
      * (about a millisecond of work), so that a commit arriving meanwhile waits no longer than that.
      */
     private static final int IDLE_GROWTH_SLOTS = 1 << 16;
-    /** Sync thread: the commits taken from the queue, being applied in order. */
-    private final Pending[] batch = new Pending[BATCH];
+    /** Sync thread: which commits of the batch being applied were new to the column store (their lag is recorded). */
+    private final boolean[] appliedInBatch = new boolean[BATCH];
     /**
-     * Written by the sync thread, read by metrics: how many of the batch are not applied yet (0:
-     * none), and when the oldest of them was received.
+     * Written by the sync thread, read by committers: the sync's recent cost of applying a byte of
+     * commit record (ns), a decaying average over batches weighted by their bytes (0 until the
+     * first batch); the backlog's bytes times it is the drain time bounded by {@link SyncOptions#maxLag()}.
      */
-    private volatile int applying;
-    private volatile long applyingSince;
-    private boolean stopping;
-    /** queueLock: the column store's seal or compaction thread finished a segment file that the sync thread has not installed yet. */
-    private boolean sealFinished;
+    private volatile double nanosPerByte;
+    /** Sync thread: the decaying sums nanosPerByte is the ratio of. */
+    private double busyNanos;
+    private double busyBytes;
+    /** Set (volatile) by {@link #stop}: the sync thread applies what it holds and ends. */
+    private volatile boolean stopping;
+    /** Set by the seal listener, cleared by the sync thread before it installs: a segment file is finished and not installed yet. */
+    private volatile boolean sealFinished;
+    /** Times a committer waited for room (backpressure); written by committers (one at a time, see {@link CommitRing}). */
+    private volatile long writerWaits;
 
     private volatile DuetException failure;
     private volatile long commitsApplied;
@@ -113,14 +141,12 @@ public final class ColumnSync implements AutoCloseable {
     /** Test hook: runs on the sync thread before each commit from the feed is applied (to hold the sync back). */
     private volatile Runnable beforeApply = () -> { };
 
-    private record Pending(long ts, long endLsn, byte[] payload, long receivedNanos) {
-    }
-
     private ColumnSync(RowStore rows, ColumnStore columns, SyncOptions options) {
         this.rows = rows;
         this.columns = columns;
         this.options = options;
         this.retention = rows.walRetention();
+        this.maxLagNanos = options.maxLag().toNanos();
         this.thread = new Thread(this::run, "duet-sync" + (rows.directory() == null ? "" : "-" + rows.directory().getFileName()));
         this.thread.setDaemon(true);
     }
@@ -191,7 +217,10 @@ public final class ColumnSync implements AutoCloseable {
     /** Set before the thread starts: -1, or the start of the log when the column store must be loaded from a snapshot. */
     private long bootstrapFrom = -1;
 
-    /** The row store's commit feed: copies each commit into the queue. */
+    /**
+     * The row store's commit feed: copies each commit into the ring. Called under the row store's
+     * commit lock, so one committer at a time (the ring's single producer).
+     */
     private final class Feed implements CommitListener {
         @Override
         public void committed(long ts, long endLsn, byte[] payload, int off, int len) {
@@ -206,34 +235,62 @@ public final class ColumnSync implements AutoCloseable {
         }
 
         private void enqueue(long ts, long endLsn, byte[] payload, int off, int len, long received) {
-            byte[] copy = Arrays.copyOfRange(payload, off, off + len);
-            queueLock.lock();
-            try {
-                // Backpressure: wait while the sync is far behind, unless it stopped for good.
-                while (queuedBytes > options.maxQueueBytes() && failure == null && !stopping) {
-                    space.awaitUninterruptibly();
+            if (mustWait(received)) {
+                // Backpressure: wait while the sync is too far behind, unless it stopped for good.
+                writerWaits++;
+                waitingWriter = Thread.currentThread();
+                boolean interrupted = false;
+                try {
+                    while (mustWait(System.nanoTime())) {
+                        LockSupport.park(this);
+                        // like an uninterruptible wait: the commit is made, only its hand-over waits
+                        interrupted |= Thread.interrupted();
+                    }
+                } finally {
+                    waitingWriter = null;
+                    if (interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
-                if (failure != null) {
-                    return;
-                }
-                queue.addLast(new Pending(ts, endLsn, copy, received));
-                queuedBytes += len;
-                work.signal();
-            } finally {
-                queueLock.unlock();
             }
+            if (failure != null || !ring.hasRoom()) {
+                return; // stopped: the commit is in the WAL, the next start replays it
+            }
+            ring.add(ts, endLsn, payload, off, len, received);
+            if (syncSleeping.get() && syncSleeping.getAndSet(false)) {
+                LockSupport.unpark(thread);
+            }
+        }
+
+        /**
+         * Whether the committer must wait for the sync at {@code now}: the ring is full, or the
+         * backlog exceeds a bound (see {@link SyncOptions}): its bytes, the time the sync would
+         * take to apply it, or the age of its oldest commit (a sync that gets no CPU, or waits
+         * for a seal, measures no cost meanwhile).
+         */
+        private boolean mustWait(long now) {
+            if (failure != null || stopping) {
+                return false;
+            }
+            if (!ring.hasRoom()) {
+                return true;
+            }
+            long bytes = ring.backlogBytes();
+            if (bytes == 0) {
+                return false;
+            }
+            if (bytes > options.maxQueueBytes() || bytes * nanosPerByte > maxLagNanos) {
+                return true;
+            }
+            long oldest = ring.oldestReceived();
+            return oldest >= 0 && now - oldest > maxLagNanos;
         }
     }
 
     /** The seal listener (on the column store's seal or compaction thread): wakes the sync thread to install the file. */
     private void sealFinished() {
-        queueLock.lock();
-        try {
-            sealFinished = true;
-            work.signal();
-        } finally {
-            queueLock.unlock();
-        }
+        sealFinished = true;
+        LockSupport.unpark(thread);
     }
 
     private void run() {
@@ -310,77 +367,107 @@ public final class ColumnSync implements AutoCloseable {
     }
 
     /**
-     * Applies queued commits, and installs finished segment files, until closed. The commits
-     * queued are taken out in batches of up to {@value #BATCH} under one lock acquisition (and
-     * their space given back under one more), not two per commit: on two busy cores the writer
-     * and this thread handing the lock back and forth per commit parked this thread for tens to
-     * hundreds of milliseconds whenever the holder was descheduled.
+     * Applies received commits, and installs finished segment files, until closed. The commits
+     * are applied in batches of what the ring holds (up to {@value #BATCH} commits or
+     * {@value #BATCH_BYTES} bytes), published to scans once per batch, and given back to the
+     * ring after it: a committer waiting for room wakes once per batch, not per commit.
      */
     private void follow() throws InterruptedException {
         while (true) {
-            int n = 0;
-            boolean sealed;
-            boolean idleWork = false;
-            queueLock.lock();
-            try {
-                while (true) {
-                    sealed = sealFinished;
-                    sealFinished = false;
-                    while (n < BATCH && !queue.isEmpty()) {
-                        batch[n++] = queue.pollFirst();
-                    }
-                    if (n > 0) {
-                        applyingSince = batch[0].receivedNanos;
-                        applying = n;
-                    }
-                    if (n > 0 || sealed) {
-                        break;
-                    }
-                    if (stopping) {
-                        return;
-                    }
-                    if (columns.keyMapsGrowing()) {
-                        idleWork = true; // nothing queued: finish a key map's growth, a slice at a time
-                        break;
-                    }
-                    work.await();
-                }
-            } finally {
-                queueLock.unlock();
-            }
-            if (idleWork) {
-                // a slice of about a millisecond, then the queue is looked at again
-                columns.growKeyMaps(IDLE_GROWTH_SLOTS);
-                continue;
-            }
-            if (sealed) {
+            if (sealFinished) {
+                sealFinished = false; // before installing: a seal finished after this wakes us again
                 columns.installSeals(); // a no-op if endCommit installed it already
                 advanceRetention();
             }
-            long bytes = 0;
-            for (int i = 0; i < n; i++) {
-                Pending next = batch[i];
-                batch[i] = null;
-                applyingSince = next.receivedNanos;
-                applying = n - i;
-                beforeApply.run();
-                if (apply(next.ts, next.endLsn, next.payload, next.payload.length)) {
-                    commitLag.record(columns.watermarkAdvancedNanos() - next.receivedNanos);
+            long from = ring.tail();
+            long to = ring.head();
+            if (from == to) {
+                if (stopping) {
+                    if (ring.head() == from) {
+                        return;
+                    }
+                    continue;
                 }
-                bytes += next.payload.length;
+                if (columns.keyMapsGrowing()) {
+                    // nothing received: finish a key map's growth, a slice of about a millisecond at a time
+                    columns.growKeyMaps(IDLE_GROWTH_SLOTS);
+                    continue;
+                }
+                awaitWork(from);
+                continue;
             }
-            if (n > 0) {
-                applying = 0;
-                queueLock.lock();
-                try {
-                    queuedBytes -= bytes;
-                    space.signalAll();
-                } finally {
-                    queueLock.unlock();
-                }
+            applyBatch(from, Math.min(to, from + BATCH));
+        }
+    }
+
+    /** Spins and yields briefly, then parks, until a commit arrives after {@code tail}, a seal finishes, or the sync stops. */
+    private void awaitWork(long tail) throws InterruptedException {
+        long start = System.nanoTime();
+        while (ring.head() == tail && !sealFinished && !stopping) {
+            long waited = System.nanoTime() - start;
+            if (waited < SPIN_NANOS) {
+                Thread.onSpinWait();
+                continue;
+            }
+            if (waited < YIELD_NANOS) {
+                Thread.yield();
+                continue;
+            }
+            syncSleeping.set(true); // announce, then look again (see syncSleeping)
+            if (ring.head() == tail && !sealFinished && !stopping) {
+                LockSupport.park(this);
+            }
+            syncSleeping.set(false);
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
             }
         }
     }
+
+    /** Applies the commits {@code [from, to)} of the ring as one batch and gives them back. */
+    private void applyBatch(long from, long to) {
+        long start = System.nanoTime();
+        long hooked = 0;
+        long bytes = 0;
+        long end = from;
+        columns.beginBatch();
+        try {
+            while (end < to && bytes < BATCH_BYTES) {
+                long hookStart = System.nanoTime();
+                beforeApply.run();
+                hooked += System.nanoTime() - hookStart;
+                int len = ring.length(end);
+                appliedInBatch[(int) (end - from)] = apply(ring.ts(end), ring.endLsn(end), ring.payload(end), len);
+                bytes += len;
+                end++;
+            }
+        } finally {
+            columns.endBatch();
+        }
+        // (a commit published earlier in the batch, by one that filled a segment, counts to here: a little high)
+        long published = columns.watermarkAdvancedNanos();
+        for (long seq = from; seq < end; seq++) {
+            if (appliedInBatch[(int) (seq - from)]) {
+                commitLag.record(published - ring.received(seq));
+            }
+        }
+        // the cost per byte, as a decaying average weighted by bytes (the test hook's holds excluded)
+        busyNanos = busyNanos * DECAY + (System.nanoTime() - start - hooked);
+        busyBytes = busyBytes * DECAY + bytes;
+        nanosPerByte = busyBytes > 0 ? busyNanos / busyBytes : 0;
+        ring.release(end, bytes);
+        Thread writer = waitingWriter; // after the release: see syncSleeping
+        if (writer != null) {
+            LockSupport.unpark(writer);
+        }
+    }
+
+    /**
+     * Weight of the older batches in the apply cost estimate, per batch: a slow batch (the first
+     * ones run before the JIT compiled the apply path, or load classes) weighs little after a few
+     * dozen more.
+     */
+    private static final double DECAY = 15.0 / 16;
 
     /** Applies one commit; false if the column store had it already. */
     private boolean apply(long ts, long endLsn, byte[] payload, int len) {
@@ -488,14 +575,10 @@ public final class ColumnSync implements AutoCloseable {
     private void fail(DuetException e) {
         LOG.log(System.Logger.Level.ERROR, "column store sync of " + (rows.directory() == null ? "(memory)" : rows.directory())
                 + " stopped: " + e.getMessage(), e);
-        queueLock.lock();
-        try {
-            failure = e;
-            queue.clear();
-            queuedBytes = 0;
-            space.signalAll();
-        } finally {
-            queueLock.unlock();
+        failure = e;
+        Thread writer = waitingWriter;
+        if (writer != null) {
+            LockSupport.unpark(writer);
         }
         columns.fail(e);
     }
@@ -514,15 +597,8 @@ public final class ColumnSync implements AutoCloseable {
 
     /** Milliseconds the oldest received but unapplied commit has waited (0 when caught up). */
     public long lagMillis() {
-        long since;
-        queueLock.lock();
-        try {
-            // the batch being applied holds older commits than the queue
-            Pending head = queue.peekFirst();
-            since = applying > 0 ? applyingSince : head == null ? -1 : head.receivedNanos;
-        } finally {
-            queueLock.unlock();
-        }
+        // the batch being applied stays in the ring until it is published
+        long since = ring.oldestReceived();
         return since < 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
     }
 
@@ -544,12 +620,17 @@ public final class ColumnSync implements AutoCloseable {
 
     /** Commits received but not applied yet. */
     public int queuedCommits() {
-        queueLock.lock();
-        try {
-            return queue.size() + applying;
-        } finally {
-            queueLock.unlock();
-        }
+        return (int) ring.backlogCommits();
+    }
+
+    /** Times a committer waited for the sync to catch up (backpressure) since start. */
+    public long writerWaits() {
+        return writerWaits;
+    }
+
+    /** The sync's recent cost of applying a byte of commit record (ns): what the backpressure's drain time is estimated with. */
+    public double applyNanosPerByte() {
+        return nanosPerByte;
     }
 
     /** The failure that stopped the sync, or null. */
@@ -592,16 +673,16 @@ public final class ColumnSync implements AutoCloseable {
 
     /** Stops the thread after it applied what it received; false if already stopped. */
     private boolean stop() {
-        queueLock.lock();
-        try {
+        synchronized (feed) { // one stopper
             if (stopping) {
                 return false;
             }
             stopping = true;
-            work.signalAll();
-            space.signalAll();
-        } finally {
-            queueLock.unlock();
+        }
+        LockSupport.unpark(thread);
+        Thread writer = waitingWriter;
+        if (writer != null) {
+            LockSupport.unpark(writer);
         }
         rows.unsubscribe(feed);
         boolean interrupted = false;

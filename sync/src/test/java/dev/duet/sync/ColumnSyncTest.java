@@ -388,7 +388,8 @@ class ColumnSyncTest {
 
     @Test
     void commitLagCountsEveryFedCommitFromItsCommitToTheWatermark() throws Exception {
-        openAll(1000);
+        // the commits below are made while the sync is held: no backpressure, or they would wait for it
+        openWith(SyncOptions.defaults().withMaxLag(java.time.Duration.ofHours(1)), 1000);
         createTable(allTypes("a", true));
         // the creation is recorded when it is applied: wait for it so that it is not counted as held
         LagHistogram.Snapshot before = awaitLagCount(1);
@@ -470,5 +471,141 @@ class ColumnSyncTest {
         Path tmp = columns.directory();
         closeAll();
         assertTrue(!java.nio.file.Files.exists(tmp), "the temporary column store is deleted on close");
+    }
+
+    void openWith(SyncOptions options, int sealRows) {
+        rows = RowStore.open(dir.resolve("db"), RowStoreOptions.defaults().withWalSegmentBytes(64 * 1024));
+        columns = ColumnStore.open(dir.resolve("columns"), ColumnStoreOptions.defaults().withSealRows(sealRows).withRowGroupRows(16).withScanWait(WAIT));
+        sync = ColumnSync.start(rows, columns, options);
+    }
+
+    /** Holds the sync thread before the next commit it applies until the latch is counted down. */
+    void holdSync(java.util.concurrent.CountDownLatch release) {
+        sync.beforeApply(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /**
+     * With the sync held on a commit, a second committer waits for room (its backlog bound is
+     * exceeded) and goes on once the sync applies the backlog; every commit reaches the column store.
+     */
+    private void aWriterWaitsForTheSyncAndGoesOnWhenItDrains() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        holdSync(release);
+        randomCommit(List.of("a")); // taken by the sync thread, which holds on it: the backlog is not empty
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread writer = new Thread(() -> {
+            try {
+                for (int i = 0; i < 5; i++) {
+                    randomCommit(List.of("a"));
+                    done.incrementAndGet();
+                }
+            } catch (Throwable e) {
+                errors.add(e);
+            }
+        }, "waiting-writer");
+        long waitsBefore = sync.writerWaits();
+        writer.start();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (sync.writerWaits() == waitsBefore && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertEquals(waitsBefore + 1, sync.writerWaits(), "the second committer waits for the sync");
+        // it waits inside its commit, before the commit returns, for as long as the sync is held
+        assertEquals(0, done.get());
+        assertTrue(writer.isAlive());
+        sync.beforeApply(() -> { });
+        release.countDown();
+        writer.join();
+        assertTrue(errors.isEmpty(), () -> "the writer failed: " + errors);
+        assertEquals(5, done.get());
+        try (Transaction snap = rows.begin(true)) {
+            assertSameAt(snap, columns, root);
+        }
+        assertEquals(0, sync.queuedCommits());
+    }
+
+    @Test
+    void backpressureByBytesReleasesWhenTheBacklogDrains() throws Exception {
+        openWith(SyncOptions.defaults().withMaxQueueBytes(1).withMaxLag(java.time.Duration.ofHours(1)), 1000);
+        createTable(allTypes("a", true));
+        aWriterWaitsForTheSyncAndGoesOnWhenItDrains();
+    }
+
+    @Test
+    void backpressureByLagReleasesWhenTheBacklogDrains() throws Exception {
+        openWith(SyncOptions.defaults().withMaxLag(java.time.Duration.ofNanos(1)), 1000);
+        createTable(allTypes("a", true));
+        randomCommit(List.of("a"));
+        columns.awaitWatermark(rows.lastCommitTimestamp(), WAIT);
+        // (measured as the batch is given back, just after the watermark moves)
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (sync.applyNanosPerByte() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertTrue(sync.applyNanosPerByte() > 0, "the sync measured what applying costs");
+        aWriterWaitsForTheSyncAndGoesOnWhenItDrains();
+    }
+
+    /**
+     * Commits that pile up while the sync is held are applied in batches (published once per
+     * batch, a table created inside one), while readers compare snapshots taken between them:
+     * the watermark never covers a commit whose rows a scan cannot see.
+     */
+    @Test
+    void batchesNeverPublishTheWatermarkAheadOfTheirRows() throws Exception {
+        openWith(SyncOptions.defaults().withMaxLag(java.time.Duration.ofHours(1)), 50);
+        createTable(allTypes("a", true));
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        holdSync(release);
+        List<Transaction> snapshots = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            if (i == 200) {
+                createTable(allTypes("b", false));
+            }
+            randomCommit(i < 200 ? List.of("a") : List.of("a", "b"));
+            if (i % 9 == 0) {
+                snapshots.add(rows.begin(true));
+            }
+        }
+        assertTrue(sync.queuedCommits() > 256, "commits wait for the held sync: " + sync.queuedCommits());
+        List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> readers = new ArrayList<>();
+        for (int r = 0; r < 2; r++) {
+            int first = r;
+            Thread reader = new Thread(() -> {
+                try {
+                    // oldest first, racing the sync as it applies the backlog
+                    for (int k = first; k < snapshots.size(); k += 2) {
+                        assertSameAt(snapshots.get(k), columns, root);
+                    }
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            }, "reader-" + r);
+            reader.start();
+            readers.add(reader);
+        }
+        sync.beforeApply(() -> { });
+        release.countDown();
+        for (Thread reader : readers) {
+            reader.join();
+        }
+        for (Transaction snap : snapshots) {
+            snap.close();
+        }
+        if (!errors.isEmpty()) {
+            throw new AssertionError("a scan during the batches differed", errors.get(0));
+        }
+        try (Transaction snap = rows.begin(true)) {
+            assertSameAt(snap, columns, root);
+        }
+        assertTrue(columns.segmentsSealed() > 0, "open segments filled inside batches were sealed");
     }
 }

@@ -226,6 +226,7 @@ class ColumnRouteTest {
         assertTrue(registry.get("duet.columnstore.bytes").gauge().value() > 0);
         assertTrue(registry.get("duet.sync.lag.bytes").gauge().value() >= 0);
         assertTrue(registry.get("duet.sync.lag").gauge().value() >= 0);
+        assertTrue(registry.get("duet.sync.writer.waits").functionCounter().count() >= 0, "the backpressure counter is registered");
         // every commit before the last was applied before the query after it could see it
         var commitLag = registry.get("duet.sync.commit.lag").functionTimer();
         assertTrue(commitLag.count() >= 400, "commits with a lag: " + commitLag.count());
