@@ -648,12 +648,20 @@ final class Comparison {
         }
     }
 
-    /** Strings and byte strings: an unsigned byte comparison per row, its sign turned into the bit by the operator's mask. */
+    /**
+     * Strings and byte strings: an unsigned byte comparison per row, its sign turned into the bit
+     * by the operator's mask; {@code =} and {@code <>} with a constant compare lengths and eight
+     * bytes at a time without a branch ({@link ByteKeys}).
+     */
     private static final class Bytes extends Kernel {
         private final int mask;
         private final byte[] constant;
+        /** The constant of {@code =} or {@code <>}; null for other operators and two operands. */
+        private final ByteKeys equalTo;
+        private final long flip;
         private long aOffsets;
         private long aData;
+        private long aEnd;
         private long bOffsets;
         private long bData;
 
@@ -661,12 +669,16 @@ final class Comparison {
             super(allocator, l, r);
             this.mask = mask;
             this.constant = constant;
+            boolean equality = mask == Op.EQUAL.mask || mask == Op.NOT_EQUAL.mask;
+            this.equalTo = constant != null && equality ? new ByteKeys(new byte[][] {constant}) : null;
+            this.flip = mask == Op.NOT_EQUAL.mask ? 1 : 0;
         }
 
         @Override
         protected void bind(FieldVector l, FieldVector r) {
             aOffsets = l.getOffsetBufferAddress();
             aData = l.getDataBufferAddress();
+            aEnd = aData + l.getDataBuffer().capacity();
             if (r != null) {
                 bOffsets = r.getOffsetBufferAddress();
                 bData = r.getDataBufferAddress();
@@ -676,6 +688,9 @@ final class Comparison {
         private long test(int i) {
             int as = MemoryUtil.getInt(aOffsets + 4L * i);
             int al = MemoryUtil.getInt(aOffsets + 4L * i + 4) - as;
+            if (equalTo != null) {
+                return equalTo.matches(aData + as, al, aEnd) ^ flip;
+            }
             int c;
             if (constant == null) {
                 int bs = MemoryUtil.getInt(bOffsets + 4L * i);
