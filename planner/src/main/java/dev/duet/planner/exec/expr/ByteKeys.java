@@ -20,6 +20,21 @@ final class ByteKeys {
     private final long[] lastMasks;
     /** The bytes a test reads from a value's start: the longest key rounded up to whole words. */
     private final int reach;
+    /** When every key has at most 8 bytes: each key's one word, and its length (else null). */
+    private final long[] shortWords;
+    private final long[] shortLengths;
+    /** The bits of a word that hold its first {@code n} bytes, for n in 0..8. */
+    private static final long[] PREFIX_MASKS = new long[9];
+
+    static {
+        for (int n = 0; n <= 8; n++) {
+            ByteBuffer mask = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder());
+            for (int i = 0; i < n; i++) {
+                mask.put((byte) -1);
+            }
+            PREFIX_MASKS[n] = mask.getLong(0);
+        }
+    }
 
     ByteKeys(byte[][] keys) {
         this.keys = keys.clone();
@@ -35,13 +50,20 @@ final class ByteKeys {
             padded.put(key).rewind();
             words[k] = new long[padded.capacity() >>> 3];
             padded.asLongBuffer().get(words[k]);
-            ByteBuffer mask = ByteBuffer.allocate(8).order(ByteOrder.nativeOrder());
-            for (int i = 0; i < (key.length & 7); i++) {
-                mask.put((byte) -1);
-            }
-            lastMasks[k] = mask.getLong(0);
+            lastMasks[k] = PREFIX_MASKS[key.length & 7];
         }
-        this.reach = (longest + 7) & ~7;
+        this.reach = Math.max(8, (longest + 7) & ~7);
+        if (longest <= 8) {
+            shortWords = new long[keys.length];
+            shortLengths = new long[keys.length];
+            for (int k = 0; k < keys.length; k++) {
+                shortWords[k] = words[k].length == 0 ? 0 : words[k][0];
+                shortLengths[k] = lengths[k];
+            }
+        } else {
+            shortWords = null;
+            shortLengths = null;
+        }
     }
 
     /** 1 if the {@code len} bytes at {@code address} equal one of the keys, else 0; {@code end} is the first address not readable. */
@@ -50,6 +72,14 @@ final class ByteKeys {
             return matchesBytewise(address, len);
         }
         long hit = 0;
+        if (shortWords != null) {
+            // one word of the value (its first bytes, up to 8) against each key's word and length
+            long v = MemoryUtil.getLong(address) & PREFIX_MASKS[Math.min(len, 8)];
+            for (int k = 0; k < shortWords.length; k++) {
+                hit |= Comparison.equal((v ^ shortWords[k]) | (len ^ shortLengths[k]), 0);
+            }
+            return hit;
+        }
         for (int k = 0; k < words.length; k++) {
             long[] w = words[k];
             int length = lengths[k];
