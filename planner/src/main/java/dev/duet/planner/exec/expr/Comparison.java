@@ -361,7 +361,11 @@ final class Comparison {
         /** Takes the operand vectors' addresses ({@code r} null when comparing with a constant). */
         protected abstract void bind(FieldVector l, FieldVector r);
 
-        /** Result bits of rows {@code [from, to)} (at most 64), row {@code from} in bit 0, higher bits clear. */
+        /**
+         * Result bits of rows {@code [from, to)} (at most 64), row {@code from} in bit 0, higher
+         * bits clear. The loops shift each row's bit in at the top of the word and the finished
+         * word down: a constant shift per row instead of a variable one.
+         */
         protected abstract long word(int from, int to);
 
         /**
@@ -403,24 +407,30 @@ final class Comparison {
 
         @Override
         protected long word(int from, int to) {
+            // each row's bit enters at the top and moves down: no variable shift per row
             long bits = 0;
             long x = a;
             long y = b;
             if (interval != null) {
-                Interval in = interval;
+                // Interval.testNarrow inlined, its sign bit taken as it is
+                long lo = interval.lo();
+                long width = interval.width();
                 for (int i = from; i < to; i++) {
-                    bits |= in.testNarrow(MemoryUtil.getInt(x + 4L * i)) << (i - from);
+                    long d = MemoryUtil.getInt(x + 4L * i) - lo;
+                    bits = (bits >>> 1) | (~(d | (width - d)) & Long.MIN_VALUE);
                 }
+                int n = to - from;
+                return (bits >>> (64 - n)) ^ (-interval.flip() >>> (64 - n));
             } else if (equality) {
                 for (int i = from; i < to; i++) {
-                    bits |= equal(MemoryUtil.getInt(x + 4L * i), MemoryUtil.getInt(y + 4L * i)) << (i - from);
+                    bits = (bits >>> 1) | (equal(MemoryUtil.getInt(x + 4L * i), MemoryUtil.getInt(y + 4L * i)) << 63);
                 }
             } else {
                 for (int i = from; i < to; i++) {
-                    bits |= (((long) MemoryUtil.getInt(x + 4L * i) - MemoryUtil.getInt(y + 4L * i)) >>> 63) << (i - from);
+                    bits = (bits >>> 1) | (((long) MemoryUtil.getInt(x + 4L * i) - MemoryUtil.getInt(y + 4L * i)) & Long.MIN_VALUE);
                 }
             }
-            return interval != null ? bits : bits ^ (-flip >>> (64 - (to - from)));
+            return (bits ^ -flip) >>> (64 - (to - from));
         }
 
         @Override
@@ -498,26 +508,26 @@ final class Comparison {
                 Interval in = interval;
                 if (doubles) {
                     for (int i = from; i < to; i++) {
-                        bits |= in.test(key(x + 8L * i, true)) << (i - from);
+                        bits = (bits >>> 1) | (in.test(key(x + 8L * i, true)) << 63);
                     }
                 } else {
                     for (int i = from; i < to; i++) {
-                        bits |= in.test(MemoryUtil.getLong(x + 8L * i)) << (i - from);
+                        bits = (bits >>> 1) | (in.test(MemoryUtil.getLong(x + 8L * i)) << 63);
                     }
                 }
-                return bits;
+                return bits >>> (64 - (to - from));
             }
             boolean d = doubles;
             if (equality) {
                 for (int i = from; i < to; i++) {
-                    bits |= equal(key(x + 8L * i, d), key(y + 8L * i, d)) << (i - from);
+                    bits = (bits >>> 1) | (equal(key(x + 8L * i, d), key(y + 8L * i, d)) << 63);
                 }
             } else {
                 for (int i = from; i < to; i++) {
-                    bits |= signedLess(key(x + 8L * i, d), key(y + 8L * i, d)) << (i - from);
+                    bits = (bits >>> 1) | (signedLess(key(x + 8L * i, d), key(y + 8L * i, d)) << 63);
                 }
             }
-            return bits ^ (-flip >>> (64 - (to - from)));
+            return (bits ^ -flip) >>> (64 - (to - from));
         }
 
         @Override
@@ -612,15 +622,15 @@ final class Comparison {
             if (interval != null) {
                 DecimalInterval in = interval;
                 for (int i = from; i < to; i++) {
-                    bits |= test(in, x + 16L * i) << (i - from);
+                    bits = (bits >>> 1) | (test(in, x + 16L * i) << 63);
                 }
-                return bits;
+                return bits >>> (64 - (to - from));
             }
             boolean eq = equality;
             for (int i = from; i < to; i++) {
-                bits |= test(eq, x + 16L * i, y + 16L * i) << (i - from);
+                bits = (bits >>> 1) | (test(eq, x + 16L * i, y + 16L * i) << 63);
             }
-            return bits ^ (-flip >>> (64 - (to - from)));
+            return (bits ^ -flip) >>> (64 - (to - from));
         }
 
         @Override
@@ -706,9 +716,9 @@ final class Comparison {
         protected long word(int from, int to) {
             long bits = 0;
             for (int i = from; i < to; i++) {
-                bits |= test(i) << (i - from);
+                bits = (bits >>> 1) | (test(i) << 63);
             }
-            return bits;
+            return bits >>> (64 - (to - from));
         }
 
         @Override
