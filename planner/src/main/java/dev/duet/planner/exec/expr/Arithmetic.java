@@ -281,11 +281,13 @@ final class Arithmetic {
                 return;
             }
             boolean exactProduct = op == Op.MULTIPLY && s == ls + rs;
+            // operands of p1 and p2 digits have a product of at most p1 + p2 digits: no check needed
+            int check = lt.precision() + rt.precision() <= p ? 38 : p;
             for (int i = 0; i < n; i++) {
                 if (!allValid && !Bitmaps.get(validity, i)) {
                     continue;
                 }
-                if (exactProduct && multiplyNarrow(a + 16L * i, b + 16L * i, o + 16L * i, p)) {
+                if (exactProduct && multiplyNarrow(a + 16L * i, b + 16L * i, o + 16L * i, check)) {
                     continue;
                 }
                 x.load(a + 16L * i);
@@ -350,7 +352,8 @@ final class Arithmetic {
          * The product of two operands that each fit a long (the usual case: prices, quantities)
          * as one 64×64→128-bit multiply, without the general path's sign handling and rescaling
          * (the result scale is the sum of the operands'). False if an operand is wider; then the
-         * caller takes the general path.
+         * caller takes the general path. The product is checked against {@code precision} digits
+         * unless that is 38 (the type's limit, which no product of two longs reaches).
          */
         private boolean multiplyNarrow(long xa, long ya, long oa, int precision) {
             long xl = MemoryUtil.getLong(xa);

@@ -105,4 +105,49 @@ public final class Bitmaps {
         }
         return true;
     }
+
+    /**
+     * Appends the rows of the set bits of {@code bits} (bit {@code k} is position {@code base + k})
+     * to {@code out} from index {@code n} on: the position itself, or {@code rows[position]} when
+     * {@code rows} is not null. Returns the new length. {@code out} may be {@code rows} when the
+     * positions are those of {@code rows}: an entry is written at or below the one it is read from.
+     */
+    public static int appendSetBits(long bits, int base, int[] rows, int[] out, int n) {
+        while (bits != 0) {
+            int i = base + Long.numberOfTrailingZeros(bits);
+            out[n++] = rows == null ? i : rows[i];
+            bits &= bits - 1;
+        }
+        return n;
+    }
+
+    /**
+     * The rows whose value is TRUE in a boolean result over {@code count} positions (validity and
+     * value bitmaps): position {@code i} is row {@code rows[i]}, or {@code i} when {@code rows}
+     * is null. Writes them to {@code out} in order (it may be {@code rows}) and returns how many.
+     */
+    public static int selectTrue(long validity, long values, int count, int[] rows, int[] out) {
+        int n = 0;
+        int words = words(count);
+        for (int w = 0; w < words; w++) {
+            long bits = word(validity, w, count) & word(values, w, count);
+            int base = w << 6;
+            if (count - base < 64) {
+                bits &= (1L << (count - base)) - 1;
+            }
+            n = appendSetBits(bits, base, rows, out, n);
+        }
+        return n;
+    }
+
+    /** Keeps the rows of {@code rows[0..n)} whose bit is set in {@code bitmap}, in order, without a branch per row; returns how many. */
+    public static int keepSet(long bitmap, int[] rows, int n) {
+        int m = 0;
+        for (int j = 0; j < n; j++) {
+            int r = rows[j];
+            rows[m] = r;
+            m += (MemoryUtil.getByte(bitmap + (r >>> 3)) >> (r & 7)) & 1;
+        }
+        return m;
+    }
 }

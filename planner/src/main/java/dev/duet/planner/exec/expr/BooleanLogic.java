@@ -36,6 +36,20 @@ final class BooleanLogic {
             this.right = right;
         }
 
+        /**
+         * AND: the right operand selects among the rows the left one kept (a row where the left
+         * operand is NULL is not TRUE, whatever the right one gives, so it is not evaluated
+         * there: fewer rows than {@link #evaluate} evaluates, never more). OR: as evaluated.
+         */
+        @Override
+        public int select(VectorSchemaRoot batch, int[] rows, int count, int[] out) {
+            if (!and) {
+                return super.select(batch, rows, count, out);
+            }
+            int n = left.select(batch, rows, count, out);
+            return n == 0 ? 0 : right.select(batch, out, n, out);
+        }
+
         private long undecidedWord(long validity, long values, int w, int count) {
             return undecidedWordOf(and, validity, values, w, count);
         }

@@ -1,5 +1,6 @@
 package dev.duet.planner.exec.expr;
 
+import com.google.common.collect.BoundType;
 import com.google.common.collect.Range;
 import com.google.common.collect.RangeSet;
 import dev.duet.core.DuetException;
@@ -771,7 +772,66 @@ public final class ExpressionCompiler {
                 }
             }
         }
+        if (sarg != null && sarg.nullAs == RexUnknownAs.UNKNOWN && sarg.rangeSet.asRanges().size() == 1) {
+            Node range = range(ref, sarg.rangeSet.asRanges().iterator().next());
+            if (range != null) {
+                return range;
+            }
+        }
         return compile(RexUtil.expandSearch(rexBuilder, null, call));
+    }
+
+    /**
+     * {@code low <(=) x <(=) high} as one kernel ({@link Comparison#createRange}) when both bounds
+     * are given and are exact values of the operand's type; null otherwise (then the SEARCH is
+     * expanded into comparisons, which align the types).
+     */
+    private Node range(RexNode ref, Range<?> range) {
+        if (!range.hasLowerBound() || !range.hasUpperBound()) {
+            return null;
+        }
+        Node x = compile(ref);
+        DataType t = x.vectorType; // a no-op precision widening keeps the scale
+        if (!Comparison.supportsRange(t)) {
+            return null;
+        }
+        Object low = rangeBound(range.lowerEndpoint(), t);
+        Object high = rangeBound(range.upperEndpoint(), t);
+        if (low == null || high == null) {
+            return null;
+        }
+        boolean lowInclusive = range.lowerBoundType() == BoundType.CLOSED;
+        boolean highInclusive = range.upperBoundType() == BoundType.CLOSED;
+        Factory in = x.factory;
+        return node(x.safe, DataType.BOOLEAN,
+                q -> Comparison.createRange(t, q.allocator(), in.open(q), low, lowInclusive, high, highInclusive));
+    }
+
+    /** A Sarg bound as a canonical value of {@code t} if it is exactly one; null otherwise. */
+    private static Object rangeBound(Object bound, DataType t) {
+        if (bound instanceof BigDecimal bd) {
+            try {
+                return switch (t.kind()) {
+                    case INTEGER -> bd.intValueExact();
+                    case BIGINT -> bd.longValueExact();
+                    case DECIMAL -> bd.setScale(t.scale());
+                    case DOUBLE -> new BigDecimal(bd.doubleValue()).compareTo(bd) == 0 ? bd.doubleValue() : null;
+                    default -> null;
+                };
+            } catch (ArithmeticException e) {
+                return null; // a fraction for an integer, more digits than the scale: not a value of t
+            }
+        }
+        if (bound instanceof Double d && t.kind() == Kind.DOUBLE) {
+            return d;
+        }
+        if (bound instanceof DateString d && t.kind() == Kind.DATE) {
+            return LocalDate.ofEpochDay(d.getDaysSinceEpoch());
+        }
+        if (bound instanceof TimestampString ts && t.kind() == Kind.TIMESTAMP) {
+            return LocalDateTime.parse(ts.toString().replace(' ', 'T'));
+        }
+        return null;
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -39,6 +39,19 @@ public abstract class VectorEvaluator implements AutoCloseable {
      */
     public abstract FieldVector evaluate(VectorSchemaRoot batch, int[] rows, int count);
 
+    /**
+     * Of the rows asked for (as for {@link #evaluate}), writes the batch indexes of those for which
+     * this BOOLEAN expression is TRUE to {@code out} in increasing order and returns how many
+     * (FALSE and NULL drop). {@code out} has room for {@code count} rows and may be {@code rows}
+     * itself. As with {@code evaluate}, only the rows asked for are evaluated. This evaluates and
+     * reads the result's bits; kernels that can test rows in place (comparisons of columns)
+     * override it, and so does AND (its operands one after another over the rows still kept).
+     */
+    public int select(VectorSchemaRoot batch, int[] rows, int count, int[] out) {
+        FieldVector v = evaluate(batch, rows, count);
+        return Bitmaps.selectTrue(v.getValidityBufferAddress(), v.getDataBufferAddress(), count, rows, out);
+    }
+
     /** Frees the output vector and closes the children. Idempotent. */
     @Override
     public abstract void close();

@@ -5,20 +5,21 @@ import dev.duet.planner.exec.expr.CompiledExpression;
 import dev.duet.planner.exec.expr.VectorEvaluator;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * A filter's predicate, applied to a batch as a chain: an AND is taken apart into its operands
- * ({@link CompiledExpression#conjuncts()}, already in evaluation order), and each operand is
- * evaluated only over the rows every operand before it kept, narrowing one selection vector in
- * place. Where a filter only needs the rows whose predicate is TRUE, this skips the AND's
- * three-valued merging of result bitmaps, and each later operand reads just the surviving rows.
- * Any other predicate is one link.
+ * ({@link CompiledExpression#conjuncts()}, already in evaluation order), and each operand selects
+ * ({@link VectorEvaluator#select}) among the rows every operand before it kept, narrowing one
+ * selection vector in place. Where a filter only needs the rows whose predicate is TRUE, this
+ * skips the AND's three-valued merging of result bitmaps, and each later operand reads just the
+ * surviving rows; a comparison of columns tests them where they are in the batch, without
+ * gathering them first. Any other predicate is one link.
  */
 final class ConjunctFilter implements AutoCloseable {
     private final VectorEvaluator[] links;
-    private final Selection selection = new Selection();
+    /** The selected rows, narrowed in place by each link. */
+    private int[] rows = new int[0];
 
     /** Opens the evaluators of {@code predicate} (a BOOLEAN expression) under {@code context}. */
     ConjunctFilter(CompiledExpression predicate, QueryContext context) {
@@ -40,22 +41,19 @@ final class ConjunctFilter implements AutoCloseable {
      * how many, whose indexes (increasing) are then {@link #rows()}{@code [0..count)}.
      */
     int select(VectorSchemaRoot batch, int n) {
-        int[] rows = null;
+        if (rows.length < n) {
+            rows = new int[Math.max(n, 64)];
+        }
         int count = n;
-        for (VectorEvaluator link : links) {
-            FieldVector result = link.evaluate(batch, rows, count);
+        for (int i = 0; i < links.length && count > 0; i++) {
             // in place: the i-th kept row is written at an index <= i
-            count = selection.select(result, count, rows);
-            rows = selection.rows();
-            if (count == 0) {
-                break;
-            }
+            count = links[i].select(batch, i == 0 ? null : rows, count, rows);
         }
         return count;
     }
 
     int[] rows() {
-        return selection.rows();
+        return rows;
     }
 
     @Override
