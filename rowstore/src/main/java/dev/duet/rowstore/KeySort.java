@@ -1,5 +1,6 @@
 package dev.duet.rowstore;
 
+import dev.duet.core.exec.RadixSort;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -8,7 +9,8 @@ import java.util.Arrays;
 /**
  * Sorts encoded keys into {@link VersionedTable#KEY_ORDER} (unsigned bytes, a prefix first) without
  * a comparison per pair: a least-significant-digit radix sort of each key's first sixteen bytes
- * (skipping the byte positions every key shares, such as the high bytes of ascending integers),
+ * ({@link RadixSort}: byte positions every key shares, such as the high bytes of ascending
+ * integers, are skipped),
  * then a comparison sort only within runs of keys whose first sixteen bytes agree (longer keys,
  * or short keys that differ only in trailing zero bytes). Loading a checkpoint sorts every
  * row's key this way: a comparison sort of 6 million keys spent most of an SF 1 database's open
@@ -26,55 +28,31 @@ final class KeySort {
     static int[] order(byte[][] keys, int n) {
         long[] hi = new long[n];
         long[] lo = new long[n];
-        int[] order = new int[n];
-        int[][] counts = new int[16][256];
         for (int i = 0; i < n; i++) {
-            byte[] key = keys[i];
-            long h = prefix(key, 0);
-            long l = prefix(key, 8);
-            hi[i] = h;
-            lo[i] = l;
-            order[i] = i;
-            for (int d = 0; d < 8; d++) {
-                counts[d][(int) (l >>> (8 * d)) & 0xFF]++;
-                counts[8 + d][(int) (h >>> (8 * d)) & 0xFF]++;
-            }
+            hi[i] = prefix(keys[i], 0);
+            lo[i] = prefix(keys[i], 8);
         }
-        long[] hiTmp = new long[n];
-        long[] loTmp = new long[n];
-        int[] orderTmp = new int[n];
-        for (int d = 0; d < 16 && n > 0; d++) {
-            int[] c = counts[d];
-            int shift = 8 * (d & 7);
-            long[] digits = d < 8 ? lo : hi;
-            if (c[(int) (digits[0] >>> shift) & 0xFF] == n) {
-                continue; // every key has the same byte here
-            }
-            int sum = 0;
-            for (int b = 0; b < 256; b++) {
-                int k = c[b];
-                c[b] = sum;
-                sum += k;
-            }
-            for (int i = 0; i < n; i++) {
-                int at = c[(int) (digits[i] >>> shift) & 0xFF]++;
-                hiTmp[at] = hi[i];
-                loTmp[at] = lo[i];
-                orderTmp[at] = order[i];
-            }
-            long[] t = hi;
-            hi = hiTmp;
-            hiTmp = t;
-            t = lo;
-            lo = loTmp;
-            loTmp = t;
-            int[] ot = order;
-            order = orderTmp;
-            orderTmp = ot;
+        // Least significant first: by the second eight bytes, then (stably) by the first eight.
+        long[] sortKeys = lo.clone();
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        long[] auxKeys = new long[n];
+        int[] auxOrder = new int[n];
+        if (RadixSort.sort(sortKeys, order, auxKeys, auxOrder, n)) {
+            System.arraycopy(auxOrder, 0, order, 0, n);
+        }
+        for (int i = 0; i < n; i++) {
+            sortKeys[i] = hi[order[i]];
+        }
+        if (RadixSort.sort(sortKeys, order, auxKeys, auxOrder, n)) {
+            System.arraycopy(auxKeys, 0, sortKeys, 0, n);
+            System.arraycopy(auxOrder, 0, order, 0, n);
         }
         for (int from = 0; from < n;) {
             int to = from + 1;
-            while (to < n && hi[to] == hi[from] && lo[to] == lo[from]) {
+            while (to < n && sortKeys[to] == sortKeys[from] && lo[order[to]] == lo[order[from]]) {
                 to++;
             }
             if (to - from > 1) {

@@ -1,5 +1,6 @@
 package dev.duet.planner.exec.ops;
 
+import dev.duet.core.exec.RadixSort;
 import dev.duet.core.exec.HeapReservation;
 /**
  * Sorts row ids by their {@link NormalizedSortKeys}, stably. Each row's first eight key bytes (an
@@ -53,7 +54,7 @@ final class RowSorter {
             }
             long[] auxFirst = new long[n];
             int[] auxIds = new int[n];
-            if (radixSort(first, ids, auxFirst, auxIds, n)) {
+            if (RadixSort.sort(first, ids, auxFirst, auxIds, n)) {
                 System.arraycopy(auxFirst, 0, first, 0, n);
                 System.arraycopy(auxIds, 0, ids, 0, n);
             }
@@ -63,53 +64,6 @@ final class RowSorter {
         } finally {
             memory.release(scratch);
         }
-    }
-
-    /**
-     * Stable LSD radix sort of (first, ids) by the unsigned value of {@code first}, byte by byte
-     * from the least significant, skipping bytes equal in every row. Returns true if the result
-     * ended up in the aux arrays.
-     */
-    private static boolean radixSort(long[] first, int[] ids, long[] auxFirst, int[] auxIds, int n) {
-        int[][] counts = new int[8][256];
-        for (int i = 0; i < n; i++) {
-            long f = first[i];
-            for (int b = 0; b < 8; b++) {
-                counts[b][(int) (f >>> (8 * b)) & 0xFF]++;
-            }
-        }
-        long[] srcF = first;
-        int[] srcI = ids;
-        long[] dstF = auxFirst;
-        int[] dstI = auxIds;
-        boolean inAux = false;
-        for (int b = 0; b < 8; b++) {
-            int[] count = counts[b];
-            int shift = 8 * b;
-            if (count[(int) (first[0] >>> shift) & 0xFF] == n) {
-                continue; // every row has the same byte here
-            }
-            int sum = 0;
-            for (int d = 0; d < 256; d++) {
-                int c = count[d];
-                count[d] = sum;
-                sum += c;
-            }
-            for (int i = 0; i < n; i++) {
-                long f = srcF[i];
-                int at = count[(int) (f >>> shift) & 0xFF]++;
-                dstF[at] = f;
-                dstI[at] = srcI[i];
-            }
-            long[] tf = srcF;
-            srcF = dstF;
-            dstF = tf;
-            int[] ti = srcI;
-            srcI = dstI;
-            dstI = ti;
-            inAux = !inAux;
-        }
-        return inAux;
     }
 
     /** Sorts each run of equal first words by the rest of the key (the runs keep input order so far). */
