@@ -61,9 +61,9 @@ class KeySortTest {
             }
             keys[i] = k;
         }
-        // the same prefix many times over: a run longer than the insertion sort takes
+        // the same sixteen-byte prefix many times over: a run longer than the insertion sort takes
         for (int i = 0; i < 100; i++) {
-            keys[i] = new byte[] {1, 2, 3, 4, 5, 6, 7, 8, (byte) (255 - i), (byte) i};
+            keys[i] = new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, (byte) (255 - i), (byte) i};
         }
         for (int i = keys.length - 1; i > 0; i--) {
             int j = r.nextInt(i + 1);
