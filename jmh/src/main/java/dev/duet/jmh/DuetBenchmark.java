@@ -7,7 +7,8 @@ import org.openjdk.jmh.annotations.Fork;
 
 /**
  * Base of every Duet benchmark: its {@link Fork} carries the JVM flags every Duet JVM needs
- * (Arrow and Chronicle Map add-opens, see shared/DEPENDENCIES.md), once for all benchmarks. JMH
+ * (Arrow and Chronicle Map add-opens, see shared/DEPENDENCIES.md; the G1 settings of bin/duet, see
+ * docs/operations.md "JVM settings"), once for all benchmarks. JMH
  * merges {@code @Fork} annotations attribute by attribute from the method up through the class
  * hierarchy, so a subclass may set its own fork count and still inherit these flags.
  */
@@ -21,7 +22,9 @@ import org.openjdk.jmh.annotations.Fork;
         "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
         "--enable-native-access=ALL-UNNAMED",
         "--sun-misc-unsafe-memory-access=allow",
-        "-Dchronicle.analytics.disable=true"})
+        "-Dchronicle.analytics.disable=true",
+        "-XX:-G1UseAdaptiveIHOP",
+        "-XX:InitiatingHeapOccupancyPercent=70"})
 public abstract class DuetBenchmark {
     /** The flags above, for child JVMs a benchmark starts itself (e.g. to produce a crashed database). */
     static List<String> jvmFlags() {
