@@ -28,7 +28,8 @@ import org.apache.calcite.tools.RelBuilder;
  * into joins and below projects, semi joins below the joins they reduce (and filters implied by OR conditions across a join's inputs, see
  * {@link DisjunctionPushdown}), joins of a join tree ordered so that no join lacks a condition
  * when one can have one (Calcite's greedy {@code LoptOptimizeJoinRule} over row-count estimates,
- * see {@link DuetMetadataQuery}), aggregates joined on a group key reduced to the groups the join
+ * see {@link DuetMetadataQuery}, with the equalities the conditions imply added first, see
+ * {@link ImpliedJoinEqualities}), aggregates joined on a group key reduced to the groups the join
  * can use ({@link AggregateSemiJoinReduction}),
  * unused columns trimmed (a project's expressions stay above the joins below it),
  * constants folded, projects merged, window functions moved into
@@ -137,6 +138,7 @@ public final class LogicalOptimizer {
             r = run(PUSH_DOWN, derived);
         }
         r = run(SEMI_JOINS, r);
+        r = ImpliedJoinEqualities.apply(r);
         r = run(JOIN_ORDER, r);
         r = AggregateSemiJoinReduction.apply(r);
         r = new RelFieldTrimmer(null, relBuilder).trim(r);

@@ -142,6 +142,37 @@ class PlanRewriteDifferentialTest {
                 + "group by part.brand");
     }
 
+    /**
+     * Equalities a tree of inner joins implies ({@code a = b and b = c} gives {@code a = c}), TPC-H
+     * q5's and q9's shapes: NULLs and repeats on every side, classes of three and four columns,
+     * an outer join ending the tree, a filter on the table only the implied equality links.
+     */
+    @Test
+    void impliedEqualitiesAcrossAJoinTree() {
+        String q5 = " from item, part, nation where item.nation = part.nation and part.nation = nation.nk";
+        db.check("select item.id, part.pk, nation.name" + q5);
+        db.check("select nation.name, count(*), sum(item.qty)" + q5 + " and nation.name in ('france', 'spain') "
+                + "group by nation.name");
+        db.check("select n1.name, count(*) from item, part, nation n1, nation n2 where item.nation = part.nation "
+                + "and part.nation = n1.nk and n1.nk = n2.nk and n2.region = 1 group by n1.name");
+        // q9: the part key of the items, of a second copy of them and of the parts
+        db.check("select part.brand, count(*), sum(i2.qty) from item, part, item i2 "
+                + "where item.pk = part.pk and i2.pk = item.pk and i2.nation = part.nation group by part.brand");
+        db.check("select count(*), sum(item.qty) from item join part on item.nation = part.nation "
+                + "left join nation on part.nation = nation.nk and nation.nk = item.nation");
+        db.check("select count(*) from item join part on item.nation = part.nation "
+                + "where exists (select 1 from nation where nation.nk = part.nation and nation.nk = item.nation)");
+        try (Transaction tx = db.store().begin(true)) {
+            PlannedQuery q = (PlannedQuery) db.frontEnd().planSingle(
+                    "select count(*)" + q5, tx.catalog());
+            String plan = PhysicalPlanner.plan(q.plan()).explain();
+            // item and nation meet first: only the implied item.nation = nation.nk links them
+            String deepest = lastSubtree(plan, "HashJoin(");
+            assertTrue(deepest.contains("table=public.item") && deepest.contains("table=public.nation"), plan);
+            assertTrue(!deepest.contains("table=public.part"), plan);
+        }
+    }
+
     /** TPC-H q17's shape: a correlated aggregate per key, of which a filtered table keeps few keys. */
     @Test
     void aggregatesJoinedOnAGroupKeyOfAFilteredTable() {
@@ -187,6 +218,32 @@ class PlanRewriteDifferentialTest {
             assertTrue(parentOf(plan, "TableScan(table=public.part").contains("'b3'"), plan);
             assertTrue(parentOf(plan, "TableScan(table=public.item").contains("'ship'"), plan);
         }
+    }
+
+    /** The lines of {@code plan} from the last line containing {@code node} to the end of that node's inputs. */
+    private static String lastSubtree(String plan, String node) {
+        List<String> lines = plan.lines().toList();
+        int at = lines.size() - 1;
+        while (at >= 0 && !lines.get(at).contains(node)) {
+            at--;
+        }
+        if (at < 0) {
+            return "";
+        }
+        int indent = indentOf(lines.get(at));
+        StringBuilder subtree = new StringBuilder(lines.get(at));
+        for (int i = at + 1; i < lines.size() && indentOf(lines.get(i)) > indent; i++) {
+            subtree.append('\n').append(lines.get(i));
+        }
+        return subtree.toString();
+    }
+
+    private static int indentOf(String line) {
+        int i = 0;
+        while (i < line.length() && line.charAt(i) == ' ') {
+            i++;
+        }
+        return i;
     }
 
     /** The line of {@code plan} above the first line containing {@code node}. */

@@ -3,10 +3,8 @@ package dev.duet.planner.exec.ops;
 import dev.duet.core.exec.QueryContext;
 import dev.duet.core.types.DataType;
 import dev.duet.planner.exec.expr.CompiledExpression;
-import dev.duet.planner.exec.expr.VectorEvaluator;
 import dev.duet.planner.exec.join.JoinFilter;
 import java.util.Objects;
-import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.util.ImmutableBitSet;
@@ -15,12 +13,18 @@ import org.apache.calcite.util.ImmutableBitSet;
  * A join's residual condition as a compiled expression over the join's candidate batch (the left
  * input's columns, then the right's). One per running join: the evaluator's vectors come from the
  * query's allocator. The join operator that is given this filter closes it when it closes.
+ *
+ * <p>The condition selects rather than evaluates: it runs as the filters' chain
+ * ({@link ConjunctFilter}), each operand of an AND testing only the candidates every operand
+ * before it kept, with the kernels' in-place {@code select} (a comparison of two columns reads
+ * them where they are), so no BOOLEAN result vector is built and merged for the whole batch.
  */
 public final class ExpressionJoinFilter implements JoinFilter, AutoCloseable {
     private final CompiledExpression condition;
     private final QueryContext context;
     private final ImmutableBitSet reads;
-    private VectorEvaluator evaluator;
+    /** Opened at the first batch, so that a join whose build side is empty opens nothing. */
+    private ConjunctFilter chain;
     private boolean closed;
 
     public ExpressionJoinFilter(CompiledExpression condition, QueryContext context) {
@@ -37,11 +41,12 @@ public final class ExpressionJoinFilter implements JoinFilter, AutoCloseable {
         if (closed) {
             throw new IllegalStateException("join filter is closed");
         }
-        if (evaluator == null) {
-            evaluator = condition.open(context);
+        if (chain == null) {
+            chain = new ConjunctFilter(condition, context);
         }
-        int rows = candidates.getRowCount();
-        return JoinFilter.selectTrue((BitVector) evaluator.evaluate(candidates, null, rows), rows, selection);
+        int kept = chain.select(candidates, candidates.getRowCount());
+        System.arraycopy(chain.rows(), 0, selection, 0, kept);
+        return kept;
     }
 
     @Override
@@ -52,9 +57,9 @@ public final class ExpressionJoinFilter implements JoinFilter, AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        if (evaluator != null) {
-            evaluator.close();
-            evaluator = null;
+        if (chain != null) {
+            chain.close();
+            chain = null;
         }
     }
 
