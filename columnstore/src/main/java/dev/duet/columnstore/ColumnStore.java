@@ -51,7 +51,7 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
  * rows twice; rebuilding it costs at most one segment's worth of replay per table.) At a commit
  * boundary, a segment holding {@link ColumnStoreOptions#sealRows()} rows is <em>frozen</em>: a new
  * open segment takes the appends, and the store's seal thread ({@link Sealer}) writes the frozen rows
- * to a Parquet file (ZSTD, min/max/null counts per row group) and forces it, while the sync thread
+ * to a Parquet file (ZSTD, min/max/null counts per row group of every table column) and forces it, while the sync thread
  * goes on applying commits and scans read the frozen rows. Once the file is written the sync thread
  * {@linkplain #installSeals installs} it (the segment switches to the file under the table lock, the
  * frozen rows are released) and builds a new <em>manifest</em>, which the store's manifest thread
