@@ -28,7 +28,6 @@ import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.api.WriteSupport;
-import org.apache.parquet.hadoop.codec.ZstandardCodec;
 import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.api.Binary;
@@ -120,7 +119,7 @@ public final class ParquetBatchWriter implements AutoCloseable {
                 builder.withStatisticsEnabled(column, false);
             }
             ParquetWriter<Cursor> writer = builder
-                    .withConf(conf(options))
+                    .withConf(new PlainParquetConfiguration())
                     .withWriteMode(ParquetFileWriter.Mode.CREATE)
                     .withCompressionCodec(options.compression().codec())
                     .withDictionaryEncoding(options.dictionary())
@@ -132,13 +131,6 @@ public final class ParquetBatchWriter implements AutoCloseable {
             deleteQuietly(temp, e);
             throw ioError("could not create file \"" + file + "\"", e);
         }
-    }
-
-    /** The parquet-java settings {@code options} make: the ZSTD level. */
-    private static PlainParquetConfiguration conf(ParquetWriteOptions options) {
-        PlainParquetConfiguration conf = new PlainParquetConfiguration();
-        conf.setInt(ZstandardCodec.PARQUET_COMPRESS_ZSTD_LEVEL, options.zstdLevel());
-        return conf;
     }
 
     /** The columns this writer writes, in order. */

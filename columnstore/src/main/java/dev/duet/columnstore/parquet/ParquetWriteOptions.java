@@ -24,15 +24,9 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  *     value that extends them (every value of an ascending column, such as the column store's
  *     hidden key) and compares every value with both; for the column store's segment files that was
  *     about a sixth of a seal's time and most of its garbage
- * @param zstdLevel the ZSTD compression level (1 to 22) when {@code compression} is ZSTD:
- *     {@link #DEFAULT_ZSTD_LEVEL} by default (parquet-java's); the column store's segment files use
- *     1, which writes about twice as fast for somewhat larger files
  */
 public record ParquetWriteOptions(Compression compression, int rowGroupRows, boolean overwrite, boolean dictionary,
-        Set<String> unfilteredColumns, int zstdLevel) {
-    /** The ZSTD level by default (parquet-java's). */
-    public static final int DEFAULT_ZSTD_LEVEL = 3;
-
+        Set<String> unfilteredColumns) {
     /** Rows per row group by default: a power of two near DuckDB's 122,880. */
     public static final int DEFAULT_ROW_GROUP_ROWS = 1 << 17;
 
@@ -74,43 +68,35 @@ public record ParquetWriteOptions(Compression compression, int rowGroupRows, boo
             throw new IllegalArgumentException("rowGroupRows must be positive: " + rowGroupRows);
         }
         unfilteredColumns = Set.copyOf(unfilteredColumns);
-        if (zstdLevel < 1 || zstdLevel > 22) {
-            throw new IllegalArgumentException("zstdLevel must be 1 to 22: " + zstdLevel);
-        }
     }
 
     /** ZSTD, {@link #DEFAULT_ROW_GROUP_ROWS} rows per row group, no overwrite, dictionary encoding, statistics for every column. */
     public static ParquetWriteOptions defaults() {
-        return new ParquetWriteOptions(Compression.ZSTD, DEFAULT_ROW_GROUP_ROWS, false, true, Set.of(), DEFAULT_ZSTD_LEVEL);
+        return new ParquetWriteOptions(Compression.ZSTD, DEFAULT_ROW_GROUP_ROWS, false, true, Set.of());
     }
 
     /** These options with another compression. */
     public ParquetWriteOptions withCompression(Compression newCompression) {
-        return new ParquetWriteOptions(newCompression, rowGroupRows, overwrite, dictionary, unfilteredColumns, zstdLevel);
+        return new ParquetWriteOptions(newCompression, rowGroupRows, overwrite, dictionary, unfilteredColumns);
     }
 
     /** These options with another row group size. */
     public ParquetWriteOptions withRowGroupRows(int rows) {
-        return new ParquetWriteOptions(compression, rows, overwrite, dictionary, unfilteredColumns, zstdLevel);
+        return new ParquetWriteOptions(compression, rows, overwrite, dictionary, unfilteredColumns);
     }
 
     /** These options with another overwrite choice. */
     public ParquetWriteOptions withOverwrite(boolean replace) {
-        return new ParquetWriteOptions(compression, rowGroupRows, replace, dictionary, unfilteredColumns, zstdLevel);
+        return new ParquetWriteOptions(compression, rowGroupRows, replace, dictionary, unfilteredColumns);
     }
 
     /** These options with or without dictionary encoding. */
     public ParquetWriteOptions withDictionary(boolean encode) {
-        return new ParquetWriteOptions(compression, rowGroupRows, overwrite, encode, unfilteredColumns, zstdLevel);
+        return new ParquetWriteOptions(compression, rowGroupRows, overwrite, encode, unfilteredColumns);
     }
 
     /** These options with min/max statistics left out for {@code columns} (see {@link #unfilteredColumns()}). */
     public ParquetWriteOptions withUnfilteredColumns(Set<String> columns) {
-        return new ParquetWriteOptions(compression, rowGroupRows, overwrite, dictionary, columns, zstdLevel);
-    }
-
-    /** These options with another ZSTD level (1 to 22; used when the compression is ZSTD). */
-    public ParquetWriteOptions withZstdLevel(int level) {
-        return new ParquetWriteOptions(compression, rowGroupRows, overwrite, dictionary, unfilteredColumns, level);
+        return new ParquetWriteOptions(compression, rowGroupRows, overwrite, dictionary, columns);
     }
 }

@@ -259,28 +259,6 @@ class ParquetRoundTripTest {
         }
     }
 
-    /**
-     * The ZSTD level reaches the codec (the same rows come out smaller at level 19 than at 1:
-     * ZSTD's output is a function of its input and level) and every level reads back the rows.
-     */
-    @Test
-    void theZstdLevelReachesTheCodecAndEveryLevelReadsBack() throws IOException {
-        List<Object[]> rows = rows(3000, 21);
-        long[] sizes = new long[2];
-        int[] levels = {1, 19};
-        for (int i = 0; i < levels.length; i++) {
-            Path file = dir.resolve("zstd-" + levels[i] + ".parquet");
-            write(file, COLUMNS, rows, ParquetWriteOptions.defaults().withZstdLevel(levels[i]), allocator);
-            sizes[i] = Files.size(file);
-            try (ParquetBatchReader r = ParquetBatchReader.open(file)) {
-                assertEquals(DuckDbRows.render(rows), DuckDbRows.render(readAll(r, all(COLUMNS.size()), allocator)));
-            }
-        }
-        assertTrue(sizes[1] < sizes[0], "level 19: " + sizes[1] + " bytes, level 1: " + sizes[0]);
-        assertThrows(IllegalArgumentException.class, () -> ParquetWriteOptions.defaults().withZstdLevel(0));
-        assertThrows(IllegalArgumentException.class, () -> ParquetWriteOptions.defaults().withZstdLevel(23));
-    }
-
     /** Every column chunk's statistics are present and equal min/max/null count of {@code rows} (file order). */
     static void assertStatistics(ParquetBatchReader r, List<Object[]> rows) {
         for (int g = 0; g < r.rowGroupCount(); g++) {
