@@ -51,7 +51,7 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
  * rows twice; rebuilding it costs at most one segment's worth of replay per table.) At a commit
  * boundary, a segment holding {@link ColumnStoreOptions#sealRows()} rows is <em>frozen</em>: a new
  * open segment takes the appends, and the store's seal thread ({@link Sealer}) writes the frozen rows
- * to a Parquet file (ZSTD, min/max/null counts per row group) and forces it, while the sync thread
+ * to a Parquet file (ZSTD, min/max/null counts per row group of every table column) and forces it, while the sync thread
  * goes on applying commits and scans read the frozen rows. Once the file is written the sync thread
  * {@linkplain #installSeals installs} it (the segment switches to the file under the table lock, the
  * frozen rows are released) and builds a new <em>manifest</em>, which the store's manifest thread
@@ -65,8 +65,10 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
  * before the first commit whose rows are only in some open or frozen segment (a crash while a file
  * is being written replays its rows; its unfinished file is not listed). That position, not the
  * applied watermark, is what the WAL must keep ({@link #replayFromLsn()}). At most
- * {@value #MAX_SEALS_IN_FLIGHT} segments are frozen at once: a sync faster than the disk waits for
- * the oldest seal rather than holding ever more rows in memory. Delete vectors of sealed segments are rewritten (atomically,
+ * {@value #MAX_SEALS_IN_FLIGHT} segments, and beyond {@value #MIN_SEALS_IN_FLIGHT} at most
+ * {@link #MAX_FROZEN_BYTES} of them, are frozen at once: a sync faster than the disk waits for the
+ * oldest seal rather than holding ever more rows in memory, and a seal thread briefly starved of
+ * CPU does not hold the sync up. Delete vectors of sealed segments are rewritten (atomically,
  * with a CRC) just before each manifest; entries newer than their table's persisted commit are
  * ignored on open and applied again by the replay, so a delete vector is never ahead of the
  * manifest in a way the replay cannot repeat. {@link #persist} seals every non-empty open segment
@@ -87,8 +89,20 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 public final class ColumnStore implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ColumnStore.class.getName());
     static final String MANIFEST = "manifest";
-    /** Frozen segments (all tables) whose files may be in the making at once; see the class comment. */
-    static final int MAX_SEALS_IN_FLIGHT = 2;
+    /**
+     * Frozen segments (all tables) whose files may be in the making at once; see the class comment.
+     * Beyond {@link #MIN_SEALS_IN_FLIGHT} only while they hold at most {@link #MAX_FROZEN_BYTES}.
+     */
+    static final int MAX_SEALS_IN_FLIGHT = 8;
+    /** Frozen segments that may always be in the making at once, whatever their size. */
+    static final int MIN_SEALS_IN_FLIGHT = 2;
+    /**
+     * The vector bytes of frozen segments beyond which a freeze waits for the oldest seal (once
+     * {@link #MIN_SEALS_IN_FLIGHT} are in flight). With two, a seal thread that got no CPU for
+     * a second (two cores shared by the writer, the checkpoint, the GC) held up the sync, and
+     * every commit behind it, for that second; a segment of a narrow table is a few MiB.
+     */
+    static final long MAX_FROZEN_BYTES = 64L << 20;
     private static final int MANIFEST_MAGIC = 0x44434d31; // "DCM1"
 
     private final Path dir;
@@ -189,6 +203,8 @@ public final class ColumnStore implements AutoCloseable {
     private long commitRows;
     /** Sync thread (volatile for metric readers): time it spent waiting for seals (backpressure, persist). */
     private volatile long sealWaitNanos;
+    /** Sync thread: the vector bytes of the segments frozen and not installed yet (see {@link #MAX_FROZEN_BYTES}). */
+    private long frozenBytes;
     private final AtomicLong segmentsSealed = new AtomicLong();
     private final AtomicLong segmentsCompacted = new AtomicLong();
     private final AtomicLong rowGroupsSkipped = new AtomicLong();
@@ -811,19 +827,27 @@ public final class ColumnStore implements AutoCloseable {
 
     /**
      * Freezes the open segment of {@code t} (a new open segment takes the appends) and hands it to
-     * the seal thread; first waits, if {@value #MAX_SEALS_IN_FLIGHT} seals are in flight, for the
-     * oldest. Returns whether that installed a file (the caller then writes the manifest).
+     * the seal thread; first waits for the oldest seals while {@value #MAX_SEALS_IN_FLIGHT} are in
+     * flight, or more than {@value #MIN_SEALS_IN_FLIGHT} that would hold more than
+     * {@link #MAX_FROZEN_BYTES} with this one. Returns whether that installed a file (the caller
+     * then writes the manifest).
      */
     private boolean freeze(ColumnTable t) {
-        boolean installed = awaitSeals(MAX_SEALS_IN_FLIGHT - 1);
         Segment s = t.open;
         OpenRows rows = s.rows;
+        long bytes = rows.bytes();
+        boolean installed = false;
+        while (sealer.inFlight() >= MAX_SEALS_IN_FLIGHT
+                || sealer.inFlight() >= MIN_SEALS_IN_FLIGHT && frozenBytes + bytes > MAX_FROZEN_BYTES) {
+            installed |= awaitSeals(sealer.inFlight() - 1);
+        }
+        frozenBytes += bytes;
         // until its file is listed by a manifest, a restart must replay its rows from here
         s.frozenFromTs = t.pendingFromTs;
         s.frozenFromLsn = t.pendingFromLsn;
         newOpenSegment(t); // the rows are frozen from here on: appends go to the new segment
         rows.retain(); // the seal thread's reference: the table's may go first (a drop)
-        sealer.submit(new Sealer.Seal(t, s, rows, dir.resolve(Segment.fileName(t.def.id(), s.id)), options.rowGroupRows()));
+        sealer.submit(new Sealer.Seal(t, s, rows, bytes, dir.resolve(Segment.fileName(t.def.id(), s.id)), options.rowGroupRows()));
         return installed;
     }
 
@@ -859,6 +883,7 @@ public final class ColumnStore implements AutoCloseable {
      * reset meanwhile. Throws the error of a failed seal. Sync thread.
      */
     private void install(Sealer.Seal job) {
+        frozenBytes -= job.bytes;
         if (job.error() != null) {
             Throwable e = job.error();
             SqlState state = e instanceof DuetException d ? d.state() : SqlState.INTERNAL_ERROR;

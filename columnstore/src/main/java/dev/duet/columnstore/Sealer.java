@@ -52,14 +52,17 @@ final class Sealer implements AutoCloseable {
         final Segment segment;
         /** The seal thread's reference (retained by the submitter, released by {@link #write} or {@link #abandon}). */
         final OpenRows rows;
+        /** The frozen rows' vector bytes when submitted (the submitter's in-flight budget). */
+        final long bytes;
         final Path file;
         final int rowGroupRows;
         private Segment.SealedFile sealed;
 
-        Seal(ColumnTable table, Segment segment, OpenRows rows, Path file, int rowGroupRows) {
+        Seal(ColumnTable table, Segment segment, OpenRows rows, long bytes, Path file, int rowGroupRows) {
             this.table = table;
             this.segment = segment;
             this.rows = rows;
+            this.bytes = bytes;
             this.file = file;
             this.rowGroupRows = rowGroupRows;
         }

@@ -27,12 +27,14 @@ final class SegmentFile {
 
     /**
      * Writes rows {@code [0, count)} of {@code rows} (vectors in the order of {@code columns}) to
-     * {@code file} (ZSTD, row groups of {@code rowGroupRows}); the file appears complete and forced
-     * to disk, or not at all. Returns its size.
+     * {@code file} (ZSTD, row groups of {@code rowGroupRows}, no min/max statistics for the hidden
+     * key column); the file appears complete and forced to disk, or not at all. Returns its size.
      */
     static long write(Path file, List<BatchColumn> columns, VectorSchemaRoot rows, int count, int rowGroupRows) {
         ParquetWriteOptions options = ParquetWriteOptions.defaults().withRowGroupRows(rowGroupRows).withOverwrite(true)
-                .withDictionary(false); // plain pages write ~1.5x faster: the seal thread must keep up with the sync
+                .withDictionary(false) // plain pages write ~1.5x faster: the seal thread must keep up with the sync
+                // no scan filters by the hidden key, whose statistics copied every (ascending) value
+                .withUnfilteredColumns(java.util.Set.of(OpenRows.KEY));
         ParquetBatchWriter writer = ParquetBatchWriter.create(file, columns, options);
         try {
             writer.write(rows, 0, count);

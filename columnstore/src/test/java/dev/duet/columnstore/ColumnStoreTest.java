@@ -307,6 +307,7 @@ class ColumnStoreTest {
             workload(cs, 60);
             checkAllSnapshots(cs);
             if (sealRows < 100) {
+                cs.awaitSeals(); // up to MAX_SEALS_IN_FLIGHT segments may still be frozen
                 assertTrue(cs.sealedSegmentCount(T.id()) > 3, "segments were sealed");
             }
             // a projection in another order, and an empty one
@@ -328,6 +329,7 @@ class ColumnStoreTest {
         try (ColumnStore cs = ColumnStore.open(dir, options)) {
             workload(cs, 400, 3000, 40);
             if (sealRows < 1000) {
+                cs.awaitSeals(); // up to MAX_SEALS_IN_FLIGHT segments may still be frozen
                 assertTrue(cs.sealedSegmentCount(T.id()) > 3, "segments were sealed");
             }
             checkSnapshots(cs, 37);
@@ -349,6 +351,7 @@ class ColumnStoreTest {
         batchSize = 257;
         try (ColumnStore cs = ColumnStore.open(dir, options)) {
             workload(cs, 300, 2000, 20);
+            cs.awaitSeals(); // up to MAX_SEALS_IN_FLIGHT segments may still be frozen
             assertTrue(cs.sealedSegmentCount(T.id()) > 2, "segments were sealed");
             SegmentCache cache = cs.segmentCache();
             checkSnapshots(cs, 23);
@@ -730,6 +733,49 @@ class ColumnStoreTest {
         try (ColumnStore reopened = ColumnStore.open(dir, options)) {
             assertEquals(ts, reopened.watermarkTs());
             checkAllSnapshots(reopened);
+        }
+    }
+
+    /**
+     * While the seal thread is held, small segments freeze without the applying thread waiting,
+     * up to {@link ColumnStore#MAX_SEALS_IN_FLIGHT} of them (had it waited sooner, this test would
+     * hang on the held seal); the next freeze waits for the oldest seal and goes on once released.
+     */
+    @Test
+    void smallSegmentsFreezeWithoutWaitingUpToTheInFlightCap() throws Exception {
+        ColumnStoreOptions options = ColumnStoreOptions.defaults().withSealRows(4).withRowGroupRows(2);
+        int cap = ColumnStore.MAX_SEALS_IN_FLIGHT;
+        assertTrue(cap > ColumnStore.MIN_SEALS_IN_FLIGHT);
+        SealGate gate = new SealGate(1);
+        try (ColumnStore cs = ColumnStore.open(dir, options)) {
+            cs.beforeSealWrite(gate);
+            for (int i = 0; i < cap; i++) {
+                putRange(cs, i * 4L, i * 4L + 4); // each commit fills and freezes one segment
+            }
+            gate.entered.await();
+            assertEquals(cap, cs.sealsInFlight());
+            checkAllSnapshots(cs);
+            List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+            Thread applier = new Thread(() -> {
+                try {
+                    putRange(cs, cap * 4L, cap * 4L + 4);
+                } catch (Throwable e) {
+                    errors.add(e);
+                }
+            }, "applier");
+            applier.start();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (applier.getState() != Thread.State.WAITING && applier.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertEquals(Thread.State.WAITING, applier.getState(), "the freeze past the cap waits for the held seal");
+            assertEquals(cap, cs.sealsInFlight());
+            gate.release.countDown();
+            applier.join();
+            assertTrue(errors.isEmpty(), () -> "the applier failed: " + errors);
+            cs.awaitSeals();
+            assertEquals(cap + 1, cs.sealedSegmentCount(T.id()));
+            checkAllSnapshots(cs);
         }
     }
 

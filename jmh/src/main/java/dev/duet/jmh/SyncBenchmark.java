@@ -7,6 +7,9 @@ import dev.duet.engine.DuetConfig;
 import dev.duet.rowstore.RowStore;
 import dev.duet.sync.ColumnSync;
 import dev.duet.sync.LagHistogram;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -44,8 +47,11 @@ import org.openjdk.jmh.runner.IterationType;
  * ({@link ColumnStore#sealWaitMillis}: the seal thread falling behind), how often the writer
  * waited for the sync ({@link ColumnSync#writerWaits}: backpressure, see
  * {@link dev.duet.sync.SyncOptions}), and two figures of the
- * freshness lag of the iteration's commits (p50 / p90 / p99 / p99.9 / max); the trial prints both
- * over all measured commits.
+ * freshness lag of the iteration's commits (p50 / p90 / p99 / p99.9 / max), and the CPU time per
+ * inserted row of the writer, the sync thread, the seal thread, the row store's checkpoint thread
+ * and the WAL flusher (from {@link ThreadMXBean}: who is short of CPU on a machine with few
+ * cores) with the iteration's GC collections and their time; the trial prints the lags over all
+ * measured commits.
  *
  * <p><b>Engine lag</b> (the figure to quote): the sync's own per-commit measurement
  * ({@link dev.duet.sync.ColumnSync#commitLag}, also the Micrometer timer
@@ -107,6 +113,11 @@ public class SyncBenchmark extends DuetBenchmark {
 
         /** Commits recorded per iteration at most (a few seconds at 100-200k inserts/s fit easily). */
         private static final int CAPACITY = 1 << 23;
+        /**
+         * Name prefixes of the engine threads whose CPU time each iteration reports per commit: the
+         * sync, the column store's seal thread, the row store's checkpoint thread, the WAL flusher.
+         */
+        private static final String[] CPU_THREADS = {"duet-sync", "duet-seal", "duet-maintenance", "duet-wal"};
         /** How long the iteration's end waits for the sync to apply what was inserted. */
         private static final Duration DRAIN = Duration.ofSeconds(60);
 
@@ -145,6 +156,10 @@ public class SyncBenchmark extends DuetBenchmark {
         private LagHistogram.Snapshot engineLagAtMeasurement;
         /** Lags (ns) of all measurement iterations' commits, for the trial's summary. */
         private long[] allLags = new long[0];
+        /** CPU time (ns) of the writer and of the engine threads named by {@link #CPU_THREADS} at the iteration's start. */
+        private long[] cpuAtStart;
+        private long gcMillisAtStart;
+        private long gcCountAtStart;
 
         @Setup(Level.Trial)
         public void open() throws SQLException {
@@ -193,6 +208,9 @@ public class SyncBenchmark extends DuetBenchmark {
             sealWaitAtStart = columns.sealWaitMillis();
             writerWaitsAtStart = sync.writerWaits();
             engineLagAtStart = engineLag.snapshot();
+            cpuAtStart = cpuNanos();
+            gcMillisAtStart = gcMillis(false);
+            gcCountAtStart = gcMillis(true);
             if (engineLagAtMeasurement == null && iteration.getType() == IterationType.MEASUREMENT) {
                 engineLagAtMeasurement = engineLagAtStart;
             }
@@ -216,6 +234,9 @@ public class SyncBenchmark extends DuetBenchmark {
             long inserted = nextKey - insertsAtStart;
             counters.syncRows = applied;
             long backlog = Math.max(0, inserted - applied);
+            long[] cpu = cpuNanos();
+            long gcMillis = gcMillis(false) - gcMillisAtStart;
+            long gcCount = gcMillis(true) - gcCountAtStart;
             int n = count;
             long drainStart = System.nanoTime();
             if (n > 0) {
@@ -240,6 +261,43 @@ public class SyncBenchmark extends DuetBenchmark {
                     columns.sealWaitMillis() - sealWaitAtStart, sync.writerWaits() - writerWaitsAtStart, sync.applyNanosPerByte(),
                     summary(engineLag.snapshot().since(engineLagAtStart)),
                     lags.length == 0 ? "-" : summary(lags));
+            StringBuilder perCommit = new StringBuilder("writer " + cpuPerCommit(cpu, CPU_THREADS.length, inserted));
+            for (int i = 0; i < CPU_THREADS.length; i++) {
+                perCommit.append(", ").append(CPU_THREADS[i]).append(' ').append(cpuPerCommit(cpu, i, inserted));
+            }
+            System.out.printf(Locale.ROOT, "  CPU per inserted row (ns, the iteration's threads' CPU time): %s; GC %d collections, %d ms%n",
+                    perCommit, gcCount, gcMillis);
+        }
+
+        private String cpuPerCommit(long[] cpu, int i, long inserted) {
+            return inserted == 0 ? "-" : String.format(Locale.ROOT, "%.0f", (double) (cpu[i] - cpuAtStart[i]) / inserted);
+        }
+
+        /**
+         * CPU time (ns) of the threads named by {@link #CPU_THREADS}, summed per prefix, then of the
+         * calling (benchmark) thread, which JMH runs the iteration fixtures on as well.
+         */
+        private static long[] cpuNanos() {
+            ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+            long[] cpu = new long[CPU_THREADS.length + 1];
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                for (int i = 0; i < CPU_THREADS.length; i++) {
+                    if (t.getName().startsWith(CPU_THREADS[i])) {
+                        cpu[i] += Math.max(0, mx.getThreadCpuTime(t.getId()));
+                    }
+                }
+            }
+            cpu[CPU_THREADS.length] = mx.getCurrentThreadCpuTime();
+            return cpu;
+        }
+
+        /** The JVM's collections so far: their count, or their total time in ms. */
+        private static long gcMillis(boolean count) {
+            long sum = 0;
+            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                sum += Math.max(0, count ? gc.getCollectionCount() : gc.getCollectionTime());
+            }
+            return sum;
         }
 
         int insert() throws SQLException {

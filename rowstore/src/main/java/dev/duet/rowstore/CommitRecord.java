@@ -106,8 +106,8 @@ public final class CommitRecord {
      */
     public static final class InsertedRows {
         private final ByteSource in;
-        private final byte[] buf;
-        private final int count;
+        private byte[] buf;
+        private int count;
         private int read;
         private int keyOff;
         private int keyLen;
@@ -118,6 +118,15 @@ public final class CommitRecord {
             this.in = new ByteSource(buf, off, len, "WAL row run");
             this.buf = buf;
             this.count = count;
+        }
+
+        /** Points this cursor at another run (a {@link Reader} reuses one). */
+        private InsertedRows reset(byte[] buf, int off, int len, int count) {
+            in.reset(buf, off, len);
+            this.buf = buf;
+            this.count = count;
+            this.read = 0;
+            return this;
         }
 
         /** Number of rows in the run. */
@@ -228,7 +237,26 @@ public final class CommitRecord {
 
     /** Decodes one payload; returns its commit timestamp after feeding every op to {@code v}. */
     public static long read(byte[] payload, int off, int len, Visitor v) {
-        ByteSource in = new ByteSource(payload, off, len, "WAL commit record");
+        return read(new ByteSource(payload, off, len, "WAL commit record"), null, payload, v);
+    }
+
+    /**
+     * Decodes payloads as {@link CommitRecord#read} does, with one byte reader and one
+     * {@link InsertedRows} cursor kept from record to record: a consumer decoding every commit
+     * (the column-store sync) allocates nothing per record for them. Not thread-safe.
+     */
+    public static final class Reader {
+        private final ByteSource in = new ByteSource(new byte[0], "WAL commit record");
+        private final InsertedRows rows = new InsertedRows(new byte[0], 0, 0, 0);
+
+        /** As {@link CommitRecord#read}; the {@link InsertedRows} handed to {@code v} is this reader's, valid during the call. */
+        public long read(byte[] payload, int off, int len, Visitor v) {
+            return CommitRecord.read(in.reset(payload, off, len), rows, payload, v);
+        }
+    }
+
+    /** Decodes the record {@code in} reads (from {@code payload}); {@code reuse}, if not null, is the cursor handed out for row runs. */
+    private static long read(ByteSource in, InsertedRows reuse, byte[] payload, Visitor v) {
         long ts = in.readLong();
         int n = in.readInt();
         for (int i = 0; i < n; i++) {
@@ -265,7 +293,7 @@ public final class CommitRecord {
                     if (count < 0) {
                         throw DuetException.of(SqlState.DATA_CORRUPTED, "WAL row run of %d rows", count);
                     }
-                    v.insertRows(tableId, new InsertedRows(payload, at, bytes, count));
+                    v.insertRows(tableId, reuse == null ? new InsertedRows(payload, at, bytes, count) : reuse.reset(payload, at, bytes, count));
                 }
                 default -> throw DuetException.of(SqlState.DATA_CORRUPTED,
                         "unknown operation kind %d in WAL commit record", kind);

@@ -136,6 +136,8 @@ public final class ColumnSync implements AutoCloseable {
     /** Sync thread: commits applied since the last compaction. */
     private int sinceCompaction;
     private final Applier applier = new Applier();
+    /** Sync thread: decodes every applied commit record without an object per record. */
+    private final CommitRecord.Reader reader = new CommitRecord.Reader();
     /** Per-commit lag of the commits received from the feed (replayed ones are not counted); recorded by the sync thread. */
     private final LagHistogram commitLag = new LagHistogram();
     /** Test hook: runs on the sync thread before each commit from the feed is applied (to hold the sync back). */
@@ -474,7 +476,7 @@ public final class ColumnSync implements AutoCloseable {
         if (!columns.beginCommit(ts)) {
             return false;
         }
-        CommitRecord.read(payload, 0, len, applier);
+        reader.read(payload, 0, len, applier);
         columns.endCommit(endLsn);
         commitsApplied++;
         if (++sinceCompaction >= options.compactEveryCommits()) {

@@ -157,7 +157,7 @@ class ColumnSyncTest {
     }
 
     @Test
-    void columnStoreEqualsRowStoreAtEverySnapshotAcrossRestarts() {
+    void columnStoreEqualsRowStoreAtEverySnapshotAcrossRestarts() throws Exception {
         openAll(40);
         createTable(allTypes("a", true));
         createTable(allTypes("c", false));
@@ -177,7 +177,13 @@ class ColumnSyncTest {
             snap.close();
         }
         snapshots.clear();
-        assertTrue(columns.sealedSegmentCount(rows.catalog().table("public", "a").id()) > 0, "segments of a were sealed");
+        // the sync installs each file when the seal thread has written it (several may be in flight)
+        long aId = rows.catalog().table("public", "a").id();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (columns.sealedSegmentCount(aId) == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertTrue(columns.sealedSegmentCount(aId) > 0, "segments of a were sealed");
 
         // clean restart: resumes from the persisted watermark, nothing replayed twice
         closeAll();

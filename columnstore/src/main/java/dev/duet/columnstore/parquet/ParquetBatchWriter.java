@@ -114,7 +114,11 @@ public final class ParquetBatchWriter implements AutoCloseable {
         extra.put(ParquetTypes.DUET_TYPES_KEY, ParquetTypes.duetTypes(cols));
         BatchWriteSupport support = new BatchWriteSupport(schema, cols);
         try {
-            ParquetWriter<Cursor> writer = new Builder(new LocalOutputFile(temp), support)
+            Builder builder = new Builder(new LocalOutputFile(temp), support);
+            for (String column : options.unfilteredColumns()) {
+                builder.withStatisticsEnabled(column, false);
+            }
+            ParquetWriter<Cursor> writer = builder
                     .withConf(new PlainParquetConfiguration())
                     .withWriteMode(ParquetFileWriter.Mode.CREATE)
                     .withCompressionCodec(options.compression().codec())

@@ -225,6 +225,40 @@ class ParquetRoundTripTest {
         }
     }
 
+    /**
+     * Columns named unfiltered are written without statistics (the others keep theirs, exact),
+     * and their values still round-trip.
+     */
+    @Test
+    void unfilteredColumnsHaveNoStatisticsAndTheirValuesRoundTrip() {
+        List<Object[]> rows = rows(700, 12);
+        Path file = dir.resolve("unfiltered.parquet");
+        Path full = dir.resolve("full.parquet");
+        write(file, COLUMNS, rows, ParquetWriteOptions.defaults().withRowGroupRows(200)
+                .withUnfilteredColumns(java.util.Set.of("id", "v")), allocator);
+        write(full, COLUMNS, rows, ParquetWriteOptions.defaults().withRowGroupRows(200), allocator);
+        try (ParquetBatchReader r = ParquetBatchReader.open(file); ParquetBatchReader f = ParquetBatchReader.open(full)) {
+            assertEquals(DuckDbRows.render(rows), DuckDbRows.render(readAll(r, all(COLUMNS.size()), allocator)));
+            assertEquals(4, r.rowGroupCount());
+            for (int g = 0; g < r.rowGroupCount(); g++) {
+                for (int c = 0; c < COLUMNS.size(); c++) {
+                    String where = "row group " + g + " column " + COLUMNS.get(c).name();
+                    if (c == 0 || c == 11) {
+                        assertNull(r.stats(g, c), where);
+                        assertNotNull(f.stats(g, c), where);
+                    } else {
+                        ColumnStats s = r.stats(g, c);
+                        ColumnStats expected = f.stats(g, c);
+                        assertNotNull(s, where);
+                        assertEquals(expected.nullCount(), s.nullCount(), where);
+                        assertEquals(DuckDbRows.render(expected.min()), DuckDbRows.render(s.min()), where);
+                        assertEquals(DuckDbRows.render(expected.max()), DuckDbRows.render(s.max()), where);
+                    }
+                }
+            }
+        }
+    }
+
     /** Every column chunk's statistics are present and equal min/max/null count of {@code rows} (file order). */
     static void assertStatistics(ParquetBatchReader r, List<Object[]> rows) {
         for (int g = 0; g < r.rowGroupCount(); g++) {

@@ -7,6 +7,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Reads what a {@link ByteSink} wrote. Every read is bounds-checked: truncated or garbage input
@@ -17,8 +18,8 @@ public final class ByteSource {
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-    private final byte[] buf;
-    private final int end;
+    private byte[] buf;
+    private int end;
     private final String what;
     private int pos;
 
@@ -27,6 +28,18 @@ public final class ByteSource {
         this.pos = off;
         this.end = off + len;
         this.what = what;
+    }
+
+    /**
+     * Reads {@code buf[off, off + len)} from now on, from its start: a reader kept for many
+     * records (the column-store sync decodes one per commit) then costs no object per record.
+     */
+    public ByteSource reset(byte[] buf, int off, int len) {
+        Objects.checkFromIndexSize(off, len, buf.length);
+        this.buf = buf;
+        this.pos = off;
+        this.end = off + len;
+        return this;
     }
 
     public ByteSource(byte[] buf, String what) {

@@ -108,6 +108,11 @@ class ColumnRouteTest {
                     assertEquals(row, column, "round " + round + ": " + sql);
                 }
             }
+            // several segments may be frozen at once: the sync installs each file as the seal thread finishes it
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (db.columnStore().segmentsSealed() == 0 && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(10_000_000);
+            }
             assertTrue(db.columnStore().segmentsSealed() > 0, "segments were sealed");
             assertTrue(db.columnStore().rowGroupsRead() > 0, "the column route read the column store");
             run(s, "RESET duet.route");
