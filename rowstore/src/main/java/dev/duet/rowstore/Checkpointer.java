@@ -34,24 +34,23 @@ import net.openhft.chronicle.map.MapAbsentEntry;
  * each table without a primary key (so ids of deleted rows are never handed out again).
  *
  * <p>A checkpoint is one <em>full</em> map (every row at its snapshot) followed by up to
- * {@link #MAX_DELTAS} <em>delta</em> maps, each holding only the rows changed since the checkpoint
- * before it and, as entries with an empty value, the keys deleted since then (an encoded row is
- * never empty: it starts with its column count). Loading reads the files in order and a later
- * entry of a key replaces an earlier one. Each checkpoint writes a new generation (a full map or
- * one more delta) and switches to it by atomically replacing the metadata file only after the map
- * is complete and fsync'ed; a crash at any moment leaves the previous metadata, every file it
- * names and its WAL in force (files it does not name are leftovers, deleted on open). Rows are
- * never written to a map after its checkpoint completes; but Chronicle Map keeps its segment locks
- * inside the file, and reading a map takes them, so a process killed while loading can leave a
- * lock set on disk: after an unclean shutdown the maps are therefore opened with Chronicle's
- * recovery, which clears such locks.
+ * {@link #MAX_DELTAS} <em>deltas</em> ({@code checkpoint-<generation>.delta}, {@link DeltaFile}),
+ * each holding only the rows changed since the checkpoint before it and the keys deleted since
+ * then. Loading reads the files in order and a later entry of a key replaces an earlier one. Each
+ * checkpoint writes a new generation (a full map or one more delta) and switches to it by
+ * atomically replacing the metadata file only after the file is complete and fsync'ed; a crash at
+ * any moment leaves the previous metadata, every file it names and its WAL in force (files it does
+ * not name are leftovers, deleted on open). Nothing is written to a file after its checkpoint
+ * completes; but Chronicle Map keeps its segment locks inside the file, and reading a map takes
+ * them, so a process killed while loading can leave a lock set on disk: after an unclean shutdown
+ * the full map is therefore opened with Chronicle's recovery, which clears such locks.
  */
 final class Checkpointer {
     static final String META = "checkpoint.meta";
-    /** Metadata of a checkpoint that is a single full map (written before delta maps existed). */
+    /** Metadata of a checkpoint that is a single full map (written before deltas existed). */
     private static final long MAGIC_V1 = 0x31504B4354455544L; // "DUETCKP1" little-endian
     private static final long MAGIC = 0x32504B4354455544L; // "DUETCKP2" little-endian
-    /** Delta maps after a full map at most; the checkpoint after that is a full one again. */
+    /** Deltas after a full map at most; the checkpoint after that is a full one again. */
     static final int MAX_DELTAS = 8;
     private static final System.Logger LOG = System.getLogger(Checkpointer.class.getName());
 
@@ -62,8 +61,8 @@ final class Checkpointer {
     }
 
     /**
-     * What a completed checkpoint holds: the generations of its map files in load order (a full
-     * map, then delta maps), and the bytes of entries ({@link #entryBytes}) its files hold in all
+     * What a completed checkpoint holds: the generations of its files in load order (a full map,
+     * then deltas), and the bytes of entries ({@link #entryBytes}) its files hold in all
      * and the part of them that later entries of the same keys replace (an estimate: what a full
      * rewrite would drop; -1 when unknown, for metadata of the first format).
      */
@@ -75,7 +74,7 @@ final class Checkpointer {
         }
     }
 
-    /** Receives the rows of a checkpoint: {@code row} null for a key deleted (delta maps only). */
+    /** Receives the rows of a checkpoint: {@code row} null for a key deleted (deltas only). */
     interface RowSink {
         void row(long tableId, byte[] key, byte[] row);
     }
@@ -87,6 +86,10 @@ final class Checkpointer {
 
     Path mapFile(long generation) {
         return dir.resolve(String.format("checkpoint-%020d.cmap", generation));
+    }
+
+    Path deltaFile(long generation) {
+        return dir.resolve(String.format("checkpoint-%020d.delta", generation));
     }
 
     /** The current checkpoint's metadata, or null if the database has never checkpointed. */
@@ -142,13 +145,23 @@ final class Checkpointer {
 
     /**
      * Streams every entry of the checkpoint's files to {@code sink}, file by file in load order:
-     * the full map's rows, then each delta map's changed rows and deleted keys (row null); a later
+     * the full map's rows, then each delta's changed rows and deleted keys (row null); a later
      * entry of a key replaces an earlier one. {@code recover}: the previous process died holding
-     * the database, so the maps may hold locks of a dead process.
+     * the database, so the map may hold locks of a dead process.
      */
     void load(Meta meta, boolean recover, RowSink sink) {
-        for (long generation : meta.files()) {
-            loadMap(generation, recover, sink);
+        long[] files = meta.files();
+        loadMap(files[0], recover, sink);
+        for (int i = 1; i < files.length; i++) {
+            Path file = deltaFile(files[i]);
+            if (!Files.exists(file)) {
+                throw DuetException.of(SqlState.DATA_CORRUPTED, "checkpoint file %s named by %s is missing", file, META);
+            }
+            try {
+                DeltaFile.read(file, sink);
+            } catch (IOException e) {
+                throw new DuetException(SqlState.IO_ERROR, "cannot read checkpoint " + file + ": " + e.getMessage(), e);
+            }
         }
     }
 
@@ -173,10 +186,6 @@ final class Checkpointer {
                 long tableId = bigEndian(k.bytes().readLong(k.offset()));
                 byte[] key = new byte[(int) (k.size() - 8)];
                 k.bytes().read(k.offset() + 8, key, 0, key.length);
-                if (v.size() == 0) {
-                    sink.row(tableId, key, null);
-                    return;
-                }
                 byte[] row = new byte[(int) v.size()];
                 v.bytes().read(v.offset(), row, 0, row.length);
                 sink.row(tableId, key, row);
@@ -192,17 +201,30 @@ final class Checkpointer {
     }
 
     /**
-     * Writes the map file of generation {@code generation} holding {@code rows} (row null: a
-     * deleted key, for a delta map) and forces it to disk; {@link #commit} then makes it part of
-     * the current checkpoint. Returns the bytes of its entries ({@link #entryBytes}). A failed
-     * write deletes the file.
+     * Writes the delta of generation {@code generation} holding {@code rows} (row null: a deleted
+     * key) and forces it to disk; {@link #commit} then makes it part of the current checkpoint.
+     * Returns the bytes of its entries ({@link #entryBytes}). A failed write deletes the file.
+     */
+    long writeDelta(long generation, RowSource rows) {
+        Path file = deltaFile(generation);
+        try {
+            return DeltaFile.write(file, rows);
+        } catch (IOException e) {
+            throw new DuetException(SqlState.IO_ERROR, "cannot write checkpoint " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes the full map of generation {@code generation} holding {@code rows} and forces it to
+     * disk; {@link #commit} then makes it the current checkpoint. Returns the bytes of its entries
+     * ({@link #entryBytes}). A failed write deletes the file.
      */
     long writeMap(long generation, RowSource rows) {
         long[] stats = new long[4]; // count, key bytes, value bytes, largest entry
         rows.forEach((tableId, key, row) -> {
             stats[0]++;
             stats[1] += 8 + key.length;
-            stats[2] += row == null ? 0 : row.length;
+            stats[2] += row.length;
             stats[3] = Math.max(stats[3], entryBytes(key, row));
         });
         long count = stats[0];
@@ -271,20 +293,17 @@ final class Checkpointer {
 
         void put(ChronicleMap<byte[], byte[]> map, long tableId, byte[] key, byte[] row) {
             int keySize = 8 + key.length;
-            int rowSize = row == null ? 0 : row.length;
-            long size = (long) keySize + rowSize;
+            long size = (long) keySize + row.length;
             if (size > store.capacity()) {
                 store.releaseLast();
                 store = BytesStore.nativeStoreWithFixedCapacity(Math.max(size, 2 * store.capacity()));
             }
             store.writeLong(0, bigEndian(tableId));
             store.write(8, key, 0, key.length);
-            if (row != null) {
-                store.write(keySize, row, 0, row.length);
-            }
+            store.write(keySize, row, 0, row.length);
             try (ExternalMapQueryContext<byte[], byte[], ?> c = map.queryContext(store, 0, keySize)) {
                 c.updateLock().lock();
-                Data<byte[]> value = c.wrapValueBytesAsData(store, keySize, rowSize);
+                Data<byte[]> value = c.wrapValueBytesAsData(store, keySize, row.length);
                 MapAbsentEntry<byte[], byte[]> absent = c.absentEntry();
                 if (absent != null) {
                     absent.doInsert(value);
@@ -346,13 +365,14 @@ final class Checkpointer {
         forceDirectory(dir);
     }
 
-    /** Deletes map files {@code meta} does not name and leftovers of interrupted checkpoints. */
+    /** Deletes checkpoint files {@code meta} does not name and leftovers of interrupted checkpoints. */
     void removeStale(Meta meta) {
         java.util.Set<String> keep = new java.util.HashSet<>();
-        for (long generation : meta.files()) {
-            keep.add(mapFile(generation).getFileName().toString());
+        long[] generations = meta.files();
+        for (int i = 0; i < generations.length; i++) {
+            keep.add((i == 0 ? mapFile(generations[i]) : deltaFile(generations[i])).getFileName().toString());
         }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "checkpoint-*.cmap")) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "checkpoint-*.{cmap,delta}")) {
             for (Path f : files) {
                 if (!keep.contains(f.getFileName().toString())) {
                     Files.deleteIfExists(f);

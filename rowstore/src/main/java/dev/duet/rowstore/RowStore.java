@@ -346,7 +346,7 @@ public final class RowStore implements AutoCloseable {
             VersionedTable vt = replayTable(tableId);
             VersionedTable.Slot slot = vt.slot(key);
             if (slot != null) {
-                // A deletion, not a removal of the slot: the next checkpoint may be a delta map,
+                // A deletion, not a removal of the slot: the next checkpoint may be a delta,
                 // which records only the deletions it finds (vacuum removes the slot after it).
                 RowVersion.prune(vt.install(slot, key, ts, null), ts);
             }
@@ -863,7 +863,7 @@ public final class RowStore implements AutoCloseable {
                     }
                 }
                 // A delta holds what changed since the current checkpoint. Not after DDL (a dropped
-                // table's rows, a changed layout), and not once the files hold too many maps or as
+                // table's rows, a changed layout), and not once there are too many deltas or as
                 // many replaced bytes as live ones: then one full map replaces them all.
                 boolean delta = prev != null && prev.catalog() == cat && prev.files().length <= Checkpointer.MAX_DELTAS
                         && 2 * prev.replacedBytes() <= prev.bytes();
@@ -871,7 +871,7 @@ public final class RowStore implements AutoCloseable {
                 Checkpointer.Meta next;
                 if (delta) {
                     long[] replaced = new long[1];
-                    long bytes = checkpointer.writeMap(generation, sink -> {
+                    long bytes = checkpointer.writeDelta(generation, sink -> {
                         replaced[0] = 0;
                         changesSince(cat, prev.ts(), ts, replaced, sink);
                     });
@@ -911,7 +911,7 @@ public final class RowStore implements AutoCloseable {
     }
 
     /**
-     * Streams to {@code sink} what a delta map at {@code ts} over a checkpoint at {@code base}
+     * Streams to {@code sink} what a delta at {@code ts} over a checkpoint at {@code base}
      * holds: each key whose version visible at {@code ts} is newer than {@code base}, with that
      * row, or with null if it is a deletion of a key the checkpoint may hold (a key whose slot is
      * newer than {@code base} was never checkpointed: a slot is removed only once a checkpoint has

@@ -517,7 +517,7 @@ final class VersionedTable {
         private byte[][] rows = new byte[16][];
         private int size;
         /**
-         * Whether a key may have been added more than once (a checkpoint's delta maps): the last
+         * Whether a key may have been added more than once (a checkpoint's deltas): the last
          * one added wins, and a null row is a deletion.
          */
         boolean mayRepeat;

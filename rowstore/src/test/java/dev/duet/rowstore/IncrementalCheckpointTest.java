@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.duet.core.SqlState;
 import dev.duet.core.catalog.TableDef;
 import dev.duet.core.types.DataType;
 import java.io.IOException;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Checkpoints after the first write delta maps (only the rows changed and the keys deleted since
+ * Checkpoints after the first write deltas (only the rows changed and the keys deleted since
  * the checkpoint before), up to {@link Checkpointer#MAX_DELTAS}; DDL or too many maps make the
  * next one full. Every reopen must see exactly the committed rows.
  */
@@ -47,7 +48,7 @@ class IncrementalCheckpointTest {
 
     private long mapFilesOnDisk() throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".cmap")).count();
+            return s.filter(p -> p.getFileName().toString().matches("checkpoint-\\d+\\.(cmap|delta)")).count();
         }
     }
 
@@ -84,6 +85,31 @@ class IncrementalCheckpointTest {
         }
     }
 
+    @Test
+    void damagedDeltaRefusesToOpen() throws IOException {
+        try (RowStore s = RowStore.open(dir, options())) {
+            createTable(s);
+            try (Transaction tx = s.begin()) {
+                tx.insert("t", 1L, "one");
+                tx.commit();
+            }
+            s.checkpoint();
+            try (Transaction tx = s.begin()) {
+                tx.insert("t", 2L, "two");
+                tx.commit();
+            }
+            s.checkpoint();
+        }
+        Path delta;
+        try (Stream<Path> files = Files.list(dir)) {
+            delta = files.filter(p -> p.toString().endsWith(".delta")).findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(delta);
+        bytes[bytes.length / 2] ^= 0x40;
+        Files.write(delta, bytes);
+        RowStoreTestSupport.assertFails(SqlState.DATA_CORRUPTED, () -> RowStore.open(dir, options()).close());
+    }
+
     /** Vacuum must keep a deleted key until a checkpoint has recorded the deletion. */
     @Test
     void deletionVacuumedBeforeTheDeltaStillReachesIt() {
@@ -118,7 +144,7 @@ class IncrementalCheckpointTest {
         }
     }
 
-    /** A deletion replayed from the WAL on open must reach the next delta map too. */
+    /** A deletion replayed from the WAL on open must reach the next delta too. */
     @Test
     void deletionReplayedFromTheLogReachesTheNextDelta() {
         try (RowStore s = RowStore.open(dir, options())) {
@@ -169,7 +195,7 @@ class IncrementalCheckpointTest {
                 tx.commit();
             }
             s.checkpoint();
-            s.vacuum(); // the slot goes; the key is now only a deletion in the delta map
+            s.vacuum(); // the slot goes; the key is now only a deletion in the delta
             try (Transaction tx = s.begin()) {
                 tx.insert("t", 1L, "second");
                 tx.commit();

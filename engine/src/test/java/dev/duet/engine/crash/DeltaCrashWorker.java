@@ -12,7 +12,7 @@ import java.util.Random;
 /**
  * The {@code delta <dir> <round> <seed>} mode of {@link CrashWorker}: one thread commits
  * transactions of {@link #ops} on table {@code kv} (upserts and deletes of random keys, never DDL,
- * so that checkpoints after the first are delta maps) and prints {@code ACK <seq>} after each;
+ * so that checkpoints after the first are deltas) and prints {@code ACK <seq>} after each;
  * another checkpoints in a loop with short gaps, bracketed by {@code CKPT-BEGIN <n>} /
  * {@code CKPT-END <n>}, so that kills land inside delta checkpoints.
  */
