@@ -995,12 +995,15 @@ public final class RowStore implements AutoCloseable {
     /**
      * Whether a background checkpoint is due: something changed, and either the log has grown by
      * {@link RowStoreOptions#checkpointWalBytes} and by as many bytes as the last checkpoint holds,
-     * or {@link RowStoreOptions#checkpointInterval} has passed. A checkpoint rewrites every row, so
-     * a fixed log threshold would make a growing table's checkpoints cost more and more per byte
-     * written (with 64 MiB, a table of 10M rows was rewritten every few seconds, a full core of a
+     * or {@link RowStoreOptions#checkpointInterval} has passed. A delta checkpoint writes only
+     * what changed, but every {@link Checkpointer#MAX_DELTAS} deltas (or once replaced bytes
+     * outweigh live ones) a full one rewrites every row, so a fixed log threshold would make a
+     * growing table's checkpoints cost more and more per byte written (with 64 MiB and full
+     * checkpoints only, a table of 10M rows was rewritten every few seconds, a full core of a
      * two-core machine, during an insert load); waiting for as many bytes of log as the
-     * checkpoint writes keeps the checkpoint work per byte of log at most one, at the price of a
-     * replay after a crash of at most about the checkpoint's own size.
+     * checkpoint's live rows hold keeps the full rewrites' work per byte of log below one and the
+     * number of deltas of a growing table logarithmic, at the price of a replay after a crash of
+     * at most about the checkpoint's own size.
      */
     boolean checkpointDue() {
         synchronized (checkpointLock) {
