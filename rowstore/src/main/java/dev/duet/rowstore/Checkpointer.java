@@ -33,7 +33,8 @@ import net.openhft.chronicle.map.MapAbsentEntry;
  * snapshot timestamp, the WAL position to replay from, the catalog and the next hidden row id of
  * each table without a primary key (so ids of deleted rows are never handed out again).
  *
- * <p>A checkpoint is one <em>full</em> map (every row at its snapshot) followed by up to
+ * <p>A checkpoint is one <em>full</em> map (every row at its snapshot; none until a database's
+ * first full checkpoint, generation 0 in the metadata) followed by up to
  * {@link #MAX_DELTAS} <em>deltas</em> ({@code checkpoint-<generation>.delta}, {@link DeltaFile}),
  * each holding only the rows changed since the checkpoint before it and the keys deleted since
  * then. Loading reads the files in order and a later entry of a key replaces an earlier one. Each
@@ -50,6 +51,8 @@ final class Checkpointer {
     /** Metadata of a checkpoint that is a single full map (written before deltas existed). */
     private static final long MAGIC_V1 = 0x31504B4354455544L; // "DUETCKP1" little-endian
     private static final long MAGIC = 0x32504B4354455544L; // "DUETCKP2" little-endian
+    /** The generation in place of the full map before a database's first full checkpoint. */
+    static final long NO_MAP = 0;
     /** Deltas after a full map at most; the checkpoint after that is a full one again. */
     static final int MAX_DELTAS = 8;
     private static final System.Logger LOG = System.getLogger(Checkpointer.class.getName());
@@ -151,7 +154,9 @@ final class Checkpointer {
      */
     void load(Meta meta, boolean recover, RowSink sink) {
         long[] files = meta.files();
-        loadMap(files[0], recover, sink);
+        if (files[0] != NO_MAP) {
+            loadMap(files[0], recover, sink);
+        }
         for (int i = 1; i < files.length; i++) {
             Path file = deltaFile(files[i]);
             if (!Files.exists(file)) {
@@ -369,8 +374,9 @@ final class Checkpointer {
     void removeStale(Meta meta) {
         java.util.Set<String> keep = new java.util.HashSet<>();
         long[] generations = meta.files();
-        for (int i = 0; i < generations.length; i++) {
-            keep.add((i == 0 ? mapFile(generations[i]) : deltaFile(generations[i])).getFileName().toString());
+        keep.add(mapFile(generations[0]).getFileName().toString());
+        for (int i = 1; i < generations.length; i++) {
+            keep.add(deltaFile(generations[i]).getFileName().toString());
         }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "checkpoint-*.{cmap,delta}")) {
             for (Path f : files) {

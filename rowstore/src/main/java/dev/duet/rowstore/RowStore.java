@@ -101,7 +101,8 @@ public final class RowStore implements AutoCloseable {
     /**
      * Deleted keys whose deletion is newer than this may not be removed by {@link #vacuum}: the
      * next checkpoint may be a delta, which records only deletions it still finds (the timestamp
-     * of the current checkpoint; no bound while there is none, as the next one is then full).
+     * of the current checkpoint; no bound while there is none: the first checkpoint holds every
+     * row and no deletion).
      * Written under the checkpoint lock, read by vacuum.
      */
     private volatile long tombstoneFloor = Long.MAX_VALUE;
@@ -862,23 +863,27 @@ public final class RowStore implements AutoCloseable {
                         rowIds.put(t.id(), vt.nextRowId.get());
                     }
                 }
-                // A delta holds what changed since the current checkpoint. Not after DDL (a dropped
-                // table's rows, a changed layout), and not once there are too many deltas or as
-                // many replaced bytes as live ones: then one full map replaces them all.
-                boolean delta = prev != null && prev.catalog() == cat && prev.files().length <= Checkpointer.MAX_DELTAS
-                        && 2 * prev.replacedBytes() <= prev.bytes();
+                // A delta holds what changed since the current checkpoint (everything, before the
+                // first). Not after a table was dropped (its rows are in the files), and not once
+                // there are too many deltas or as many replaced bytes as live ones: then one full
+                // map replaces them all.
+                boolean delta = prev == null || !tableDropped(prev.catalog(), cat)
+                        && prev.files().length <= Checkpointer.MAX_DELTAS && 2 * prev.replacedBytes() <= prev.bytes();
                 long generation = nextGeneration++;
                 Checkpointer.Meta next;
                 if (delta) {
                     long[] replaced = new long[1];
+                    long base = prev == null ? 0 : prev.ts();
                     long bytes = checkpointer.writeDelta(generation, sink -> {
                         replaced[0] = 0;
-                        changesSince(cat, prev.ts(), ts, replaced, sink);
+                        changesSince(cat, base, ts, replaced, sink);
                     });
-                    long[] files = Arrays.copyOf(prev.files(), prev.files().length + 1);
+                    long[] before = prev == null ? new long[] {Checkpointer.NO_MAP} : prev.files();
+                    long[] files = Arrays.copyOf(before, before.length + 1);
                     files[files.length - 1] = generation;
-                    next = new Checkpointer.Meta(lsn, ts, cat, rowIds, files, prev.bytes() + bytes,
-                            prev.replacedBytes() + replaced[0]);
+                    next = prev == null ? new Checkpointer.Meta(lsn, ts, cat, rowIds, files, bytes, 0)
+                            : new Checkpointer.Meta(lsn, ts, cat, rowIds, files, prev.bytes() + bytes,
+                                    prev.replacedBytes() + replaced[0]);
                 } else {
                     long bytes = checkpointer.writeMap(generation, sink -> {
                         for (TableDef t : cat.tables()) {
@@ -908,6 +913,16 @@ public final class RowStore implements AutoCloseable {
                 snapshots.release(ts);
             }
         }
+    }
+
+    /** Whether a table of {@code before} is missing from {@code after}. */
+    private static boolean tableDropped(Catalog before, Catalog after) {
+        for (TableDef t : before.tables()) {
+            if (after.tableById(t.id()) == null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -22,9 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Checkpoints after the first write deltas (only the rows changed and the keys deleted since
- * the checkpoint before), up to {@link Checkpointer#MAX_DELTAS}; DDL or too many maps make the
- * next one full. Every reopen must see exactly the committed rows.
+ * Checkpoints write deltas (only the rows changed and the keys deleted since the checkpoint
+ * before; the first one every row), up to {@link Checkpointer#MAX_DELTAS} after a full map; a
+ * dropped table, too many deltas or mostly replaced rows make the next one full. Every reopen must
+ * see exactly the committed rows.
  */
 class IncrementalCheckpointTest {
     @TempDir
@@ -46,6 +47,15 @@ class IncrementalCheckpointTest {
         return new Checkpointer(dir).readMeta().files();
     }
 
+    /** Deltas in force after the full map (or after none). */
+    private int deltas() {
+        return files().length - 1;
+    }
+
+    private boolean fullMap() {
+        return files()[0] != Checkpointer.NO_MAP;
+    }
+
     private long mapFilesOnDisk() throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> p.getFileName().toString().matches("checkpoint-\\d+\\.(cmap|delta)")).count();
@@ -63,7 +73,8 @@ class IncrementalCheckpointTest {
                 tx.commit();
             }
             s.checkpoint();
-            assertEquals(1, files().length);
+            assertEquals(1, deltas());
+            assertEquals(false, fullMap());
             try (Transaction tx = s.begin()) {
                 tx.update("t", key(5L), Map.of("v", "b5"));
                 tx.delete("t", 7L);
@@ -71,7 +82,7 @@ class IncrementalCheckpointTest {
                 tx.commit();
             }
             s.checkpoint();
-            assertEquals(2, files().length);
+            assertEquals(2, deltas());
             assertEquals(2, mapFilesOnDisk());
         }
         try (RowStore s = RowStore.open(dir, options())) {
@@ -127,7 +138,7 @@ class IncrementalCheckpointTest {
             }
             s.vacuum();
             s.checkpoint();
-            assertEquals(2, files().length);
+            assertEquals(2, deltas());
             // Now recorded: vacuum may reclaim the deleted key.
             s.vacuum();
             long id;
@@ -168,7 +179,7 @@ class IncrementalCheckpointTest {
             }
             s.vacuum();
             s.checkpoint();
-            assertEquals(2, files().length);
+            assertEquals(2, deltas());
         }
         try (RowStore s = RowStore.open(dir, options())) {
             try (Transaction tx = s.begin(true)) {
@@ -201,7 +212,7 @@ class IncrementalCheckpointTest {
                 tx.commit();
             }
             s.checkpoint();
-            assertEquals(3, files().length);
+            assertEquals(3, deltas());
         }
         try (RowStore s = RowStore.open(dir, options())) {
             try (Transaction tx = s.begin(true)) {
@@ -212,7 +223,7 @@ class IncrementalCheckpointTest {
     }
 
     @Test
-    void ddlAndTooManyDeltasMakeAFullCheckpoint() throws IOException {
+    void droppedTableAndTooManyDeltasMakeAFullCheckpoint() throws IOException {
         try (RowStore s = RowStore.open(dir, options())) {
             createTable(s);
             for (int round = 0; round <= Checkpointer.MAX_DELTAS + 1; round++) {
@@ -221,22 +232,32 @@ class IncrementalCheckpointTest {
                     tx.commit();
                 }
                 s.checkpoint();
-                // Full, then MAX_DELTAS deltas, then full again.
-                assertEquals(round <= Checkpointer.MAX_DELTAS ? round + 1 : 1, files().length, "round " + round);
-                assertEquals(files().length, mapFilesOnDisk());
+                // Deltas after no full map, up to MAX_DELTAS; then a full map, then deltas again.
+                int expected = round < Checkpointer.MAX_DELTAS ? round + 1 : round - Checkpointer.MAX_DELTAS;
+                assertEquals(expected, deltas(), "round " + round);
+                assertEquals(round >= Checkpointer.MAX_DELTAS, fullMap(), "round " + round);
+                assertEquals(deltas() + (fullMap() ? 1 : 0), mapFilesOnDisk());
             }
-            try (Transaction tx = s.begin()) {
-                tx.insert("t", 100L, "x");
-                tx.commit();
-            }
-            s.checkpoint();
-            assertEquals(2, files().length);
             try (Transaction tx = s.begin()) {
                 tx.createTable(TableDef.builder("u").column("id", DataType.BIGINT).primaryKey("id").build());
+                tx.insert("u", 7L);
                 tx.commit();
             }
             s.checkpoint();
-            assertEquals(1, files().length);
+            assertEquals(2, deltas()); // a new table's rows are changes like any other
+            try (Transaction tx = s.begin()) {
+                tx.dropTable("u");
+                tx.commit();
+            }
+            s.checkpoint();
+            assertEquals(0, deltas());
+            assertEquals(1, mapFilesOnDisk());
+        }
+        try (RowStore s = RowStore.open(dir, options())) {
+            try (Transaction tx = s.begin(true)) {
+                assertEquals(Checkpointer.MAX_DELTAS + 2, tx.count("t"));
+                assertNull(tx.catalog().findTable("public", "u"));
+            }
         }
     }
 
@@ -264,7 +285,7 @@ class IncrementalCheckpointTest {
             }
             // A delta replacing every row; then the replaced bytes outweigh the live ones, and a
             // full map replaces both.
-            assertEquals(2, counts.get(0), counts::toString);
+            assertEquals(3, counts.get(0), counts::toString);
             assertEquals(1, counts.get(1), counts::toString);
         }
     }
@@ -311,7 +332,7 @@ class IncrementalCheckpointTest {
             }
         }
         // Deltas were written, and the map count stayed bounded.
-        assertEquals(true, fileCounts.stream().anyMatch(n -> n > 1), fileCounts::toString);
+        assertEquals(true, fileCounts.stream().anyMatch(n -> n > 2), fileCounts::toString);
         assertEquals(true, fileCounts.stream().allMatch(n -> n <= Checkpointer.MAX_DELTAS + 1), fileCounts::toString);
     }
 
