@@ -209,9 +209,15 @@ final class VersionedTable {
     /** Timestamp of the newest commit that wrote to this table. Written under the commit lock. */
     volatile long lastWriteTs;
     /**
+     * Timestamp of the newest commit that gave an existing key a new version or wrote a deletion:
+     * only such commits leave anything for {@link #prune} (a key inserted new has one version).
+     * Written under the commit lock.
+     */
+    volatile long lastReplaceTs;
+    /**
      * Removal bound ({@code removeUpTo}, at most the horizon) of the last complete {@link #prune}
-     * pass (the row store's vacuum lock). While no commit after it has written the table, another
-     * pass could not reclaim anything.
+     * pass (the row store's vacuum lock). While no commit after it has replaced or deleted a row of
+     * the table, another pass could not reclaim anything (an insert-only load is never walked).
      */
     long prunedUpTo = -1;
 
@@ -487,6 +493,9 @@ final class VersionedTable {
         if (lastWriteTs != ts) {
             lastWriteTs = ts; // a volatile store (a fence) once per commit, not once per row of it
         }
+        if ((slot != null || row == null) && lastReplaceTs != ts) {
+            lastReplaceTs = ts;
+        }
         if (slot == null) {
             Slot s = new Slot(key, ts, row);
             if (cells != null) {
@@ -600,7 +609,7 @@ final class VersionedTable {
      */
     List<Slot> prune(long horizon, long removeUpTo) {
         List<Slot> dead = new ArrayList<>();
-        if (lastWriteTs <= prunedUpTo) {
+        if (lastReplaceTs <= prunedUpTo) {
             return dead;
         }
         prunedUpTo = removeUpTo;
