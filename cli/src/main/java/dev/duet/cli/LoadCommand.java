@@ -97,9 +97,10 @@ final class LoadCommand {
     }
 
     /**
-     * Async durability and no background checkpoints: each checkpoint rewrites every row loaded so
-     * far, so the default one per 64 MiB of log makes a large load quadratic (about 20 checkpoints
-     * at SF 1). The checkpoint at close is the one that counts; until then the log has it all.
+     * Async durability and no background checkpoints: a load would otherwise checkpoint every
+     * 64 MiB of log and more (deltas of the new rows, and every few of them a full rewrite of every
+     * row loaded so far). The checkpoint at close is the one that counts; until then the log has it
+     * all.
      */
     static DuetConfig loadConfig() {
         DuetConfig config = DuetConfig.defaults().withDurability(DuetConfig.Durability.ASYNC);

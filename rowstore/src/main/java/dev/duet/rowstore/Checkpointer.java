@@ -27,23 +27,34 @@ import net.openhft.chronicle.map.ExternalMapQueryContext;
 import net.openhft.chronicle.map.MapAbsentEntry;
 
 /**
- * Writes and reads checkpoints: the committed rows at one snapshot in a persisted Chronicle Map
+ * Writes and reads checkpoints: the committed rows at one snapshot in persisted Chronicle Maps
  * ({@code checkpoint-<generation>.cmap}, key = 8-byte table id + encoded primary key, value =
- * encoded row), and a small metadata file ({@code checkpoint.meta}) naming the generation, the
+ * encoded row), and a small metadata file ({@code checkpoint.meta}) naming the map files, the
  * snapshot timestamp, the WAL position to replay from, the catalog and the next hidden row id of
  * each table without a primary key (so ids of deleted rows are never handed out again).
  *
- * <p>Each checkpoint writes a new generation and switches to it by atomically replacing the
- * metadata file only after the map is complete and fsync'ed; a crash at any moment leaves the
- * previous generation and its WAL in force. Rows are never written to a map after its checkpoint
+ * <p>A checkpoint is one <em>full</em> map (every row at its snapshot; none until a database's
+ * first full checkpoint, generation 0 in the metadata) followed by up to
+ * {@link #MAX_DELTAS} <em>deltas</em> ({@code checkpoint-<generation>.delta}, {@link DeltaFile}),
+ * each holding only the rows changed since the checkpoint before it and the keys deleted since
+ * then. Loading reads the files in order and a later entry of a key replaces an earlier one. Each
+ * checkpoint writes a new generation (a full map or one more delta) and switches to it by
+ * atomically replacing the metadata file only after the file is complete and fsync'ed; a crash at
+ * any moment leaves the previous metadata, every file it names and its WAL in force (files it does
+ * not name are leftovers, deleted on open). Nothing is written to a file after its checkpoint
  * completes; but Chronicle Map keeps its segment locks inside the file, and reading a map takes
  * them, so a process killed while loading can leave a lock set on disk: after an unclean shutdown
- * the map is therefore opened with Chronicle's recovery, which clears such locks. The price of
- * whole generations is that each checkpoint rewrites every row (see docs/limitations.md).
+ * the full map is therefore opened with Chronicle's recovery, which clears such locks.
  */
 final class Checkpointer {
     static final String META = "checkpoint.meta";
-    private static final long MAGIC = 0x31504B4354455544L; // "DUETCKP1" little-endian
+    /** Metadata of a checkpoint that is a single full map (written before deltas existed). */
+    private static final long MAGIC_V1 = 0x31504B4354455544L; // "DUETCKP1" little-endian
+    private static final long MAGIC = 0x32504B4354455544L; // "DUETCKP2" little-endian
+    /** The generation in place of the full map before a database's first full checkpoint. */
+    static final long NO_MAP = 0;
+    /** Deltas after a full map at most; the checkpoint after that is a full one again. */
+    static final int MAX_DELTAS = 8;
     private static final System.Logger LOG = System.getLogger(Checkpointer.class.getName());
 
     private final Path dir;
@@ -52,11 +63,21 @@ final class Checkpointer {
         this.dir = dir;
     }
 
-    /** What a completed checkpoint holds. */
-    record Meta(long generation, long lsn, long ts, Catalog catalog, Map<Long, Long> nextRowIds) {
+    /**
+     * What a completed checkpoint holds: the generations of its files in load order (a full map,
+     * then deltas), and the bytes of entries ({@link #entryBytes}) its files hold in all
+     * and the part of them that later entries of the same keys replace (an estimate: what a full
+     * rewrite would drop; -1 when unknown, for metadata of the first format).
+     */
+    record Meta(long lsn, long ts, Catalog catalog, Map<Long, Long> nextRowIds, long[] files, long bytes,
+            long replacedBytes) {
+        /** The newest generation. */
+        long generation() {
+            return files[files.length - 1];
+        }
     }
 
-    /** Receives the rows of a checkpoint when loading. */
+    /** Receives the rows of a checkpoint: {@code row} null for a key deleted (deltas only). */
     interface RowSink {
         void row(long tableId, byte[] key, byte[] row);
     }
@@ -68,6 +89,10 @@ final class Checkpointer {
 
     Path mapFile(long generation) {
         return dir.resolve(String.format("checkpoint-%020d.cmap", generation));
+    }
+
+    Path deltaFile(long generation) {
+        return dir.resolve(String.format("checkpoint-%020d.delta", generation));
     }
 
     /** The current checkpoint's metadata, or null if the database has never checkpointed. */
@@ -91,7 +116,8 @@ final class Checkpointer {
             throw DuetException.of(SqlState.DATA_CORRUPTED, "checkpoint metadata %s fails its checksum", file);
         }
         ByteSource in = new ByteSource(bytes, 0, bytes.length - 4, file.toString());
-        if (in.readLong() != MAGIC) {
+        long magic = in.readLong();
+        if (magic != MAGIC && magic != MAGIC_V1) {
             throw DuetException.of(SqlState.DATA_CORRUPTED, "%s is not a Duet checkpoint file", file);
         }
         long generation = in.readLong();
@@ -103,15 +129,49 @@ final class Checkpointer {
         for (int i = 0; i < n; i++) {
             rowIds.put(in.readLong(), in.readLong());
         }
-        return new Meta(generation, lsn, ts, catalog, rowIds);
+        if (magic == MAGIC_V1) {
+            return new Meta(lsn, ts, catalog, rowIds, new long[] {generation}, -1, -1);
+        }
+        int count = in.readVarInt();
+        if (count < 1 || count > MAX_DELTAS + 1) {
+            throw DuetException.of(SqlState.DATA_CORRUPTED, "checkpoint metadata %s names %d map files", file, count);
+        }
+        long[] files = new long[count];
+        for (int i = 0; i < count; i++) {
+            files[i] = in.readLong();
+        }
+        if (files[count - 1] != generation) {
+            throw DuetException.of(SqlState.DATA_CORRUPTED, "checkpoint metadata %s is inconsistent", file);
+        }
+        return new Meta(lsn, ts, catalog, rowIds, files, in.readLong(), in.readLong());
     }
 
     /**
-     * Streams every row of the checkpoint to {@code sink}. {@code recover}: the previous process
-     * died holding the database, so the map may hold locks of a dead process.
+     * Streams every entry of the checkpoint's files to {@code sink}, file by file in load order:
+     * the full map's rows, then each delta's changed rows and deleted keys (row null); a later
+     * entry of a key replaces an earlier one. {@code recover}: the previous process died holding
+     * the database, so the map may hold locks of a dead process.
      */
     void load(Meta meta, boolean recover, RowSink sink) {
-        Path file = mapFile(meta.generation());
+        long[] files = meta.files();
+        if (files[0] != NO_MAP) {
+            loadMap(files[0], recover, sink);
+        }
+        for (int i = 1; i < files.length; i++) {
+            Path file = deltaFile(files[i]);
+            if (!Files.exists(file)) {
+                throw DuetException.of(SqlState.DATA_CORRUPTED, "checkpoint file %s named by %s is missing", file, META);
+            }
+            try {
+                DeltaFile.read(file, sink);
+            } catch (IOException e) {
+                throw new DuetException(SqlState.IO_ERROR, "cannot read checkpoint " + file + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void loadMap(long generation, boolean recover, RowSink sink) {
+        Path file = mapFile(generation);
         if (!Files.exists(file)) {
             throw DuetException.of(SqlState.DATA_CORRUPTED, "checkpoint file %s named by %s is missing", file, META);
         }
@@ -140,17 +200,31 @@ final class Checkpointer {
         }
     }
 
-    /** Bytes of a checkpoint entry: the table id, the key and the row. */
+    /** Bytes of a checkpoint entry: the table id, the key and the row (none for a deleted key). */
     static long entryBytes(byte[] key, byte[] row) {
-        return 8L + key.length + row.length;
+        return 8L + key.length + (row == null ? 0 : row.length);
     }
 
     /**
-     * Writes generation {@code generation} holding {@code rows} (the state at {@code ts}, whose
-     * WAL ends at {@code lsn}) and makes it the current checkpoint. Returns the bytes of its
-     * entries ({@link #entryBytes}).
+     * Writes the delta of generation {@code generation} holding {@code rows} (row null: a deleted
+     * key) and forces it to disk; {@link #commit} then makes it part of the current checkpoint.
+     * Returns the bytes of its entries ({@link #entryBytes}). A failed write deletes the file.
      */
-    long write(long generation, long lsn, long ts, Catalog catalog, Map<Long, Long> nextRowIds, RowSource rows) {
+    long writeDelta(long generation, RowSource rows) {
+        Path file = deltaFile(generation);
+        try {
+            return DeltaFile.write(file, rows);
+        } catch (IOException e) {
+            throw new DuetException(SqlState.IO_ERROR, "cannot write checkpoint " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes the full map of generation {@code generation} holding {@code rows} and forces it to
+     * disk; {@link #commit} then makes it the current checkpoint. Returns the bytes of its entries
+     * ({@link #entryBytes}). A failed write deletes the file.
+     */
+    long writeMap(long generation, RowSource rows) {
         long[] stats = new long[4]; // count, key bytes, value bytes, largest entry
         rows.forEach((tableId, key, row) -> {
             stats[0]++;
@@ -181,7 +255,6 @@ final class Checkpointer {
                 rows.forEach((tableId, key, row) -> buffer.put(map, tableId, key, row));
             }
             force(file);
-            writeMeta(new Meta(generation, lsn, ts, catalog, nextRowIds));
         } catch (IOException e) {
             deleteQuietly(file);
             throw new DuetException(SqlState.IO_ERROR, "cannot write checkpoint " + file + ": " + e.getMessage(), e);
@@ -193,8 +266,23 @@ final class Checkpointer {
             deleteQuietly(file);
             throw new DuetException(SqlState.IO_ERROR, "cannot write checkpoint " + file + ": " + e, e);
         }
-        removeStale(generation);
         return stats[1] + stats[2];
+    }
+
+    /**
+     * Makes {@code meta} the current checkpoint (its files written by {@link #writeMap}) by
+     * atomically replacing the metadata file, then deletes map files it does not name. If this
+     * fails, either checkpoint may be in force on disk (the replacement may have happened before
+     * the failure), so no file either names is deleted, and the caller must not reuse the newest
+     * generation's number.
+     */
+    void commit(Meta meta) {
+        try {
+            writeMeta(meta);
+        } catch (IOException e) {
+            throw new DuetException(SqlState.IO_ERROR, "cannot write checkpoint metadata in " + dir + ": " + e.getMessage(), e);
+        }
+        removeStale(meta);
     }
 
     /**
@@ -256,6 +344,12 @@ final class Checkpointer {
             out.writeLong(e.getKey());
             out.writeLong(e.getValue());
         }
+        out.writeVarInt(meta.files().length);
+        for (long generation : meta.files()) {
+            out.writeLong(generation);
+        }
+        out.writeLong(meta.bytes());
+        out.writeLong(meta.replacedBytes());
         CRC32C crc = new CRC32C();
         crc.update(out.array(), 0, out.size());
         out.writeInt((int) crc.getValue());
@@ -276,12 +370,17 @@ final class Checkpointer {
         forceDirectory(dir);
     }
 
-    /** Deletes map files of other generations and leftovers of interrupted checkpoints. */
-    void removeStale(long keepGeneration) {
-        String keep = mapFile(keepGeneration).getFileName().toString();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "checkpoint-*.cmap")) {
+    /** Deletes checkpoint files {@code meta} does not name and leftovers of interrupted checkpoints. */
+    void removeStale(Meta meta) {
+        java.util.Set<String> keep = new java.util.HashSet<>();
+        long[] generations = meta.files();
+        keep.add(mapFile(generations[0]).getFileName().toString());
+        for (int i = 1; i < generations.length; i++) {
+            keep.add(deltaFile(generations[i]).getFileName().toString());
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "checkpoint-*.{cmap,delta}")) {
             for (Path f : files) {
-                if (!f.getFileName().toString().equals(keep)) {
+                if (!keep.contains(f.getFileName().toString())) {
                     Files.deleteIfExists(f);
                 }
             }

@@ -88,15 +88,24 @@ public final class RowStore implements AutoCloseable {
     private final Object vacuumLock = new Object();
     /** Guards the checkpoint fields below; one checkpoint at a time. */
     private final Object checkpointLock = new Object();
-    private long checkpointGeneration;
+    /** The current checkpoint (null before the first). */
+    private Checkpointer.Meta checkpoint;
+    /**
+     * Generation number for the next map file: above every number ever tried, so that a file the
+     * metadata on disk may name (after a failed {@link Checkpointer#commit}) is never rewritten.
+     */
+    private long nextGeneration = 1;
     private long lastCheckpointTs;
     private long lastCheckpointLsn;
     private long lastCheckpointNanos = System.nanoTime();
     /**
-     * Bytes of keys and rows the current checkpoint holds (0 before the first). The next
-     * checkpoint waits for at least as many bytes of log (see {@link #checkpointDue}).
+     * Deleted keys whose deletion is newer than this may not be removed by {@link #vacuum}: the
+     * next checkpoint may be a delta, which records only deletions it still finds (the timestamp
+     * of the current checkpoint; no bound while there is none: the first checkpoint holds every
+     * row and no deletion).
+     * Written under the checkpoint lock, read by vacuum.
      */
-    private long lastCheckpointBytes;
+    private volatile long tombstoneFloor = Long.MAX_VALUE;
 
     private volatile DuetException failure;
     private volatile boolean closed;
@@ -183,6 +192,9 @@ public final class RowStore implements AutoCloseable {
             }
             long ts = startTs;
             long[] bytes = new long[1];
+            for (VersionedTable.Loaded l : loaded) {
+                l.mayRepeat = meta.files().length > 1;
+            }
             checkpointer.load(meta, !lock.previousCloseClean(), (tableId, key, row) -> {
                 bytes[0] += Checkpointer.entryBytes(key, row);
                 int at = Arrays.binarySearch(ids, tableId);
@@ -204,9 +216,12 @@ public final class RowStore implements AutoCloseable {
                 }
                 tables.put(t.id(), vt);
             }
-            checkpointer.removeStale(meta.generation());
-            checkpointGeneration = meta.generation();
-            lastCheckpointBytes = bytes[0];
+            checkpointer.removeStale(meta);
+            // Metadata of the first format does not record the bytes: its one file holds them all.
+            checkpoint = meta.bytes() >= 0 ? meta
+                    : new Checkpointer.Meta(meta.lsn(), meta.ts(), cat, meta.nextRowIds(), meta.files(), bytes[0], 0);
+            nextGeneration = meta.generation() + 1;
+            tombstoneFloor = meta.ts();
             latestCatalog = cat;
         }
         lastCheckpointTs = startTs;
@@ -329,7 +344,13 @@ public final class RowStore implements AutoCloseable {
 
         @Override
         public void delete(long tableId, byte[] key) {
-            replayTable(tableId).remove(key);
+            VersionedTable vt = replayTable(tableId);
+            VersionedTable.Slot slot = vt.slot(key);
+            if (slot != null) {
+                // A deletion, not a removal of the slot: the next checkpoint may be a delta,
+                // which records only the deletions it finds (vacuum removes the slot after it).
+                RowVersion.prune(vt.install(slot, key, ts, null), ts);
+            }
         }
 
         private VersionedTable replayTable(long tableId) {
@@ -826,7 +847,8 @@ public final class RowStore implements AutoCloseable {
             long ts = snap[0];
             long lsn = snap[1];
             try {
-                if (ts == lastCheckpointTs && checkpointGeneration > 0) {
+                Checkpointer.Meta prev = checkpoint;
+                if (ts == lastCheckpointTs && prev != null) {
                     lastCheckpointNanos = System.nanoTime();
                     return;
                 }
@@ -841,23 +863,47 @@ public final class RowStore implements AutoCloseable {
                         rowIds.put(t.id(), vt.nextRowId.get());
                     }
                 }
-                long generation = checkpointGeneration + 1;
-                long bytes = checkpointer.write(generation, lsn, ts, cat, rowIds, sink -> {
-                    for (TableDef t : cat.tables()) {
-                        VersionedTable vt = tables.get(t.id());
-                        if (vt == null) {
-                            continue;
-                        }
-                        for (VersionedTable.Slot slot : vt.slots()) {
-                            byte[] row = RowVersion.visibleRow(slot.head, ts);
-                            if (row != null) {
-                                sink.row(t.id(), slot.key, row);
+                // A delta holds what changed since the current checkpoint (everything, before the
+                // first). Not after a table was dropped (its rows are in the files), and not once
+                // there are too many deltas or as many replaced bytes as live ones: then one full
+                // map replaces them all.
+                boolean delta = prev == null || !tableDropped(prev.catalog(), cat)
+                        && prev.files().length <= Checkpointer.MAX_DELTAS && 2 * prev.replacedBytes() <= prev.bytes();
+                long generation = nextGeneration++;
+                Checkpointer.Meta next;
+                if (delta) {
+                    long[] replaced = new long[1];
+                    long base = prev == null ? 0 : prev.ts();
+                    long bytes = checkpointer.writeDelta(generation, sink -> {
+                        replaced[0] = 0;
+                        changesSince(cat, base, ts, replaced, sink);
+                    });
+                    long[] before = prev == null ? new long[] {Checkpointer.NO_MAP} : prev.files();
+                    long[] files = Arrays.copyOf(before, before.length + 1);
+                    files[files.length - 1] = generation;
+                    next = prev == null ? new Checkpointer.Meta(lsn, ts, cat, rowIds, files, bytes, 0)
+                            : new Checkpointer.Meta(lsn, ts, cat, rowIds, files, prev.bytes() + bytes,
+                                    prev.replacedBytes() + replaced[0]);
+                } else {
+                    long bytes = checkpointer.writeMap(generation, sink -> {
+                        for (TableDef t : cat.tables()) {
+                            VersionedTable vt = tables.get(t.id());
+                            if (vt == null) {
+                                continue;
+                            }
+                            for (VersionedTable.Slot slot : vt.slots()) {
+                                byte[] row = RowVersion.visibleRow(slot.head, ts);
+                                if (row != null) {
+                                    sink.row(t.id(), slot.key, row);
+                                }
                             }
                         }
-                    }
-                });
-                checkpointGeneration = generation;
-                lastCheckpointBytes = bytes;
+                    });
+                    next = new Checkpointer.Meta(lsn, ts, cat, rowIds, new long[] {generation}, bytes, 0);
+                }
+                checkpointer.commit(next);
+                checkpoint = next;
+                tombstoneFloor = ts;
                 lastCheckpointTs = ts;
                 lastCheckpointLsn = lsn;
                 lastCheckpointNanos = System.nanoTime();
@@ -865,6 +911,50 @@ public final class RowStore implements AutoCloseable {
                 retention.deleteObsoleteSegments();
             } finally {
                 snapshots.release(ts);
+            }
+        }
+    }
+
+    /** Whether a table of {@code before} is missing from {@code after}. */
+    private static boolean tableDropped(Catalog before, Catalog after) {
+        for (TableDef t : before.tables()) {
+            if (after.tableById(t.id()) == null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Streams to {@code sink} what a delta at {@code ts} over a checkpoint at {@code base}
+     * holds: each key whose version visible at {@code ts} is newer than {@code base}, with that
+     * row, or with null if it is a deletion of a key the checkpoint may hold (a key whose slot is
+     * newer than {@code base} was never checkpointed: a slot is removed only once a checkpoint has
+     * recorded its deletion, see {@link #tombstoneFloor}). Adds to {@code replaced[0]} the bytes
+     * of entries it supersedes (estimated from the new entry). Tables no commit after
+     * {@code base} has written are skipped. The caller holds a snapshot at {@code ts}.
+     */
+    private void changesSince(Catalog cat, long base, long ts, long[] replaced, Checkpointer.RowSink sink) {
+        for (TableDef t : cat.tables()) {
+            VersionedTable vt = tables.get(t.id());
+            if (vt == null || vt.lastWriteTs <= base) {
+                continue;
+            }
+            for (VersionedTable.Slot slot : vt.slots()) {
+                RowVersion v = RowVersion.visible(slot.head, ts);
+                if (v == null || v.ts <= base) {
+                    continue;
+                }
+                boolean checkpointed = slot.ts <= base;
+                if (v.row == null && !checkpointed) {
+                    continue;
+                }
+                if (checkpointed) {
+                    // The entry replaced, and for a deletion the deletion's own entry too.
+                    replaced[0] += Checkpointer.entryBytes(slot.key, v.row)
+                            + (v.row == null ? Checkpointer.entryBytes(slot.key, null) : 0);
+                }
+                sink.row(t.id(), slot.key, v.row);
             }
         }
     }
@@ -883,13 +973,14 @@ public final class RowStore implements AutoCloseable {
 
     private void vacuumPass() {
         long horizon = snapshots.horizon();
+        long removeUpTo = Math.min(horizon, tombstoneFloor);
         for (VersionedTable vt : tables.values()) {
-            List<VersionedTable.Slot> dead = vt.prune(horizon);
+            List<VersionedTable.Slot> dead = vt.prune(horizon, removeUpTo);
             if (!dead.isEmpty()) {
                 commitLock.lock();
                 try {
                     for (VersionedTable.Slot slot : dead) {
-                        vt.removeIfDead(slot, horizon);
+                        vt.removeIfDead(slot, removeUpTo);
                     }
                 } finally {
                     commitLock.unlock();
@@ -919,18 +1010,22 @@ public final class RowStore implements AutoCloseable {
     /**
      * Whether a background checkpoint is due: something changed, and either the log has grown by
      * {@link RowStoreOptions#checkpointWalBytes} and by as many bytes as the last checkpoint holds,
-     * or {@link RowStoreOptions#checkpointInterval} has passed. A checkpoint rewrites every row, so
-     * a fixed log threshold would make a growing table's checkpoints cost more and more per byte
-     * written (with 64 MiB, a table of 10M rows was rewritten every few seconds, a full core of a
+     * or {@link RowStoreOptions#checkpointInterval} has passed. A delta checkpoint writes only
+     * what changed, but every {@link Checkpointer#MAX_DELTAS} deltas (or once replaced bytes
+     * outweigh live ones) a full one rewrites every row, so a fixed log threshold would make a
+     * growing table's checkpoints cost more and more per byte written (with 64 MiB and full
+     * checkpoints only, a table of 10M rows was rewritten every few seconds, a full core of a
      * two-core machine, during an insert load); waiting for as many bytes of log as the
-     * checkpoint writes keeps the checkpoint work per byte of log at most one, at the price of a
-     * replay after a crash of at most about the checkpoint's own size.
+     * checkpoint's live rows hold keeps the full rewrites' work per byte of log below one and the
+     * number of deltas of a growing table logarithmic, at the price of a replay after a crash of
+     * at most about the checkpoint's own size.
      */
     boolean checkpointDue() {
         synchronized (checkpointLock) {
             long walBytes = wal.endLsn() - lastCheckpointLsn;
             boolean changed = snapshots.visibleTs() != lastCheckpointTs;
-            return changed && (walBytes >= Math.max(options.checkpointWalBytes(), lastCheckpointBytes)
+            long liveBytes = checkpoint == null ? 0 : checkpoint.bytes() - checkpoint.replacedBytes();
+            return changed && (walBytes >= Math.max(options.checkpointWalBytes(), liveBytes)
                     || System.nanoTime() - lastCheckpointNanos >= options.checkpointInterval().toNanos());
         }
     }

@@ -9,8 +9,9 @@ import java.util.Objects;
  * {@link #asyncFlushInterval} (a crash of the machine may lose that window; a crash of the process
  * loses only what had not been handed to the OS). A checkpoint runs in the background once the log
  * has grown since the last one by {@link #checkpointWalBytes} and by as many bytes as that
- * checkpoint holds (a checkpoint rewrites every row; this keeps its cost per byte of log bounded
- * as tables grow), or after {@link #checkpointInterval} if anything changed, and on a clean close.
+ * checkpoint's live rows hold (a checkpoint writes the rows changed since the one before, but
+ * every few checkpoints rewrites every row; this keeps that cost per byte of log bounded as tables
+ * grow), or after {@link #checkpointInterval} if anything changed, and on a clean close.
  */
 public record RowStoreOptions(
         boolean fsync,

@@ -209,8 +209,15 @@ final class VersionedTable {
     /** Timestamp of the newest commit that wrote to this table. Written under the commit lock. */
     volatile long lastWriteTs;
     /**
-     * Horizon of the last complete {@link #prune} pass (the row store's vacuum lock). While no commit
-     * after it has written the table, another pass could not reclaim anything.
+     * Timestamp of the newest commit that gave an existing key a new version or wrote a deletion:
+     * only such commits leave anything for {@link #prune} (a key inserted new has one version).
+     * Written under the commit lock.
+     */
+    volatile long lastReplaceTs;
+    /**
+     * Removal bound ({@code removeUpTo}, at most the horizon) of the last complete {@link #prune}
+     * pass (the row store's vacuum lock). While no commit after it has replaced or deleted a row of
+     * the table, another pass could not reclaim anything (an insert-only load is never walked).
      */
     long prunedUpTo = -1;
 
@@ -486,6 +493,9 @@ final class VersionedTable {
         if (lastWriteTs != ts) {
             lastWriteTs = ts; // a volatile store (a fence) once per commit, not once per row of it
         }
+        if ((slot != null || row == null) && lastReplaceTs != ts) {
+            lastReplaceTs = ts;
+        }
         if (slot == null) {
             Slot s = new Slot(key, ts, row);
             if (cells != null) {
@@ -497,14 +507,6 @@ final class VersionedTable {
         RowVersion v = new RowVersion(ts, row, slot.head);
         slot.head = v;
         return v;
-    }
-
-    /** Forgets a key entirely (recovery replaying a deletion). */
-    void remove(byte[] key) {
-        Slot s = slot(key);
-        if (s != null) {
-            forget(s);
-        }
     }
 
     /** Takes {@code s} out of both indexes. Commit lock held (or recovery). */
@@ -523,6 +525,11 @@ final class VersionedTable {
         private byte[][] keys = new byte[16][];
         private byte[][] rows = new byte[16][];
         private int size;
+        /**
+         * Whether a key may have been added more than once (a checkpoint's deltas): the last
+         * one added wins, and a null row is a deletion.
+         */
+        boolean mayRepeat;
 
         void add(byte[] key, byte[] row) {
             if (size == keys.length) {
@@ -555,6 +562,15 @@ final class VersionedTable {
         List<Slot> slots = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             int at = order[i];
+            if (loaded.mayRepeat) {
+                // The sort is stable: of equal keys, the last one added comes last and wins.
+                if (i + 1 < n && Arrays.equals(loaded.keys[at], loaded.keys[order[i + 1]])) {
+                    continue;
+                }
+                if (loaded.rows[at] == null) {
+                    continue;
+                }
+            }
             slots.add(new Slot(loaded.keys[at], ts, loaded.rows[at]));
         }
         if (cells != null && (usedCells + slots.size()) * 4L > cells.length * 3L) {
@@ -587,29 +603,33 @@ final class VersionedTable {
 
     /**
      * Prunes every chain to what snapshots at or after {@code horizon} can see, and returns the
-     * slots whose visible version at the horizon is a deletion, for {@link #removeIfDead} under
-     * the commit lock. Pruning itself is safe next to readers and committers.
+     * slots whose newest version is a deletion at or before {@code removeUpTo} (at most the
+     * horizon; lower while a checkpoint has yet to record the deletion), for {@link #removeIfDead}
+     * under the commit lock. Pruning itself is safe next to readers and committers.
      */
-    List<Slot> prune(long horizon) {
+    List<Slot> prune(long horizon, long removeUpTo) {
         List<Slot> dead = new ArrayList<>();
-        if (lastWriteTs <= prunedUpTo) {
+        if (lastReplaceTs <= prunedUpTo) {
             return dead;
         }
-        prunedUpTo = horizon;
+        prunedUpTo = removeUpTo;
         for (Slot s : slots()) {
             RowVersion head = s.head;
             RowVersion v = RowVersion.prune(head, horizon);
-            if (v == head && head.row == null) {
+            if (v == head && head.row == null && head.ts <= removeUpTo) {
                 dead.add(s);
             }
         }
         return dead;
     }
 
-    /** Removes a slot whose newest version is a deletion no snapshot can see past. Commit lock held. */
-    boolean removeIfDead(Slot s, long horizon) {
+    /**
+     * Removes a slot whose newest version is a deletion at or before {@code removeUpTo} (which no
+     * snapshot can see past). Commit lock held.
+     */
+    boolean removeIfDead(Slot s, long removeUpTo) {
         RowVersion head = s.head;
-        if (head.row != null || head.ts > horizon) {
+        if (head.row != null || head.ts > removeUpTo) {
             return false;
         }
         forget(s);

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A background checkpoint rewrites every row, so it waits for at least as many bytes of log as
- * the last checkpoint holds, not only for {@code checkpointWalBytes}: its cost per byte written
- * stays bounded as a table grows.
+ * Every few checkpoints a full one rewrites every row, so a background checkpoint waits for at
+ * least as many bytes of log as the last checkpoint's live rows hold, not only for
+ * {@code checkpointWalBytes}: its cost per byte written stays bounded as a table grows.
  */
 class CheckpointScheduleTest {
     private static final String PAD = "p".repeat(100);

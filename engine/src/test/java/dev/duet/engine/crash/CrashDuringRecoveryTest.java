@@ -47,7 +47,11 @@ class CrashDuringRecoveryTest {
                     tx.insert("t", i, "v" + i);
                 }
             });
-        } // close writes the checkpoint
+            // A first checkpoint is a delta file; one after a dropped table is a full map.
+            d.createTable(TableDef.builder("scratch").column("id", DataType.BIGINT).primaryKey("id").build());
+            d.checkpoint();
+            d.dropTable("scratch");
+        } // close writes the checkpoint: a full map
 
         try (ChildJvm child = ChildJvm.start(tmp.resolve("iterate.err"), "iterate-checkpoint", db.toString())) {
             if (!child.awaitLines(l -> l.startsWith("ITERATING "), 1, Duration.ofSeconds(120))) {

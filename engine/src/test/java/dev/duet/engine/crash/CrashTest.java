@@ -377,7 +377,7 @@ class CrashTest {
         }
         List<String> maps = new ArrayList<>();
         try (Stream<Path> s = Files.list(db)) {
-            s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".cmap"))
+            s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".cmap") || n.endsWith(".delta"))
                     .sorted().forEach(n -> maps.add(n.replaceAll("checkpoint-0*(\\d)", "gen $1").replace(".cmap", "")));
         }
         return wal + " wal segments, maps " + maps + (Files.exists(db.resolve("checkpoint.meta.tmp")) ? ", meta.tmp" : "");

@@ -48,6 +48,8 @@ import net.openhft.chronicle.map.ChronicleMapBuilder;
  *
  * <p>{@code bulk <dir> <round> <seed>}: see {@link BulkCrashWorker}.
  *
+ * <p>{@code delta <dir> <round> <seed>}: see {@link DeltaCrashWorker}.
+ *
  * <p>Every line is written with one write and flushed, so the parent never sees an acknowledgement
  * before the commit returned; a line cut by the kill has no newline and is ignored by the parent.
  */
@@ -163,6 +165,7 @@ public final class CrashWorker {
                 case "index" -> IndexCrashWorker.run(Path.of(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3]));
                 case "columns" -> ColumnCrashWorker.run(Path.of(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3]));
                 case "bulk" -> BulkCrashWorker.run(Path.of(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3]));
+                case "delta" -> DeltaCrashWorker.run(Path.of(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3]));
                 default -> throw new IllegalArgumentException("unknown mode " + args[0]);
             }
         } catch (Throwable t) {
