@@ -15,8 +15,8 @@ import org.apache.arrow.vector.FieldVector;
  *
  * <p>Memory: the vectors live under the cache's own child allocator of the store's, and the cache
  * keeps their total at most {@link ColumnStoreOptions#scanCacheBytes()} by evicting the least
- * recently used; a chunk that a running scan has pinned is freed when that scan unpins it, so the
- * total may exceed the budget by the chunks in use.
+ * recently used; a chunk that a running scan has pinned (or a query holds lent buffers of) is
+ * freed when the last of them lets it go, so the total may exceed the budget by the chunks in use.
  *
  * <p>Lending: a scan whose snapshot sees every row of a row group hands the cached buffers to the
  * query without copying them ({@link #lend}). Each lent buffer is a foreign allocation of the

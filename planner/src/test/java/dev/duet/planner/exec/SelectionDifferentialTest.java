@@ -61,9 +61,15 @@ class SelectionDifferentialTest {
         db.close();
     }
 
-    /** Filters keeping all, most, three quarters, some, one and no rows. */
+    /**
+     * Filters keeping all, most, three quarters, some, one and no rows; ORs selecting by their
+     * operands, with NULLs, and one whose right operand would divide by zero where the left one
+     * is TRUE (it must not be evaluated there).
+     */
     private static final String[] FILTERS = {"id > 0", "id % 50 <> 7", "id % 50 <> 7 and id % 1000 > 20",
-        "id % 4 <> 0", "id % 4 = 0", "id % 3 = 0 or q > 0", "id = 4321", "id < 0", "disc > 0.02", "name <> ''"};
+        "id % 4 <> 0", "id % 4 = 0", "id % 3 = 0 or q > 0", "id = 4321", "id < 0", "disc > 0.02", "name <> ''",
+        "q is null or name = 'x' or disc < 0.03", "(flag = 'A' and q > 0) or (flag = 'N' and disc is null) or name like 'a%'",
+        "id % 50 <> 7 or q > 0", "id < 0 or q < -2000000", "d = 0 or 100 % d > 3"};
 
     @ParameterizedTest
     @ValueSource(ints = {4096, 1000, 77})

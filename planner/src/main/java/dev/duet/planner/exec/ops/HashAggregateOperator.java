@@ -39,6 +39,11 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * charged to the query's allocator ({@link HeapReservation}) and freed when the last batch has
  * been returned or the operator is closed.
  *
+ * <p>Every column is read through a selection of the batch's rows, so when the input drops rows
+ * (a filter, a projection with a fused filter: {@link SelectingOperator}) it may hand over the
+ * uncompacted batch and the rows it keeps; the group lookup and the accumulators then read only
+ * those rows, without anything gathered.
+ *
  * <p>Errors: SUM overflow of its output type is 22003, a second row for {@code SINGLE_VALUE} is
  * 21000, the memory limit 53200.
  */
