@@ -10,10 +10,12 @@ import dev.duet.core.exec.QueryContext;
 import dev.duet.core.exec.VectorRanges;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.OutOfMemoryException;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.message.ArrowFieldNode;
 
 /**
  * A scan of one table of the {@link ColumnStore} at a snapshot: the rows inserted at or before it
@@ -22,8 +24,12 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * query's batch size). Batches are allocated from the query's allocator.
  *
  * <p>Sealed row groups go through the store's {@link SegmentCache} (unless it is turned off): the
- * chunks of the needed columns are decoded once into the cache and pinned while this scan copies
- * their visible rows, runs at a time, into a batch of its own; cached vectors never leave the scan.
+ * chunks of the needed columns are decoded once into the cache. A row group the snapshot sees
+ * whole (no row deleted at or before it, every row inserted at or before it: the common case of a
+ * table read after its load) becomes a batch of the cached buffers themselves, lent to the query
+ * ({@link SegmentCache#lend}: accounted to the query's allocator, pinned in the cache until the
+ * query frees them), so that reading it copies nothing. Of any other row group, the chunks are
+ * pinned while this scan copies the visible rows, runs at a time, into a batch of its own.
  *
  * <p>The segment list is fixed when the scan is created; an in-memory segment it includes stays
  * readable (it holds a reference) even if it is sealed meanwhile, and the scan reads only its rows
@@ -204,6 +210,9 @@ public final class ColumnScan implements Operator {
                 trimmed.close();
                 continue;
             }
+            if (cache.enabled() && !anyDeleted && !needTs) {
+                return lendRowGroup(cache, p.file(), rg, rows);
+            }
             SegmentCache.Entry[] pinned = null;
             VectorSchemaRoot raw = null;
             VectorSchemaRoot out = null;
@@ -261,6 +270,44 @@ public final class ColumnScan implements Operator {
             out.close();
         }
         return null;
+    }
+
+    /**
+     * Row group {@code rg} of {@code file} ({@code rows} rows, all visible) as a batch whose
+     * vectors are the cached chunks' buffers lent to the query; see the class javadoc.
+     */
+    private VectorSchemaRoot lendRowGroup(SegmentCache cache, Segment.SealedFile file, int rg, int rows) {
+        SegmentCache.Entry[] pinned = pin(cache, file, rg, columns);
+        VectorSchemaRoot out = null;
+        List<ArrowBuf> buffers = new ArrayList<>(3);
+        try {
+            out = Batches.create(context.allocator(), output);
+            for (int j = 0; j < columns.length; j++) {
+                FieldVector src = pinned[j].vector;
+                buffers.clear();
+                try {
+                    for (ArrowBuf b : src.getFieldBuffers()) {
+                        buffers.add(cache.lend(pinned[j], b, context.allocator()));
+                    }
+                    out.getVector(j).loadFieldBuffers(new ArrowFieldNode(rows, src.getNullCount()), buffers);
+                } finally {
+                    for (ArrowBuf b : buffers) {
+                        b.close(); // the vector took references of its own to those it keeps
+                    }
+                }
+            }
+            out.setRowCount(rows);
+            return out;
+        } catch (RuntimeException e) {
+            if (out != null) {
+                out.close();
+            }
+            throw e;
+        } finally {
+            for (SegmentCache.Entry e : pinned) {
+                cache.unpin(e);
+            }
+        }
     }
 
     /** The next batch of visible rows of in-memory part {@code p}, or null when it is done. */

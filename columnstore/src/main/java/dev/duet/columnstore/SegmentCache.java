@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.ForeignAllocation;
 import org.apache.arrow.vector.FieldVector;
 
 /**
@@ -14,10 +15,18 @@ import org.apache.arrow.vector.FieldVector;
  *
  * <p>Memory: the vectors live under the cache's own child allocator of the store's, and the cache
  * keeps their total at most {@link ColumnStoreOptions#scanCacheBytes()} by evicting the least
- * recently used; a chunk that a running scan has pinned is freed when that scan unpins it, so the
- * total may exceed the budget by the chunks in use. Scans never hand cached vectors to a query:
- * they copy the visible rows into batches under the query's allocator ({@link ColumnScan}), so a
- * query's memory is accounted to it and nothing of the cache outlives a query's allocator.
+ * recently used; a chunk that a running scan has pinned (or a query holds lent buffers of) is
+ * freed when the last of them lets it go, so the total may exceed the budget by the chunks in use.
+ *
+ * <p>Lending: a scan whose snapshot sees every row of a row group hands the cached buffers to the
+ * query without copying them ({@link #lend}). Each lent buffer is a foreign allocation of the
+ * query's allocator: the query's allocator accounts its bytes (so memory limits and the
+ * "allocator ends at zero" check still cover them), and the buffer holds a pin of its chunk until
+ * the query frees it, whichever thread that happens on; an evicted chunk is freed once its last
+ * lent buffer is. The store's allocator and the query's have different roots, which is why
+ * buffers are lent this way rather than transferred or retained across allocators. Lent buffers
+ * are read-only: operators never write into an input batch's vectors ({@code Operator}'s
+ * contract), and copies ({@code TransferPair}) only move the accounting.
  *
  * <p>Segment files never change once sealed, and a compacted segment gets a new file, so an entry
  * is never stale; entries of files no longer listed simply age out. Every field below is guarded
@@ -120,6 +129,42 @@ final class SegmentCache implements AutoCloseable {
         e.evicted = true;
         if (e.pins == 0) {
             e.vector.close();
+        }
+    }
+
+    /**
+     * {@code buffer} (a buffer of pinned entry {@code e}'s vector) as a buffer of {@code to}, with
+     * no copy: the returned buffer holds a pin of {@code e} of its own until it is freed. See the
+     * class javadoc.
+     */
+    ArrowBuf lend(Entry e, ArrowBuf buffer, BufferAllocator to) {
+        if (buffer.capacity() == 0) {
+            return to.getEmpty();
+        }
+        Lent lent = new Lent(e, buffer);
+        synchronized (this) {
+            e.pins++;
+        }
+        try {
+            return to.wrapForeignAllocation(lent);
+        } catch (RuntimeException | Error t) {
+            unpin(e); // no buffer was made, so release0 will not run
+            throw t;
+        }
+    }
+
+    /** A cached buffer lent to a query: releasing it ends its pin. */
+    private final class Lent extends ForeignAllocation {
+        private final Entry entry;
+
+        Lent(Entry entry, ArrowBuf buffer) {
+            super(buffer.capacity(), buffer.memoryAddress());
+            this.entry = entry;
+        }
+
+        @Override
+        protected void release0() {
+            unpin(entry);
         }
     }
 

@@ -372,6 +372,54 @@ class ColumnStoreTest {
         }
     }
 
+    /**
+     * Row groups the snapshot sees whole are lent from the cache, not copied: the lent bytes are
+     * accounted to the query's allocator while its batch holds them, the batch stays readable
+     * after another query evicts its chunks (a budget of one chunk), and once the query frees it
+     * the query's allocator is back at zero and the cache within its budget. A row group with a
+     * row deleted after the first snapshot is lent at that snapshot and copied at the later one.
+     */
+    @Test
+    void lentRowGroupsOutliveEvictionAndAreAccountedToTheQuery() {
+        ColumnStoreOptions options = ColumnStoreOptions.defaults().withSealRows(100).withRowGroupRows(10)
+                .withScanCacheBytes(300);
+        batchSize = 4;
+        try (ColumnStore cs = ColumnStore.open(dir, options)) {
+            putRange(cs, 0, 100);
+            long whole = ts;
+            cs.awaitSeals();
+            assertEquals(1, cs.sealedSegmentCount(T.id()));
+            begin(cs);
+            delete(cs, 13);
+            end(cs);
+            SegmentCache cache = cs.segmentCache();
+            try (QueryContext ctx = new QueryContext(root, 1L << 30);
+                    ColumnScan held = cs.scan(ctx, T.id(), whole, new int[] {0, 1, 2}, List.of())) {
+                VectorSchemaRoot first = held.next();
+                assertEquals(10, first.getRowCount(), "a whole row group, not batch-size pieces of it");
+                assertTrue(ctx.allocator().getAllocatedMemory() > 0, "lent bytes are the query's");
+                List<Object[]> before = Batches.rows(first);
+                // another query reads every row group, evicting the held chunks from the cache
+                assertEquals(99, scan(cs, ts, new int[] {0, 1, 2}, List.of()).size());
+                assertEquals(100, scan(cs, whole, new int[] {0, 1, 2}, List.of()).size());
+                List<Object[]> after = Batches.rows(first);
+                assertEquals(before.size(), after.size());
+                for (int i = 0; i < before.size(); i++) {
+                    assertEquals(Arrays.asList(before.get(i)), Arrays.asList(after.get(i)));
+                    assertEquals(Arrays.asList(history.get((int) whole).get((Long) after.get(i)[0])),
+                            Arrays.asList(after.get(i)));
+                }
+                int rows = first.getRowCount();
+                for (VectorSchemaRoot b = held.next(); b != null; b = held.next()) {
+                    rows += b.getRowCount();
+                }
+                assertEquals(100, rows);
+            }
+            assertTrue(cache.bytes() <= 300, "cached " + cache.bytes() + " bytes");
+            checkSnapshots(cs, 1);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1_000_000, 4})
     void reopenResumesFromTheManifest(int sealRows) {

@@ -27,6 +27,10 @@ final class BooleanLogic {
         private final VectorEvaluator right;
         private int[] positions = new int[0];
         private int[] subRows = new int[0];
+        /** Scratch of an OR's {@link #select}: the left operand's TRUE rows, the rest, the right's TRUE rows. */
+        private int[] leftTrue = new int[0];
+        private int[] rest = new int[0];
+        private int[] rightTrue = new int[0];
 
         Junction(boolean and, boolean rightSafe, BufferAllocator allocator, VectorEvaluator left, VectorEvaluator right) {
             super(DataType.BOOLEAN, allocator, left, right);
@@ -39,15 +43,51 @@ final class BooleanLogic {
         /**
          * AND: the right operand selects among the rows the left one kept (a row where the left
          * operand is NULL is not TRUE, whatever the right one gives, so it is not evaluated
-         * there: fewer rows than {@link #evaluate} evaluates, never more). OR: as evaluated.
+         * there: fewer rows than {@link #evaluate} evaluates, never more). OR: the left operand
+         * selects its TRUE rows, the right one selects among the others (FALSE or NULL on the
+         * left: the rows {@link #evaluate} evaluates it on), and the two selections are merged;
+         * no BOOLEAN vector is built, and each operand's own {@code select} (an AND's chain, a
+         * comparison reading the batch in place) does the testing.
          */
         @Override
         public int select(VectorSchemaRoot batch, int[] rows, int count, int[] out) {
-            if (!and) {
-                return super.select(batch, rows, count, out);
+            if (and) {
+                int n = left.select(batch, rows, count, out);
+                return n == 0 ? 0 : right.select(batch, out, n, out);
             }
-            int n = left.select(batch, rows, count, out);
-            return n == 0 ? 0 : right.select(batch, out, n, out);
+            if (leftTrue.length < count) {
+                leftTrue = new int[count];
+                rest = new int[count];
+                rightTrue = new int[count];
+            }
+            int[] a = leftTrue;
+            int na = left.select(batch, rows, count, a);
+            int[] r = rest;
+            int m = 0;
+            for (int i = 0, k = 0; i < count; i++) {
+                int row = row(rows, i);
+                if (k < na && a[k] == row) {
+                    k++;
+                } else {
+                    r[m++] = row;
+                }
+            }
+            int[] b = rightTrue;
+            int nb = m == 0 ? 0 : right.select(batch, r, m, b);
+            // out may be rows itself: rows is no longer read
+            int i = 0;
+            int j = 0;
+            int o = 0;
+            while (i < na && j < nb) {
+                out[o++] = a[i] < b[j] ? a[i++] : b[j++];
+            }
+            while (i < na) {
+                out[o++] = a[i++];
+            }
+            while (j < nb) {
+                out[o++] = b[j++];
+            }
+            return o;
         }
 
         private long undecidedWord(long validity, long values, int w, int count) {

@@ -45,7 +45,8 @@ public abstract class VectorEvaluator implements AutoCloseable {
      * (FALSE and NULL drop). {@code out} has room for {@code count} rows and may be {@code rows}
      * itself. As with {@code evaluate}, only the rows asked for are evaluated. This evaluates and
      * reads the result's bits; kernels that can test rows in place (comparisons of columns)
-     * override it, and so does AND (its operands one after another over the rows still kept).
+     * override it, and so do AND (its operands one after another over the rows still kept) and
+     * OR (its operands' selections merged).
      */
     public int select(VectorSchemaRoot batch, int[] rows, int count, int[] out) {
         FieldVector v = evaluate(batch, rows, count);

@@ -17,9 +17,11 @@ import org.apache.arrow.vector.types.pojo.Field;
  * Keeps the rows of its input for which a predicate is TRUE (NULL and FALSE drop), applying the
  * operands of an AND one after another over the rows still kept ({@link ConjunctFilter}). A batch whose
  * rows all pass goes through as it is; otherwise the kept rows are gathered into vectors of this
- * operator's own. Batches where no row passes are skipped. The output columns are the input's.
+ * operator's own, unless the consumer reads selections ({@link SelectingOperator}) and most rows
+ * were kept: then the batch goes through with the kept rows as its selection. Batches where no
+ * row passes are skipped. The output columns are the input's.
  */
-public final class FilterOperator implements Operator {
+public final class FilterOperator implements SelectingOperator {
     private final QueryContext context;
     private final Operator input;
     private final ConjunctFilter predicate;
@@ -29,6 +31,9 @@ public final class FilterOperator implements Operator {
     private final List<FieldVector> outVectors;
     private boolean done;
     private boolean closed;
+    private boolean selecting;
+    private int[] selection;
+    private int selected;
 
     /** Takes ownership of {@code input} (closes it). */
     public FilterOperator(QueryContext context, Operator input, CompiledExpression predicate) {
@@ -67,10 +72,26 @@ public final class FilterOperator implements Operator {
     }
 
     @Override
+    public void acceptSelections() {
+        selecting = true;
+    }
+
+    @Override
+    public int[] selection() {
+        return selection;
+    }
+
+    @Override
+    public int selectedCount() {
+        return selected;
+    }
+
+    @Override
     public VectorSchemaRoot next() {
         if (closed) {
             throw new IllegalStateException("filter is closed");
         }
+        selection = null;
         while (!done) {
             context.checkCancelled();
             VectorSchemaRoot batch = input.next();
@@ -86,6 +107,11 @@ public final class FilterOperator implements Operator {
             }
             if (kept == 0) {
                 continue;
+            }
+            if (selecting && SelectingOperator.worthSelecting(kept, n)) {
+                selection = predicate.rows();
+                selected = kept;
+                return batch;
             }
             outVectors.clear();
             for (InputRefEvaluator g : gather) {

@@ -39,6 +39,11 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * charged to the query's allocator ({@link HeapReservation}) and freed when the last batch has
  * been returned or the operator is closed.
  *
+ * <p>Every column is read through a selection of the batch's rows, so when the input drops rows
+ * (a filter, a projection with a fused filter: {@link SelectingOperator}) it may hand over the
+ * uncompacted batch and the rows it keeps; the group lookup and the accumulators then read only
+ * those rows, without anything gathered.
+ *
  * <p>Errors: SUM overflow of its output type is 22003, a second row for {@code SINGLE_VALUE} is
  * 21000, the memory limit 53200.
  */
@@ -70,8 +75,9 @@ public final class HashAggregateOperator implements Operator {
     private int[] groups = new int[0];
     private int[] identity = new int[0];
     /**
-     * The batch's rows sorted by group, and where each group's run starts, for the channels
-     * that read every row (made once per batch, when the first such channel needs it).
+     * The batch's rows (those of its selection, if it has one) sorted by group, and where each
+     * group's run starts, for the channels that read all of them (made once per batch, when the
+     * first such channel needs it).
      */
     private int[] identityOrder = new int[0];
     private int[] identityStart = new int[0];
@@ -240,15 +246,25 @@ public final class HashAggregateOperator implements Operator {
             groupCount = 1;
             ensureAccumulators(1);
         }
+        // every column is read through a selection below: a filter may skip compacting its kept rows
+        SelectingOperator selecting = input instanceof SelectingOperator s ? s : null;
+        if (selecting != null) {
+            selecting.acceptSelections();
+        }
         for (VectorSchemaRoot b = input.next(); b != null; b = input.next()) {
             context.checkCancelled();
-            addBatch(b);
+            int[] selection = selecting != null ? selecting.selection() : null;
+            addBatch(b, selection, selection != null ? selecting.selectedCount() : b.getRowCount());
         }
         input.close();
         built = true;
     }
 
-    private void addBatch(VectorSchemaRoot b) {
+    /**
+     * Adds rows {@code selection[0..selected)} of {@code b}, or all its rows when
+     * {@code selection} is null.
+     */
+    private void addBatch(VectorSchemaRoot b, int[] selection, int selected) {
         int rows = b.getRowCount();
         if (rows == 0) {
             return;
@@ -273,11 +289,13 @@ public final class HashAggregateOperator implements Operator {
             }
         }
         identitySorted = false;
+        int[] base = selection != null ? selection : identity;
+        int baseCount = selection != null ? selected : rows;
         if (table != null) {
             for (int i = 0; i < keyColumns.length; i++) {
                 keyVectors[i] = vectors.get(keyColumns[i]);
             }
-            table.findOrInsert(keyVectors, null, rows, identity, rows, groups);
+            table.findOrInsert(keyVectors, null, rows, base, baseCount, groups);
             groupCount = table.groupCount();
             ensureAccumulators(groupCount);
         }
@@ -287,8 +305,8 @@ public final class HashAggregateOperator implements Operator {
             }
         }
         for (Channel ch : channels) {
-            int[] sel = identity;
-            int n = rows;
+            int[] sel = base;
+            int n = baseCount;
             if (ch.filter >= 0) {
                 n = keepTrue(vectors.get(ch.filter), sel, n, ch.sel);
                 sel = ch.sel;
@@ -311,7 +329,7 @@ public final class HashAggregateOperator implements Operator {
             int[] sorted = sel;
             int[] start = ONE_RUN;
             if (runs && groupCount > 1) {
-                if (sel == identity) {
+                if (sel == base) {
                     if (!identitySorted) {
                         sortByGroup(sel, n, identityOrder, identityStart);
                         identitySorted = true;

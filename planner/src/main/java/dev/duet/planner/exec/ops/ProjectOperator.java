@@ -1,5 +1,6 @@
 package dev.duet.planner.exec.ops;
 
+import dev.duet.core.DuetException;
 import dev.duet.core.exec.BatchColumn;
 import dev.duet.core.exec.Operator;
 import dev.duet.core.exec.QueryContext;
@@ -33,10 +34,18 @@ import org.apache.calcite.plan.RelOptUtil;
  * compact columns; a column that several projections read (a price in three products, say) is
  * thus copied once per batch rather than once per reference.
  *
+ * <p>When the consumer reads selections ({@link SelectingOperator}) and the filter keeps most rows
+ * of a batch, nothing is gathered: the projections are computed for every row of the batch and
+ * the batch goes out with the kept rows as its selection. Computing a dropped row must not raise
+ * an error the query never asks for (a division by zero in a row the filter removes), so a data
+ * error (SQLSTATE class 22) from this speculative pass is not reported: the batch is computed
+ * again over the kept rows only, compacted as above, and that pass reports what it raises.
+ * Evaluators are pure, so the discarded pass leaves nothing behind.
+ *
  * <p>Subexpressions that several projections compute ({@link CommonSubexpressions}) are computed
  * once per batch, into columns appended after the input's that the projections then read.
  */
-public final class ProjectOperator implements Operator {
+public final class ProjectOperator implements SelectingOperator {
     private final QueryContext context;
     private final Operator input;
     private final List<BatchColumn> columns;
@@ -71,6 +80,9 @@ public final class ProjectOperator implements Operator {
     private FieldVector[] outputVectors;
     private boolean done;
     private boolean closed;
+    private boolean selecting;
+    private int[] selection;
+    private int selected;
 
     /**
      * @param names output column names, one per projection
@@ -179,10 +191,26 @@ public final class ProjectOperator implements Operator {
     }
 
     @Override
+    public void acceptSelections() {
+        selecting = true;
+    }
+
+    @Override
+    public int[] selection() {
+        return selection;
+    }
+
+    @Override
+    public int selectedCount() {
+        return selected;
+    }
+
+    @Override
     public VectorSchemaRoot next() {
         if (closed) {
             throw new IllegalStateException("project is closed");
         }
+        selection = null;
         while (!done) {
             context.checkCancelled();
             VectorSchemaRoot batch = input.next();
@@ -197,6 +225,14 @@ public final class ProjectOperator implements Operator {
                 count = filter.select(batch, n);
                 if (count == 0) {
                     continue;
+                }
+                if (count < n && selecting && SelectingOperator.worthSelecting(count, n)) {
+                    VectorSchemaRoot all = speculate(batch, n);
+                    if (all != null) {
+                        selection = filter.rows();
+                        selected = count;
+                        return all;
+                    }
                 }
                 if (count < n) {
                     batch = compact(batch, filter.rows(), count);
@@ -233,6 +269,22 @@ public final class ProjectOperator implements Operator {
         }
         output = new VectorSchemaRoot(fields, new ArrayList<>(Arrays.asList(outputVectors)), count);
         return output;
+    }
+
+    /**
+     * The projections of every row of {@code batch} ({@code n} rows), or null when computing them
+     * raised a data error, which a row the filter dropped may have caused; see the class javadoc.
+     */
+    private VectorSchemaRoot speculate(VectorSchemaRoot batch, int n) {
+        try {
+            return output(batch, n);
+        } catch (DuetException e) {
+            if (!e.sqlState().startsWith("22")) {
+                throw e;
+            }
+            output = null; // some output vectors were replaced before the error: make the batch again
+            return null;
+        }
     }
 
     /**
