@@ -11,9 +11,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * wants an interval (a benchmark iteration) takes a {@link #snapshot()} at its start and at its
  * end and asks the later one for {@link Snapshot#since} the earlier.
  *
- * <p>Thread safety: one or more writers, any readers; each count is an atomic cell, so a snapshot
- * taken while a value is being recorded may hold its bucket but not yet its sum (or the reverse),
- * which only blurs that one value.
+ * <p>Thread safety: one or more writers, any readers; each count is an atomic cell. A value's
+ * bucket is counted before the total, and a snapshot reads the total before the buckets, so its
+ * buckets hold every value its total counts: an interval ({@link Snapshot#since}) from a
+ * snapshot whose total counted a value never holds that value again. A value recorded meanwhile
+ * may be in the buckets but not yet in the total or the sum, which only blurs that one value.
  */
 public final class LagHistogram {
     private static final int SUB_BITS = 4;
@@ -51,11 +53,14 @@ public final class LagHistogram {
 
     /** Everything recorded since creation. */
     public Snapshot snapshot() {
+        // the count before the buckets: record() bumps a value's bucket before the count, so every
+        // value this count includes is in the buckets read after it
+        long n = count.get();
         long[] c = new long[BUCKETS];
         for (int i = 0; i < BUCKETS; i++) {
             c[i] = counts.get(i);
         }
-        return new Snapshot(c, count.get(), sum.get(), max.get());
+        return new Snapshot(c, n, sum.get(), max.get());
     }
 
     static int bucket(long v) {
@@ -113,6 +118,15 @@ public final class LagHistogram {
         /** Values counted. */
         public long count() {
             return count;
+        }
+
+        /** Values in the buckets: at least {@link #count} for a snapshot (see the class's thread safety). */
+        long bucketed() {
+            long n = 0;
+            for (long c : counts) {
+                n += c;
+            }
+            return n;
         }
 
         /** Their mean, in nanoseconds (0 if none). */

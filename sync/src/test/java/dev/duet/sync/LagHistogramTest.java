@@ -9,6 +9,31 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class LagHistogramTest {
+    /**
+     * A snapshot taken while another thread records holds in its buckets every value its total
+     * counts, so that an interval from it never counts those values again.
+     */
+    @Test
+    void aSnapshotTakenWhileRecordingHoldsEveryCountedValueInItsBuckets() throws Exception {
+        LagHistogram h = new LagHistogram();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread writer = new Thread(() -> {
+            while (!stop.get()) {
+                h.record(1_000);
+            }
+        }, "recorder");
+        writer.start();
+        try {
+            for (int i = 0; i < 50_000; i++) {
+                LagHistogram.Snapshot s = h.snapshot();
+                assertTrue(s.bucketed() >= s.count(), "snapshot " + i + ": " + s.bucketed() + " values in its buckets, " + s.count() + " counted");
+            }
+        } finally {
+            stop.set(true);
+            writer.join();
+        }
+    }
+
     @Test
     void everyValueFallsIntoTheBucketWhoseBoundsHoldIt() {
         Random random = new Random(7);
