@@ -881,24 +881,12 @@ public final class RowStore implements AutoCloseable {
                     long[] before = prev == null ? new long[] {Checkpointer.NO_MAP} : prev.files();
                     long[] files = Arrays.copyOf(before, before.length + 1);
                     files[files.length - 1] = generation;
-                    next = prev == null ? new Checkpointer.Meta(lsn, ts, cat, rowIds, files, bytes, 0)
-                            : new Checkpointer.Meta(lsn, ts, cat, rowIds, files, prev.bytes() + bytes,
-                                    prev.replacedBytes() + replaced[0]);
+                    next = new Checkpointer.Meta(lsn, ts, cat, rowIds, files, (prev == null ? 0 : prev.bytes()) + bytes,
+                            (prev == null ? 0 : prev.replacedBytes()) + replaced[0]);
                 } else {
-                    long bytes = checkpointer.writeMap(generation, sink -> {
-                        for (TableDef t : cat.tables()) {
-                            VersionedTable vt = tables.get(t.id());
-                            if (vt == null) {
-                                continue;
-                            }
-                            for (VersionedTable.Slot slot : vt.slots()) {
-                                byte[] row = RowVersion.visibleRow(slot.head, ts);
-                                if (row != null) {
-                                    sink.row(t.id(), slot.key, row);
-                                }
-                            }
-                        }
-                    });
+                    // every row visible at ts: the changes since before any commit, which hold no deletion
+                    long bytes = checkpointer.writeMap(generation,
+                            sink -> changesSince(cat, Long.MIN_VALUE, ts, new long[1], sink));
                     next = new Checkpointer.Meta(lsn, ts, cat, rowIds, new long[] {generation}, bytes, 0);
                 }
                 checkpointer.commit(next);
@@ -932,7 +920,8 @@ public final class RowStore implements AutoCloseable {
      * newer than {@code base} was never checkpointed: a slot is removed only once a checkpoint has
      * recorded its deletion, see {@link #tombstoneFloor}). Adds to {@code replaced[0]} the bytes
      * of entries it supersedes (estimated from the new entry). Tables no commit after
-     * {@code base} has written are skipped. The caller holds a snapshot at {@code ts}.
+     * {@code base} has written are skipped. With {@code base} {@link Long#MIN_VALUE}: every row
+     * visible at {@code ts} and no deletion (a full map). The caller holds a snapshot at {@code ts}.
      */
     private void changesSince(Catalog cat, long base, long ts, long[] replaced, Checkpointer.RowSink sink) {
         for (TableDef t : cat.tables()) {
