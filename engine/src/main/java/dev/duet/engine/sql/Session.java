@@ -284,17 +284,17 @@ public final class Session implements AutoCloseable {
      * one commit whose rows are encoded straight into its WAL record. Null if the statement is not
      * such an INSERT, or if the bulk path failed: it then committed nothing, and the caller runs the
      * batch statement by statement, which reports the failure with the counts of the statements
-     * before it exactly as without the bulk path.
+     * before it exactly as without the bulk path. Each statement counts; the batch is timed once,
+     * as a whole, since one commit runs them all.
      */
     private BatchOutcome bulkInsert(Prepared statement, List<? extends List<?>> parameterSets) {
+        long start = System.nanoTime();
         if (parameterSets.isEmpty() || !appendInOneCommit(statement, parameterSets)) {
             return null;
         }
         long[] counts = new long[parameterSets.size()];
         Arrays.fill(counts, 1);
-        for (int i = 0; i < counts.length; i++) {
-            metrics.statementEnded(metrics.statementStarted(PlannedStatement.Kind.DML));
-        }
+        metrics.bulkStatementsEnded(PlannedStatement.Kind.DML, counts.length, start);
         metrics.committed();
         return new BatchOutcome(counts, null);
     }
