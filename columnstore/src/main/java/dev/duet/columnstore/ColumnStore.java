@@ -145,6 +145,8 @@ public final class ColumnStore implements AutoCloseable {
     private long endedLsn;
     /** Sync thread: an append since the last publish filled an open segment to the seal threshold. */
     private boolean sealDue;
+    /** Sync thread: a key copied out of a segment's key vector while building a key map ({@link #putLiveKeys}). */
+    private byte[] keyScratch = new byte[64];
     /** Sync thread: the table written last (null after a drop), so that a run of writes to one table skips the map lookup. */
     private ColumnTable lastWritten;
     private final List<Obsolete> obsolete = new ArrayList<>();
@@ -207,6 +209,9 @@ public final class ColumnStore implements AutoCloseable {
     private long frozenBytes;
     private final AtomicLong segmentsSealed = new AtomicLong();
     private final AtomicLong segmentsCompacted = new AtomicLong();
+    /** Key maps built ({@link #buildKeys}) since open, and the sync thread's time spent building them. */
+    private final AtomicLong keyMapsBuilt = new AtomicLong();
+    private final AtomicLong keyMapBuildNanos = new AtomicLong();
     private final AtomicLong rowGroupsSkipped = new AtomicLong();
     private final AtomicLong rowGroupsRead = new AtomicLong();
 
@@ -388,21 +393,37 @@ public final class ColumnStore implements AutoCloseable {
 
     /**
      * The commit inserted or updated the row with encoded primary key {@code key} (for a table
-     * without one, its row id) to {@code row} ({@link dev.duet.core.types.RowCodec} bytes).
+     * without one, its row id) to {@code row} ({@link dev.duet.core.types.RowCodec} bytes); the
+     * key's live row, if any, is replaced. See {@link #put(long, byte[], byte[], boolean)}.
      */
     public void put(long tableId, byte[] key, byte[] row) {
-        put(tableId, key, 0, key.length, row, 0, row.length);
+        put(tableId, key, 0, key.length, row, 0, row.length, false);
     }
 
     /**
-     * As {@link #put(long, byte[], byte[])} for a key and a row held in larger buffers (a WAL
-     * record): nothing is copied out of them first, so a commit of single-row writes costs the
+     * As {@link #put(long, byte[], byte[])}; {@code newKey} says that no live row has the key
+     * (the row store logged the write as an INSERT: it found no live row when the commit was
+     * made, and this store has applied every commit before it), so that its table needs no key
+     * map to apply it. False (an UPDATE, or not known) looks the key's live row up, first building
+     * the table's key map if it has none yet ({@link #buildKeys}).
+     */
+    public void put(long tableId, byte[] key, byte[] row, boolean newKey) {
+        put(tableId, key, 0, key.length, row, 0, row.length, newKey);
+    }
+
+    /**
+     * As {@link #put(long, byte[], byte[], boolean)} for a key and a row held in larger buffers (a
+     * WAL record): nothing is copied out of them first, so a commit of single-row writes costs the
      * sync thread no array per row.
      */
-    public void put(long tableId, byte[] keyBuf, int keyOff, int keyLen, byte[] rowBuf, int rowOff, int rowLen) {
+    public void put(long tableId, byte[] keyBuf, int keyOff, int keyLen, byte[] rowBuf, int rowOff, int rowLen, boolean newKey) {
         ColumnTable t = tableForWrite(tableId);
         if (t == null) {
             return;
+        }
+        if (!newKey && t.keys == null) {
+            // before the append: the map must not already hold the new row's position
+            buildKeys(t);
         }
         pendingFrom(t);
         Segment open = t.open;
@@ -413,10 +434,13 @@ public final class ColumnStore implements AutoCloseable {
         }
         int at = open.rows.append(currentTs, keyBuf, keyOff, keyLen, rowBuf, rowOff, rowLen);
         sealDue |= at + 1 >= options.sealRows();
-        // one hash lookup per row: the key's previous live row (an UPDATE's old side) comes back
-        long old = t.keys.put(keyBuf, keyOff, keyLen, ColumnTable.position(open.id, at));
-        if (old != KeyMap.NONE) {
-            markDeleted(t, old);
+        KeyMap keys = t.keys;
+        if (keys != null) {
+            // one hash lookup per row: the key's previous live row (an UPDATE's old side) comes back
+            long old = keys.put(keyBuf, keyOff, keyLen, ColumnTable.position(open.id, at));
+            if (old != KeyMap.NONE) {
+                markDeleted(t, old);
+            }
         }
         touch(t);
         commitRows++;
@@ -479,9 +503,13 @@ public final class ColumnStore implements AutoCloseable {
         public void insert(byte[] buf, int keyOff, int keyLen, int rowOff, int rowLen) {
             int at = open.rows.append(currentTs, buf, keyOff, keyLen, buf, rowOff, rowLen);
             sealDue |= at + 1 >= options.sealRows();
-            long old = table.keys.put(buf, keyOff, keyLen, ColumnTable.position(open.id, at));
-            if (old != KeyMap.NONE) {
-                markDeleted(table, old);
+            // every key of a run is new: only a map built already (by an earlier UPDATE or DELETE) must learn it
+            KeyMap keys = table.keys;
+            if (keys != null) {
+                long old = keys.put(buf, keyOff, keyLen, ColumnTable.position(open.id, at));
+                if (old != KeyMap.NONE) {
+                    markDeleted(table, old);
+                }
             }
             commitRows++;
         }
@@ -493,7 +521,8 @@ public final class ColumnStore implements AutoCloseable {
         if (t == null) {
             return;
         }
-        long old = t.keys.remove(key);
+        KeyMap keys = t.keys == null ? buildKeys(t) : t.keys;
+        long old = keys.remove(key);
         if (old != KeyMap.NONE) {
             markDeleted(t, old);
             touch(t);
@@ -651,7 +680,7 @@ public final class ColumnStore implements AutoCloseable {
      */
     public boolean keyMapsGrowing() {
         for (ColumnTable t : tables.values()) {
-            if (t.keys.growing()) {
+            if (t.keys != null && t.keys.growing()) {
                 return true;
             }
         }
@@ -668,7 +697,9 @@ public final class ColumnStore implements AutoCloseable {
             throw new IllegalStateException("growKeyMaps inside commit " + currentTs);
         }
         for (ColumnTable t : tables.values()) {
-            t.keys.migrate(slots);
+            if (t.keys != null) {
+                t.keys.migrate(slots);
+            }
         }
     }
 
@@ -1267,11 +1298,13 @@ public final class ColumnStore implements AutoCloseable {
         if (job.kept() > 0) {
             t.byId.put(fresh.id, fresh);
         }
-        for (int row = 0; row < n; row++) {
+        KeyMap keys = t.keys;
+        // without a map there is nothing to move: one built later reads the new segment's keys
+        for (int row = 0; keys != null && row < n; row++) {
             byte[] key = job.keyAt(row);
             // live at submission and still: the key map points here (a later update or delete moved it on)
             if (key != null && s.deletes.deletedAt(row) == 0) {
-                t.keys.put(key, ColumnTable.position(fresh.id, job.newRow(row)));
+                keys.put(key, ColumnTable.position(fresh.id, job.newRow(row)));
             }
         }
         segmentsCompacted.incrementAndGet();
@@ -1320,8 +1353,7 @@ public final class ColumnStore implements AutoCloseable {
                     listed.add(del);
                     Segment s = new Segment(id, DeleteVector.read(dir.resolve(del), rows, persisted));
                     s.file = new Segment.SealedFile(dir.resolve(name), rows, minTs, maxTs, bytes);
-                    t.addSegment(s);
-                    rebuildKeys(t, s);
+                    t.addSegment(s); // its keys are read only if the table's key map is ever needed (buildKeys)
                 }
                 newOpenSegment(t);
                 tables.put(def.id(), t);
@@ -1345,15 +1377,56 @@ public final class ColumnStore implements AutoCloseable {
         }
     }
 
-    /** Puts the live keys of sealed segment {@code s} into the key map: reads its key column. */
-    private void rebuildKeys(ColumnTable t, Segment s) {
-        long[] deleted = s.deletes.view();
+    /**
+     * Builds the key map of {@code t}, which has none, from every row the store holds for it and
+     * has not marked deleted: the key columns of its sealed segments' files, and the key vectors
+     * of its frozen segments (the seal thread only reads those) and of its open segment (rows
+     * appended but not yet published included: they are the current batch's). Every earlier
+     * commit has been applied, so exactly the live rows are left unmarked, one per key. Sync
+     * thread, inside the commit whose UPDATE or DELETE needs the map (its table write lock is not
+     * needed: only this thread changes segments, rows and delete vectors).
+     */
+    private KeyMap buildKeys(ColumnTable t) {
+        long start = System.nanoTime();
+        long rows = 0;
+        for (Segment s : t.segments) {
+            rows += s.rowCount();
+        }
+        KeyMap map = new KeyMap(rows);
         int keyColumn = t.def.columnCount() + 1;
-        SegmentFile.forEachKey(s.file.path(), keyColumn, allocator, (row, key) -> {
-            if (row >= deleted.length || deleted[row] == 0) {
-                t.keys.put(key, ColumnTable.position(s.id, row));
+        for (Segment s : t.segments) {
+            if (s.rows != null) {
+                putLiveKeys(map, s, 0, s.rows.keys(), s.rows.count());
+            } else {
+                SegmentFile.forEachKey(s.file.path(), keyColumn, allocator, (first, keys, count) -> putLiveKeys(map, s, first, keys, count));
             }
-        });
+        }
+        t.keys = map;
+        keyMapsBuilt.incrementAndGet();
+        long nanos = System.nanoTime() - start;
+        long rowCount = rows;
+        keyMapBuildNanos.addAndGet(nanos);
+        LOG.log(System.Logger.Level.DEBUG, () -> String.format(java.util.Locale.ROOT,
+                "column store %s: built the key map of %s (%,d keys of %,d rows) in %.1f ms", dir, t.def.name(), map.size(), rowCount, nanos / 1e6));
+        return map;
+    }
+
+    /** Puts the keys of rows {@code [first, first + count)} of segment {@code s} not marked deleted into {@code map}. */
+    private void putLiveKeys(KeyMap map, Segment s, int first, org.apache.arrow.vector.VarBinaryVector keys, int count) {
+        org.apache.arrow.memory.ArrowBuf data = keys.getDataBuffer();
+        for (int r = 0; r < count; r++) {
+            int row = first + r;
+            if (s.deletes.deletedAt(row) != 0) {
+                continue;
+            }
+            int from = keys.getStartOffset(r);
+            int len = keys.getEndOffset(r) - from;
+            if (keyScratch.length < len) {
+                keyScratch = new byte[Math.max(len, keyScratch.length * 2)];
+            }
+            data.getBytes(from, keyScratch, 0, len);
+            map.put(keyScratch, 0, len, ColumnTable.position(s.id, row));
+        }
     }
 
     // ------------------------------------------------------------------ reading
@@ -1517,6 +1590,25 @@ public final class ColumnStore implements AutoCloseable {
     /** Sealed segments rewritten by {@link #compact} since open. */
     public long segmentsCompacted() {
         return segmentsCompacted.get();
+    }
+
+    /**
+     * Key maps built since open: one per table at its first UPDATE or DELETE since it was created
+     * or the store opened (an append-only table never has one; see {@link ColumnTable#keys}).
+     */
+    public long keyMapsBuilt() {
+        return keyMapsBuilt.get();
+    }
+
+    /** Milliseconds the sync thread spent building key maps since open (it reads every live row's key once per table). */
+    public long keyMapBuildMillis() {
+        return keyMapBuildNanos.get() / 1_000_000;
+    }
+
+    /** Whether table {@code tableId} has a key map now. Sync thread (the tests that apply commits by hand). */
+    boolean hasKeyMap(long tableId) {
+        ColumnTable t = tables.get(tableId);
+        return t != null && t.keys != null;
     }
 
     /** Row groups scans skipped thanks to their min/max, and row groups they read, since open. */

@@ -22,11 +22,15 @@ final class ColumnTable {
     /** Written by the sync thread (volatile for metric readers): the segment receiving rows. */
     volatile Segment open;
     /**
-     * Sync thread: encoded key to (segment id << 32 | row) of its live row. At most about 36 bytes
-     * per live row on the heap (plus the bytes of keys longer than 8); rebuilt on open from the
-     * sealed segments' key columns.
+     * Sync thread (the only thread that reads or writes it, with or without the table lock):
+     * encoded key to (segment id << 32 | row) of its live row, or null until the table's first
+     * UPDATE or DELETE since it was created or opened. Only those need the old row's position, and
+     * an INSERT's key has no live row (the row store logged it as new), so an append-only table
+     * never pays the map's 36 bytes per live row on the heap (plus the bytes of keys longer than
+     * 8) nor a hash probe per row. {@code ColumnStore.buildKeys} builds it from the key columns of
+     * every segment when it is first needed.
      */
-    final KeyMap keys = new KeyMap();
+    KeyMap keys;
     /** Written by the sync thread, read by scans: rows deleted at or before this may have been compacted away. */
     volatile long compactedTo;
     /** Sync thread: segments by id. */

@@ -69,6 +69,19 @@ final class KeyMap {
         allocate(16);
     }
 
+    /**
+     * A map with room for {@code expected} keys before it first grows: one built from a table's
+     * existing rows ({@code ColumnStore.buildKeys}) would otherwise double (and migrate) about
+     * twenty times on the way to millions of keys.
+     */
+    KeyMap(long expected) {
+        long capacity = 16;
+        while (capacity / 3 * 2 < expected && capacity < MAX_CAPACITY) {
+            capacity <<= 1;
+        }
+        allocate((int) capacity);
+    }
+
     int size() {
         return size;
     }

@@ -128,6 +128,15 @@ final class OpenRows {
         return insertTs;
     }
 
+    /**
+     * The encoded keys of rows {@code [0, count())}. Only the sync thread (which appends) may read
+     * rows beyond {@link #published()} or read them without the table lock: it reads them to build
+     * the key map.
+     */
+    VarBinaryVector keys() {
+        return keys;
+    }
+
     int tableColumns() {
         return columns;
     }

@@ -20,9 +20,10 @@ final class SegmentFile {
     private SegmentFile() {
     }
 
-    /** Receives the key column of a segment, row by row. */
+    /** Receives the key column of a segment, one row group at a time. */
     interface KeyConsumer {
-        void key(int row, byte[] key);
+        /** Rows {@code [firstRow, firstRow + count)} have keys {@code keys[0, count)}; the vector is freed after the call. */
+        void keys(int firstRow, VarBinaryVector keys, int count);
     }
 
     /**
@@ -55,17 +56,14 @@ final class SegmentFile {
         return new Reader(ParquetBatchReader.open(file, footer));
     }
 
-    /** Calls {@code consumer} for every row's value of column {@code keyColumn} (a BYTEA column). */
+    /** Calls {@code consumer} with column {@code keyColumn} (a BYTEA column) of every row group, in row order. */
     static void forEachKey(Path file, int keyColumn, BufferAllocator allocator, KeyConsumer consumer) {
         try (ParquetBatchReader reader = ParquetBatchReader.open(file)) {
             int[] columns = {keyColumn};
             for (int rg = 0; rg < reader.rowGroupCount(); rg++) {
                 int first = (int) reader.rowGroupFirstRow(rg);
                 try (VectorSchemaRoot batch = reader.readRowGroup(rg, columns, allocator)) {
-                    VarBinaryVector keys = (VarBinaryVector) batch.getVector(0);
-                    for (int r = 0; r < batch.getRowCount(); r++) {
-                        consumer.key(first + r, keys.get(r));
-                    }
+                    consumer.keys(first, (VarBinaryVector) batch.getVector(0), batch.getRowCount());
                 }
             }
         }

@@ -56,14 +56,19 @@ class ColumnStoreTest {
         assertTrue(cs.beginCommit(ts));
     }
 
-    /** Every commit's operations (a row to put, or {id} to delete), by commit timestamp: replayed into a reopened store. */
+    /**
+     * Every commit's operations (a row to put followed by whether its key was new, or {id} to
+     * delete), by commit timestamp: replayed into a reopened store.
+     */
     final TreeMap<Long, List<Object[]>> log = new TreeMap<>();
 
+    /** Puts a row as the sync would: an INSERT (a key no live row has) says so, so that the store needs no key map for it. */
     void put(ColumnStore cs, long id, String name, Integer n) {
         Object[] row = {id, name, n};
-        cs.put(T.id(), T.keyCodec().encode(new Object[] {id}), T.rowCodec().encode(row));
+        boolean newKey = !live.containsKey(id);
+        cs.put(T.id(), T.keyCodec().encode(new Object[] {id}), T.rowCodec().encode(row), newKey);
         live.put(id, row);
-        log.computeIfAbsent(ts, k -> new ArrayList<>()).add(row);
+        log.computeIfAbsent(ts, k -> new ArrayList<>()).add(new Object[] {id, name, n, newKey});
     }
 
     void delete(ColumnStore cs, long id) {
@@ -91,7 +96,7 @@ class ColumnStoreTest {
                 if (op.length == 1) {
                     cs.delete(T.id(), key);
                 } else {
-                    cs.put(T.id(), key, T.rowCodec().encode(op));
+                    cs.put(T.id(), key, T.rowCodec().encode(Arrays.copyOf(op, 3)), (Boolean) op[3]);
                 }
             }
             cs.endCommit(t * 100);

@@ -338,7 +338,7 @@ public final class ColumnSync implements AutoCloseable {
                 columns.createTable(t);
                 RowCodec codec = t.rowCodec();
                 for (Row row : tx.scan(t.qualifiedName())) {
-                    columns.put(t.id(), row.key(), codec.encode(row.values()));
+                    columns.put(t.id(), row.key(), codec.encode(row.values()), true); // one row per key: all new
                 }
             }
             columns.endCommit(end[0]);
@@ -544,15 +544,19 @@ public final class ColumnSync implements AutoCloseable {
         public void dropIndex(long indexId) {
         }
 
+        /**
+         * An INSERT's key has no live row in the column store either (every earlier commit is
+         * applied), so only an UPDATE makes it look the old row up (and need the table's key map).
+         */
         @Override
         public void put(byte kind, long tableId, byte[] key, byte[] row) {
-            columns.put(tableId, key, row);
+            columns.put(tableId, key, row, kind == CommitRecord.INSERT);
         }
 
         /** A single-row write: taken from the record's bytes, no array per row. */
         @Override
         public void put(byte kind, long tableId, byte[] buf, int keyOff, int keyLen, int rowOff, int rowLen) {
-            columns.put(tableId, buf, keyOff, keyLen, buf, rowOff, rowLen);
+            columns.put(tableId, buf, keyOff, keyLen, buf, rowOff, rowLen, kind == CommitRecord.INSERT);
         }
 
         @Override
