@@ -1,6 +1,7 @@
 package dev.duet.columnstore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -709,6 +710,182 @@ class ColumnStoreTest {
         try (ColumnStore cs = ColumnStore.open(dir, options)) {
             assertEquals(ts, cs.watermarkTs());
             checkAllSnapshots(cs);
+        }
+    }
+
+    /**
+     * Inserts alone leave the table without a key map; the first UPDATE builds it from every row
+     * the store holds (a sealed segment's file, a frozen segment whose file is held back, the open
+     * segment, and rows of the current batch not yet published), and the updates and deletes of
+     * that commit find their old rows in each of them.
+     */
+    @Test
+    void insertsNeedNoKeyMapAndTheFirstUpdateBuildsItFromEverySegment() throws Exception {
+        ColumnStoreOptions options = ColumnStoreOptions.defaults().withSealRows(10).withRowGroupRows(3);
+        SealGate gate = new SealGate(2);
+        try (ColumnStore cs = ColumnStore.open(dir, options)) {
+            try {
+                firstUpdateBuildsTheKeyMap(cs, gate);
+            } finally {
+                gate.release.countDown(); // a failure must not leave close() waiting for the held seal
+            }
+        }
+    }
+
+    private void firstUpdateBuildsTheKeyMap(ColumnStore cs, SealGate gate) throws InterruptedException {
+        cs.beforeSealWrite(gate);
+        putRange(cs, 0, 10); // sealed
+        cs.awaitSeals();
+        putRange(cs, 10, 20); // frozen, its file held back
+        gate.entered.await();
+        putRange(cs, 20, 25); // the open segment
+        assertEquals(1, cs.sealedSegmentCount(T.id()));
+        assertEquals(1, cs.sealsInFlight());
+        assertFalse(cs.hasKeyMap(T.id()), "inserts need no key map");
+        assertEquals(0, cs.keyMapsBuilt());
+        cs.beginBatch();
+        begin(cs);
+        put(cs, 30, "new", 30); // appended, not published yet when the next commit builds the map
+        end(cs);
+        assertFalse(cs.hasKeyMap(T.id()));
+        begin(cs);
+        put(cs, 30, "updated", 31);
+        assertTrue(cs.hasKeyMap(T.id()), "the first UPDATE built the key map");
+        put(cs, 3, "updated", 3);
+        put(cs, 12, "updated", 12);
+        put(cs, 22, "updated", 22);
+        delete(cs, 5);
+        delete(cs, 14);
+        delete(cs, 21);
+        put(cs, 40, "new", 40);
+        end(cs);
+        cs.endBatch();
+        assertEquals(1, cs.keyMapsBuilt());
+        checkAllSnapshots(cs);
+        gate.release.countDown();
+        cs.awaitSeals();
+        // the map's positions are still right once the frozen rows are in their file
+        begin(cs);
+        put(cs, 12, "again", 120);
+        put(cs, 3, "again", 30);
+        put(cs, 40, "updated", 41);
+        delete(cs, 30);
+        delete(cs, 22);
+        end(cs);
+        checkAllSnapshots(cs);
+        assertEquals(1, cs.keyMapsBuilt());
+    }
+
+    /**
+     * Opening a store reads no key column: the map is built when the replay meets the table's
+     * first UPDATE or DELETE, from the sealed files and the rows replayed into the open segment so
+     * far; later commits find their old rows through it.
+     */
+    @Test
+    void afterARestartTheReplaysFirstUpdateBuildsTheKeyMap() {
+        ColumnStoreOptions options = ColumnStoreOptions.defaults().withSealRows(5).withRowGroupRows(2);
+        long insertsUpTo;
+        try (ColumnStore cs = ColumnStore.open(dir, options)) {
+            for (long id = 0; id < 20; id += 5) {
+                putRange(cs, id, id + 5); // sealed, one segment per commit
+            }
+            cs.awaitSeals();
+            putRange(cs, 20, 22); // only in the open segment: replayed
+            insertsUpTo = ts;
+            begin(cs);
+            put(cs, 3, "updated", 3);
+            delete(cs, 7);
+            end(cs);
+            begin(cs);
+            put(cs, 21, "updated", 21);
+            end(cs);
+            assertTrue(cs.hasKeyMap(T.id()));
+            // no persist: as after a crash, the WAL (the log here) holds the last commits
+        }
+        try (ColumnStore cs = ColumnStore.open(dir, options)) {
+            assertFalse(cs.hasKeyMap(T.id()), "open reads no key column");
+            assertTrue(cs.watermarkTs() < insertsUpTo, "the inserts into the open segment are replayed");
+            replayLog(cs, insertsUpTo);
+            assertFalse(cs.hasKeyMap(T.id()), "replayed inserts need no key map");
+            replayLog(cs);
+            assertTrue(cs.hasKeyMap(T.id()), "the replayed UPDATE built the key map");
+            assertEquals(1, cs.keyMapsBuilt());
+            checkSnapshots(cs, 1);
+            begin(cs);
+            put(cs, 0, "again", 0);
+            put(cs, 3, "again", 30);
+            put(cs, 21, "again", 210);
+            delete(cs, 20);
+            end(cs);
+            checkAllSnapshots(cs);
+        }
+    }
+
+    /**
+     * Compaction of a table without a key map moves no keys; the map built afterwards reads the
+     * rewritten segment. A map built while a rewrite is in flight names the old segment's rows,
+     * and the install moves those entries to the new one.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void compactionBeforeAndAfterTheKeyMapIsBuilt(boolean buildWhileRewriting) throws Exception {
+        ColumnStoreOptions options = ColumnStoreOptions.defaults().withSealRows(10).withRowGroupRows(4).withCompactFraction(0.5);
+        try (ColumnStore cs = ColumnStore.open(dir, options)) {
+            putRange(cs, 0, 10);
+            putRange(cs, 10, 20);
+            cs.awaitSeals();
+            begin(cs);
+            for (long id = 0; id < 6; id++) {
+                delete(cs, id);
+            }
+            end(cs);
+            cs.persist();
+        }
+        SealGate gate = new SealGate(1);
+        try (ColumnStore cs = ColumnStore.open(dir, options)) {
+            assertFalse(cs.hasKeyMap(T.id()));
+            long horizon = ts;
+            if (buildWhileRewriting) {
+                cs.beforeCompactionWrite(gate);
+                assertEquals(1, cs.startCompaction(horizon));
+                try {
+                    gate.entered.await();
+                    begin(cs);
+                    put(cs, 7, "updated", 70); // builds the map from the segment being rewritten
+                    end(cs);
+                    assertTrue(cs.hasKeyMap(T.id()));
+                } finally {
+                    gate.release.countDown(); // a failure must not leave close() waiting for the held rewrite
+                }
+                cs.awaitCompactions();
+            } else {
+                assertEquals(1, cs.compact(horizon));
+                assertFalse(cs.hasKeyMap(T.id()), "compaction without a key map builds none");
+            }
+            assertEquals(1, cs.segmentsCompacted());
+            // through positions in the rewritten segment (moved there, or read from it)
+            begin(cs);
+            put(cs, 8, "updated", 80);
+            delete(cs, 9);
+            put(cs, 15, "updated", 150);
+            end(cs);
+            begin(cs);
+            put(cs, 7, "again", 700);
+            delete(cs, 6);
+            end(cs);
+            assertTrue(cs.hasKeyMap(T.id()));
+            for (long snap = horizon; snap <= ts; snap++) {
+                assertRows(history.get((int) snap), scan(cs, snap, new int[] {0, 1, 2}, List.of()), "snapshot " + snap);
+            }
+            cs.persist();
+        }
+        try (ColumnStore cs = ColumnStore.open(dir, options)) {
+            assertRows(live, scan(cs, ts, new int[] {0, 1, 2}, List.of()), "after reopen");
+            begin(cs);
+            put(cs, 8, "after reopen", 8);
+            delete(cs, 7);
+            end(cs);
+            assertRows(live, scan(cs, ts, new int[] {0, 1, 2}, List.of()), "after reopen and more writes");
         }
     }
 
