@@ -165,6 +165,12 @@ public final class DuetMetrics implements AutoCloseable {
         track(FunctionCounter.builder("duet.columnstore.segments.sealed", columns, ColumnStore::segmentsSealed)
                 .description("Segments sealed into Parquet files since open")
                 .tag(DATABASE_TAG, database).register(registry));
+        track(FunctionCounter.builder("duet.columnstore.keymaps.built", columns, ColumnStore::keyMapsBuilt)
+                .description("Key maps the column store built since open: one per table at its first UPDATE or DELETE")
+                .tag(DATABASE_TAG, database).register(registry));
+        track(FunctionCounter.builder("duet.columnstore.keymaps.build.time", columns, ColumnStore::keyMapBuildMillis)
+                .description("Time the sync spent building key maps since open (about 0.3 s per million rows of the table)")
+                .baseUnit("milliseconds").tag(DATABASE_TAG, database).register(registry));
         track(Gauge.builder("duet.columnstore.segments", columns, DuetMetrics::sealedSegments)
                 .description("Sealed segments the column store holds, all tables")
                 .tag(DATABASE_TAG, database).strongReference(true).register(registry));

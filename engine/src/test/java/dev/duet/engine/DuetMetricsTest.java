@@ -123,6 +123,9 @@ class DuetMetricsTest {
                 c.setAutoCommit(true);
                 assertEquals(rollbacks + 2, transactions(db, "rollback"));
                 assertEquals(commits + 4, transactions(db, "commit"));
+                db.columnStore().awaitWatermark(db.rowStore().lastCommitTimestamp(), java.time.Duration.ofMinutes(1));
+                assertEquals(1.0, duet(registry, "duet.columnstore.keymaps.built", db).functionCounter().count(),
+                        "the DELETE built t's key map; its INSERTs needed none");
             }
             assertEquals(0.0, duet(registry, "duet.sessions.open", db).gauge().value());
             assertTrue(duet(registry, "duet.wal.written", db).functionCounter().count() > walBefore);
