@@ -42,7 +42,9 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
  * then {@link #endCommit}, which publishes the rows and advances the watermark; between
  * {@link #beginBatch} and {@link #endBatch} the commits' rows are published, and the watermark
  * advanced over them, once at the batch's end (never before their rows are visible). An UPDATE is the
- * deletion of the key's live row plus the insertion of the new one. Applying is idempotent across a
+ * deletion of the key's live row plus the insertion of the new one; the live row is found through
+ * the table's key map, which its first UPDATE or DELETE builds ({@link #put(long, byte[], byte[], boolean)}:
+ * an INSERT of a new key needs none). Applying is idempotent across a
  * restart: a commit at or below the watermark is skipped whole, and an operation on a table whose
  * persisted state already covers the commit is skipped.
  *

@@ -17,7 +17,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 /**
  * The in-memory rows of an open segment (or of one being sealed): Arrow vectors of the table's
  * columns followed by two hidden ones, the insert commit timestamp and the encoded primary key
- * (which rebuilds the key map on open without re-encoding values). Rows are decoded from their
+ * (from which a table's first UPDATE or DELETE builds its key map without re-encoding values). Rows are decoded from their
  * {@link RowCodec} bytes straight into the vectors.
  *
  * <p>Guarded by the owning table's lock: {@link #append} and {@link #publish} (the sync thread)
