@@ -126,6 +126,26 @@ class KeyMapTest {
         assertEquals(k, map.size());
     }
 
+    /** A map sized for its keys (one built from a table's rows) holds them without growing, and grows past them. */
+    @Test
+    void aSizedMapHoldsItsExpectedKeysWithoutGrowing() {
+        int expected = 100_000;
+        KeyMap map = new KeyMap(expected);
+        for (long k = 0; k < expected; k++) {
+            map.put(ByteBuffer.allocate(8).putLong(k).array(), k);
+            assertFalse(map.growing(), "grew at key " + k);
+        }
+        long k = expected;
+        while (!map.growing()) {
+            map.put(ByteBuffer.allocate(8).putLong(k).array(), k);
+            k++;
+        }
+        assertTrue(k < 2L * expected, "sized for its keys, not far beyond: grew at " + k);
+        for (long i = 0; i < k; i++) {
+            assertEquals(i, map.get(ByteBuffer.allocate(8).putLong(i).array()));
+        }
+    }
+
     @Test
     void keysThatDifferOnlyInLengthAreDistinct() {
         KeyMap map = new KeyMap();
