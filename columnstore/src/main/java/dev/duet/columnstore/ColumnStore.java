@@ -27,8 +27,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VarBinaryVector;
 import org.apache.arrow.vector.types.Types;
 import org.apache.arrow.vector.types.pojo.ArrowType;
 
@@ -43,10 +45,10 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
  * {@link #beginBatch} and {@link #endBatch} the commits' rows are published, and the watermark
  * advanced over them, once at the batch's end (never before their rows are visible). An UPDATE is the
  * deletion of the key's live row plus the insertion of the new one; the live row is found through
- * the table's key map, which its first UPDATE or DELETE builds ({@link #put(long, byte[], byte[], boolean)}:
- * an INSERT of a new key needs none). Applying is idempotent across a
- * restart: a commit at or below the watermark is skipped whole, and an operation on a table whose
- * persisted state already covers the commit is skipped.
+ * the table's key map, which its first UPDATE or DELETE builds (an INSERT of a new key needs none:
+ * {@link #put(long, byte[], byte[], boolean)}). Applying is idempotent across a restart: a commit
+ * at or below the watermark is skipped whole, and an operation on a table whose persisted state
+ * already covers the commit is skipped.
  *
  * <p><b>What is persisted when.</b> The open segment is not persisted: it lives in memory and is
  * rebuilt after a restart by replaying the WAL. (Persisting it on every commit would write the same
@@ -1400,7 +1402,8 @@ public final class ColumnStore implements AutoCloseable {
             if (s.rows != null) {
                 putLiveKeys(map, s, 0, s.rows.keys(), s.rows.count());
             } else {
-                SegmentFile.forEachKey(s.file.path(), keyColumn, allocator, (first, keys, count) -> putLiveKeys(map, s, first, keys, count));
+                SegmentFile.forEachKey(s.file.path(), keyColumn, allocator,
+                        (first, keys, count) -> putLiveKeys(map, s, first, keys, count));
             }
         }
         t.keys = map;
@@ -1409,13 +1412,14 @@ public final class ColumnStore implements AutoCloseable {
         long rowCount = rows;
         keyMapBuildNanos.addAndGet(nanos);
         LOG.log(System.Logger.Level.DEBUG, () -> String.format(java.util.Locale.ROOT,
-                "column store %s: built the key map of %s (%,d keys of %,d rows) in %.1f ms", dir, t.def.name(), map.size(), rowCount, nanos / 1e6));
+                "column store %s: built the key map of %s (%,d keys of %,d rows) in %.1f ms",
+                dir, t.def.name(), map.size(), rowCount, nanos / 1e6));
         return map;
     }
 
     /** Puts the keys of rows {@code [first, first + count)} of segment {@code s} not marked deleted into {@code map}. */
-    private void putLiveKeys(KeyMap map, Segment s, int first, org.apache.arrow.vector.VarBinaryVector keys, int count) {
-        org.apache.arrow.memory.ArrowBuf data = keys.getDataBuffer();
+    private void putLiveKeys(KeyMap map, Segment s, int first, VarBinaryVector keys, int count) {
+        ArrowBuf data = keys.getDataBuffer();
         for (int r = 0; r < count; r++) {
             int row = first + r;
             if (s.deletes.deletedAt(row) != 0) {

@@ -17,8 +17,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * delete vector taken by the sync thread at submission; it writes the new segment's file (forced)
  * and records, per old row position, where the row went. The sync thread installs the result
  * ({@code ColumnStore.installCompaction}): deletions applied since the copy are carried over
- * through that mapping, the key map (if the table has one yet) follows the live rows, and the new segment replaces the old
- * one in the table's list before the next manifest lists it. Until then the new file is listed
+ * through that mapping, the key map (if the table has one yet) follows the live rows, and the new
+ * segment replaces the old one in the table's list before the next manifest lists it. Until then the new file is listed
  * nowhere, so a crash leaves it to be deleted on open.
  */
 final class Compaction extends Sealer.Job {

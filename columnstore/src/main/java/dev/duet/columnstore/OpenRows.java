@@ -17,8 +17,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 /**
  * The in-memory rows of an open segment (or of one being sealed): Arrow vectors of the table's
  * columns followed by two hidden ones, the insert commit timestamp and the encoded primary key
- * (from which a table's first UPDATE or DELETE builds its key map without re-encoding values). Rows are decoded from their
- * {@link RowCodec} bytes straight into the vectors.
+ * (from which a table's first UPDATE or DELETE builds its key map without re-encoding values).
+ * Rows are decoded from their {@link RowCodec} bytes straight into the vectors.
  *
  * <p>Guarded by the owning table's lock: {@link #append} and {@link #publish} (the sync thread)
  * under its write lock, scans copy rows {@code [0, published)} under its read lock (vectors may be
