@@ -10,22 +10,18 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 /**
  * How {@link ParquetBatchWriter} writes a file: the page compression, the number of rows per row
  * group (the unit of statistics and of {@link ParquetBatchReader#readRowGroup}) and whether an
- * existing file may be replaced.
+ * existing file may be replaced. Pages are always PLAIN-encoded (no dictionaries), compressed
+ * with the codec.
  *
  * @param compression page compression
  * @param rowGroupRows rows per row group (the last one may hold fewer; a row group also closes
  *     early once it holds 128 MB)
  * @param overwrite replace an existing file; when false, an existing file fails with 58P02
- * @param dictionary dictionary-encode column chunks (parquet-java's default: smaller files for
- *     columns of few distinct values; without it, writing is about a third faster, which the
- *     column store's segment files, sealed on the sync thread, take)
- * @param unfilteredColumns columns written without min/max statistics (in pages and row groups):
- *     ones no reader skips data by. Keeping a byte-array column's minimum and maximum copies every
- *     value that extends them (every value of an ascending column, such as the column store's
- *     hidden key) and compares every value with both; for the column store's segment files that was
- *     about a sixth of a seal's time and most of its garbage
+ * @param unfilteredColumns columns written without statistics (no min/max or null count, in pages
+ *     and row groups): ones no reader skips data by, such as the column store's hidden key, which
+ *     spares comparing every value of it with the page's bounds
  */
-public record ParquetWriteOptions(Compression compression, int rowGroupRows, boolean overwrite, boolean dictionary,
+public record ParquetWriteOptions(Compression compression, int rowGroupRows, boolean overwrite,
         Set<String> unfilteredColumns) {
     /** Rows per row group by default: a power of two near DuckDB's 122,880. */
     public static final int DEFAULT_ROW_GROUP_ROWS = 1 << 17;
@@ -70,33 +66,28 @@ public record ParquetWriteOptions(Compression compression, int rowGroupRows, boo
         unfilteredColumns = Set.copyOf(unfilteredColumns);
     }
 
-    /** ZSTD, {@link #DEFAULT_ROW_GROUP_ROWS} rows per row group, no overwrite, dictionary encoding, statistics for every column. */
+    /** ZSTD, {@link #DEFAULT_ROW_GROUP_ROWS} rows per row group, no overwrite, statistics for every column. */
     public static ParquetWriteOptions defaults() {
-        return new ParquetWriteOptions(Compression.ZSTD, DEFAULT_ROW_GROUP_ROWS, false, true, Set.of());
+        return new ParquetWriteOptions(Compression.ZSTD, DEFAULT_ROW_GROUP_ROWS, false, Set.of());
     }
 
     /** These options with another compression. */
     public ParquetWriteOptions withCompression(Compression newCompression) {
-        return new ParquetWriteOptions(newCompression, rowGroupRows, overwrite, dictionary, unfilteredColumns);
+        return new ParquetWriteOptions(newCompression, rowGroupRows, overwrite, unfilteredColumns);
     }
 
     /** These options with another row group size. */
     public ParquetWriteOptions withRowGroupRows(int rows) {
-        return new ParquetWriteOptions(compression, rows, overwrite, dictionary, unfilteredColumns);
+        return new ParquetWriteOptions(compression, rows, overwrite, unfilteredColumns);
     }
 
     /** These options with another overwrite choice. */
     public ParquetWriteOptions withOverwrite(boolean replace) {
-        return new ParquetWriteOptions(compression, rowGroupRows, replace, dictionary, unfilteredColumns);
-    }
-
-    /** These options with or without dictionary encoding. */
-    public ParquetWriteOptions withDictionary(boolean encode) {
-        return new ParquetWriteOptions(compression, rowGroupRows, overwrite, encode, unfilteredColumns);
+        return new ParquetWriteOptions(compression, rowGroupRows, replace, unfilteredColumns);
     }
 
     /** These options with min/max statistics left out for {@code columns} (see {@link #unfilteredColumns()}). */
     public ParquetWriteOptions withUnfilteredColumns(Set<String> columns) {
-        return new ParquetWriteOptions(compression, rowGroupRows, overwrite, dictionary, columns);
+        return new ParquetWriteOptions(compression, rowGroupRows, overwrite, columns);
     }
 }
