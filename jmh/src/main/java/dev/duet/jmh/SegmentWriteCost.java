@@ -24,11 +24,11 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 /**
  * The seal thread's cost in isolation: the CPU time of writing 1M rows of (BIGINT, VARCHAR(40),
  * INT, DECIMAL(12,2)) as the column store seals them (files of 128K rows written in one call, row
- * groups of 16K rows, ZSTD), per row, measured with the thread's CPU clock over several rounds
+ * groups of 16K rows, ZSTD level 1 by default), per row, measured with the thread's CPU clock over several rounds
  * after warm-up rounds. Not a JMH benchmark: a plain main, so that the figure is the writer's own
  * CPU and nothing else's.
  *
- * <pre>java -cp jmh/target/benchmarks.jar dev.duet.jmh.SegmentWriteCost [rounds]</pre>
+ * <pre>java -cp jmh/target/benchmarks.jar dev.duet.jmh.SegmentWriteCost [rounds [zstd|snappy|none [zstd level]]]</pre>
  */
 public final class SegmentWriteCost {
     private static final int ROWS = 1_000_000;
@@ -44,10 +44,14 @@ public final class SegmentWriteCost {
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        ParquetWriteOptions.Compression codec = args.length > 1 ? ParquetWriteOptions.Compression.parse(args[1])
+                : ParquetWriteOptions.Compression.ZSTD;
+        int level = args.length > 2 ? Integer.parseInt(args[2]) : 1;
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         Path dir = Files.createTempDirectory("segment-write-cost");
         try (BufferAllocator allocator = new RootAllocator(); VectorSchemaRoot batch = fill(allocator)) {
-            ParquetWriteOptions options = ParquetWriteOptions.defaults().withRowGroupRows(1 << 14).withOverwrite(true);
+            ParquetWriteOptions options = ParquetWriteOptions.defaults().withRowGroupRows(1 << 14).withOverwrite(true)
+                    .withCompression(codec).withZstdLevel(level);
             for (int round = -2; round < rounds; round++) {
                 long cpu0 = mx.getCurrentThreadCpuTime();
                 long t0 = System.nanoTime();

@@ -116,8 +116,12 @@ abstract class PageEncoder {
     /** Appends rows {@code [from, from + n)} of the bound vector, closing pages as they fill. */
     final void append(int from, int n) throws IOException {
         while (n > 0) {
-            int k = Math.min(n, PAGE_ROWS - rows);
-            k = fitting(from, k);
+            int want = Math.min(n, PAGE_ROWS - rows);
+            int k = fitting(from, want);
+            if (k == 0) {
+                finishPage(); // the next value does not fit in what is left of the page
+                continue;
+            }
             int valid = k;
             if (optional) {
                 valid = copyBits(validity, from, bitmap, rows, k);
@@ -127,15 +131,16 @@ abstract class PageEncoder {
             rows += k;
             from += k;
             n -= k;
-            if (rows == PAGE_ROWS || valuesLength >= PAGE_BYTES) {
+            if (rows == PAGE_ROWS || k < want || valuesLength >= PAGE_BYTES) {
                 finishPage();
             }
         }
     }
 
     /**
-     * How many of the {@code k} rows from {@code from} fit in the open page's byte budget (at least
-     * one, so that a value larger than a page still gets a page of its own).
+     * How many of the {@code k} rows from {@code from} fit in what is left of the open page's byte
+     * budget: 0 when not even one does, but at least one in an empty page, so that a value larger
+     * than a page gets a page of its own.
      */
     int fitting(int from, int k) {
         return k;
@@ -739,8 +744,8 @@ abstract class PageEncoder {
             if (offset(from + k) - first + 4L * k <= budget) {
                 return k;
             }
-            int lo = 1;
-            int hi = k;
+            int lo = 0;
+            int hi = k - 1;
             while (lo < hi) {
                 int mid = (lo + hi + 1) >>> 1;
                 if (offset(from + mid) - first + 4L * mid <= budget) {
@@ -749,7 +754,7 @@ abstract class PageEncoder {
                     hi = mid - 1;
                 }
             }
-            return lo;
+            return lo == 0 && rows == 0 ? 1 : lo;
         }
 
         @Override

@@ -134,7 +134,9 @@ public final class ParquetBatchWriter implements AutoCloseable {
             throw ioError("could not create file \"" + file + "\"", e);
         }
         CodecFactory codecs = new CodecFactory(new PlainParquetConfiguration(), PageEncoder.PAGE_BYTES);
-        BytesInputCompressor compressor = codecs.getCompressor(options.compression().codec());
+        BytesInputCompressor compressor = options.compression() == ParquetWriteOptions.Compression.ZSTD
+                ? codecs.getCompressor(options.compression().codec(), options.zstdLevel())
+                : codecs.getCompressor(options.compression().codec());
         PageEncoder[] encoders = new PageEncoder[cols.size()];
         for (int i = 0; i < encoders.length; i++) {
             BatchColumn c = cols.get(i);
