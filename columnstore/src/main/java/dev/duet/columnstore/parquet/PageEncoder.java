@@ -768,7 +768,7 @@ abstract class PageEncoder {
             ensureValues(bytes + 4 * k);
             byte[] page = values;
             int at = valuesLength;
-            int start = offset(from);
+            int start = first;
             for (int i = 0; i < k; i++) {
                 int end = offset(from + i + 1);
                 if (dense || valid(rows + i)) {
