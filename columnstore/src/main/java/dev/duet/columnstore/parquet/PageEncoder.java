@@ -147,6 +147,15 @@ abstract class PageEncoder {
     }
 
     /**
+     * How many of the {@code k} rows from {@code from} (at least one) take at most {@code bytes}
+     * bytes of values: a write step's bound, so that the row group's byte bound is looked at
+     * before a step of long values has buffered far more than it.
+     */
+    int rowsWithin(int from, int k, long bytes) {
+        return k;
+    }
+
+    /**
      * Appends the non-NULL values of rows {@code [from, from + k)} to {@link #values} and takes
      * them into the page's statistics; their validity is already in {@link #bitmap} from bit
      * {@link #rows}. {@code dense}: none of them is NULL.
@@ -739,7 +748,17 @@ abstract class PageEncoder {
 
         @Override
         int fitting(int from, int k) {
-            int budget = PAGE_BYTES - valuesLength;
+            int n = within(from, k, PAGE_BYTES - valuesLength);
+            return n == 0 && rows == 0 ? 1 : n;
+        }
+
+        @Override
+        int rowsWithin(int from, int k, long bytes) {
+            return Math.max(1, within(from, k, bytes));
+        }
+
+        /** The most rows from {@code from}, at most {@code k}, whose encoded values take at most {@code budget} bytes. */
+        private int within(int from, int k, long budget) {
             int first = offset(from);
             if (offset(from + k) - first + 4L * k <= budget) {
                 return k;
@@ -754,7 +773,7 @@ abstract class PageEncoder {
                     hi = mid - 1;
                 }
             }
-            return lo == 0 && rows == 0 ? 1 : lo;
+            return lo;
         }
 
         @Override

@@ -60,6 +60,8 @@ public final class ParquetBatchWriter implements AutoCloseable {
     private static final Configuration CODEC_CONF = new Configuration(false);
     /** Rows per write step: the row group's byte bound is checked between steps. */
     private static final int STEP_ROWS = PageEncoder.PAGE_ROWS;
+    /** Bytes of a column's values per write step at most (or one row), for the same reason. */
+    static final long STEP_BYTES = 16L << 20;
 
     private final Path file;
     private final Path temp;
@@ -179,6 +181,9 @@ public final class ParquetBatchWriter implements AutoCloseable {
             int end = fromRow + rowCount;
             while (row < end) {
                 int n = Math.min(Math.min(end - row, options.rowGroupRows() - rowGroupRows), STEP_ROWS);
+                for (PageEncoder e : encoders) {
+                    n = e.rowsWithin(row, n, STEP_BYTES);
+                }
                 for (PageEncoder e : encoders) {
                     e.append(row, n);
                 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.duet.core.exec.BatchColumn;
+import dev.duet.core.exec.Batches;
 import dev.duet.core.types.DataType;
 import dev.duet.core.types.Values;
 import java.io.IOException;
@@ -22,6 +23,11 @@ import java.util.List;
 import java.util.Random;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.hadoop.CodecFactory;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.schema.MessageType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -304,5 +310,32 @@ class ParquetBatchWriterTest {
         }
         assertThrows(IllegalArgumentException.class, () -> ParquetWriteOptions.defaults().withZstdLevel(0));
         assertThrows(IllegalArgumentException.class, () -> ParquetWriteOptions.defaults().withZstdLevel(23));
+    }
+
+    /** A write step holds at most {@link ParquetBatchWriter#STEP_BYTES} of a column's values (or one row). */
+    @Test
+    void aWriteStepOfLongValuesStopsAtItsByteBound() {
+        List<BatchColumn> cols = List.of(new BatchColumn("t", DataType.TEXT, true), new BatchColumn("l", DataType.BIGINT, true));
+        List<Object[]> rows = new ArrayList<>();
+        for (int r = 0; r < 10; r++) {
+            rows.add(new Object[] {r == 7 ? null : "x".repeat(1000), (long) r});
+        }
+        MessageType schema = ParquetTypes.schema(cols);
+        CodecFactory codecs = new CodecFactory(new Configuration(false), PageEncoder.PAGE_BYTES);
+        try (VectorSchemaRoot batch = Batches.fromRows(allocator, cols, rows)) {
+            PageEncoder text = PageEncoder.of(cols.get(0), schema.getColumns().get(0),
+                    codecs.getCompressor(CompressionCodecName.UNCOMPRESSED), true);
+            PageEncoder longs = PageEncoder.of(cols.get(1), schema.getColumns().get(1),
+                    codecs.getCompressor(CompressionCodecName.UNCOMPRESSED), true);
+            text.bind(batch.getVector(0));
+            longs.bind(batch.getVector(1));
+            assertEquals(4, text.rowsWithin(0, 10, 5000), "4 values of 1,004 bytes");
+            assertEquals(5, text.rowsWithin(5, 5, 4020), "a NULL has no value bytes (4 per row are counted)");
+            assertEquals(1, text.rowsWithin(0, 10, 10), "one row at least");
+            assertEquals(10, text.rowsWithin(0, 10, 1 << 20));
+            assertEquals(10, longs.rowsWithin(0, 10, 10), "fixed-width values are bounded by rows");
+        } finally {
+            codecs.release();
+        }
     }
 }
