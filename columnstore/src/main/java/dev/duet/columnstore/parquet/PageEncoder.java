@@ -307,6 +307,23 @@ abstract class PageEncoder {
                 ones += Integer.bitCount(dst[d + k] & 0xff);
             }
             i = bytes << 3;
+        } else {
+            // eight bits at a time, shifted out of one or two source bytes into one or two target bytes
+            for (; i + 8 <= count; i += 8) {
+                int s = srcBit + i;
+                int sh = s & 7;
+                int b = (src.getByte(s >>> 3) & 0xff) >>> sh;
+                if (sh != 0) {
+                    b = (b | (src.getByte((s >>> 3) + 1) & 0xff) << (8 - sh)) & 0xff;
+                }
+                int d = dstBit + i;
+                int dh = d & 7;
+                dst[d >>> 3] |= (byte) (b << dh);
+                if (dh != 0) {
+                    dst[(d >>> 3) + 1] |= (byte) (b >>> (8 - dh));
+                }
+                ones += Integer.bitCount(b);
+            }
         }
         for (; i < count; i++) {
             int s = srcBit + i;
