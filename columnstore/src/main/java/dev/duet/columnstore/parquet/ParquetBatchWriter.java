@@ -3,7 +3,6 @@ package dev.duet.columnstore.parquet;
 import dev.duet.core.DuetException;
 import dev.duet.core.SqlState;
 import dev.duet.core.exec.BatchColumn;
-import dev.duet.core.types.DataType;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
@@ -18,30 +17,32 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
-import org.apache.arrow.memory.ArrowBuf;
-import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.ArrowType;
-import org.apache.parquet.conf.ParquetConfiguration;
-import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.bytes.BytesInput;
+import org.apache.parquet.column.Encoding;
+import org.apache.parquet.column.ParquetProperties;
+import org.apache.parquet.compression.CompressionCodecFactory.BytesInputCompressor;
+import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ParquetFileWriter;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.io.LocalOutputFile;
-import org.apache.parquet.io.OutputFile;
-import org.apache.parquet.io.api.Binary;
-import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.MessageType;
 
 /**
- * Writes Arrow batches of known {@link BatchColumn}s into one Parquet file, with per row group
- * min/max/null-count statistics for every column (types as {@link ParquetTypes} lists them).
+ * Writes Arrow batches of known {@link BatchColumn}s into one Parquet file, with per page and per
+ * row group min/max/null-count statistics for every column (types as {@link ParquetTypes} lists
+ * them).
  *
- * <p>Values go from the Arrow buffers straight into parquet-java's {@link RecordConsumer}: no
- * boxed value or row object is made on Duet's side (parquet-java itself wraps each string in a
- * {@link Binary}). Pages and the open row group are buffered on the Java heap by parquet-java, up
- * to one row group ({@link ParquetWriteOptions#rowGroupRows()}, at most 128 MB).
+ * <p>Pages are encoded column at a time straight from the Arrow buffers by one
+ * {@link PageEncoder} per column: data pages V1, PLAIN values, definition levels of optional
+ * columns as a RLE/bit-packed hybrid, compressed with the options' codec. A row group's pages are
+ * buffered per column (compressed, on the heap) until it ends, because a file holds each column's
+ * chunk contiguously; the row group then goes to parquet-java's {@link ParquetFileWriter}, which
+ * writes the page headers, the column and offset indexes and the footer. A row group holds
+ * {@link ParquetWriteOptions#rowGroupRows()} rows, or fewer once its pages reach
+ * {@value #ROW_GROUP_BYTES} bytes.
  *
  * <p>The file appears only at {@link #close()}: rows are written to a hidden temporary file
  * beside it ({@code .<name>.<random>.tmp}), which close forces to disk and renames into place
@@ -49,25 +50,42 @@ import org.apache.parquet.schema.MessageType;
  * thread-safe: one thread writes one file.
  */
 public final class ParquetBatchWriter implements AutoCloseable {
+    /** Compressed bytes at which a row group ends before its row count (they are held in memory). */
+    static final long ROW_GROUP_BYTES = 128L << 20;
+    /**
+     * The codecs' Hadoop configuration, without Hadoop's default resources (the codecs read none of
+     * them): one with them parses Hadoop's XML files again for every file written (~0.7 ms). Only
+     * read, and copied where a codec sets its level.
+     */
+    private static final Configuration CODEC_CONF = new Configuration(false);
+    /** Rows per write step: the row group's byte bound is checked between steps. */
+    private static final int STEP_ROWS = PageEncoder.PAGE_ROWS;
+    /** Bytes of a column's values per write step at most (or one row), for the same reason. */
+    static final long STEP_BYTES = 16L << 20;
+
     private final Path file;
     private final Path temp;
     private final List<BatchColumn> columns;
     private final ParquetWriteOptions options;
-    private final BatchWriteSupport support;
-    private final ParquetWriter<Cursor> writer;
-    private final Cursor cursor = new Cursor();
+    private final ParquetFileWriter out;
+    private final CodecFactory codecs;
+    private final PageEncoder[] encoders;
+    private final Map<String, String> metadata;
+    private int rowGroupRows;
     private long rowsWritten;
     private boolean failed;
     private boolean closed;
 
     private ParquetBatchWriter(Path file, Path temp, List<BatchColumn> columns, ParquetWriteOptions options,
-            BatchWriteSupport support, ParquetWriter<Cursor> writer) {
+            ParquetFileWriter out, CodecFactory codecs, PageEncoder[] encoders, Map<String, String> metadata) {
         this.file = file;
         this.temp = temp;
         this.columns = columns;
         this.options = options;
-        this.support = support;
-        this.writer = writer;
+        this.out = out;
+        this.codecs = codecs;
+        this.encoders = encoders;
+        this.metadata = metadata;
     }
 
     /**
@@ -112,25 +130,28 @@ public final class ParquetBatchWriter implements AutoCloseable {
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
         Map<String, String> extra = new HashMap<>(metadata);
         extra.put(ParquetTypes.DUET_TYPES_KEY, ParquetTypes.duetTypes(cols));
-        BatchWriteSupport support = new BatchWriteSupport(schema, cols);
+        ParquetFileWriter out;
         try {
-            Builder builder = new Builder(new LocalOutputFile(temp), support);
-            for (String column : options.unfilteredColumns()) {
-                builder.withStatisticsEnabled(column, false);
-            }
-            ParquetWriter<Cursor> writer = builder
-                    .withConf(new PlainParquetConfiguration())
-                    .withWriteMode(ParquetFileWriter.Mode.CREATE)
-                    .withCompressionCodec(options.compression().codec())
-                    .withDictionaryEncoding(options.dictionary())
-                    .withRowGroupRowCountLimit(options.rowGroupRows())
-                    .withExtraMetaData(extra)
-                    .build();
-            return new ParquetBatchWriter(target, temp, cols, options, support, writer);
+            out = new ParquetFileWriter(new LocalOutputFile(temp), schema, ParquetFileWriter.Mode.CREATE,
+                    ROW_GROUP_BYTES, 0, ParquetProperties.DEFAULT_COLUMN_INDEX_TRUNCATE_LENGTH,
+                    ParquetProperties.DEFAULT_STATISTICS_TRUNCATE_LENGTH,
+                    ParquetProperties.DEFAULT_PAGE_WRITE_CHECKSUM_ENABLED);
+            out.start();
         } catch (IOException e) {
             deleteQuietly(temp, e);
             throw ioError("could not create file \"" + file + "\"", e);
         }
+        CodecFactory codecs = new CodecFactory(CODEC_CONF, PageEncoder.PAGE_BYTES);
+        BytesInputCompressor compressor = options.compression() == ParquetWriteOptions.Compression.ZSTD
+                ? codecs.getCompressor(options.compression().codec(), options.zstdLevel())
+                : codecs.getCompressor(options.compression().codec());
+        PageEncoder[] encoders = new PageEncoder[cols.size()];
+        for (int i = 0; i < encoders.length; i++) {
+            BatchColumn c = cols.get(i);
+            encoders[i] = PageEncoder.of(c, schema.getColumns().get(i), compressor,
+                    !options.unfilteredColumns().contains(c.name()));
+        }
+        return new ParquetBatchWriter(target, temp, cols, options, out, codecs, encoders, extra);
     }
 
     /** The columns this writer writes, in order. */
@@ -153,14 +174,26 @@ public final class ParquetBatchWriter implements AutoCloseable {
         Objects.requireNonNull(batch, "batch is null");
         ensureOpen();
         Objects.checkFromIndexSize(fromRow, rowCount, batch.getRowCount());
-        support.bind(batch);
-        support.checkNotNull(fromRow, rowCount);
+        bind(batch);
+        checkNotNull(fromRow, rowCount);
         try {
-            for (int r = fromRow, end = fromRow + rowCount; r < end; r++) {
-                cursor.row = r;
-                writer.write(cursor);
+            int row = fromRow;
+            int end = fromRow + rowCount;
+            while (row < end) {
+                int n = Math.min(Math.min(end - row, options.rowGroupRows() - rowGroupRows), STEP_ROWS);
+                for (PageEncoder e : encoders) {
+                    n = e.rowsWithin(row, n, STEP_BYTES);
+                }
+                for (PageEncoder e : encoders) {
+                    e.append(row, n);
+                }
+                row += n;
+                rowGroupRows += n;
+                rowsWritten += n;
+                if (rowGroupRows == options.rowGroupRows() || bufferedBytes() >= ROW_GROUP_BYTES) {
+                    writeRowGroup();
+                }
             }
-            rowsWritten += rowCount;
         } catch (IOException e) {
             failed = true;
             throw ioError("could not write file \"" + file + "\"", e);
@@ -168,8 +201,74 @@ public final class ParquetBatchWriter implements AutoCloseable {
             failed = true;
             throw e;
         } finally {
-            support.unbind();
+            for (PageEncoder e : encoders) {
+                e.bind(null);
+            }
         }
+    }
+
+    private void bind(VectorSchemaRoot batch) {
+        List<FieldVector> vectors = batch.getFieldVectors();
+        if (vectors.size() != encoders.length) {
+            throw new IllegalArgumentException("batch has " + vectors.size() + " columns, the file " + encoders.length);
+        }
+        for (int i = 0; i < encoders.length; i++) {
+            FieldVector v = vectors.get(i);
+            ArrowType expected = columns.get(i).type().arrowType();
+            if (!v.getField().getType().equals(expected)) {
+                throw new IllegalArgumentException("batch column " + i + " (" + v.getField() + ") does not hold "
+                        + columns.get(i));
+            }
+        }
+        for (int i = 0; i < encoders.length; i++) {
+            encoders[i].bind(vectors.get(i));
+        }
+    }
+
+    private void checkNotNull(int fromRow, int rowCount) {
+        for (int i = 0; i < encoders.length; i++) {
+            BatchColumn c = columns.get(i);
+            FieldVector v = encoders[i].vector;
+            if (!c.nullable() && v.getNullCount() > 0) {
+                for (int r = fromRow, end = fromRow + rowCount; r < end; r++) {
+                    if (v.isNull(r)) {
+                        for (PageEncoder e : encoders) {
+                            e.bind(null);
+                        }
+                        throw DuetException.of(SqlState.NOT_NULL_VIOLATION,
+                                "null value in column \"%s\" of a Parquet file where it is NOT NULL", c.name());
+                    }
+                }
+            }
+        }
+    }
+
+    private long bufferedBytes() {
+        long sum = 0;
+        for (PageEncoder e : encoders) {
+            sum += e.bufferedBytes();
+        }
+        return sum;
+    }
+
+    /** Writes the open row group's column chunks, one after the other, and starts a new row group. */
+    private void writeRowGroup() throws IOException {
+        for (PageEncoder e : encoders) {
+            e.finishPage();
+        }
+        out.startBlock(rowGroupRows);
+        for (PageEncoder e : encoders) {
+            out.startColumn(e.descriptor, rowGroupRows, options.compression().codec());
+            for (int p = 0; p < e.pageCount; p++) {
+                out.writeDataPage(e.pageRows[p], e.pageUncompressed[p],
+                        BytesInput.from(e.chunk.array(), e.pageOffset[p], e.pageCompressed[p]), e.pageStatistics[p],
+                        e.pageRows[p], Encoding.RLE, Encoding.RLE, Encoding.PLAIN);
+            }
+            out.endColumn();
+            e.clearChunk();
+        }
+        out.endBlock();
+        rowGroupRows = 0;
     }
 
     /** Rows written so far. */
@@ -198,7 +297,14 @@ public final class ParquetBatchWriter implements AutoCloseable {
         }
         closed = true;
         try {
-            writer.close();
+            try {
+                if (rowGroupRows > 0) {
+                    writeRowGroup();
+                }
+                out.end(metadata);
+            } finally {
+                codecs.release();
+            }
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 ch.force(true);
             }
@@ -208,9 +314,11 @@ public final class ParquetBatchWriter implements AutoCloseable {
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             forceDirectory(file.getParent());
         } catch (IOException e) {
+            closeQuietly(e);
             deleteQuietly(temp, e);
             throw ioError("could not write file \"" + file + "\"", e);
         } catch (RuntimeException e) {
+            closeQuietly(e);
             deleteQuietly(temp, e);
             throw e;
         }
@@ -223,15 +331,25 @@ public final class ParquetBatchWriter implements AutoCloseable {
         }
         closed = true;
         try {
-            writer.close();
+            out.abort();
+            out.close();
         } catch (IOException | RuntimeException e) {
             // the file is being thrown away; what matters is releasing the writer's resources
         } finally {
+            codecs.release();
             try {
                 Files.deleteIfExists(temp);
             } catch (IOException e) {
                 throw ioError("could not delete unfinished file \"" + temp + "\"", e);
             }
+        }
+    }
+
+    private void closeQuietly(Exception cause) {
+        try {
+            out.close();
+        } catch (IOException | RuntimeException e) {
+            cause.addSuppressed(e);
         }
     }
 
@@ -273,240 +391,5 @@ public final class ParquetBatchWriter implements AutoCloseable {
             return new DuetException(SqlState.IO_ERROR, what + ": permission denied", e);
         }
         return new DuetException(SqlState.IO_ERROR, what + ": " + e.getMessage(), e);
-    }
-
-    /** The row being written: one mutable instance per writer, so no object is made per row. */
-    static final class Cursor {
-        int row;
-    }
-
-    private static final class Builder extends ParquetWriter.Builder<Cursor, Builder> {
-        private final BatchWriteSupport support;
-
-        Builder(OutputFile file, BatchWriteSupport support) {
-            super(file);
-            this.support = support;
-        }
-
-        @Override
-        protected Builder self() {
-            return this;
-        }
-
-        @Override
-        protected WriteSupport<Cursor> getWriteSupport(org.apache.hadoop.conf.Configuration conf) {
-            return support;
-        }
-
-        @Override
-        protected WriteSupport<Cursor> getWriteSupport(ParquetConfiguration conf) {
-            return support;
-        }
-    }
-
-    /**
-     * Feeds one row at a time from the bound batch's vectors to the record consumer, through one
-     * {@link FieldWriter} per column (chosen once per column, so no type dispatch per value).
-     */
-    private static final class BatchWriteSupport extends WriteSupport<Cursor> {
-        private final MessageType schema;
-        private final List<BatchColumn> columns;
-        private final FieldWriter[] fields;
-        private RecordConsumer consumer;
-
-        BatchWriteSupport(MessageType schema, List<BatchColumn> columns) {
-            this.schema = schema;
-            this.columns = columns;
-            this.fields = new FieldWriter[columns.size()];
-            for (int i = 0; i < fields.length; i++) {
-                fields[i] = FieldWriter.of(columns.get(i), i);
-            }
-        }
-
-        @Override
-        public WriteContext init(org.apache.hadoop.conf.Configuration configuration) {
-            return new WriteContext(schema, Map.of());
-        }
-
-        @Override
-        public WriteContext init(ParquetConfiguration configuration) {
-            return new WriteContext(schema, Map.of());
-        }
-
-        @Override
-        public void prepareForWrite(RecordConsumer recordConsumer) {
-            this.consumer = recordConsumer;
-        }
-
-        void bind(VectorSchemaRoot batch) {
-            List<FieldVector> vectors = batch.getFieldVectors();
-            if (vectors.size() != fields.length) {
-                throw new IllegalArgumentException("batch has " + vectors.size() + " columns, the file "
-                        + fields.length);
-            }
-            for (int i = 0; i < fields.length; i++) {
-                FieldVector v = vectors.get(i);
-                ArrowType expected = columns.get(i).type().arrowType();
-                if (!v.getField().getType().equals(expected)) {
-                    throw new IllegalArgumentException("batch column " + i + " (" + v.getField()
-                            + ") does not hold " + columns.get(i));
-                }
-                fields[i].bind(v);
-            }
-        }
-
-        void unbind() {
-            for (FieldWriter f : fields) {
-                f.bind(null);
-            }
-        }
-
-        void checkNotNull(int fromRow, int rowCount) {
-            for (FieldWriter f : fields) {
-                if (!f.nullable && f.vector.getNullCount() > 0) {
-                    for (int r = fromRow, end = fromRow + rowCount; r < end; r++) {
-                        if (f.vector.isNull(r)) {
-                            throw DuetException.of(SqlState.NOT_NULL_VIOLATION,
-                                    "null value in column \"%s\" of a Parquet file where it is NOT NULL", f.name);
-                        }
-                    }
-                }
-            }
-        }
-
-        @Override
-        public void write(Cursor cursor) {
-            int row = cursor.row;
-            RecordConsumer rc = consumer;
-            rc.startMessage();
-            for (FieldWriter f : fields) {
-                if (BitVectorHelper.get(f.validity, row) == 0) {
-                    continue; // an absent optional field is a NULL
-                }
-                rc.startField(f.name, f.index);
-                f.write(rc, row);
-                rc.endField(f.name, f.index);
-            }
-            rc.endMessage();
-        }
-    }
-
-    /** Moves one column's values from Arrow buffers to the record consumer. */
-    private abstract static class FieldWriter {
-        final String name;
-        final int index;
-        final boolean nullable;
-        FieldVector vector;
-        ArrowBuf validity;
-        ArrowBuf data;
-        ArrowBuf offsets;
-        /** Reused for each value's bytes (strings, BYTEA, wide decimals); parquet-java copies what it keeps. */
-        byte[] scratch = new byte[64];
-
-        FieldWriter(BatchColumn column, int index) {
-            this.name = column.name();
-            this.index = index;
-            this.nullable = column.nullable();
-        }
-
-        final void bind(FieldVector v) {
-            vector = v;
-            validity = v == null ? null : v.getValidityBuffer();
-            data = v == null ? null : v.getDataBuffer();
-            offsets = v == null || !(v instanceof org.apache.arrow.vector.BaseVariableWidthVector)
-                    ? null : v.getOffsetBuffer();
-        }
-
-        abstract void write(RecordConsumer rc, int row);
-
-        static FieldWriter of(BatchColumn column, int index) {
-            DataType t = column.type();
-            return switch (t.kind()) {
-                case BOOLEAN -> new FieldWriter(column, index) {
-                    @Override
-                    void write(RecordConsumer rc, int row) {
-                        rc.addBoolean(BitVectorHelper.get(data, row) != 0);
-                    }
-                };
-                case SMALLINT -> new FieldWriter(column, index) {
-                    @Override
-                    void write(RecordConsumer rc, int row) {
-                        rc.addInteger(data.getShort((long) row * 2));
-                    }
-                };
-                case INTEGER, DATE -> new FieldWriter(column, index) {
-                    @Override
-                    void write(RecordConsumer rc, int row) {
-                        rc.addInteger(data.getInt((long) row * 4));
-                    }
-                };
-                case BIGINT, TIMESTAMP -> new FieldWriter(column, index) {
-                    @Override
-                    void write(RecordConsumer rc, int row) {
-                        rc.addLong(data.getLong((long) row * 8));
-                    }
-                };
-                case REAL -> new FieldWriter(column, index) {
-                    @Override
-                    void write(RecordConsumer rc, int row) {
-                        rc.addFloat(data.getFloat((long) row * 4));
-                    }
-                };
-                case DOUBLE -> new FieldWriter(column, index) {
-                    @Override
-                    void write(RecordConsumer rc, int row) {
-                        rc.addDouble(data.getDouble((long) row * 8));
-                    }
-                };
-                case DECIMAL -> decimal(column, index);
-                case VARCHAR, BYTEA -> new FieldWriter(column, index) {
-                    @Override
-                    void write(RecordConsumer rc, int row) {
-                        int start = offsets.getInt((long) row * 4);
-                        int length = offsets.getInt((long) row * 4 + 4) - start;
-                        if (length > scratch.length) {
-                            scratch = new byte[Math.max(length, scratch.length * 2)];
-                        }
-                        data.getBytes(start, scratch, 0, length);
-                        rc.addBinary(Binary.fromReusedByteArray(scratch, 0, length));
-                    }
-                };
-            };
-        }
-
-        /**
-         * Arrow holds a decimal as a 16-byte little-endian two's complement integer; Parquet wants
-         * an INT32/INT64 for small precisions, else big-endian bytes of the column's fixed width.
-         */
-        private static FieldWriter decimal(BatchColumn column, int index) {
-            int precision = column.type().precision();
-            if (precision <= 9) {
-                return new FieldWriter(column, index) {
-                    @Override
-                    void write(RecordConsumer rc, int row) {
-                        rc.addInteger((int) data.getLong((long) row * 16));
-                    }
-                };
-            }
-            if (precision <= 18) {
-                return new FieldWriter(column, index) {
-                    @Override
-                    void write(RecordConsumer rc, int row) {
-                        rc.addLong(data.getLong((long) row * 16));
-                    }
-                };
-            }
-            int width = ParquetTypes.decimalBytes(precision);
-            return new FieldWriter(column, index) {
-                @Override
-                void write(RecordConsumer rc, int row) {
-                    long base = (long) row * 16;
-                    for (int k = 0; k < width; k++) {
-                        scratch[width - 1 - k] = data.getByte(base + k);
-                    }
-                    rc.addBinary(Binary.fromReusedByteArray(scratch, 0, width));
-                }
-            };
-        }
     }
 }

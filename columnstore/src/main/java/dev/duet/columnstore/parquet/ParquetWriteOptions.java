@@ -10,23 +10,25 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 /**
  * How {@link ParquetBatchWriter} writes a file: the page compression, the number of rows per row
  * group (the unit of statistics and of {@link ParquetBatchReader#readRowGroup}) and whether an
- * existing file may be replaced.
+ * existing file may be replaced. Pages are always PLAIN-encoded (no dictionaries), compressed
+ * with the codec.
  *
  * @param compression page compression
  * @param rowGroupRows rows per row group (the last one may hold fewer; a row group also closes
  *     early once it holds 128 MB)
  * @param overwrite replace an existing file; when false, an existing file fails with 58P02
- * @param dictionary dictionary-encode column chunks (parquet-java's default: smaller files for
- *     columns of few distinct values; without it, writing is about a third faster, which the
- *     column store's segment files, sealed on the sync thread, take)
- * @param unfilteredColumns columns written without min/max statistics (in pages and row groups):
- *     ones no reader skips data by. Keeping a byte-array column's minimum and maximum copies every
- *     value that extends them (every value of an ascending column, such as the column store's
- *     hidden key) and compares every value with both; for the column store's segment files that was
- *     about a sixth of a seal's time and most of its garbage
+ * @param unfilteredColumns columns written without statistics (no min/max or null count, in pages
+ *     and row groups): ones no reader skips data by, such as the column store's hidden key, which
+ *     spares comparing every value of it with the page's bounds
+ * @param zstdLevel the ZSTD compression level (1 to 22; parquet-java's default 3): ignored by the
+ *     other codecs. Level 1 compresses about a third faster at about the same size on the column
+ *     store's segments (see docs/performance.md)
  */
-public record ParquetWriteOptions(Compression compression, int rowGroupRows, boolean overwrite, boolean dictionary,
-        Set<String> unfilteredColumns) {
+public record ParquetWriteOptions(Compression compression, int rowGroupRows, boolean overwrite,
+        Set<String> unfilteredColumns, int zstdLevel) {
+    /** ZSTD's level by default (parquet-java's). */
+    public static final int DEFAULT_ZSTD_LEVEL = 3;
+
     /** Rows per row group by default: a power of two near DuckDB's 122,880. */
     public static final int DEFAULT_ROW_GROUP_ROWS = 1 << 17;
 
@@ -68,35 +70,38 @@ public record ParquetWriteOptions(Compression compression, int rowGroupRows, boo
             throw new IllegalArgumentException("rowGroupRows must be positive: " + rowGroupRows);
         }
         unfilteredColumns = Set.copyOf(unfilteredColumns);
+        if (zstdLevel < 1 || zstdLevel > 22) {
+            throw new IllegalArgumentException("zstdLevel must be within 1 and 22: " + zstdLevel);
+        }
     }
 
-    /** ZSTD, {@link #DEFAULT_ROW_GROUP_ROWS} rows per row group, no overwrite, dictionary encoding, statistics for every column. */
+    /** ZSTD, {@link #DEFAULT_ROW_GROUP_ROWS} rows per row group, no overwrite, statistics for every column, ZSTD level 3. */
     public static ParquetWriteOptions defaults() {
-        return new ParquetWriteOptions(Compression.ZSTD, DEFAULT_ROW_GROUP_ROWS, false, true, Set.of());
+        return new ParquetWriteOptions(Compression.ZSTD, DEFAULT_ROW_GROUP_ROWS, false, Set.of(), DEFAULT_ZSTD_LEVEL);
     }
 
     /** These options with another compression. */
     public ParquetWriteOptions withCompression(Compression newCompression) {
-        return new ParquetWriteOptions(newCompression, rowGroupRows, overwrite, dictionary, unfilteredColumns);
+        return new ParquetWriteOptions(newCompression, rowGroupRows, overwrite, unfilteredColumns, zstdLevel);
     }
 
     /** These options with another row group size. */
     public ParquetWriteOptions withRowGroupRows(int rows) {
-        return new ParquetWriteOptions(compression, rows, overwrite, dictionary, unfilteredColumns);
+        return new ParquetWriteOptions(compression, rows, overwrite, unfilteredColumns, zstdLevel);
     }
 
     /** These options with another overwrite choice. */
     public ParquetWriteOptions withOverwrite(boolean replace) {
-        return new ParquetWriteOptions(compression, rowGroupRows, replace, dictionary, unfilteredColumns);
-    }
-
-    /** These options with or without dictionary encoding. */
-    public ParquetWriteOptions withDictionary(boolean encode) {
-        return new ParquetWriteOptions(compression, rowGroupRows, overwrite, encode, unfilteredColumns);
+        return new ParquetWriteOptions(compression, rowGroupRows, replace, unfilteredColumns, zstdLevel);
     }
 
     /** These options with min/max statistics left out for {@code columns} (see {@link #unfilteredColumns()}). */
     public ParquetWriteOptions withUnfilteredColumns(Set<String> columns) {
-        return new ParquetWriteOptions(compression, rowGroupRows, overwrite, dictionary, columns);
+        return new ParquetWriteOptions(compression, rowGroupRows, overwrite, columns, zstdLevel);
+    }
+
+    /** These options with another ZSTD level (1 to 22). */
+    public ParquetWriteOptions withZstdLevel(int level) {
+        return new ParquetWriteOptions(compression, rowGroupRows, overwrite, unfilteredColumns, level);
     }
 }

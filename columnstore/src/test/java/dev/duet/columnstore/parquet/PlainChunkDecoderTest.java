@@ -135,7 +135,7 @@ class PlainChunkDecoderTest {
         List<Object[]> rows = rows(columns);
         Path file = dir.resolve("plain.parquet");
         ParquetRoundTripTest.write(file, columns, rows,
-                ParquetWriteOptions.defaults().withDictionary(false).withRowGroupRows(60_000), allocator);
+                ParquetWriteOptions.defaults().withRowGroupRows(60_000), allocator);
         List<List<Integer>> intPages = pageStarts(file, "i");
         List<List<Integer>> bigPages = pageStarts(file, "big");
         assertEquals(2, intPages.size(), "two row groups");
@@ -170,22 +170,32 @@ class PlainChunkDecoderTest {
         }
     }
 
+    /**
+     * Duet writes PLAIN pages only; DuckDB, copying a Duet file, dictionary-encodes columns of few
+     * distinct values, and those chunks read through parquet-java's column reader.
+     */
     @Test
-    void dictionaryChunksStillReadThroughParquetJava() {
+    void dictionaryChunksStillReadThroughParquetJava() throws SQLException {
         List<BatchColumn> columns = ParquetRoundTripTest.COLUMNS;
         List<Object[]> rows = ParquetRoundTripTest.rows(3000, 5);
         for (int r = 0; r < rows.size(); r++) {
             rows.get(r)[3] = r % 7 == 0 ? null : r % 10; // few distinct values: a dictionary is kept
         }
-        Path file = dir.resolve("dict.parquet");
-        ParquetRoundTripTest.write(file, columns, rows, ParquetWriteOptions.defaults().withRowGroupRows(1000),
+        Path ours = dir.resolve("plain-for-dict.parquet");
+        ParquetRoundTripTest.write(ours, columns, rows, ParquetWriteOptions.defaults().withRowGroupRows(1000),
                 allocator);
+        Path file = dir.resolve("dict.parquet");
+        try (var s = duck.createStatement()) {
+            s.execute("SET threads = 1");
+            s.execute("COPY (SELECT * FROM read_parquet('" + ours + "') ORDER BY id) TO '" + file
+                    + "' (FORMAT parquet)");
+        }
         try (ParquetBatchReader r = ParquetBatchReader.open(file)) {
             assertFalse(r.plainChunk(0, 3), "a dictionary-encoded INTEGER chunk");
             assertSameRows(rows, ParquetRoundTripTest.readAll(r, ParquetRoundTripTest.all(columns.size()), allocator),
                     "the rows written");
             try (ParquetBatchReader again = ParquetBatchReader.open(file, r.footer())) {
-                assertEquals(columns, again.columns());
+                assertEquals(r.columns(), again.columns());
                 assertEquals(r.rowGroupCount(), again.rowGroupCount());
                 assertSameRows(rows, ParquetRoundTripTest.readAll(again, ParquetRoundTripTest.all(columns.size()),
                         allocator), "reopened with the footer read before");
