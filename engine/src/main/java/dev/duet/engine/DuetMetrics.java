@@ -143,6 +143,9 @@ public final class DuetMetrics implements AutoCloseable {
         track(FunctionCounter.builder("duet.sync.writer.waits", sync, ColumnSync::writerWaits)
                 .description("Times a committer waited for the column-store sync to catch up (backpressure: SyncOptions.maxLag, maxQueueBytes)")
                 .tag(DATABASE_TAG, database).register(registry));
+        track(FunctionCounter.builder("duet.sync.writer.wait.time", sync, s -> s.writerWaitMillis() / 1000.0)
+                .description("Time committers spent in those waits")
+                .baseUnit("seconds").tag(DATABASE_TAG, database).register(registry));
         LagHistogram lag = sync.commitLag();
         track(FunctionTimer.builder("duet.sync.commit.lag", lag, LagHistogram::count, LagHistogram::totalNanos, TimeUnit.NANOSECONDS)
                 .description("Per commit, from the row store committing it to the column store's watermark covering it (count and total since open)")

@@ -149,6 +149,7 @@ public class SyncBenchmark extends DuetBenchmark {
         private long insertsAtStart;
         private long sealWaitAtStart;
         private long writerWaitsAtStart;
+        private long writerWaitMillisAtStart;
         private ColumnSync sync;
         private LagHistogram engineLag;
         /** The engine's lag histogram at the iteration's start, and at the first measurement iteration's (null before it). */
@@ -207,6 +208,7 @@ public class SyncBenchmark extends DuetBenchmark {
             insertsAtStart = nextKey;
             sealWaitAtStart = columns.sealWaitMillis();
             writerWaitsAtStart = sync.writerWaits();
+            writerWaitMillisAtStart = sync.writerWaitMillis();
             engineLagAtStart = engineLag.snapshot();
             cpuAtStart = cpuNanos();
             gcMillisAtStart = gcMillis(false);
@@ -255,10 +257,11 @@ public class SyncBenchmark extends DuetBenchmark {
                 allLags = all;
             }
             System.out.printf(Locale.ROOT, "%n  inserted %,d, applied %,d rows (%,.0f rows/s), backlog at end %,d (drained in %d ms), "
-                    + "recorded %,d of them%s; the sync waited %d ms for segment files; the writer waited for the sync %,d times "
-                    + "(its apply cost estimate at the end: %.1f ns per record byte)%n  engine lag %s%n  sampler lag (upper bound) %s%n",
+                    + "recorded %,d of them%s; the sync waited %d ms for segment files; the writer waited for the sync %,d times, "
+                    + "%d ms in all (its apply cost estimate at the end: %.1f ns per record byte)%n  engine lag %s%n  sampler lag (upper bound) %s%n",
                     inserted, applied, applied / seconds, backlog, drainMillis, n, n == CAPACITY ? " (capacity reached)" : "",
-                    columns.sealWaitMillis() - sealWaitAtStart, sync.writerWaits() - writerWaitsAtStart, sync.applyNanosPerByte(),
+                    columns.sealWaitMillis() - sealWaitAtStart, sync.writerWaits() - writerWaitsAtStart,
+                    sync.writerWaitMillis() - writerWaitMillisAtStart, sync.applyNanosPerByte(),
                     summary(engineLag.snapshot().since(engineLagAtStart)),
                     lags.length == 0 ? "-" : summary(lags));
             StringBuilder perCommit = new StringBuilder("writer " + cpuPerCommit(cpu, CPU_THREADS.length, inserted));

@@ -129,6 +129,8 @@ public final class ColumnSync implements AutoCloseable {
     private volatile boolean sealFinished;
     /** Times a committer waited for room (backpressure); written by committers (one at a time, see {@link CommitRing}). */
     private volatile long writerWaits;
+    /** Nanoseconds committers spent in those waits; written as {@link #writerWaits} is. */
+    private volatile long writerWaitNanos;
 
     private volatile DuetException failure;
     private volatile long commitsApplied;
@@ -249,6 +251,7 @@ public final class ColumnSync implements AutoCloseable {
                         interrupted |= Thread.interrupted();
                     }
                 } finally {
+                    writerWaitNanos += System.nanoTime() - received;
                     waitingWriter = null;
                     if (interrupted) {
                         Thread.currentThread().interrupt();
@@ -632,6 +635,11 @@ public final class ColumnSync implements AutoCloseable {
     /** Times a committer waited for the sync to catch up (backpressure) since start. */
     public long writerWaits() {
         return writerWaits;
+    }
+
+    /** Milliseconds committers spent waiting for the sync to catch up (backpressure) since start. */
+    public long writerWaitMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(writerWaitNanos);
     }
 
     /** The sync's recent cost of applying a byte of commit record (ns): what the backpressure's drain time is estimated with. */

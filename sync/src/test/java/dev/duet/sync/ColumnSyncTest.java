@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.RootAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -622,9 +623,16 @@ class ColumnSyncTest {
         // it waits inside its commit, before the commit returns, for as long as the sync is held
         assertEquals(0, done.get());
         assertTrue(writer.isAlive());
+        long waitedBefore = sync.writerWaitMillis();
+        long heldFrom = System.nanoTime();
+        Thread.sleep(50);
         sync.beforeApply(() -> { });
         release.countDown();
         writer.join();
+        long held = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - heldFrom);
+        long waited = sync.writerWaitMillis() - waitedBefore;
+        assertTrue(waited >= 50 && waited <= held + WAIT.toMillis(),
+                () -> "the wait time counts the writer's wait: " + waited + " ms, held " + held + " ms");
         assertTrue(errors.isEmpty(), () -> "the writer failed: " + errors);
         assertEquals(5, done.get());
         try (Transaction snap = rows.begin(true)) {
