@@ -15,23 +15,16 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.schema.MessageType;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The column-at-a-time page encoding of {@link ParquetBatchWriter}: values of every type across
@@ -40,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * each row group's statistics equal to the ones computed from the values with parquet-java's
  * rules.
  */
-class ParquetBatchWriterTest {
+class ParquetBatchWriterTest extends ParquetFileTest {
     static final List<BatchColumn> COLUMNS = ParquetRoundTripTest.COLUMNS;
     static final int REAL = 5;
     static final int DOUBLE = 6;
@@ -50,24 +43,6 @@ class ParquetBatchWriterTest {
     /** Rows per row group: the first pages are full ({@link PageEncoder#PAGE_ROWS}), the next ones not. */
     static final int ROW_GROUP_ROWS = 30_000;
     static final int ROWS = 70_000;
-
-    @TempDir
-    Path dir;
-    BufferAllocator allocator;
-    Connection duck;
-
-    @BeforeEach
-    void setUp() throws SQLException {
-        allocator = new RootAllocator();
-        duck = DriverManager.getConnection("jdbc:duckdb:");
-    }
-
-    @AfterEach
-    void tearDown() throws SQLException {
-        duck.close();
-        assertEquals(0, allocator.getAllocatedMemory(), "allocator must end at zero");
-        allocator.close();
-    }
 
     /**
      * {@link ParquetRoundTripTest#rows} (extremes, random values of both signs, one NULL in five)

@@ -18,8 +18,6 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -28,19 +26,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Arrow → Parquet → Arrow for every Duet type, with DuckDB as the independent reader: it must see
  * the same values with the same SQL types, and files DuckDB writes must read back as DuckDB's own
  * query results.
  */
-class ParquetRoundTripTest {
+class ParquetRoundTripTest extends ParquetFileTest {
     static final List<BatchColumn> COLUMNS = List.of(
             new BatchColumn("id", DataType.BIGINT, false),
             new BatchColumn("b", DataType.BOOLEAN, true),
@@ -63,24 +57,6 @@ class ParquetRoundTripTest {
     static final List<String> DUCKDB_TYPES = List.of("BIGINT", "BOOLEAN", "SMALLINT", "INTEGER", "BIGINT", "FLOAT",
             "DOUBLE", "DECIMAL(9,2)", "DECIMAL(18,4)", "DECIMAL(20,0)", "DECIMAL(38,10)", "VARCHAR", "VARCHAR",
             "DATE", "TIMESTAMP", "BLOB");
-
-    @TempDir
-    Path dir;
-    BufferAllocator allocator;
-    Connection duck;
-
-    @BeforeEach
-    void setUp() throws SQLException {
-        allocator = new RootAllocator();
-        duck = DriverManager.getConnection("jdbc:duckdb:");
-    }
-
-    @AfterEach
-    void tearDown() throws SQLException {
-        duck.close();
-        assertEquals(0, allocator.getAllocatedMemory(), "allocator must end at zero");
-        allocator.close();
-    }
 
     /** Extremes first, then random rows with about one NULL in five. */
     static List<Object[]> rows(int randomRows, long seed) {

@@ -11,14 +11,10 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.memory.RootAllocator;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ParquetProperties.WriterVersion;
@@ -38,10 +34,7 @@ import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Types;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link PlainChunkDecoder} against the rows written and against DuckDB reading the same file:
@@ -50,25 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * several row groups, empty strings, and files of another writer (v1 and v2 pages, unsigned and
  * narrow integers, timestamps in millis and nanos, DECIMAL on BINARY, FIXED_LEN_BYTE_ARRAY).
  */
-class PlainChunkDecoderTest {
-    @TempDir
-    Path dir;
-    BufferAllocator allocator;
-    Connection duck;
-
-    @BeforeEach
-    void setUp() throws SQLException {
-        allocator = new RootAllocator();
-        duck = DriverManager.getConnection("jdbc:duckdb:");
-    }
-
-    @AfterEach
-    void tearDown() throws SQLException {
-        duck.close();
-        assertEquals(0, allocator.getAllocatedMemory(), "allocator must end at zero");
-        allocator.close();
-    }
-
+class PlainChunkDecoderTest extends ParquetFileTest {
     static final int ROWS = 100_000;
     /** Rows [ALL_NULL_FROM, NO_NULL_FROM) are NULL in every nullable column, [NO_NULL_FROM, MIXED_FROM) in none. */
     static final int ALL_NULL_FROM = 4;
