@@ -7,6 +7,7 @@ import dev.duet.engine.DuetConfig;
 import dev.duet.rowstore.RowStore;
 import dev.duet.sync.ColumnSync;
 import dev.duet.sync.LagHistogram;
+import dev.duet.sync.SyncOptions;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -111,6 +112,14 @@ public class SyncBenchmark extends DuetBenchmark {
         @Param({"true", "false"})
         public boolean lagSampler;
 
+        /**
+         * The backpressure bound ({@link dev.duet.sync.SyncOptions#maxLag}, ms; 20 is the default).
+         * A bound far above the lag ({@code -p maxLagMillis=10000}) takes the backpressure out:
+         * whether the sync then still keeps up on its own shows whether it is the bottleneck.
+         */
+        @Param({"20"})
+        public int maxLagMillis;
+
         /** Commits recorded per iteration at most (a few seconds at 100-200k inserts/s fit easily). */
         private static final int CAPACITY = 1 << 23;
         /**
@@ -165,7 +174,8 @@ public class SyncBenchmark extends DuetBenchmark {
         @Setup(Level.Trial)
         public void open() throws SQLException {
             dir = ScratchDir.create("sync");
-            db = Duet.open(dir.resolve("db"), DuetConfig.defaults().withDurability(DuetConfig.Durability.ASYNC));
+            db = Duet.open(dir.resolve("db"), DuetConfig.defaults().withDurability(DuetConfig.Durability.ASYNC)
+                    .withSync(SyncOptions.defaults().withMaxLag(Duration.ofMillis(maxLagMillis))));
             rows = db.rowStore();
             columns = db.columnStore();
             sync = db.columnSync();
