@@ -438,14 +438,7 @@ public final class ColumnStore implements AutoCloseable {
         }
         int at = open.rows.append(currentTs, keyBuf, keyOff, keyLen, rowBuf, rowOff, rowLen);
         sealDue |= at + 1 >= options.sealRows();
-        KeyMap keys = t.keys;
-        if (keys != null) {
-            // one hash lookup per row: the key's previous live row (an UPDATE's old side) comes back
-            long old = keys.put(keyBuf, keyOff, keyLen, ColumnTable.position(open.id, at));
-            if (old != KeyMap.NONE) {
-                markDeleted(t, old);
-            }
-        }
+        placeKey(t, keyBuf, keyOff, keyLen, ColumnTable.position(open.id, at));
         touch(t);
         commitRows++;
     }
@@ -507,15 +500,24 @@ public final class ColumnStore implements AutoCloseable {
         public void insert(byte[] buf, int keyOff, int keyLen, int rowOff, int rowLen) {
             int at = open.rows.append(currentTs, buf, keyOff, keyLen, buf, rowOff, rowLen);
             sealDue |= at + 1 >= options.sealRows();
-            // every key of a run is new: only a map built already (by an earlier UPDATE or DELETE) must learn it
-            KeyMap keys = table.keys;
-            if (keys != null) {
-                long old = keys.put(buf, keyOff, keyLen, ColumnTable.position(open.id, at));
-                if (old != KeyMap.NONE) {
-                    markDeleted(table, old);
-                }
-            }
+            placeKey(table, buf, keyOff, keyLen, ColumnTable.position(open.id, at));
             commitRows++;
+        }
+    }
+
+    /**
+     * Tells the key map of {@code t}, if it has one, that the key in {@code buf[off, off + len)}
+     * now lives at {@code position}, and marks the row it replaces (an UPDATE's old side) deleted:
+     * one hash lookup per row. A table without a map needs nothing: a map built later reads the
+     * key from the segment. Sync thread.
+     */
+    private void placeKey(ColumnTable t, byte[] buf, int off, int len, long position) {
+        KeyMap keys = t.keys;
+        if (keys != null) {
+            long old = keys.put(buf, off, len, position);
+            if (old != KeyMap.NONE) {
+                markDeleted(t, old);
+            }
         }
     }
 
